@@ -1,0 +1,107 @@
+import type { AckMode, ConnectionInfo, ConsumerInfo, MessageAck, ProducerInfo } from '../model/commands.js';
+import type { Destination } from '../model/destination.js';
+import type { Message } from '../model/message.js';
+import type { BrokerError } from '../util/errors.js';
+
+/**
+ * The core's contract, in ActiveMQ's vocabulary (Broker / BrokerFilter). Every protocol converter drives
+ * the broker only through this interface, and every cross-cutting feature (security, advisories, virtual
+ * destinations, statistics) is a BrokerFilter in front of the RegionBroker that implements it.
+ */
+export interface Broker {
+  readonly brokerName: string;
+  readonly brokerId: string;
+
+  start(): Promise<void>;
+  stop(): Promise<void>;
+
+  /** Registers a connection; authentication filters refuse it here. */
+  addConnection(context: ConnectionContext): Promise<void>;
+  /** Releases everything the connection held: consumers (their unacked messages go back), temp destinations. */
+  removeConnection(context: ConnectionContext, error?: BrokerError): Promise<void>;
+
+  addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void>;
+  removeProducer(context: ConnectionContext, producerId: string): Promise<void>;
+
+  /** Attaches a consumer; the broker calls `sink.deliver` as credit and the sink's readiness allow. */
+  addConsumer(context: ConnectionContext, info: ConsumerInfo, sink: ConsumerSink): Promise<ConsumerHandle>;
+  /**
+   * Detaches a consumer. Its dispatched but unacknowledged messages return to their destination marked
+   * redelivered, except for a durable subscription, which keeps them for its next activation.
+   */
+  removeConsumer(context: ConnectionContext, consumerId: string): Promise<void>;
+  /** Deletes a durable subscription (JMS unsubscribe). */
+  removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void>;
+
+  /** Resolves when the message is accepted: stored first if persistent, or added to the transaction. */
+  send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void>;
+  acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void>;
+  /** Prefetch-0 consumers ask for one message; after `timeoutMs` (0 = now, -1 = wait) the sink gets `null`. */
+  pull(context: ConnectionContext, consumerId: string, timeoutMs: number): void;
+
+  beginTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
+  /** Two-phase commit's first phase; returns ActiveMQ's XA vote (3 = XA_RDONLY, 0 = XA_OK). */
+  prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number>;
+  commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void>;
+  rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
+  forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
+  /** Prepared XA transactions, for recovery after a restart. */
+  getPreparedTransactions(context: ConnectionContext): Promise<string[]>;
+
+  /** Creates a destination explicitly (DestinationInfo add); temporary ones are owned by the context. */
+  addDestination(context: ConnectionContext, destination: Destination): Promise<void>;
+  removeDestination(context: ConnectionContext, destination: Destination): Promise<void>;
+  /** Existing destinations; wildcards are not expanded here. */
+  getDestinations(): Destination[];
+}
+
+/**
+ * What the broker knows of one client connection. Created by the protocol converter, enriched by filters
+ * (the security filter sets `security`), and passed to every call for that connection.
+ */
+export interface ConnectionContext {
+  readonly info: ConnectionInfo;
+  /** Set by the authentication filter once the connection is admitted. */
+  security: SecurityContext | null;
+  /** Lets the broker close the connection (link stealing, shutdown, an admin's action). */
+  readonly control: ConnectionControl;
+}
+
+export interface SecurityContext {
+  readonly userName: string | null;
+  /** Groups (principals) the user belongs to, for authorization entries. */
+  readonly groups: ReadonlySet<string>;
+  /** Broker-internal contexts bypass authorization. */
+  readonly isBrokerInternal: boolean;
+}
+
+export interface ConnectionControl {
+  /** Closes the connection from the broker side, telling the client why where the protocol can. */
+  close(reason: BrokerError): void;
+}
+
+/** One message handed to a consumer. `message` is shared; the rest belongs to this delivery. */
+export interface Delivery {
+  readonly consumerId: string;
+  readonly message: Message;
+  readonly redelivered: boolean;
+  /** Times the message was delivered before this one (JMSXDeliveryCount - 1). */
+  readonly redeliveryCount: number;
+}
+
+/** The protocol side of a consumer. */
+export interface ConsumerSink {
+  /** Writes one delivery, or a pull's empty answer (`null`). Must not throw. */
+  deliver(delivery: Delivery | null): void;
+  /** False while the transport's write buffer is full: the broker stops dispatching to this consumer only. */
+  readonly ready: boolean;
+}
+
+/** The broker side of a consumer, given to the protocol. */
+export interface ConsumerHandle {
+  readonly info: ConsumerInfo;
+  /** Tell the broker the sink is ready again (its socket drained). */
+  wakeup(): void;
+}
+
+export type { AckMode };

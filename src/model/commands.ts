@@ -1,0 +1,75 @@
+import type { Destination } from './destination.js';
+
+/**
+ * Protocol-neutral commands: what every protocol converter turns its frames into. They follow ActiveMQ's
+ * command classes (ConnectionInfo, ConsumerInfo, MessageAck, …) because OpenWire carries the richest form
+ * and STOMP, AMQP and MQTT map onto a subset of it.
+ */
+
+export interface ConnectionInfo {
+  readonly connectionId: string;
+  clientId: string | null;
+  readonly userName: string | null;
+  readonly password: string | null;
+  readonly remoteAddress: string;
+  /** `openwire`, `stomp`, … for logs and management; never for branching in the core. */
+  readonly protocol: string;
+  /** The verified TLS client certificate chain (DER), for certificate login. */
+  readonly peerCertificates?: readonly Uint8Array[];
+}
+
+/** How the consumer acknowledges; `auto` means the broker may forget a message once it is written. */
+export type AckMode = 'auto' | 'client' | 'individual' | 'transacted';
+
+export interface ConsumerInfo {
+  readonly consumerId: string;
+  readonly destination: Destination;
+  /** Messages that may be in flight unacknowledged; 0 means pull (MessagePull). */
+  prefetch: number;
+  readonly selector: string | null;
+  readonly ackMode: AckMode;
+  readonly noLocal: boolean;
+  readonly exclusive: boolean;
+  readonly priority: number;
+  readonly retroactive: boolean;
+  readonly browser: boolean;
+  /** Durable topic subscription name; with the connection's clientId it names the subscription. */
+  readonly subscriptionName: string | null;
+}
+
+export const enum AckType {
+  /** The client has the message; it extends the prefetch window but does not consume. */
+  Delivered = 0,
+  /** The client gave up on it (redelivery exhausted): dead-letter it. */
+  Poison = 1,
+  /** Consumes every dispatched message up to and including `lastMessageId`. */
+  Standard = 2,
+  /** The client will redeliver it locally; counts a delivery attempt. */
+  Redelivered = 3,
+  /** Consumes exactly `lastMessageId`. */
+  Individual = 4,
+  /** The consumer's selector did not match (network consumers); treated as consumed by this consumer. */
+  Unmatched = 5,
+  /** The client found it expired. */
+  Expired = 6,
+}
+
+export interface MessageAck {
+  readonly consumerId: string;
+  readonly type: AckType;
+  /** Range start for Standard/Delivered acks; null means "from the oldest unacknowledged". */
+  readonly firstMessageId: string | null;
+  readonly lastMessageId: string;
+  readonly messageCount: number;
+  readonly transactionId: string | null;
+  /** Why a Poison ack was sent; copied into dlqDeliveryFailureCause. */
+  readonly poisonCause: string | null;
+}
+
+export interface ProducerInfo {
+  readonly producerId: string;
+  /** Null for an anonymous producer that names a destination per message. */
+  readonly destination: Destination | null;
+  /** Window in bytes for async sends under producer flow control; 0 means none. */
+  readonly windowSize: number;
+}

@@ -1,0 +1,120 @@
+import type { Destination } from './destination.js';
+import type { Properties } from './properties.js';
+
+/** The JMS body kinds, named as ActiveMQ's message classes are. */
+export type BodyType = 'message' | 'text' | 'bytes' | 'map' | 'stream' | 'object' | 'blob';
+
+/**
+ * Decodes an encoded property block on first use. The OpenWire codec installs ActiveMQ's primitive-map
+ * decoder, so properties that only pass through the broker are never decoded.
+ */
+export type PropertyDecoder = (encoded: Uint8Array) => Properties;
+
+/**
+ * One message as the core sees it: JMS headers, typed properties and a body kept as bytes.
+ *
+ * The body is stored in a protocol-neutral form: for `text` the UTF-8 bytes, for `bytes` the raw bytes,
+ * and for `map`, `stream` and `object` ActiveMQ's own marshalled content (those formats only mean something
+ * to ActiveMQ clients, so nothing else needs them decoded). `compressed` marks a body the Java client
+ * deflated (jms.useCompression); it passes through unchanged and is inflated only for a protocol that
+ * cannot carry it.
+ *
+ * A message is shared by every subscription it is dispatched to and is never mutated after `send`;
+ * per-delivery state (redelivered, delivery count) lives on the reference a subscription holds.
+ */
+export class Message {
+  messageId = '';
+  destination!: Destination;
+  /** Where a virtual or composite destination first received it; ActiveMQ's originalDestination. */
+  originalDestination: Destination | null = null;
+  replyTo: Destination | null = null;
+  correlationId: string | null = null;
+  type: string | null = null;
+  priority = 4;
+  /** Absolute expiry in epoch milliseconds; 0 means never. */
+  expiration = 0;
+  timestamp = 0;
+  persistent = false;
+  groupId: string | null = null;
+  groupSequence = 0;
+  /** JMSXUserID, set by the broker when populateJMSXUserID is on. */
+  userId: string | null = null;
+  producerId: string | null = null;
+  /** The connection that produced it, for noLocal subscriptions. */
+  producerConnectionId: string | null = null;
+  brokerInTime = 0;
+  brokerOutTime = 0;
+  /** Deliveries already counted before this broker loaded it (from the store). */
+  redeliveryCounter = 0;
+  bodyType: BodyType = 'message';
+  body: Uint8Array | null = null;
+  compressed = false;
+  /** Brokers this message has crossed, for networks of brokers. */
+  brokerPath: string[] | null = null;
+  /** A transaction or cluster id set by the producing protocol; opaque to the core. */
+  origin: MessageOrigin | null = null;
+
+  private props: Properties | null = null;
+  private encodedProps: Uint8Array | null = null;
+  private decoder: PropertyDecoder | null = null;
+
+  /** Properties decoded on first use. */
+  get properties(): Properties {
+    if (this.props === null) {
+      if (this.encodedProps !== null && this.decoder !== null) {
+        this.props = this.decoder(this.encodedProps);
+      } else {
+        this.props = new Map();
+      }
+    }
+    return this.props;
+  }
+
+  set properties(value: Properties) {
+    this.props = value;
+    this.encodedProps = null;
+    this.decoder = null;
+  }
+
+  /** Keeps properties in their encoded form until someone reads them. */
+  setEncodedProperties(encoded: Uint8Array, decoder: PropertyDecoder): void {
+    this.props = null;
+    this.encodedProps = encoded;
+    this.decoder = decoder;
+  }
+
+  /** The encoded property block when it is still the source of truth (nothing has replaced it). */
+  get encodedProperties(): Uint8Array | null {
+    return this.props === null ? this.encodedProps : null;
+  }
+
+  get hasProperties(): boolean {
+    return this.props !== null ? this.props.size > 0 : this.encodedProps !== null && this.encodedProps.length > 0;
+  }
+
+  /** Approximate bytes held, for memory limits (ActiveMQ counts the marshalled size the same way). */
+  get size(): number {
+    return 256 + (this.body?.length ?? 0) + (this.encodedProps?.length ?? 0);
+  }
+
+  isExpired(now: number): boolean {
+    return this.expiration > 0 && this.expiration <= now;
+  }
+
+  /** A shallow copy for the broker to readdress (DLQ, virtual topic); headers can then be changed. */
+  copy(): Message {
+    const m = new Message();
+    Object.assign(m, this);
+    if (this.props !== null) m.props = new Map(this.props);
+    return m;
+  }
+}
+
+/**
+ * The producing protocol's own decoded form of the message, kept so that a consumer on the same protocol
+ * can be sent the original encoding without re-marshalling. `format` names the protocol and version.
+ */
+export interface MessageOrigin {
+  readonly format: string;
+  readonly data: unknown;
+}

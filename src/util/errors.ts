@@ -1,0 +1,52 @@
+/**
+ * The catalogue of coded errors. Each code names the Java exception class ActiveMQ raises for the same
+ * condition, so the OpenWire converter can send it in an ExceptionResponse and the Java client throws the
+ * exception user code already catches (java.lang.SecurityException becomes JMSSecurityException, …).
+ * Other protocols map the same code to their own wire error in their converter.
+ */
+export const ErrorCodes = {
+  ERR_SECURITY_AUTHENTICATION: 'java.lang.SecurityException',
+  ERR_SECURITY_NOT_AUTHORIZED: 'java.lang.SecurityException',
+  ERR_CLIENT_ID_INVALID: 'javax.jms.InvalidClientIDException',
+  ERR_DESTINATION_INVALID: 'javax.jms.InvalidDestinationException',
+  ERR_SELECTOR_INVALID: 'javax.jms.InvalidSelectorException',
+  ERR_RESOURCE_ALLOCATION: 'javax.jms.ResourceAllocationException',
+  ERR_TRANSACTION_UNKNOWN: 'javax.jms.JMSException',
+  ERR_TRANSACTION_ROLLED_BACK: 'javax.jms.TransactionRolledBackException',
+  ERR_ILLEGAL_STATE: 'javax.jms.IllegalStateException',
+  ERR_CONSUMER_UNKNOWN: 'javax.jms.JMSException',
+  ERR_PROTOCOL: 'java.io.IOException',
+  ERR_FRAME_TOO_LARGE: 'java.io.IOException',
+  ERR_INACTIVITY: 'org.apache.activemq.transport.InactivityIOException',
+  ERR_BROKER_STOPPED: 'org.apache.activemq.broker.BrokerStoppedException',
+  ERR_CONFIG: 'java.lang.IllegalArgumentException',
+  ERR_INTERNAL: 'javax.jms.JMSException',
+} as const;
+
+export type ErrorCode = keyof typeof ErrorCodes;
+
+export class BrokerError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'BrokerError';
+  }
+
+  /** The Java class ActiveMQ uses for this condition. */
+  get javaClassName(): string {
+    return ErrorCodes[this.code];
+  }
+}
+
+export function isBrokerError(e: unknown): e is BrokerError {
+  return e instanceof BrokerError;
+}
+
+/** Any thrown value as a BrokerError; unknown failures become ERR_INTERNAL with their message. */
+export function toBrokerError(e: unknown): BrokerError {
+  if (e instanceof BrokerError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new BrokerError('ERR_INTERNAL', message, { cause: e });
+}
