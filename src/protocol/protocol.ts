@@ -1,0 +1,67 @@
+import type { Broker } from '../broker/broker.js';
+import type { Transport } from '../transport/transport.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+/**
+ * How a wire protocol plugs into the broker. A module declares the URI schemes it serves, its WebSocket
+ * subprotocols, and how to recognise itself from a connection's first bytes (for auto://). For each
+ * accepted connection the transport layer calls `accept`, and from then on the module converts frames to
+ * Broker calls and deliveries back to frames.
+ */
+export interface ProtocolModule {
+  /** `openwire`, `stomp`, `amqp`, `mqtt`. */
+  readonly name: string;
+  /** The base scheme of the protocol in a transportConnector URI (`tcp` for OpenWire, `stomp`, …). */
+  readonly scheme: string;
+  /** WebSocket subprotocols this module answers (`v12.stomp`, `mqtt`, …). */
+  readonly webSocketSubprotocols: readonly string[];
+  /**
+   * Looks at the first bytes of a connection: true if they are this protocol's, false if not,
+   * undefined if more bytes are needed to tell.
+   */
+  detect(head: Uint8Array): boolean | undefined;
+  /** Takes over a freshly accepted transport. */
+  accept(transport: Transport, context: ProtocolContext): ProtocolConnection;
+}
+
+/** What a protocol connection gets from the connector that accepted it. */
+export interface ProtocolContext {
+  readonly broker: Broker;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Options of the connector URI meant for this protocol (`wireFormat.*`, `transport.*` heart-beat settings…). */
+  readonly options: ProtocolOptions;
+  /** The connector's name and URI as configured, for logs and BrokerInfo. */
+  readonly connectorName: string;
+  readonly connectorUri: string;
+}
+
+export interface ProtocolOptions {
+  /** Largest frame accepted; a larger one closes the connection before it is buffered. */
+  readonly maxFrameSize: number;
+  /** Time allowed between accept and a successful CONNECT / ConnectionInfo. */
+  readonly connectTimeoutMs: number;
+  /** OpenWire wireFormat.maxInactivityDuration; for STOMP the ceiling on negotiated heart-beats. */
+  readonly maxInactivityDurationMs: number;
+  readonly maxInactivityDurationInitialDelayMs: number;
+  /** STOMP transport.hbGracePeriodMultiplier: how late a heart-beat may be before the connection is dropped. */
+  readonly heartbeatGraceMultiplier: number;
+  /** Any other protocol-specific options from the URI, by their full names (e.g. `wireFormat.cacheEnabled`). */
+  readonly extra: ReadonlyMap<string, string>;
+}
+
+export interface ProtocolConnection {
+  /** Closes the connection from the broker side (shutdown): tells the client where it can, then ends. */
+  close(reason: string): Promise<void>;
+}
+
+export const defaultProtocolOptions: ProtocolOptions = {
+  // ActiveMQ's default activemq.xml sets wireFormat.maxFrameSize=104857600 on every connector.
+  maxFrameSize: 104_857_600,
+  connectTimeoutMs: 30_000,
+  maxInactivityDurationMs: 30_000,
+  maxInactivityDurationInitialDelayMs: 10_000,
+  heartbeatGraceMultiplier: 1.5,
+  extra: new Map(),
+};

@@ -1,0 +1,33 @@
+/**
+ * A byte stream to one client, whatever carries it (TCP, TLS, WebSocket). Protocol modules see only this:
+ * they never open or hold a socket, so the same protocol runs over every transport and tests can drive it
+ * with an in-memory pair.
+ */
+export interface Transport {
+  /** `127.0.0.1:53422` style, for logs and error texts. */
+  readonly remoteAddress: string;
+  /** The scheme the client used, as ActiveMQ prints it: `tcp`, `ssl`, `ws`, … */
+  readonly scheme: string;
+  /** The verified client certificate chain (DER, leaf first) on TLS transports with client auth. */
+  readonly peerCertificates: readonly Uint8Array[];
+
+  /**
+   * Queues bytes; returns false once the buffer is above its high-water mark, after which the caller should
+   * stop producing until `onDrain`. Writes made in one tick are coalesced into as few syscalls as possible.
+   */
+  write(chunk: Uint8Array): boolean;
+  /** True while the write buffer is below its high-water mark. */
+  readonly writable: boolean;
+  /** Flushes what is queued, then closes. */
+  end(): void;
+  /** Closes at once, dropping anything not yet written. */
+  destroy(): void;
+
+  onData(listener: (chunk: Buffer) => void): void;
+  onDrain(listener: () => void): void;
+  /** Called once, however the transport ends; `error` is set when it ended abnormally. */
+  onClose(listener: (error?: Error) => void): void;
+  /** Stops delivering data until `resume` (inbound backpressure). */
+  pause(): void;
+  resume(): void;
+}
