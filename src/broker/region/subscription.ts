@@ -1,0 +1,261 @@
+import { AckType, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
+import type { Message } from '../../model/message.js';
+import { Deque } from '../../util/deque.js';
+import { BrokerError } from '../../util/errors.js';
+import type { ConnectionContext, ConsumerSink } from '../broker.js';
+import type { MessageReference } from './message-reference.js';
+import type { MessageSelector } from './selector-support.js';
+
+/** What a subscription needs from the region around it. */
+export interface SubscriptionHost {
+  /** Dead-letters a message the consumer gave up on (Poison ack) or found expired. */
+  deadLetter(ref: MessageReference, cause: string, subscription: Subscription | null): void;
+  /** Records acks made inside a transaction so commit/rollback can finish them. */
+  addTransactedAcks(
+    context: ConnectionContext,
+    transactionId: string,
+    sub: Subscription,
+    refs: MessageReference[],
+  ): void;
+  now(): number;
+}
+
+/**
+ * One consumer's view of the messages it was given: the dispatched-but-unacknowledged list, prefetch
+ * credit and the ack rules (ActiveMQ's PrefetchSubscription). Queue, topic and durable subscriptions
+ * differ only in where their messages come from and what happens when the consumer leaves.
+ */
+export abstract class Subscription {
+  /** Dispatched, not yet consumed, in dispatch order. */
+  readonly dispatched = new Deque<MessageReference>();
+  /** Dispatched refs that no longer count against prefetch (Delivered acks, acks in open transactions). */
+  private released = 0;
+  /** Outstanding MessagePull requests of a prefetch-0 consumer. */
+  private pulls = 0;
+  active = true;
+
+  constructor(
+    public context: ConnectionContext,
+    public info: ConsumerInfo,
+    public sink: ConsumerSink,
+    public selector: MessageSelector | null,
+    protected readonly host: SubscriptionHost,
+  ) {}
+
+  get consumerId(): string {
+    return this.info.consumerId;
+  }
+
+  /** Room for one more message under prefetch (or an outstanding pull at prefetch 0). */
+  get hasCredit(): boolean {
+    const prefetch = this.info.prefetch;
+    if (prefetch <= 0) return this.pulls > 0;
+    return this.dispatched.length - this.released < prefetch;
+  }
+
+  /** Can take a message now: attached, credit left, and the socket not backed up. */
+  get available(): boolean {
+    return this.active && this.hasCredit && this.sink.ready;
+  }
+
+  matches(message: Message, deliveryCount: number): boolean {
+    if (this.info.noLocal && message.producerConnectionId === this.context.info.connectionId) return false;
+    return this.selector === null || this.selector.matches(message, deliveryCount + 1);
+  }
+
+  /** Hands one message to the consumer. Callers check `available` and `matches` first. */
+  dispatch(ref: MessageReference): void {
+    if (this.info.prefetch <= 0 && this.pulls > 0) this.pulls--;
+    if (this.info.ackMode !== 'auto') this.dispatched.push(ref);
+    this.sink.deliver({
+      consumerId: this.info.consumerId,
+      message: ref.message,
+      redelivered: ref.deliveryCount > 0,
+      redeliveryCount: ref.deliveryCount,
+    });
+    // Auto-ack consumers (STOMP ack:auto) consume on write, as ActiveMQ's STOMP converter does.
+    if (this.info.ackMode === 'auto') {
+      ref.deliveryCount++;
+      ref.owner.consumed(ref);
+    } else {
+      ref.deliveryCount++;
+    }
+  }
+
+  /** A prefetch-0 consumer asks for one message. */
+  addPull(): void {
+    this.pulls++;
+  }
+
+  /** A pull timed out with nothing delivered: withdraw it. Returns false if it was already used. */
+  cancelPull(): boolean {
+    if (this.pulls === 0) return false;
+    this.pulls--;
+    return true;
+  }
+
+  /** Applies an ack; returns true if credit was freed (the caller then dispatches more). */
+  acknowledge(ack: MessageAck): boolean {
+    if (this.info.browser) return false;
+    switch (ack.type) {
+      case AckType.Standard:
+        return this.consumeRange(ack, false);
+      case AckType.Individual:
+        return this.consumeOne(ack);
+      case AckType.Delivered:
+        return this.markDelivered(ack);
+      case AckType.Poison:
+        return this.poison(ack);
+      case AckType.Redelivered:
+        // The client redelivers these itself (session rollback); count the attempt so a later
+        // redelivery from the broker carries the right JMSXDeliveryCount.
+        this.forRange(ack, (ref) => {
+          ref.deliveryCount++;
+        });
+        return false;
+      case AckType.Expired:
+        return this.consumeRange(ack, true);
+      case AckType.Unmatched:
+        return this.consumeRange(ack, false);
+      default:
+        throw new BrokerError('ERR_PROTOCOL', `Unknown acknowledgement type ${String(ack.type)}`);
+    }
+  }
+
+  /** Undoes acks of a rolled-back transaction: the messages are unacknowledged again. */
+  rollbackAcks(refs: readonly MessageReference[]): void {
+    for (const ref of refs) {
+      if (ref.transactionId !== null) {
+        ref.transactionId = null;
+        if (!ref.delivered) this.released--;
+      }
+    }
+  }
+
+  /** Completes acks of a committed transaction. */
+  commitAcks(refs: readonly MessageReference[]): void {
+    for (const ref of refs) {
+      const i = this.indexOfRef(ref);
+      if (i >= 0) {
+        this.dispatched.removeAt(i);
+        this.released--;
+      }
+      ref.transactionId = null;
+      if (!ref.dropped) ref.owner.consumed(ref);
+    }
+  }
+
+  /**
+   * Detaches the consumer. Unacknowledged messages (including those acked in a still-open transaction)
+   * are returned for redelivery, except by subclasses that keep them (durable subscriptions).
+   */
+  close(): MessageReference[] {
+    this.active = false;
+    const refs = this.dispatched.clear();
+    this.released = 0;
+    this.pulls = 0;
+    return refs;
+  }
+
+  private indexOfRef(ref: MessageReference): number {
+    // Acks nearly always concern the oldest dispatched messages, so a front-first scan is short.
+    for (let i = 0; i < this.dispatched.length; i++) if (this.dispatched.at(i) === ref) return i;
+    return -1;
+  }
+
+  private indexOfId(messageId: string): number {
+    for (let i = 0; i < this.dispatched.length; i++)
+      if (this.dispatched.at(i).message.messageId === messageId) return i;
+    return -1;
+  }
+
+  private requireIndex(ack: MessageAck): number {
+    const i = this.indexOfId(ack.lastMessageId);
+    if (i < 0) {
+      // ActiveMQ answers an ack for a message it never dispatched (or already consumed) this way.
+      throw new BrokerError(
+        'ERR_ILLEGAL_STATE',
+        `Unmatched acknowledge: ${ack.lastMessageId}; Could not find Message-ID ${ack.lastMessageId} in dispatched-list (start of ack)`,
+      );
+    }
+    return i;
+  }
+
+  private forRange(ack: MessageAck, fn: (ref: MessageReference) => void): void {
+    const last = this.requireIndex(ack);
+    for (let i = 0; i <= last; i++) fn(this.dispatched.at(i));
+  }
+
+  private consumeRange(ack: MessageAck, expired: boolean): boolean {
+    const last = this.requireIndex(ack);
+    if (ack.transactionId !== null) {
+      const refs: MessageReference[] = [];
+      for (let i = 0; i <= last; i++) {
+        const ref = this.dispatched.at(i);
+        if (ref.transactionId !== null) continue;
+        ref.transactionId = ack.transactionId;
+        if (!ref.delivered) this.released++;
+        refs.push(ref);
+      }
+      this.host.addTransactedAcks(this.context, ack.transactionId, this, refs);
+      return refs.length > 0;
+    }
+    let freed = 0;
+    for (let i = 0; i <= last; i++) {
+      const ref = this.dispatched.shift()!;
+      if (ref.transactionId !== null) {
+        // Part of an open transaction: keep it until that transaction ends.
+        this.dispatched.unshift(ref);
+        continue;
+      }
+      if (ref.delivered) this.released--;
+      freed++;
+      if (expired) this.host.deadLetter(ref, 'Message expired', this);
+      else ref.owner.consumed(ref);
+    }
+    return freed > 0;
+  }
+
+  private consumeOne(ack: MessageAck): boolean {
+    const i = this.requireIndex(ack);
+    const ref = this.dispatched.at(i);
+    if (ack.transactionId !== null) {
+      if (ref.transactionId !== null) return false;
+      ref.transactionId = ack.transactionId;
+      if (!ref.delivered) this.released++;
+      this.host.addTransactedAcks(this.context, ack.transactionId, this, [ref]);
+      return true;
+    }
+    this.dispatched.removeAt(i);
+    if (ref.delivered || ref.transactionId !== null) this.released--;
+    ref.owner.consumed(ref);
+    return true;
+  }
+
+  private markDelivered(ack: MessageAck): boolean {
+    const last = this.requireIndex(ack);
+    let freed = 0;
+    for (let i = 0; i <= last; i++) {
+      const ref = this.dispatched.at(i);
+      if (!ref.delivered && ref.transactionId === null) {
+        ref.delivered = true;
+        this.released++;
+        freed++;
+      }
+    }
+    return freed > 0;
+  }
+
+  private poison(ack: MessageAck): boolean {
+    const first = ack.firstMessageId === null ? -1 : this.indexOfId(ack.firstMessageId);
+    const last = this.requireIndex(ack);
+    const start = first >= 0 && first <= last ? first : last;
+    const cause = ack.poisonCause ?? 'Poison ack';
+    for (let i = last; i >= start; i--) {
+      const ref = this.dispatched.removeAt(i);
+      if (ref.delivered || ref.transactionId !== null) this.released--;
+      this.host.deadLetter(ref, cause, this);
+    }
+    return true;
+  }
+}
