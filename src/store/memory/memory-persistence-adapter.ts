@@ -1,26 +1,96 @@
+import type { Message } from '../../model/message.js';
 import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../persistence-adapter.js';
-import { emptyRecoveredState } from '../persistence-adapter.js';
+import { validateOperation } from '../operation-codec.js';
+import { StoreStateError } from '../store-errors.js';
+import { StoreIndex } from '../store-index.js';
+
+type Ref = Message | readonly StoreOperation[];
 
 /**
- * `persistent="false"` / `<memoryPersistenceAdapter/>`: the broker's own structures already hold every
- * message, so the store keeps nothing and nothing survives a restart, as in ActiveMQ.
+ * `<memoryPersistenceAdapter/>`: a real store whose data lives in this process. It keeps its state across
+ * stop/start of the same object (a broker restarted in-process finds its messages again) but nothing
+ * survives the process, as ActiveMQ's MemoryPersistenceAdapter. It answers exactly as the journal store
+ * does (both pass store/persistence-adapter.contract.ts) because both apply operations through the same
+ * StoreIndex.
  */
 export class MemoryPersistenceAdapter implements PersistenceAdapter {
   readonly name = 'memory';
+  private readonly index = new StoreIndex<Ref>((ref) => {
+    this.bytes -= refSize(ref);
+  });
+  private bytes = 0;
+  private started = false;
+  private recovered = false;
 
   start(): Promise<void> {
+    this.started = true;
+    this.recovered = false;
     return Promise.resolve();
   }
+
   stop(): Promise<void> {
+    this.started = false;
     return Promise.resolve();
   }
+
   recover(): Promise<RecoveredState> {
-    return Promise.resolve(emptyRecoveredState());
+    if (!this.started) return Promise.reject(new StoreStateError('memory store: recover() before start()'));
+    if (this.recovered) return Promise.reject(new StoreStateError('memory store: recover() called twice'));
+    this.recovered = true;
+    const messages = new Map<string, Message[]>();
+    for (const d of this.index.destinations.values()) {
+      const list: Message[] = [];
+      for (const e of this.index.sortedMessages(d)) {
+        const m = e.ref as Message;
+        if (e.redelivered >= 0 && e.redelivered !== m.redeliveryCounter) {
+          // The broker's Message objects are never mutated; hand back a copy with the counted deliveries.
+          const c = m.copy();
+          c.redeliveryCounter = e.redelivered;
+          list.push(c);
+        } else {
+          list.push(m);
+        }
+      }
+      if (list.length > 0) messages.set(d.destination.key, list);
+    }
+    const prepared = new Map<string, readonly StoreOperation[]>();
+    for (const [tx, ops] of this.index.prepared) prepared.set(tx, ops as readonly StoreOperation[]);
+    return Promise.resolve({
+      destinations: [...this.index.destinations.values()].map((d) => d.destination),
+      messages,
+      subscriptions: this.index.subscriptionsList(),
+      subscriptionAcks: this.index.subscriptionAcks(),
+      prepared,
+    });
   }
-  write(_batch: readonly StoreOperation[], _sync: boolean): Promise<void> {
+
+  write(batch: readonly StoreOperation[], _sync: boolean): Promise<void> {
+    if (!this.started) return Promise.reject(new StoreStateError('memory store is not started'));
+    try {
+      // Validate everything first: a batch is applied whole or not at all.
+      for (const op of batch) validateOperation(op);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    for (const op of batch) {
+      let ref: Ref | null = null;
+      if (op.op === 'add') ref = op.message;
+      else if (op.op === 'prepare') ref = [...op.operations];
+      if (ref !== null) this.bytes += refSize(ref);
+      this.index.apply(op, ref);
+    }
     return Promise.resolve();
   }
+
+  /** Approximate bytes held by pending messages and prepared transactions. */
   size(): number {
-    return 0;
+    return this.bytes;
   }
+}
+
+function refSize(ref: Ref): number {
+  if (!Array.isArray(ref)) return (ref as Message).size;
+  let n = 0;
+  for (const op of ref as readonly StoreOperation[]) n += op.op === 'add' ? op.message.size : 64;
+  return n;
 }

@@ -1,0 +1,221 @@
+import type { Destination } from '../model/destination.js';
+import type { DurableSubscriptionRecord, StoreOperation } from './persistence-adapter.js';
+
+/**
+ * The key of RecoveredState.subscriptionAcks: a topic's key and a durable subscription's key
+ * (`topic://A.B|clientId:name`). The interface does not fix this format; see docs/persistence.md.
+ */
+export function subscriptionAckKey(destination: Destination, subscriptionKey: string): string {
+  return `${destination.key}|${subscriptionKey}`;
+}
+
+/** One pending message as the index knows it; `ref` is the store's handle on its content. */
+export interface IndexedMessage<R> {
+  readonly id: string;
+  /** Send order across the whole store; recovery lists each destination's messages in this order. */
+  readonly seq: number;
+  ref: R;
+  /** The redelivery count last written for it, or -1 when none was. */
+  redelivered: number;
+  /** Topic messages: the subscriptions that have not consumed it yet. `null` on queues. */
+  readonly waiting: Set<string> | null;
+}
+
+export interface IndexedDestination<R> {
+  readonly destination: Destination;
+  readonly messages: Map<string, IndexedMessage<R>>;
+  readonly subscriptions: Map<string, DurableSubscriptionRecord>;
+}
+
+/**
+ * The live state of a store, shared by the memory and the journal store so both give the same answers:
+ * which destinations exist, which messages are pending where, which durable subscriptions still wait for
+ * which topic message, and which XA transactions are prepared. `R` is the store's handle on content (the
+ * Message itself in memory, a journal location on disk); `release` is told when a handle is no longer
+ * needed, so the journal can count live data per segment.
+ *
+ * Topic messages follow KahaDB's topic store: a message is kept for the durable subscriptions that existed
+ * on its destination when it arrived, and disappears once each of them removed it (or was itself removed).
+ * A topic message that arrives with no durable subscription is not kept at all. A subscription that is
+ * registered later does not receive older messages, as in ActiveMQ.
+ */
+export class StoreIndex<R> {
+  readonly destinations = new Map<string, IndexedDestination<R>>();
+  readonly prepared = new Map<string, R>();
+  private seq = 1;
+
+  constructor(private readonly release: (ref: R) => void = () => {}) {}
+
+  /** The next send-order number (persisted by the journal's checkpoint). */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  set nextSeq(v: number) {
+    this.seq = Math.max(this.seq, v);
+  }
+
+  ensureDestination(destination: Destination): IndexedDestination<R> {
+    let d = this.destinations.get(destination.key);
+    if (d === undefined) {
+      d = { destination, messages: new Map(), subscriptions: new Map() };
+      this.destinations.set(destination.key, d);
+    }
+    return d;
+  }
+
+  /**
+   * Applies one operation. `ref` is the content handle for `add` and `prepare` (ignored otherwise); `seq`
+   * fixes the send order of an `add` when the journal replays it, else the next number is taken.
+   * Returns the message entry an `add` created, or null.
+   */
+  apply(op: StoreOperation, ref: R | null, seq?: number): IndexedMessage<R> | null {
+    switch (op.op) {
+      case 'add':
+        return this.add(op.destination, op.message.messageId, ref as R, seq);
+      case 'remove':
+        this.remove(op.destination, op.messageId, op.subscription);
+        return null;
+      case 'redelivered': {
+        const m = this.destinations.get(op.destination.key)?.messages.get(op.messageId);
+        if (m !== undefined) m.redelivered = op.count;
+        return null;
+      }
+      case 'add-subscription':
+        this.ensureDestination(op.subscription.destination).subscriptions.set(op.subscription.key, op.subscription);
+        return null;
+      case 'remove-subscription':
+        this.removeSubscription(op.destination, op.key);
+        return null;
+      case 'add-destination':
+        this.ensureDestination(op.destination);
+        return null;
+      case 'remove-destination': {
+        const d = this.destinations.get(op.destination.key);
+        if (d === undefined) return null;
+        for (const m of d.messages.values()) this.release(m.ref);
+        this.destinations.delete(op.destination.key);
+        return null;
+      }
+      case 'prepare': {
+        const old = this.prepared.get(op.transactionId);
+        if (old !== undefined) this.release(old);
+        this.prepared.set(op.transactionId, ref as R);
+        return null;
+      }
+      case 'forget-prepared': {
+        const old = this.prepared.get(op.transactionId);
+        if (old !== undefined) {
+          this.release(old);
+          this.prepared.delete(op.transactionId);
+        }
+        return null;
+      }
+    }
+  }
+
+  /** Restores an entry from a checkpoint, as it was. */
+  restore(destination: Destination, entry: IndexedMessage<R>): void {
+    this.ensureDestination(destination).messages.set(entry.id, entry);
+    if (entry.seq >= this.seq) this.seq = entry.seq + 1;
+  }
+
+  private add(destination: Destination, id: string, ref: R, seq: number | undefined): IndexedMessage<R> | null {
+    const d = this.ensureDestination(destination);
+    // A duplicate add (a producer retry after failover) keeps the first copy, as KahaDB does.
+    if (d.messages.has(id)) {
+      this.release(ref);
+      return null;
+    }
+    let waiting: Set<string> | null = null;
+    if (destination.isTopic) {
+      if (d.subscriptions.size === 0) {
+        this.release(ref);
+        return null;
+      }
+      waiting = new Set(d.subscriptions.keys());
+    }
+    const s = seq ?? this.seq;
+    if (s >= this.seq) this.seq = s + 1;
+    const entry: IndexedMessage<R> = { id, seq: s, ref, redelivered: -1, waiting };
+    d.messages.set(id, entry);
+    return entry;
+  }
+
+  private remove(destination: Destination, id: string, subscription: string | null): void {
+    const d = this.destinations.get(destination.key);
+    const m = d?.messages.get(id);
+    if (d === undefined || m === undefined) return;
+    if (m.waiting !== null && subscription !== null) {
+      m.waiting.delete(subscription);
+      if (m.waiting.size > 0) return;
+    }
+    d.messages.delete(id);
+    this.release(m.ref);
+  }
+
+  private removeSubscription(destination: Destination, key: string): void {
+    const d = this.destinations.get(destination.key);
+    if (d === undefined || !d.subscriptions.delete(key)) return;
+    for (const m of d.messages.values()) {
+      if (m.waiting === null || !m.waiting.delete(key) || m.waiting.size > 0) continue;
+      d.messages.delete(m.id);
+      this.release(m.ref);
+    }
+  }
+
+  /** A message's new content handle after the journal rewrote it; false when it is no longer pending. */
+  relocate(destinationKey: string, id: string, ref: R): boolean {
+    const m = this.destinations.get(destinationKey)?.messages.get(id);
+    if (m === undefined) return false;
+    const old = m.ref;
+    m.ref = ref;
+    this.release(old);
+    return true;
+  }
+
+  relocatePrepared(transactionId: string, ref: R): boolean {
+    const old = this.prepared.get(transactionId);
+    if (old === undefined) return false;
+    this.prepared.set(transactionId, ref);
+    this.release(old);
+    return true;
+  }
+
+  /** Pending messages per destination in send order. */
+  sortedMessages(d: IndexedDestination<R>): IndexedMessage<R>[] {
+    const list = [...d.messages.values()];
+    let sorted = true;
+    for (let i = 1; i < list.length && sorted; i++) if (list[i - 1]!.seq > list[i]!.seq) sorted = false;
+    if (!sorted) list.sort((a, b) => a.seq - b.seq);
+    return list;
+  }
+
+  /**
+   * Per topic and subscription, the pending ids that subscription must not be given: the ones it already
+   * removed and the ones that arrived before it subscribed.
+   */
+  subscriptionAcks(): Map<string, Set<string>> {
+    const out = new Map<string, Set<string>>();
+    for (const d of this.destinations.values()) {
+      for (const key of d.subscriptions.keys()) {
+        const done = new Set<string>();
+        for (const m of d.messages.values()) if (m.waiting !== null && !m.waiting.has(key)) done.add(m.id);
+        out.set(subscriptionAckKey(d.destination, key), done);
+      }
+    }
+    return out;
+  }
+
+  subscriptionsList(): DurableSubscriptionRecord[] {
+    const out: DurableSubscriptionRecord[] = [];
+    for (const d of this.destinations.values()) for (const s of d.subscriptions.values()) out.push(s);
+    return out;
+  }
+
+  messageCount(): number {
+    let n = 0;
+    for (const d of this.destinations.values()) n += d.messages.size;
+    return n;
+  }
+}
