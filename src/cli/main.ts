@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { runStart } from './start.js';
+
+const usage = `Usage: tidemq <command> [options]
+
+Commands:
+  start     Run the broker in the foreground (tidemq start --help for options)
+  help      Show this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return runStart(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 1 : 0;
+    default:
+      process.stderr.write(`tidemq: unknown command '${command}'\n\n${usage}`);
+      return 1;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`tidemq: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,134 @@
+import type { Broker } from '../broker/broker.js';
+import { RegionBroker } from '../broker/region/region-broker.js';
+import type { SelectorCompiler } from '../broker/region/selector-support.js';
+import type { ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
+import { defaultProtocolOptions } from '../protocol/protocol.js';
+import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-adapter.js';
+import type { PersistenceAdapter } from '../store/persistence-adapter.js';
+import type { TlsOptions } from 'node:tls';
+import { systemClock, type Clock } from '../util/clock.js';
+import { Logger } from '../util/logger.js';
+import { TransportConnector } from './transport-connector.js';
+
+/** A broker plugin installs a filter in front of the rest of the chain (ActiveMQ's BrokerPlugin). */
+export type BrokerPlugin = (next: Broker) => Broker;
+
+export interface ConnectorSpec {
+  name: string;
+  /** The scheme clients write (`tcp`, `stomp`, `ssl`, …). */
+  scheme: string;
+  protocol: ProtocolModule;
+  host: string;
+  port: number;
+  tls?: TlsOptions;
+  maximumConnections?: number;
+  options?: Partial<ProtocolOptions>;
+}
+
+export interface BrokerServiceOptions {
+  brokerName?: string;
+  connectors: ConnectorSpec[];
+  store?: PersistenceAdapter;
+  /** Filters in install order: the first one listed sees each call first. */
+  plugins?: BrokerPlugin[];
+  selectorCompiler?: SelectorCompiler;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Assembles a broker: the store, the RegionBroker, the plugin chain in front of it, and the transport
+ * connectors. Start order is store → broker → connectors; stop is the reverse, and stop stops every part
+ * even when one of them fails.
+ */
+export class BrokerService {
+  readonly broker: Broker;
+  readonly region: RegionBroker;
+  readonly connectors: TransportConnector[];
+  private readonly logger: Logger;
+  private started = false;
+
+  constructor(readonly options: BrokerServiceOptions) {
+    this.logger = options.logger ?? Logger.silent();
+    const clock = options.clock ?? systemClock;
+    this.region = new RegionBroker({
+      brokerName: options.brokerName ?? 'localhost',
+      store: options.store ?? new MemoryPersistenceAdapter(),
+      clock,
+      logger: this.logger.child({ area: 'broker' }),
+      ...(options.selectorCompiler ? { selectorCompiler: options.selectorCompiler } : {}),
+    });
+    let chain: Broker = this.region;
+    for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
+    this.broker = chain;
+    this.connectors = options.connectors.map(
+      (spec) =>
+        new TransportConnector(
+          {
+            name: spec.name,
+            scheme: spec.scheme,
+            server: {
+              host: spec.host,
+              port: spec.port,
+              ...(spec.tls ? { tls: spec.tls } : {}),
+              ...(spec.maximumConnections ? { maximumConnections: spec.maximumConnections } : {}),
+            },
+            protocol: spec.protocol,
+            protocolOptions: { ...defaultProtocolOptions, ...spec.options },
+          },
+          chain,
+          this.logger.child({ area: spec.protocol.name }),
+          clock,
+        ),
+    );
+  }
+
+  get brokerName(): string {
+    return this.broker.brokerName;
+  }
+
+  connector(name: string): TransportConnector {
+    const c = this.connectors.find((x) => x.name === name);
+    if (c === undefined) throw new Error(`No connector named ${name}`);
+    return c;
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.broker.start();
+    const up: TransportConnector[] = [];
+    try {
+      for (const c of this.connectors) {
+        await c.start();
+        up.push(c);
+        this.logger.info(`Connector ${c.name} started at ${c.publishedUri}`);
+      }
+    } catch (e) {
+      for (const c of up) await c.stop().catch(() => {});
+      await this.broker.stop().catch(() => {});
+      throw e;
+    }
+    this.started = true;
+    this.logger.info(`Broker ${this.brokerName} started`, { brokerId: this.broker.brokerId });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    const failures: unknown[] = [];
+    for (const c of this.connectors) {
+      try {
+        await c.stop();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+    try {
+      await this.broker.stop();
+    } catch (e) {
+      failures.push(e);
+    }
+    this.logger.info(`Broker ${this.brokerName} stopped`);
+    if (failures.length > 0) throw new AggregateError(failures, 'The broker did not stop cleanly');
+  }
+}

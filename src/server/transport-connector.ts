@@ -1,0 +1,94 @@
+import type { Broker } from '../broker/broker.js';
+import type { ProtocolConnection, ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
+import type { Transport } from '../transport/transport.js';
+import { TransportServer, type TransportServerOptions } from '../transport/transport-server.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+
+export interface TransportConnectorOptions {
+  /** The connector's name, as in `<transportConnector name="openwire" …>`. */
+  name: string;
+  /** The scheme printed in the started-at line and used in logs (`tcp`, `stomp`, `ssl`, …). */
+  scheme: string;
+  server: Omit<TransportServerOptions, 'scheme'>;
+  protocol: ProtocolModule;
+  protocolOptions: ProtocolOptions;
+  /** How long shutdown waits for connections to close politely before cutting them. */
+  shutdownGraceMs?: number;
+}
+
+/**
+ * ActiveMQ's TransportConnector: one listening address bound to one protocol. It accepts transports,
+ * hands each to the protocol module, and on stop closes every connection it accepted.
+ */
+export class TransportConnector {
+  private readonly server: TransportServer;
+  private readonly connections = new Set<ProtocolConnection>();
+
+  constructor(
+    readonly options: TransportConnectorOptions,
+    private readonly broker: Broker,
+    private readonly logger: Logger,
+    private readonly clock: Clock,
+  ) {
+    this.server = new TransportServer(
+      { ...options.server, scheme: options.scheme },
+      (t) => this.accept(t),
+      (remote, reason) => this.logger.warn('Connection refused', { connector: options.name, remote, reason }),
+    );
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** The URI clients use, with the port actually bound (port 0 picks a free one). */
+  get publishedUri(): string {
+    const host = this.options.server.host.includes(':') ? `[${this.options.server.host}]` : this.options.server.host;
+    return `${this.options.scheme}://${host}:${this.server.port}`;
+  }
+
+  get port(): number {
+    return this.server.port;
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  async start(): Promise<void> {
+    try {
+      await this.server.start();
+    } catch (e) {
+      throw new Error(`Connector ${this.options.name} failed to start: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async stop(reason = 'The broker is shutting down'): Promise<void> {
+    await this.server.stopAccepting();
+    const grace = this.options.shutdownGraceMs ?? 5000;
+    const closing = [...this.connections].map((c) => c.close(reason).catch(() => {}));
+    await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, grace).unref())]);
+    this.server.destroyAll();
+    this.connections.clear();
+  }
+
+  private accept(transport: Transport): void {
+    const log = this.logger.child({ connector: this.options.name, remote: transport.remoteAddress });
+    try {
+      const connection = this.options.protocol.accept(transport, {
+        broker: this.broker,
+        logger: log,
+        clock: this.clock,
+        options: this.options.protocolOptions,
+        connectorName: this.options.name,
+        connectorUri: this.publishedUri,
+      });
+      this.connections.add(connection);
+      transport.onClose(() => this.connections.delete(connection));
+    } catch (e) {
+      log.error('Could not accept connection', { error: e });
+      transport.destroy();
+    }
+  }
+}

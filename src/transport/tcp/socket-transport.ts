@@ -1,0 +1,94 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import type { Transport } from '../transport.js';
+
+/**
+ * A Transport over a TCP or TLS socket. Writes made during one tick are corked and leave in a single
+ * writev when the tick ends, so a burst of dispatched messages costs one syscall, not one per frame.
+ */
+export class SocketTransport implements Transport {
+  readonly remoteAddress: string;
+  private corked = false;
+  private closed = false;
+  private readonly closeListeners: ((error?: Error) => void)[] = [];
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    readonly scheme: string,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`;
+    socket.setNoDelay(true);
+    socket.on('error', (e) => {
+      this.failure = e;
+    });
+    socket.on('close', () => {
+      if (this.closed) return;
+      this.closed = true;
+      for (const l of this.closeListeners) l(this.failure);
+    });
+  }
+
+  get peerCertificates(): readonly Uint8Array[] {
+    const tls = this.socket as TLSSocket;
+    if (typeof tls.getPeerCertificate !== 'function' || !tls.authorized) return [];
+    const chain: Uint8Array[] = [];
+    let cert = tls.getPeerCertificate(true);
+    const seen = new Set<string>();
+    while (cert !== undefined && cert !== null && cert.raw !== undefined && !seen.has(cert.fingerprint256)) {
+      seen.add(cert.fingerprint256);
+      chain.push(cert.raw);
+      cert = cert.issuerCertificate;
+    }
+    return chain;
+  }
+
+  get writable(): boolean {
+    return !this.closed && !this.socket.writableNeedDrain;
+  }
+
+  write(chunk: Uint8Array): boolean {
+    if (this.closed || this.socket.destroyed) return false;
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
+    return this.socket.write(chunk);
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
+
+  end(): void {
+    if (this.corked) this.uncork();
+    this.socket.end();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+
+  onData(listener: (chunk: Buffer) => void): void {
+    this.socket.on('data', listener);
+  }
+
+  onDrain(listener: () => void): void {
+    this.socket.on('drain', listener);
+  }
+
+  onClose(listener: (error?: Error) => void): void {
+    if (this.closed) queueMicrotask(() => listener(this.failure));
+    else this.closeListeners.push(listener);
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+}
