@@ -80,4 +80,7 @@ export class BrokerFilter implements Broker {
   getDestinations(): Destination[] {
     return this.next.getDestinations();
   }
+  destinationExists(destination: Destination): boolean {
+    return this.next.destinationExists(destination);
+  }
 }

@@ -53,6 +53,8 @@ export interface Broker {
   removeDestination(context: ConnectionContext, destination: Destination): Promise<void>;
   /** Existing destinations; wildcards are not expanded here. */
   getDestinations(): Destination[];
+  /** Whether a destination exists already (authorization asks before an implicit create). */
+  destinationExists(destination: Destination): boolean;
 }
 
 /**

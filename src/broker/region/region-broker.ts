@@ -757,6 +757,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     ];
   }
 
+  destinationExists(destination: Destination): boolean {
+    const found = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+    return found !== undefined && found.destination.type === destination.type;
+  }
+
   /** Queue statistics for management and tests. */
   getQueue(destination: Destination): Queue {
     let q = this.queues.get(destination.name);
