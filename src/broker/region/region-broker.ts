@@ -17,13 +17,14 @@ import { Subscription, type SubscriptionHost } from './subscription.js';
 import { DurableTopicSubscription, Topic, TopicSubscription, durableKey, type DurableHost } from './topic.js';
 import { Transaction } from './transaction.js';
 import { BrowserSubscription } from './browser-subscription.js';
+import { parseOptionalSelector } from '../../destination/selector/index.js';
 
 export interface RegionBrokerOptions {
   brokerName?: string;
   store: PersistenceAdapter;
   clock?: Clock;
   logger?: Logger;
-  /** Compiles JMS selectors; without one, a consumer with a selector is refused. */
+  /** Compiles JMS selectors (the built-in JMS selector parser unless replaced). */
   selectorCompiler?: SelectorCompiler;
   /** Where dead letters go; ActiveMQ's sharedDeadLetterStrategy default. */
   deadLetterQueue?: string;
@@ -51,7 +52,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
   private readonly store: PersistenceAdapter;
   private readonly clock: Clock;
   private readonly logger: Logger;
-  private readonly selectorCompiler: SelectorCompiler | undefined;
+  private readonly selectorCompiler: SelectorCompiler;
   private readonly deadLetterQueue: string;
   private readonly processNonPersistent: boolean;
   private readonly expirePeriod: number;
@@ -79,7 +80,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     this.store = options.store;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? Logger.silent();
-    this.selectorCompiler = options.selectorCompiler;
+    this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
     this.deadLetterQueue = options.deadLetterQueue ?? 'ActiveMQ.DLQ';
     this.processNonPersistent = options.processNonPersistent ?? false;
     this.expirePeriod = options.expireMessagesPeriodMs ?? 30_000;
@@ -271,9 +272,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
 
   private compileSelector(text: string | null): MessageSelector | null {
     if (text === null || text.trim() === '') return null;
-    if (this.selectorCompiler === undefined) {
-      throw new BrokerError('ERR_SELECTOR_INVALID', `Selectors are not available on this broker: ${text}`);
-    }
     return this.selectorCompiler(text);
   }
 
