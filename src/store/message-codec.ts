@@ -158,6 +158,14 @@ export function decodeMessage(r: ByteReader, options: MessageDecodeOptions = {})
   return m;
 }
 
+/** Reads only the version, flags and id at the start of an encoded message. */
+export function peekMessageId(r: ByteReader): string {
+  const version = r.u8();
+  if (version !== MESSAGE_FORMAT_VERSION) throw new StoreCorruptError(`unknown message format version ${version}`);
+  r.varuint();
+  return r.string('message id');
+}
+
 export function encodeProperties(w: ByteWriter, props: Properties): void {
   w.varuint(props.size);
   for (const [k, v] of props) {

@@ -1,7 +1,7 @@
 import { Destination } from '../model/destination.js';
 import { Message } from '../model/message.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { decodeMessage, encodeMessage, type MessageDecodeOptions } from './message-codec.js';
+import { decodeMessage, encodeMessage, peekMessageId, type MessageDecodeOptions } from './message-codec.js';
 import type { StoreOperation } from './persistence-adapter.js';
 import { StoreCorruptError, StoreStateError } from './store-errors.js';
 
@@ -181,4 +181,36 @@ function str(v: string, what: string): string {
 function count(v: number): number {
   if (!Number.isSafeInteger(v) || v < 0) throw new StoreStateError(`redelivered: bad count ${v}`);
   return v;
+}
+
+/** The tag an encoded operation starts with, for readers that only need to know what kind it is. */
+export function operationTag(op: StoreOperation['op']): number {
+  return OP_TAGS[op];
+}
+
+/**
+ * The parts of an encoded operation that the journal's index needs, read without decoding message
+ * bodies: replay after a checkpoint then costs a few bytes per message, not a full decode.
+ */
+export type OperationSummary =
+  | { readonly kind: 'add'; readonly destination: Destination; readonly messageId: string }
+  | { readonly kind: 'prepare'; readonly transactionId: string }
+  | { readonly kind: 'other'; readonly op: StoreOperation };
+
+export function summarizeOperation(r: ByteReader, options: MessageDecodeOptions): OperationSummary {
+  const start = r.pos;
+  const tag = r.u8();
+  if (tag === OP_TAGS.add) {
+    const destination = Destination.parse(r.string('destination'));
+    return { kind: 'add', destination, messageId: peekMessageId(r) };
+  }
+  if (tag === OP_TAGS.prepare) {
+    const transactionId = r.string('transaction id');
+    // Validate the nested operations now, so a record that decodes at replay also decodes at recovery.
+    const n = r.count('prepared operations', 2);
+    for (let i = 0; i < n; i++) decodeOperation(r, options, true);
+    return { kind: 'prepare', transactionId };
+  }
+  r.pos = start;
+  return { kind: 'other', op: decodeOperation(r, options) };
 }

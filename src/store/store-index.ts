@@ -114,10 +114,27 @@ export class StoreIndex<R> {
     }
   }
 
+  /** Records a prepared transaction's content handle, releasing the one it replaces. */
+  setPrepared(transactionId: string, ref: R): void {
+    const old = this.prepared.get(transactionId);
+    this.prepared.set(transactionId, ref);
+    if (old !== undefined) this.release(old);
+  }
+
+  /** Gives up a handle the index was never given or no longer tracks (recovery's lost entries). */
+  discard(ref: R): void {
+    this.release(ref);
+  }
+
   /** Restores an entry from a checkpoint, as it was. */
   restore(destination: Destination, entry: IndexedMessage<R>): void {
     this.ensureDestination(destination).messages.set(entry.id, entry);
     if (entry.seq >= this.seq) this.seq = entry.seq + 1;
+  }
+
+  /** An `add` by its parts, for the journal's replay (which reads only the ids off disk). */
+  addMessage(destination: Destination, id: string, ref: R, seq?: number): IndexedMessage<R> | null {
+    return this.add(destination, id, ref, seq);
   }
 
   private add(destination: Destination, id: string, ref: R, seq: number | undefined): IndexedMessage<R> | null {

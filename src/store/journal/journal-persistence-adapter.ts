@@ -1,0 +1,463 @@
+import type { Destination } from '../../model/destination.js';
+import type { PropertyDecoder } from '../../model/message.js';
+import { systemClock, type Clock, type Timer } from '../../util/clock.js';
+import { Logger } from '../../util/logger.js';
+import { ByteWriter } from '../bytes.js';
+import { encodeOperation } from '../operation-codec.js';
+import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import { StoreFullError, StoreStateError } from '../store-errors.js';
+import { StoreIndex } from '../store-index.js';
+import { encodeCheckpoint, type Location } from './checkpoint.js';
+import { NodeFileLayer, pathIn, segmentName, type FileLayer, type LockHandle } from './file-layer.js';
+import { Journal, type SyncStrategy } from './journal.js';
+import { RECORD_HEADER_SIZE, RecordType, MAX_RECORD_PAYLOAD, crc32 } from './record.js';
+import { recoverJournal, CHECKPOINT_FILE, type DamageReport } from './recovery.js';
+
+export type { DamageReport } from './recovery.js';
+
+/**
+ * `<kahaDB/>`-style options. Names and defaults follow KahaDB's, so an activemq.xml attribute maps
+ * one-to-one; the ones after `ignoreMissingJournalfiles` are TideMQ's own.
+ */
+export interface JournalPersistenceAdapterOptions {
+  /** The store directory (KahaDB `directory`); created when missing. */
+  readonly directory: string;
+  /** Segment size before rolling to the next `db-N.log` (KahaDB default 32 MiB). */
+  readonly journalMaxFileLength?: number;
+  /** `false` is the same as journalDiskSyncStrategy `never` (KahaDB's older switch). Default true. */
+  readonly enableJournalDiskSyncs?: boolean;
+  /** always (default): a sync write resolves after its fsync; periodic: fsync every interval; never. */
+  readonly journalDiskSyncStrategy?: SyncStrategy;
+  /** Milliseconds between fsyncs under `periodic` (KahaDB default 1000). */
+  readonly journalDiskSyncInterval?: number;
+  /** Milliseconds between checkpoints of the index (KahaDB default 5000). */
+  readonly checkpointInterval?: number;
+  /** Milliseconds between cleanups: compaction and deletion of dead segments (KahaDB default 30000). */
+  readonly cleanupInterval?: number;
+  /** Verify every record of every segment at start, not only the ones recovery reads (default false). */
+  readonly checkForCorruptJournalFiles?: boolean;
+  /** Start even when segments holding pending messages are missing; those messages are reported lost. */
+  readonly ignoreMissingJournalfiles?: boolean;
+  /** Bytes on disk above which batches with new messages are refused with StoreFullError (0: no limit). */
+  readonly storeLimit?: number;
+  /** A sealed segment whose live bytes fall below this fraction of its length is compacted (default 0.5). */
+  readonly compactionThreshold?: number;
+  /** Decodes stored encoded property blocks on recovery (the OpenWire primitive-map decoder). */
+  readonly propertyDecoder?: PropertyDecoder;
+  readonly logger?: Logger;
+  /** Told about every damaged or missing piece found at start, in addition to the log. */
+  readonly onDamage?: (report: DamageReport) => void;
+  /** The file system; tests inject a FakeFileLayer. */
+  readonly fileLayer?: FileLayer;
+  readonly clock?: Clock;
+}
+
+interface Settings {
+  readonly directory: string;
+  readonly maxFileLength: number;
+  readonly syncStrategy: SyncStrategy;
+  readonly syncInterval: number;
+  readonly checkpointInterval: number;
+  readonly cleanupInterval: number;
+  readonly checkForCorruptJournalFiles: boolean;
+  readonly ignoreMissingJournalfiles: boolean;
+  readonly storeLimit: number;
+  readonly compactionThreshold: number;
+}
+
+const MOVE_MESSAGE = 1;
+const MOVE_PREPARED = 2;
+
+/**
+ * The journal store (TideMQ's KahaDB): an append-only log of batches in `db-N.log` segments, an in-memory
+ * index of what is pending, and a periodic checkpoint of that index so restart replays only recent records.
+ * See docs/persistence.md for the file formats and the recovery rules.
+ */
+export class JournalPersistenceAdapter implements PersistenceAdapter {
+  readonly name = 'journal';
+  private readonly s: Settings;
+  private readonly fs: FileLayer;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly writer = new ByteWriter(64 * 1024);
+  private readonly ckptWriter = new ByteWriter(64 * 1024);
+  private index = new StoreIndex<Location>();
+  /** Per segment: how many pending operations it holds and their bytes. */
+  private live = new Map<number, { refs: number; bytes: number }>();
+  private journal: Journal | null = null;
+  private lock: LockHandle | null = null;
+  private recovered: RecoveredState | null = null;
+  private timers: Timer[] = [];
+  private maintenance: Promise<void> = Promise.resolve();
+  private changes = 0;
+  private checkpointedChanges = -1;
+  private checkpointBytes = 0;
+  private cleanupSoon = false;
+  private lastSize = 0;
+
+  constructor(private readonly options: JournalPersistenceAdapterOptions) {
+    const o = options;
+    if (typeof o.directory !== 'string' || o.directory.length === 0) {
+      throw new StoreStateError('journal store: directory is required');
+    }
+    const strategy: SyncStrategy =
+      o.enableJournalDiskSyncs === false ? 'never' : (o.journalDiskSyncStrategy ?? 'always');
+    if (!['always', 'periodic', 'never'].includes(strategy)) {
+      throw new StoreStateError(`journal store: journalDiskSyncStrategy must be always, periodic or never`);
+    }
+    this.s = {
+      directory: o.directory,
+      maxFileLength: positive(o.journalMaxFileLength ?? 32 * 1024 * 1024, 'journalMaxFileLength'),
+      syncStrategy: strategy,
+      syncInterval: positive(o.journalDiskSyncInterval ?? 1000, 'journalDiskSyncInterval'),
+      checkpointInterval: positive(o.checkpointInterval ?? 5000, 'checkpointInterval'),
+      cleanupInterval: positive(o.cleanupInterval ?? 30000, 'cleanupInterval'),
+      checkForCorruptJournalFiles: o.checkForCorruptJournalFiles ?? false,
+      ignoreMissingJournalfiles: o.ignoreMissingJournalfiles ?? false,
+      storeLimit: o.storeLimit ?? 0,
+      compactionThreshold: o.compactionThreshold ?? 0.5,
+    };
+    this.fs = o.fileLayer ?? new NodeFileLayer();
+    this.clock = o.clock ?? systemClock;
+    this.log = (o.logger ?? Logger.create()).child({ store: 'journal', directory: o.directory });
+  }
+
+  async start(): Promise<void> {
+    if (this.journal !== null) return;
+    await this.fs.mkdirp(this.s.directory);
+    const lock = await this.fs.lock(pathIn(this.s.directory, 'lock'), this.s.directory);
+    try {
+      this.index = new StoreIndex<Location>((loc) => this.release(loc));
+      this.live = new Map();
+      const result = await recoverJournal({
+        fs: this.fs,
+        directory: this.s.directory,
+        checkForCorruptJournalFiles: this.s.checkForCorruptJournalFiles,
+        ignoreMissingJournalfiles: this.s.ignoreMissingJournalfiles,
+        decode: { propertyDecoder: this.options.propertyDecoder },
+        index: this.index,
+        retain: (loc) => this.retain(loc),
+        report: (d) => this.report(d),
+      });
+      this.recovered = result.state;
+      this.checkpointBytes = result.checkpointBytes;
+      const journal = new Journal(
+        {
+          fs: this.fs,
+          directory: this.s.directory,
+          maxFileLength: this.s.maxFileLength,
+          syncStrategy: this.s.syncStrategy,
+          syncInterval: this.s.syncInterval,
+          clock: this.clock,
+          onFailure: (e) => this.log.error('journal failed; writes are refused until restart', { error: e }),
+          onSegmentCreated: () => {},
+        },
+        result.tail,
+        result.tailExists,
+      );
+      for (const [seg, len] of result.segments) journal.written.set(seg, len);
+      this.journal = journal;
+      this.lock = lock;
+      this.changes = 1;
+      this.checkpointedChanges = 0;
+      // A fresh checkpoint: the next start replays nothing that this one already did.
+      await this.checkpoint();
+      this.timers.push(
+        this.clock.setInterval(() => this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
+        this.clock.setInterval(() => this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
+      );
+      this.log.info('journal store started', {
+        pending: this.index.messageCount(),
+        replayedRecords: result.replayedRecords,
+        segments: result.segments.size,
+      });
+    } catch (e) {
+      this.journal = null;
+      await lock.release();
+      throw e;
+    }
+  }
+
+  async stop(): Promise<void> {
+    const journal = this.journal;
+    if (journal === null) return;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    await this.maintenance;
+    try {
+      // A clean stop leaves a checkpoint, so the next start replays nothing.
+      if (journal.failure === null) await this.checkpoint(true);
+    } catch (e) {
+      this.log.error('final checkpoint failed', { error: e });
+    } finally {
+      this.lastSize = this.size();
+      this.journal = null;
+      await journal.close();
+      await this.lock?.release();
+      this.lock = null;
+    }
+  }
+
+  recover(): Promise<RecoveredState> {
+    if (this.journal === null) return Promise.reject(new StoreStateError('journal store: recover() before start()'));
+    const state = this.recovered;
+    if (state === null) return Promise.reject(new StoreStateError('journal store: recover() called twice'));
+    this.recovered = null;
+    return Promise.resolve(state);
+  }
+
+  write(batch: readonly StoreOperation[], sync: boolean): Promise<void> {
+    const journal = this.journal;
+    if (journal === null) return Promise.reject(new StoreStateError('journal store is not started'));
+    if (journal.failure !== null) return Promise.reject(journal.failure);
+    const w = this.writer;
+    const opOffsets: number[] = [];
+    let record: Buffer;
+    let adds = false;
+    const firstSeq = this.index.nextSeq;
+    try {
+      // Encode the whole batch before touching the index: a bad operation refuses the batch whole.
+      w.reset();
+      w.reserve(RECORD_HEADER_SIZE);
+      w.varuint(firstSeq);
+      w.varuint(batch.length);
+      for (const op of batch) {
+        const lenAt = w.reserve(4);
+        encodeOperation(w, op);
+        w.setU32(lenAt, w.length - lenAt - 4);
+        opOffsets.push(lenAt + 4);
+        if (op.op === 'add' || op.op === 'prepare') adds = true;
+      }
+      record = finishRecord(w, RecordType.Batch);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (adds && this.s.storeLimit > 0 && this.size() + record.length > this.s.storeLimit) {
+      this.requestCleanup();
+      return Promise.reject(new StoreFullError(this.size(), this.s.storeLimit, this.s.directory));
+    }
+    const { position, done } = journal.append(record, sync);
+    if (journal.failure !== null) return done;
+    let addIndex = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const op = batch[i]!;
+      const offset = opOffsets[i]!;
+      if (op.op === 'add' || op.op === 'prepare') {
+        const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
+        const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
+        this.retain(loc);
+        if (op.op === 'add') this.index.addMessage(op.destination, op.message.messageId, loc, firstSeq + addIndex++);
+        else this.index.apply(op, loc);
+      } else {
+        this.index.apply(op, null);
+      }
+    }
+    this.changes++;
+    return done;
+  }
+
+  /** Bytes on disk: every segment as written plus the checkpoint file. */
+  size(): number {
+    const journal = this.journal;
+    if (journal === null) return this.lastSize;
+    let n = this.checkpointBytes;
+    for (const len of journal.written.values()) n += len;
+    return n;
+  }
+
+  /** Runs a checkpoint now (tests and the bench; the timer runs it every checkpointInterval). */
+  checkpointNow(): Promise<void> {
+    return this.runMaintenance(() => this.checkpoint(true));
+  }
+
+  /** Runs a cleanup now: compaction of sparse segments, a checkpoint and deletion of dead segments. */
+  cleanupNow(): Promise<void> {
+    return this.runMaintenance(() => this.cleanup());
+  }
+
+  /** Segment numbers currently on disk (for tests and management). */
+  segmentIds(): number[] {
+    return [...(this.journal?.written.keys() ?? [])].sort((a, b) => a - b);
+  }
+
+  private runMaintenance(task: () => Promise<void>): Promise<void> {
+    const run = this.maintenance.then(async () => {
+      if (this.journal === null || this.journal.failure !== null) return;
+      try {
+        await task();
+      } catch (e) {
+        this.log.error('store maintenance failed', { error: e });
+      }
+    });
+    this.maintenance = run;
+    return run;
+  }
+
+  private retain(loc: Location): void {
+    const l = this.live.get(loc.segment);
+    if (l === undefined) this.live.set(loc.segment, { refs: 1, bytes: loc.length });
+    else {
+      l.refs++;
+      l.bytes += loc.length;
+    }
+  }
+
+  private release(loc: Location): void {
+    const l = this.live.get(loc.segment);
+    if (l === undefined) return;
+    l.refs--;
+    l.bytes -= loc.length;
+    if (l.refs <= 0) this.live.delete(loc.segment);
+  }
+
+  /**
+   * Snapshot the index (synchronously, so it matches the journal tail exactly), make the journal durable up
+   * to that tail, write the checkpoint atomically (temp file, fsync, rename), then delete the segments
+   * before the tail that hold nothing pending: only once the checkpoint no longer needs them.
+   */
+  private async checkpoint(force = false): Promise<void> {
+    const journal = this.journal;
+    if (journal === null || journal.failure !== null) return;
+    if (!force && this.changes === this.checkpointedChanges) return;
+    const changes = this.changes;
+    const position = journal.tail;
+    const image = encodeCheckpoint(this.ckptWriter, this.index, position);
+    const dead = [...journal.written.keys()].filter((s) => s < position.segment && !this.live.has(s));
+    await journal.forceSync();
+    const path = pathIn(this.s.directory, CHECKPOINT_FILE);
+    const tmp = path + '.tmp';
+    const h = await this.fs.open(tmp, true);
+    try {
+      await this.fs.truncate(h, 0);
+      let done = 0;
+      while (done < image.length) {
+        const n = await this.fs.write(h, image.subarray(done), done);
+        if (n <= 0) throw new Error(`checkpoint write to ${tmp} made no progress`);
+        done += n;
+      }
+      await this.fs.fsync(h);
+    } finally {
+      await this.fs.close(h);
+    }
+    await this.fs.rename(tmp, path);
+    await this.fs.syncDir(this.s.directory);
+    this.checkpointBytes = image.length;
+    this.checkpointedChanges = changes;
+    for (const s of dead) {
+      await journal.forget(s);
+      await this.fs.unlink(pathIn(this.s.directory, segmentName(s))).catch((e: unknown) => {
+        this.log.warn('could not delete journal segment', { segment: segmentName(s), error: e });
+      });
+    }
+    if (dead.length > 0) this.log.debug('deleted journal segments', { segments: dead.map(segmentName) });
+  }
+
+  /**
+   * Compaction: a sealed segment kept alive by a few pending operations has them rewritten at the tail
+   * (one Move record), so the next checkpoint can delete it. At most one segment length is moved per run.
+   */
+  private async cleanup(): Promise<void> {
+    const journal = this.journal;
+    if (journal === null) return;
+    this.cleanupSoon = false;
+    const tailSegment = journal.tail.segment;
+    let budget = this.s.maxFileLength;
+    const candidates = [...this.live.entries()]
+      .filter(([seg, l]) => {
+        const len = journal.written.get(seg) ?? 0;
+        return seg < tailSegment && len > 0 && l.bytes < len * this.s.compactionThreshold;
+      })
+      .sort((a, b) => a[0] - b[0]);
+    for (const [seg, l] of candidates) {
+      if (l.bytes > budget) break;
+      budget -= l.bytes;
+      await this.compactSegment(seg);
+    }
+    await this.checkpoint(true);
+  }
+
+  private async compactSegment(seg: number): Promise<void> {
+    type Item = { kind: number; key: string; id: string; seq: number; loc: Location; destination?: Destination };
+    const items: Item[] = [];
+    for (const d of this.index.destinations.values()) {
+      for (const m of d.messages.values()) {
+        if (m.ref.segment === seg) {
+          items.push({ kind: MOVE_MESSAGE, key: d.destination.key, id: m.id, seq: m.seq, loc: m.ref });
+        }
+      }
+    }
+    for (const [tx, loc] of this.index.prepared) {
+      if (loc.segment === seg) items.push({ kind: MOVE_PREPARED, key: tx, id: '', seq: 0, loc });
+    }
+    if (items.length === 0) return;
+    const buf = await this.fs.readFile(pathIn(this.s.directory, segmentName(seg)));
+    const journal = this.journal;
+    if (buf === null || journal === null || journal.failure !== null) return;
+    // Everything from here on is synchronous: the index cannot change under us.
+    const still = items.filter((it) =>
+      it.kind === MOVE_MESSAGE
+        ? this.index.destinations.get(it.key)?.messages.get(it.id)?.ref === it.loc
+        : this.index.prepared.get(it.key) === it.loc,
+    );
+    if (still.length === 0) return;
+    const w = this.writer;
+    w.reset();
+    w.reserve(RECORD_HEADER_SIZE);
+    w.varuint(still.length);
+    const offsets: number[] = [];
+    for (const it of still) {
+      w.u8(it.kind);
+      w.string(it.key);
+      w.string(it.id);
+      w.varuint(it.seq);
+      w.u32(it.loc.length);
+      offsets.push(w.length);
+      w.raw(buf.subarray(it.loc.offset, it.loc.offset + it.loc.length));
+    }
+    const record = finishRecord(w, RecordType.Move);
+    const { position, done } = journal.append(record, false);
+    for (let i = 0; i < still.length; i++) {
+      const it = still[i]!;
+      const loc: Location = { segment: position.segment, offset: position.offset + offsets[i]!, length: it.loc.length };
+      this.retain(loc);
+      const moved =
+        it.kind === MOVE_MESSAGE ? this.index.relocate(it.key, it.id, loc) : this.index.relocatePrepared(it.key, loc);
+      if (!moved) this.release(loc);
+    }
+    this.changes++;
+    await done;
+    this.log.debug('compacted journal segment', { segment: segmentName(seg), moved: still.length });
+  }
+
+  private requestCleanup(): void {
+    if (this.cleanupSoon) return;
+    this.cleanupSoon = true;
+    this.clock.setTimeout(() => void this.runMaintenance(() => this.cleanup()), 0);
+  }
+
+  private report(d: DamageReport): void {
+    this.log.warn(`journal damage: ${d.kind}`, { ...d });
+    try {
+      this.options.onDamage?.(d);
+    } catch (e) {
+      this.log.error('onDamage callback threw', { error: e });
+    }
+  }
+}
+
+/** Fills in the record header (length, checksum, type) and returns an owned copy of the record. */
+function finishRecord(w: ByteWriter, type: number): Buffer {
+  const payloadLength = w.length - RECORD_HEADER_SIZE;
+  if (payloadLength > MAX_RECORD_PAYLOAD) {
+    throw new StoreStateError(`journal record of ${payloadLength} bytes exceeds the ${MAX_RECORD_PAYLOAD}-byte limit`);
+  }
+  w.setU32(0, payloadLength);
+  w.slice(8, 9)[0] = type;
+  w.setU32(4, crc32(w.slice(8, w.length)));
+  return w.copy();
+}
+
+function positive(v: number, name: string): number {
+  if (!Number.isFinite(v) || v <= 0) throw new StoreStateError(`journal store: ${name} must be a positive number`);
+  return v;
+}

@@ -1,0 +1,422 @@
+import type { Message } from '../../model/message.js';
+import { ByteReader } from '../bytes.js';
+import type { MessageDecodeOptions } from '../message-codec.js';
+import { decodeOperation, summarizeOperation, type OperationSummary } from '../operation-codec.js';
+import type { RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import { StoreCorruptError } from '../store-errors.js';
+import type { StoreIndex } from '../store-index.js';
+import { decodeCheckpoint, type Location } from './checkpoint.js';
+import { parseSegmentName, pathIn, segmentName, type FileLayer } from './file-layer.js';
+import type { JournalPosition } from './journal.js';
+import { RecordType, SEGMENT_HEADER_SIZE, checkSegmentHeader, scanSegment, type ScannedRecord } from './record.js';
+
+export const CHECKPOINT_FILE = 'checkpoint.dat';
+
+/** Something recovery could not use, reported with its file and offset so nothing is dropped silently. */
+export interface DamageReport {
+  readonly kind:
+    | 'torn-tail'
+    | 'corrupt-record'
+    | 'bad-segment-header'
+    | 'missing-segment'
+    | 'lost-message'
+    | 'lost-transaction'
+    | 'bad-checkpoint';
+  /** The file concerned (a path inside the store directory). */
+  readonly file: string;
+  readonly offset: number;
+  /** Bytes skipped or truncated (0 when not applicable). */
+  readonly length: number;
+  readonly detail: string;
+}
+
+export interface RecoveryInput {
+  readonly fs: FileLayer;
+  readonly directory: string;
+  readonly checkForCorruptJournalFiles: boolean;
+  readonly ignoreMissingJournalfiles: boolean;
+  readonly decode: MessageDecodeOptions;
+  /** Empty on entry; holds the recovered index on return. */
+  readonly index: StoreIndex<Location>;
+  readonly retain: (loc: Location) => void;
+  readonly report: (d: DamageReport) => void;
+}
+
+export interface RecoveryResult {
+  readonly state: RecoveredState;
+  /** Where the next record goes, and whether that segment file exists (with its header). */
+  readonly tail: JournalPosition;
+  readonly tailExists: boolean;
+  /** Every segment kept on disk, with its length. */
+  readonly segments: Map<number, number>;
+  readonly checkpointBytes: number;
+  readonly replayedRecords: number;
+}
+
+/**
+ * Start-up recovery:
+ *  1. load the checkpoint (index snapshot + journal position); without one, replay from the first segment;
+ *  2. replay the records after that position into the index (reading only ids, not bodies);
+ *  3. truncate a torn tail (a record cut by a crash) at the end of the last segment, report any other damage
+ *     with its file and offset and carry on with what follows it;
+ *  4. read every pending message and prepared transaction from the segments the index points into, each
+ *     segment read once and every record checked against its checksum before use.
+ */
+export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResult> {
+  const { fs, directory, index, report } = input;
+  const file = (seg: number) => pathIn(directory, segmentName(seg));
+  const names = await fs.list(directory);
+  const onDisk = names
+    .map(parseSegmentName)
+    .filter((n): n is number => n !== null)
+    .sort((a, b) => a - b);
+  if (names.includes(CHECKPOINT_FILE + '.tmp')) await fs.unlink(pathIn(directory, CHECKPOINT_FILE + '.tmp'));
+
+  // 1. The checkpoint.
+  const ckptPath = pathIn(directory, CHECKPOINT_FILE);
+  const ckpt = await fs.readFile(ckptPath);
+  let position: JournalPosition = { segment: onDisk[0] ?? 1, offset: SEGMENT_HEADER_SIZE };
+  let fromCheckpoint = false;
+  if (ckpt !== null) {
+    try {
+      position = decodeCheckpoint(ckpt, index);
+      fromCheckpoint = true;
+    } catch (e) {
+      clearIndex(index);
+      report({
+        kind: 'bad-checkpoint',
+        file: ckptPath,
+        offset: 0,
+        length: ckpt.length,
+        detail: `${(e as Error).message}; replaying every remaining segment instead (consumed messages whose acks were in deleted segments may be redelivered)`,
+      });
+    }
+  } else if ((onDisk[0] ?? 1) > 1) {
+    report({
+      kind: 'bad-checkpoint',
+      file: ckptPath,
+      offset: 0,
+      length: 0,
+      detail:
+        'checkpoint missing while earlier segments were deleted; replaying every remaining segment (consumed messages may be redelivered)',
+    });
+  }
+  if (fromCheckpoint) {
+    for (const d of index.destinations.values()) for (const m of d.messages.values()) input.retain(m.ref);
+    for (const loc of index.prepared.values()) input.retain(loc);
+  }
+
+  // 2-3. Replay after the checkpoint position.
+  const segments = new Map<number, number>();
+  const last = onDisk[onDisk.length - 1];
+  let tail: JournalPosition = { segment: Math.max(position.segment, (last ?? 0) + 1), offset: SEGMENT_HEADER_SIZE };
+  let tailExists = false;
+  let replayedRecords = 0;
+  const replayFrom = onDisk.filter((s) => s >= position.segment);
+  for (let s = position.segment; last !== undefined && s <= last; s++) {
+    if (!onDisk.includes(s)) {
+      const detail = `${segmentName(s)} is missing from the journal after the checkpoint position; what it recorded is lost`;
+      if (!input.ignoreMissingJournalfiles)
+        throw new StoreCorruptError(`${file(s)}: ${detail} (set ignoreMissingJournalfiles to start without it)`);
+      report({ kind: 'missing-segment', file: file(s), offset: 0, length: 0, detail });
+    }
+  }
+  for (const s of replayFrom) {
+    const buf = (await fs.readFile(file(s))) ?? Buffer.alloc(0);
+    const isLast = s === last;
+    const headerProblem = checkSegmentHeader(buf, s);
+    if (headerProblem !== null) {
+      if (isLast && buf.length < SEGMENT_HEADER_SIZE) {
+        // Created but cut before its header reached the disk: an empty tail segment, written afresh.
+        await truncateFile(fs, file(s), 0);
+        if (buf.length > 0)
+          report({ kind: 'torn-tail', file: file(s), offset: 0, length: buf.length, detail: headerProblem });
+        tail = { segment: s, offset: SEGMENT_HEADER_SIZE };
+        tailExists = false;
+        continue;
+      }
+      report({
+        kind: 'bad-segment-header',
+        file: file(s),
+        offset: 0,
+        length: buf.length,
+        detail: `${headerProblem}; file skipped`,
+      });
+      segments.set(s, buf.length);
+      continue;
+    }
+    const from =
+      s === position.segment && fromCheckpoint ? Math.max(position.offset, SEGMENT_HEADER_SIZE) : SEGMENT_HEADER_SIZE;
+    const scan = scanSegment(buf, from, (r) => {
+      replayedRecords++;
+      replayRecord(input, buf, s, r, !fromCheckpoint, file(s));
+    });
+    let end = buf.length;
+    for (const d of scan.damage) {
+      if (d.atTail && isLast) {
+        // A crash cut the last write short: that batch was never acknowledged, so it is dropped.
+        await truncateFile(fs, file(s), d.offset);
+        end = d.offset;
+        report({
+          kind: 'torn-tail',
+          file: file(s),
+          offset: d.offset,
+          length: d.length,
+          detail: `${d.reason}; truncated`,
+        });
+      } else {
+        report({
+          kind: 'corrupt-record',
+          file: file(s),
+          offset: d.offset,
+          length: d.length,
+          detail: `${d.reason}; skipped`,
+        });
+      }
+    }
+    segments.set(s, end);
+    if (isLast) {
+      tail = { segment: s, offset: end };
+      tailExists = true;
+    }
+  }
+
+  // Segments before the checkpoint position: only their lengths (and, when asked, a full check).
+  for (const s of onDisk) {
+    if (s >= position.segment) continue;
+    const h = await fs.open(file(s), false);
+    try {
+      segments.set(s, await fs.size(h));
+    } finally {
+      await fs.close(h);
+    }
+  }
+
+  // 4. Read the pending content.
+  const state = await loadContent(input, segments, fromCheckpoint);
+  return { state, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
+}
+
+function replayRecord(
+  input: RecoveryInput,
+  buf: Buffer,
+  segment: number,
+  rec: ScannedRecord,
+  fullReplay: boolean,
+  path: string,
+): void {
+  const { index } = input;
+  try {
+    const r = new ByteReader(buf, rec.payloadStart, rec.end);
+    if (rec.type === RecordType.Batch) {
+      // Decode the whole record first: a record that does not decode is skipped whole, never half-applied.
+      const firstSeq = r.varuint();
+      const n = r.count('operations', 5);
+      const ops: { summary: OperationSummary; loc: Location }[] = [];
+      for (let i = 0; i < n; i++) {
+        const len = r.u32();
+        const loc = { segment, offset: r.pos, length: len };
+        r.view(len, 'operation');
+        ops.push({ summary: summarizeOperation(new ByteReader(buf, loc.offset, loc.offset + len), input.decode), loc });
+      }
+      let addIndex = 0;
+      for (const { summary, loc } of ops) {
+        if (summary.kind === 'add') {
+          input.retain(loc);
+          index.addMessage(summary.destination, summary.messageId, loc, firstSeq + addIndex++);
+        } else if (summary.kind === 'prepare') {
+          input.retain(loc);
+          index.setPrepared(summary.transactionId, loc);
+        } else {
+          index.apply(summary.op, null);
+        }
+      }
+    } else {
+      const n = r.count('moved operations', 8);
+      const items: { kind: number; key: string; id: string; seq: number; loc: Location }[] = [];
+      for (let i = 0; i < n; i++) {
+        const kind = r.u8();
+        const key = r.string('key');
+        const id = r.string('message id');
+        const seq = r.varuint();
+        const len = r.u32();
+        items.push({ kind, key, id, seq, loc: { segment, offset: r.pos, length: len } });
+        r.view(len, 'moved operation');
+      }
+      for (const it of items) {
+        input.retain(it.loc);
+        let moved = it.kind === 1 ? index.relocate(it.key, it.id, it.loc) : index.relocatePrepared(it.key, it.loc);
+        if (!moved && fullReplay) {
+          // Without a checkpoint the original add may be in a deleted segment: the moved copy stands in.
+          const s = summarizeOperation(new ByteReader(buf, it.loc.offset, it.loc.offset + it.loc.length), input.decode);
+          if (s.kind === 'add') moved = index.addMessage(s.destination, s.messageId, it.loc, it.seq) !== null;
+          else if (s.kind === 'prepare') {
+            index.setPrepared(s.transactionId, it.loc);
+            moved = true;
+          }
+          // addMessage released the location itself when it refused the add.
+          if (!moved) continue;
+        }
+        if (!moved) index.discard(it.loc);
+      }
+    }
+  } catch (e) {
+    input.report({
+      kind: 'corrupt-record',
+      file: path,
+      offset: rec.offset,
+      length: rec.end - rec.offset,
+      detail: `record passes its checksum but does not decode (${(e as Error).message}); skipped`,
+    });
+  }
+}
+
+function clearIndex(index: StoreIndex<Location>): void {
+  index.destinations.clear();
+  index.prepared.clear();
+}
+
+async function truncateFile(fs: FileLayer, path: string, length: number): Promise<void> {
+  const h = await fs.open(path, false);
+  try {
+    await fs.truncate(h, length);
+    await fs.fsync(h);
+  } finally {
+    await fs.close(h);
+  }
+}
+
+type Wanted =
+  | { readonly kind: 'message'; readonly destKey: string; readonly id: string; readonly loc: Location }
+  | { readonly kind: 'prepared'; readonly tx: string; readonly loc: Location };
+
+async function loadContent(
+  input: RecoveryInput,
+  segments: Map<number, number>,
+  fromCheckpoint: boolean,
+): Promise<RecoveredState> {
+  const { fs, directory, index, report } = input;
+  const file = (seg: number) => pathIn(directory, segmentName(seg));
+  const bySegment = new Map<number, Wanted[]>();
+  const want = (seg: number, w: Wanted) => {
+    const list = bySegment.get(seg);
+    if (list === undefined) bySegment.set(seg, [w]);
+    else list.push(w);
+  };
+  for (const d of index.destinations.values()) {
+    for (const m of d.messages.values())
+      want(m.ref.segment, { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref });
+  }
+  for (const [tx, loc] of index.prepared) want(loc.segment, { kind: 'prepared', tx, loc });
+
+  const missing = [...bySegment.keys()].filter((s) => !segments.has(s)).sort((a, b) => a - b);
+  if (missing.length > 0 && !input.ignoreMissingJournalfiles) {
+    const count = missing.reduce((n, s) => n + bySegment.get(s)!.length, 0);
+    throw new StoreCorruptError(
+      `journal files missing from ${directory}: ${missing.map(segmentName).join(', ')} hold ${count} pending ` +
+        'messages or transactions (set ignoreMissingJournalfiles to start without them)',
+    );
+  }
+
+  const messages = new Map<string, Message>();
+  const keyOf = (destKey: string, id: string) => `${destKey}\n${id}`;
+  const prepared = new Map<string, readonly StoreOperation[]>();
+  const lose = (w: Wanted, kind: DamageReport['kind'], detail: string) => {
+    if (w.kind === 'message') {
+      index.destinations.get(w.destKey)?.messages.delete(w.id);
+      report({
+        kind,
+        file: file(w.loc.segment),
+        offset: w.loc.offset,
+        length: w.loc.length,
+        detail: `message ${w.id} on ${w.destKey} lost: ${detail}`,
+      });
+    } else {
+      index.prepared.delete(w.tx);
+      report({
+        kind: kind === 'lost-message' ? 'lost-transaction' : kind,
+        file: file(w.loc.segment),
+        offset: w.loc.offset,
+        length: w.loc.length,
+        detail: `prepared transaction ${w.tx} lost: ${detail}`,
+      });
+    }
+    index.discard(w.loc);
+  };
+
+  const toCheck = input.checkForCorruptJournalFiles ? [...segments.keys()] : [...bySegment.keys()];
+  for (const seg of toCheck.sort((a, b) => a - b)) {
+    const wanted = bySegment.get(seg) ?? [];
+    const buf = segments.has(seg) ? await fs.readFile(file(seg)) : null;
+    if (buf === null) {
+      for (const w of wanted) lose(w, 'lost-message', `${segmentName(seg)} is missing`);
+      continue;
+    }
+    // Checksum every record of the segment once; a location is usable only inside a valid record.
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const scan = scanSegment(buf, SEGMENT_HEADER_SIZE, (r) => {
+      starts.push(r.payloadStart);
+      ends.push(r.end);
+    });
+    // Damage after the checkpoint position was already reported by the replay.
+    if (fromCheckpoint || input.checkForCorruptJournalFiles) {
+      for (const d of scan.damage) {
+        if (
+          wanted.some((w) => w.loc.offset >= d.offset && w.loc.offset < d.offset + d.length) ||
+          input.checkForCorruptJournalFiles
+        ) {
+          report({ kind: 'corrupt-record', file: file(seg), offset: d.offset, length: d.length, detail: d.reason });
+        }
+      }
+    }
+    for (const w of wanted) {
+      const i = lastAtOrBelow(starts, w.loc.offset);
+      if (i < 0 || w.loc.offset + w.loc.length > ends[i]!) {
+        lose(w, 'lost-message', 'its record fails its checksum');
+        continue;
+      }
+      try {
+        const op = decodeOperation(new ByteReader(buf, w.loc.offset, w.loc.offset + w.loc.length), input.decode);
+        if (w.kind === 'message' && op.op === 'add') messages.set(keyOf(w.destKey, w.id), op.message);
+        else if (w.kind === 'prepared' && op.op === 'prepare') prepared.set(w.tx, op.operations);
+        else lose(w, 'lost-message', `the record holds a ${op.op} operation`);
+      } catch (e) {
+        lose(w, 'lost-message', (e as Error).message);
+      }
+    }
+  }
+
+  const out = new Map<string, Message[]>();
+  for (const d of index.destinations.values()) {
+    const list: Message[] = [];
+    for (const e of index.sortedMessages(d)) {
+      const m = messages.get(keyOf(d.destination.key, e.id));
+      if (m === undefined) continue;
+      if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
+      list.push(m);
+    }
+    if (list.length > 0) out.set(d.destination.key, list);
+  }
+  return {
+    destinations: [...index.destinations.values()].map((d) => d.destination),
+    messages: out,
+    subscriptions: index.subscriptionsList(),
+    subscriptionAcks: index.subscriptionAcks(),
+    prepared,
+  };
+}
+
+function lastAtOrBelow(sorted: number[], v: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  let ans = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! <= v) {
+      ans = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return ans;
+}
