@@ -428,3 +428,27 @@ test('noLocal subscribers do not see their own connection’s messages', async (
   await b.send(other, message(t, 'theirs'), null);
   assert.deepEqual(s.sink.bodies, ['theirs']);
 });
+
+test('a consumer on a composite of topics hears each member (the Java client’s advisory consumer)', async () => {
+  const b = await broker();
+  const ctx = context();
+  await b.addConnection(ctx);
+  const s = await consumer(b, ctx, Destination.topic('ActiveMQ.Advisory.TempQueue,ActiveMQ.Advisory.TempTopic'));
+  await b.send(ctx, message(Destination.topic('ActiveMQ.Advisory.TempQueue'), 'q'), null);
+  await b.send(ctx, message(Destination.topic('ActiveMQ.Advisory.TempTopic'), 't'), null);
+  await b.send(ctx, message(Destination.topic('ActiveMQ.Advisory.Other'), 'x'), null);
+  assert.deepEqual(s.sink.bodies, ['q', 't']);
+  await assert.rejects(consumer(b, ctx, Destination.queue('A,topic://B')), /queues and topics at once/);
+});
+
+test('consumers of higher priority are served first', async () => {
+  const b = await broker();
+  const ctx = context();
+  await b.addConnection(ctx);
+  const q = Destination.queue('Q.PRIO');
+  const low = await consumer(b, ctx, q, { priority: 1, prefetch: 2 });
+  const high = await consumer(b, ctx, q, { priority: 9, prefetch: 2 });
+  for (let i = 0; i < 3; i++) await b.send(ctx, message(q, `m${i}`), null);
+  assert.deepEqual(high.sink.bodies, ['m0', 'm1']);
+  assert.deepEqual(low.sink.bodies, ['m2']);
+});

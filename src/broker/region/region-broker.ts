@@ -203,11 +203,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       throw new BrokerError('ERR_ILLEGAL_STATE', `Consumer ${info.consumerId} already exists on this connection`);
     }
     const dest = info.destination;
-    if (dest.isComposite) {
-      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from a composite destination: ${dest.key}`);
+    const members = dest.members();
+    if (members.some((m) => m.isQueue) && members.some((m) => m.isTopic)) {
+      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from queues and topics at once: ${dest.key}`);
     }
-    if (dest.isTemporary) this.checkTemporaryOwner(context, dest);
+    for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
     const selector = this.compileSelector(info.selector);
+    const wildcard = members.some((m) => m.isWildcard) || members.length > 1;
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
@@ -219,13 +221,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       return { info, wakeup: () => browser.pump() };
     }
 
-    let sub: Subscription;
-    if (dest.isQueue) {
+    if (members[0]!.isQueue) {
       const qs = new QueueSubscription(context, info, sink, selector, this);
-      sub = qs;
       state.consumers.set(info.consumerId, qs);
-      if (dest.isWildcard) this.wildcardQueueSubs.add(qs);
-      else this.getQueue(dest);
+      for (const m of members) if (!m.isWildcard) this.getQueue(m);
+      if (wildcard) this.wildcardQueueSubs.add(qs);
       for (const q of this.matchingQueues(dest)) {
         qs.queues.push(q);
         q.attach(qs);
@@ -233,20 +233,19 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       return { info, wakeup: () => qs.wakeup() };
     }
 
+    let ts: TopicSubscription;
     if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      sub = await this.activateDurable(context, info, sink, selector);
+      ts = await this.activateDurable(context, info, sink, selector);
     } else {
-      const ts = new TopicSubscription(context, info, sink, selector, this);
-      sub = ts;
-      if (dest.isWildcard) this.wildcardTopicSubs.add(ts);
-      else this.getTopic(dest);
+      ts = new TopicSubscription(context, info, sink, selector, this);
+      for (const m of members) if (!m.isWildcard) this.getTopic(m);
+      if (wildcard) this.wildcardTopicSubs.add(ts);
       for (const t of this.matchingTopics(dest)) {
         ts.topics.push(t);
         t.attach(ts);
       }
     }
-    state.consumers.set(info.consumerId, sub);
-    const ts = sub as TopicSubscription;
+    state.consumers.set(info.consumerId, ts);
     return { info, wakeup: () => ts.wakeup() };
   }
 
@@ -367,8 +366,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     sub.durableHost = this;
     sub.active = false;
     this.durables.set(sub.key, sub);
-    if (destination.isWildcard) this.wildcardTopicSubs.add(sub);
-    else this.getTopic(destination);
+    const members = destination.members();
+    for (const m of members) if (!m.isWildcard) this.getTopic(m);
+    if (destination.isWildcard || members.length > 1) this.wildcardTopicSubs.add(sub);
     for (const t of this.matchingTopics(destination)) {
       sub.topics.push(t);
       t.attach(sub);
@@ -768,7 +768,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       q = new Queue(physical, this);
       this.queues.set(destination.name, q);
       for (const sub of this.wildcardQueueSubs) {
-        if (destinationMatches(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical)) {
           sub.queues.push(q);
           q.attach(sub);
         }
@@ -784,7 +784,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       t = new Topic(physical);
       this.topics.set(destination.name, t);
       for (const sub of this.wildcardTopicSubs) {
-        if (destinationMatches(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical)) {
           sub.topics.push(t);
           t.attach(sub);
         }
@@ -798,6 +798,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
   }
 
   private matchingQueues(filter: Destination): Queue[] {
+    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingQueues(m)))];
     if (!filter.isWildcard) {
       const q = this.queues.get(filter.name);
       return q === undefined || q.destination.type !== filter.type ? [] : [q];
@@ -806,6 +807,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
   }
 
   private matchingTopics(filter: Destination): Topic[] {
+    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingTopics(m)))];
     if (!filter.isWildcard) {
       const t = this.topics.get(filter.name);
       return t === undefined || t.destination.type !== filter.type ? [] : [t];
@@ -864,4 +866,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     }
     return this.internalContextValue;
   }
+}
+
+/** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */
+function covers(filter: Destination, destination: Destination): boolean {
+  if (!filter.isComposite) return destinationMatches(filter, destination);
+  return filter.members().some((m) => destinationMatches(m, destination));
 }
