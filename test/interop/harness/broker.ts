@@ -1,0 +1,31 @@
+/** Which broker the interop suite drives: INTEROP_BROKER=activemq (Debian's ActiveMQ 5.17) or tidemq (default). */
+export type BrokerKind = 'tidemq' | 'activemq';
+
+/** A running broker the suite can reach, whatever its kind. */
+export interface InteropBroker {
+  readonly kind: BrokerKind;
+  /** OpenWire URL for the Java client, e.g. tcp://127.0.0.1:40123 (client options are appended to it). */
+  readonly openwireUrl: string;
+  readonly stomp: { readonly host: string; readonly port: number };
+  /**
+   * A user the broker's simpleAuthenticationPlugin knows (anonymous access stays allowed), or undefined when this
+   * broker was started without authentication and the credential scenario cannot run.
+   */
+  readonly auth: { readonly user: string; readonly password: string } | undefined;
+  /** Stops the broker and removes its temporary directory; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export function selectedBrokerKind(env: NodeJS.ProcessEnv = process.env): BrokerKind {
+  const value = env['INTEROP_BROKER'] ?? 'tidemq';
+  if (value === 'tidemq' || value === 'activemq') return value;
+  throw new Error(`INTEROP_BROKER must be tidemq or activemq, got '${value}'`);
+}
+
+/** Parses `host:port` out of a connector URL such as tcp://127.0.0.1:61616 or stomp://127.0.0.1:61613. */
+export function hostAndPort(url: string): { host: string; port: number } {
+  const match = /^[a-z+]+:\/\/(\[[^\]]+\]|[^:/?]+):(\d+)/i.exec(url);
+  const port = match === null ? NaN : Number(match[2]);
+  if (match === null || !(port > 0 && port < 65536)) throw new Error(`interop: no host:port in connector URL '${url}'`);
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+}

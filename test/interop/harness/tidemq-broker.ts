@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hostAndPort, type InteropBroker } from './broker.js';
+import { forEachLine, OutputTail } from './output-tail.js';
+import { repoRoot } from './paths.js';
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** A connector the TideMQ CLI announced: `Connector openwire started at tcp://127.0.0.1:40123`. */
+export interface AnnouncedConnector {
+  readonly name: string;
+  readonly url: string;
+}
+
+export function parseConnectorLine(line: string): AnnouncedConnector | undefined {
+  const match = /Connector (\S+) started at (\S+)/.exec(line);
+  return match === null ? undefined : { name: match[1]!, url: match[2]! };
+}
+
+/**
+ * Starts the built TideMQ (dist/src/cli/main.js) as a child process on loopback with OpenWire and STOMP on port 0,
+ * and learns the ports from its "Connector <name> started at <url>" lines (stdout or stderr). It runs without
+ * authentication: the CLI contract has no way yet to enable simpleAuthenticationPlugin, so `auth` is undefined.
+ */
+export async function startTideMQ(): Promise<InteropBroker> {
+  const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+  if (!existsSync(cli)) {
+    throw new Error(
+      `interop: ${cli} not found; build TideMQ first (npm run build) or run with INTEROP_BROKER=activemq`,
+    );
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'tidemq-interop-data-'));
+  const child = spawn(
+    process.execPath,
+    [cli, 'start', '--bind', '127.0.0.1', '--openwire-port', '0', '--stomp-port', '0', '--data-dir', dataDir],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
+  );
+  const tail = new OutputTail(120);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.once('exit', () => {
+    exited = true;
+  });
+
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exit;
+      clearTimeout(timer);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const connectors = new Map<string, string>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `interop: TideMQ did not announce both openwire and stomp connectors within ${START_TIMEOUT_MS} ms ` +
+                `(got ${[...connectors.keys()].join(', ') || 'none'})\n${tail.text()}`,
+            ),
+          ),
+        START_TIMEOUT_MS,
+      );
+      const onLine = (line: string): void => {
+        tail.push(line);
+        const connector = parseConnectorLine(line);
+        if (connector === undefined) return;
+        connectors.set(connector.name, connector.url);
+        if (connectors.has('openwire') && connectors.has('stomp')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      forEachLine(child.stdout, onLine);
+      forEachLine(child.stderr, onLine);
+      child.once('error', (err) => {
+        clearTimeout(timer);
+        reject(new Error(`interop: cannot start TideMQ: ${err.message}`));
+      });
+      void exit.then(() => {
+        clearTimeout(timer);
+        reject(
+          new Error(`interop: TideMQ exited during start-up (${child.exitCode ?? child.signalCode})\n${tail.text()}`),
+        );
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const openwire = hostAndPort(connectors.get('openwire')!);
+  return {
+    kind: 'tidemq',
+    openwireUrl: `tcp://${openwire.host.includes(':') ? `[${openwire.host}]` : openwire.host}:${openwire.port}`,
+    stomp: hostAndPort(connectors.get('stomp')!),
+    auth: undefined,
+    stop,
+  };
+}
