@@ -1,0 +1,177 @@
+import path from 'node:path';
+import type { KahaDBConfig, PersistenceAdapterConfig, SystemUsageConfig, UsageLimitConfig } from '../broker-config.js';
+import { ConfigError } from '../config-error.js';
+import type { ElementReader } from '../element-reader.js';
+import { tag } from '../load-context.js';
+
+const GiB = 1024 * 1024 * 1024;
+
+/** KahaDB with MessageDatabase's defaults, in `<brokerDataDirectory>/KahaDB` as BrokerService puts it. */
+export function defaultKahaDB(brokerDataDirectory: string): KahaDBConfig {
+  return {
+    type: 'kahaDB',
+    directory: path.join(brokerDataDirectory, 'KahaDB'),
+    journalMaxFileLength: 32 * 1024 * 1024,
+    journalMaxWriteBatchSize: 4 * 1024 * 1024,
+    journalDiskSyncStrategy: 'ALWAYS',
+    journalDiskSyncInterval: 1000,
+    checkpointInterval: 5000,
+    cleanupInterval: 30_000,
+    checkForCorruptJournalFiles: false,
+    checksumJournalFiles: true,
+    ignoreMissingJournalfiles: false,
+    archiveDataLogs: false,
+    directoryArchive: null,
+    concurrentStoreAndDispatchQueues: true,
+    concurrentStoreAndDispatchTopics: false,
+    indexCacheSize: 10_000,
+    indexWriteBatchSize: 1000,
+    enableIndexWriteAsync: false,
+    forceRecoverIndex: false,
+    enableAckCompaction: true,
+    compactAcksAfterNoGC: 10,
+    cleanupOnStop: true,
+    preallocationStrategy: 'sparse_file',
+    preallocationScope: 'entire_journal',
+  };
+}
+
+/** The element inside <persistenceAdapter>. `resolvePath` makes relative directories absolute. */
+export function readPersistenceAdapter(
+  r: ElementReader,
+  brokerDataDirectory: string,
+  resolvePath: (p: string) => string,
+): PersistenceAdapterConfig | null {
+  switch (r.name) {
+    case 'kahaDB':
+      return readKahaDB(r, brokerDataDirectory, resolvePath);
+    case 'memoryPersistenceAdapter':
+      r.finish();
+      return { type: 'memory' };
+    case 'jdbcPersistenceAdapter':
+      return readJdbc(r);
+    default:
+      r.ctx.warn(r.el.location, `${tag(r.el)} is not implemented by TideMQ; the default KahaDB store is used instead`);
+      return null;
+  }
+}
+
+function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: (p: string) => string): KahaDBConfig {
+  const c = defaultKahaDB(brokerDataDirectory);
+  const dir = r.string('directory');
+  if (dir !== undefined) c.directory = resolvePath(dir);
+  const archive = r.string('directoryArchive');
+  if (archive !== undefined) c.directoryArchive = resolvePath(archive);
+  c.journalMaxFileLength = r.number('journalMaxFileLength') ?? c.journalMaxFileLength;
+  c.journalMaxWriteBatchSize = r.number('journalMaxWriteBatchSize') ?? c.journalMaxWriteBatchSize;
+  // Both set the same thing in MessageDatabase; Spring applies attributes in the order written.
+  for (const attr of r.el.attributes) {
+    if (attr.local === 'enableJournalDiskSyncs') {
+      c.journalDiskSyncStrategy = r.bool('enableJournalDiskSyncs') ? 'ALWAYS' : 'NEVER';
+    } else if (attr.local === 'journalDiskSyncStrategy') {
+      c.journalDiskSyncStrategy = r.choice('journalDiskSyncStrategy', ['ALWAYS', 'PERIODIC', 'NEVER'] as const)!;
+    }
+  }
+  c.journalDiskSyncInterval = r.number('journalDiskSyncInterval') ?? c.journalDiskSyncInterval;
+  c.checkpointInterval = r.number('checkpointInterval') ?? c.checkpointInterval;
+  c.cleanupInterval = r.number('cleanupInterval') ?? c.cleanupInterval;
+  c.checkForCorruptJournalFiles = r.bool('checkForCorruptJournalFiles') ?? c.checkForCorruptJournalFiles;
+  c.checksumJournalFiles = r.bool('checksumJournalFiles') ?? c.checksumJournalFiles;
+  c.ignoreMissingJournalfiles = r.bool('ignoreMissingJournalfiles') ?? c.ignoreMissingJournalfiles;
+  c.archiveDataLogs = r.bool('archiveDataLogs') ?? c.archiveDataLogs;
+  c.concurrentStoreAndDispatchQueues = r.bool('concurrentStoreAndDispatchQueues') ?? c.concurrentStoreAndDispatchQueues;
+  c.concurrentStoreAndDispatchTopics = r.bool('concurrentStoreAndDispatchTopics') ?? c.concurrentStoreAndDispatchTopics;
+  c.indexCacheSize = r.number('indexCacheSize') ?? c.indexCacheSize;
+  c.indexWriteBatchSize = r.number('indexWriteBatchSize') ?? c.indexWriteBatchSize;
+  c.enableIndexWriteAsync = r.bool('enableIndexWriteAsync') ?? c.enableIndexWriteAsync;
+  c.forceRecoverIndex = r.bool('forceRecoverIndex') ?? c.forceRecoverIndex;
+  c.enableAckCompaction = r.bool('enableAckCompaction') ?? c.enableAckCompaction;
+  c.compactAcksAfterNoGC = r.number('compactAcksAfterNoGC') ?? c.compactAcksAfterNoGC;
+  c.cleanupOnStop = r.bool('cleanupOnStop') ?? c.cleanupOnStop;
+  c.preallocationStrategy =
+    r.choice('preallocationStrategy', ['sparse_file', 'os_kernel_copy', 'zeros', 'chunked_zeros'] as const) ??
+    c.preallocationStrategy;
+  c.preallocationScope =
+    r.choice('preallocationScope', ['entire_journal', 'entire_journal_async', 'none'] as const) ?? c.preallocationScope;
+  r.finish();
+  return c;
+}
+
+function readJdbc(r: ElementReader): PersistenceAdapterConfig {
+  const ref = r.string('dataSource');
+  let dataSource = null;
+  if (ref !== undefined) {
+    // XBean's "#id" names a Spring bean; a bare id is accepted too.
+    const id = ref.startsWith('#') ? ref.slice(1) : ref;
+    const bean = r.ctx.beans.get(id);
+    if (!bean) {
+      throw new ConfigError(
+        r.attribute('dataSource')!.location,
+        `${tag(r.el)} dataSource "${ref}" names no <bean id="${id}">`,
+      );
+    }
+    bean.referenced = true;
+    const properties: Record<string, string> = {};
+    for (const prop of bean.properties) properties[prop.name] = r.ctx.resolve(prop.value, prop.location);
+    dataSource = { id, className: bean.className, properties };
+  }
+  const config: PersistenceAdapterConfig = {
+    type: 'jdbc',
+    dataSource,
+    createTablesOnStartup: r.bool('createTablesOnStartup') ?? true,
+    useLock: r.bool('useLock') ?? true,
+    lockKeepAlivePeriod: r.number('lockKeepAlivePeriod') ?? 30_000,
+    cleanupPeriod: r.number('cleanupPeriod') ?? 5 * 60 * 1000,
+    transactionIsolation: r.number('transactionIsolation') ?? null,
+  };
+  r.finish();
+  return config;
+}
+
+/** BrokerService.getSystemUsage defaults: memory 1 GiB, store 100 GiB, temp 50 GiB, scheduler 50 GiB. */
+export function defaultSystemUsage(): SystemUsageConfig {
+  const limit = (bytes: number): UsageLimitConfig => ({ limit: bytes, percentOfJvmHeap: null, percentLimit: null });
+  return {
+    memoryUsage: limit(1 * GiB),
+    storeUsage: limit(100 * GiB),
+    tempUsage: limit(50 * GiB),
+    jobSchedulerUsage: limit(50 * GiB),
+    sendFailIfNoSpace: false,
+    sendFailIfNoSpaceAfterTimeout: null,
+  };
+}
+
+/** The inner <systemUsage> of <systemUsage><systemUsage>…</systemUsage></systemUsage>. */
+export function readSystemUsage(r: ElementReader): SystemUsageConfig {
+  const c = defaultSystemUsage();
+  const usage = (prop: string, into: UsageLimitConfig): UsageLimitConfig => {
+    const u = r.single(prop);
+    if (!u) return into;
+    const percentOfJvmHeap = u.schema.attributes.has('percentOfJvmHeap') ? u.number('percentOfJvmHeap') : undefined;
+    const percentLimit = u.schema.attributes.has('percentLimit') ? u.number('percentLimit') : undefined;
+    for (const [name, v] of [
+      ['percentOfJvmHeap', percentOfJvmHeap],
+      ['percentLimit', percentLimit],
+    ] as const) {
+      if (v !== undefined && (v < 0 || v > 100)) {
+        throw new ConfigError(u.attribute(name)!.location, `${tag(u.el)} ${name} must be from 0 to 100; found ${v}`);
+      }
+    }
+    const limit = u.number('limit');
+    const result: UsageLimitConfig = {
+      limit: limit ?? (percentOfJvmHeap || percentLimit ? null : into.limit),
+      percentOfJvmHeap: percentOfJvmHeap ?? null,
+      percentLimit: percentLimit ?? null,
+    };
+    u.finish();
+    return result;
+  };
+  c.memoryUsage = usage('memoryUsage', c.memoryUsage);
+  c.storeUsage = usage('storeUsage', c.storeUsage);
+  c.tempUsage = usage('tempUsage', c.tempUsage);
+  c.jobSchedulerUsage = usage('jobSchedulerUsage', c.jobSchedulerUsage);
+  c.sendFailIfNoSpace = r.bool('sendFailIfNoSpace') ?? false;
+  c.sendFailIfNoSpaceAfterTimeout = r.number('sendFailIfNoSpaceAfterTimeout') ?? null;
+  r.finish();
+  return c;
+}

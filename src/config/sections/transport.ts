@@ -1,0 +1,91 @@
+import type { NetworkConnectorConfig, SslContextConfig, TransportConnectorConfig } from '../broker-config.js';
+import { ConfigError } from '../config-error.js';
+import type { ElementReader } from '../element-reader.js';
+import { tag } from '../load-context.js';
+import { destinationList } from './destinations.js';
+
+/**
+ * <transportConnector>. The URI is kept as written (placeholders resolved): its scheme and options belong to
+ * src/transport/uri, which validates them when the connector starts.
+ */
+export function readTransportConnector(r: ElementReader): TransportConnectorConfig {
+  const uri = r.string('uri');
+  if (uri === undefined || uri.trim().length === 0) {
+    throw new ConfigError(r.el.location, `${tag(r.el)} needs a uri attribute, such as uri="tcp://127.0.0.1:61616"`);
+  }
+  const config: TransportConnectorConfig = {
+    // TransportConnector.getName() falls back to the URI's text when no name is given.
+    name: r.string('name') ?? uri,
+    uri,
+    updateClusterClients: r.bool('updateClusterClients') ?? false,
+    rebalanceClusterClients: r.bool('rebalanceClusterClients') ?? false,
+    updateClusterClientsOnRemove: r.bool('updateClusterClientsOnRemove') ?? false,
+    updateClusterFilter: r.string('updateClusterFilter') ?? null,
+    allowLinkStealing: r.bool('allowLinkStealing') ?? false,
+    disableAsyncDispatch: r.bool('disableAsyncDispatch') ?? false,
+    displayStackTrace: r.bool('displayStackTrace') ?? false,
+    maximumConsumersAllowedPerConnection: r.number('maximumConsumersAllowedPerConnection') ?? 0,
+    maximumProducersAllowedPerConnection: r.number('maximumProducersAllowedPerConnection') ?? 0,
+    warnOnRemoteClose: r.bool('warnOnRemoteClose') ?? false,
+    auditNetworkProducers: r.bool('auditNetworkProducers') ?? false,
+    discoveryUri: r.string('discoveryUri') ?? null,
+  };
+  r.finish();
+  return config;
+}
+
+/** The inner <sslContext> of <sslContext><sslContext …/></sslContext> (ActiveMQ's SpringSslContext). */
+export function readSslContext(r: ElementReader): SslContextConfig {
+  const config: SslContextConfig = {
+    keyStore: r.string('keyStore') ?? null,
+    keyStorePassword: r.string('keyStorePassword') ?? null,
+    keyStoreKeyPassword: r.string('keyStoreKeyPassword') ?? null,
+    keyStoreType: r.string('keyStoreType') ?? 'jks',
+    keyStoreAlgorithm: r.string('keyStoreAlgorithm') ?? null,
+    trustStore: r.string('trustStore') ?? null,
+    trustStorePassword: r.string('trustStorePassword') ?? null,
+    trustStoreType: r.string('trustStoreType') ?? 'jks',
+    trustStoreAlgorithm: r.string('trustStoreAlgorithm') ?? null,
+    protocol: r.string('protocol') ?? 'TLS',
+    crlPath: r.string('crlPath') ?? null,
+  };
+  r.finish();
+  return config;
+}
+
+/** <networkConnector>: parsed and typed now; the network/ module acts on it. */
+export function readNetworkConnector(r: ElementReader): NetworkConnectorConfig {
+  const uri = r.string('uri');
+  if (uri === undefined || uri.trim().length === 0) {
+    throw new ConfigError(r.el.location, `${tag(r.el)} needs a uri attribute, such as uri="static:(tcp://host:61616)"`);
+  }
+  // NetworkBridgeConfiguration.setNetworkTTL also sets messageTTL and consumerTTL; explicit ones win.
+  const networkTTL = r.number('networkTTL') ?? 1;
+  const config: NetworkConnectorConfig = {
+    name: r.string('name') ?? 'NC',
+    uri,
+    duplex: r.bool('duplex') ?? false,
+    networkTTL,
+    messageTTL: r.number('messageTTL') ?? networkTTL,
+    consumerTTL: r.number('consumerTTL') ?? networkTTL,
+    conduitSubscriptions: r.bool('conduitSubscriptions') ?? true,
+    dynamicOnly: r.bool('dynamicOnly') ?? false,
+    decreaseNetworkConsumerPriority: r.bool('decreaseNetworkConsumerPriority') ?? false,
+    bridgeTempDestinations: r.bool('bridgeTempDestinations') ?? true,
+    prefetchSize: r.number('prefetchSize') ?? 1000,
+    userName: r.string('userName') ?? null,
+    password: r.string('password') ?? null,
+    suppressDuplicateQueueSubscriptions: r.bool('suppressDuplicateQueueSubscriptions') ?? false,
+    suppressDuplicateTopicSubscriptions: r.bool('suppressDuplicateTopicSubscriptions') ?? true,
+    alwaysSyncSend: r.bool('alwaysSyncSend') ?? true,
+    syncDurableSubs: r.bool('syncDurableSubs') ?? false,
+    excludedDestinations: destinationList(r, 'excludedDestinations'),
+    dynamicallyIncludedDestinations: destinationList(r, 'dynamicallyIncludedDestinations'),
+    staticallyIncludedDestinations: destinationList(r, 'staticallyIncludedDestinations'),
+  };
+  if (config.prefetchSize < 1) {
+    throw new ConfigError(r.attribute('prefetchSize')!.location, `${tag(r.el)} prefetchSize must be at least 1`);
+  }
+  r.finish();
+  return config;
+}
