@@ -1,0 +1,104 @@
+/** Command-line options of `npm run bench` (node dist/bench/run.js). */
+import { findScenario, scenarios } from './scenarios.js';
+
+export type BrokerName = 'tidemq' | 'activemq';
+export const brokerNames: readonly BrokerName[] = ['tidemq', 'activemq'];
+
+export interface Options {
+  scenarios: string[];
+  quick: boolean;
+  rounds: number;
+  brokers: BrokerName[];
+  profile: boolean;
+  /** Where the JSON summary goes; the SVG is written beside it with the .svg extension. */
+  out?: string;
+  list: boolean;
+  help: boolean;
+}
+
+export const usage = `usage: npm run bench -- [options]
+  --scenarios a,b         run only these scenarios (default: all; see --list)
+  --quick                 counts divided by ~20, 1 round unless --rounds is given
+  --rounds N              rounds per scenario and broker, brokers alternating (default 3)
+  --brokers tidemq,activemq
+                          which brokers to run (default both)
+  --profile               record a CPU profile of TideMQ (node --cpu-prof) in bench/results/profiles/
+  --out FILE.json         where to write the JSON summary (default bench/results/<date>.json)
+  --list                  list the scenarios and exit`;
+
+export function parseOptions(argv: readonly string[]): Options {
+  const o: Options = {
+    scenarios: scenarios.map((s) => s.name),
+    quick: false,
+    rounds: 0,
+    brokers: [...brokerNames],
+    profile: false,
+    list: false,
+    help: false,
+  };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const take = (): string => {
+      if (inline !== undefined) return inline;
+      return value(i++, flag);
+    };
+    switch (flag) {
+      case '--scenarios': {
+        const names = take()
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const unknown = names.filter((n) => findScenario(n) === undefined);
+        if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (see --list)`);
+        if (names.length === 0) throw new Error('--scenarios needs at least one name');
+        o.scenarios = names;
+        break;
+      }
+      case '--brokers': {
+        const names = take()
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const bad = names.filter((n) => !brokerNames.includes(n as BrokerName));
+        if (bad.length > 0 || names.length === 0)
+          throw new Error(`--brokers takes tidemq and/or activemq, not '${bad.join(',')}'`);
+        o.brokers = [...new Set(names as BrokerName[])];
+        break;
+      }
+      case '--rounds': {
+        const s = take();
+        const n = Number(s);
+        if (!Number.isInteger(n) || n < 1 || n > 100)
+          throw new Error(`--rounds must be an integer from 1 to 100, not ${s}`);
+        o.rounds = n;
+        break;
+      }
+      case '--out':
+        o.out = take();
+        break;
+      case '--quick':
+        o.quick = true;
+        break;
+      case '--profile':
+        o.profile = true;
+        break;
+      case '--list':
+        o.list = true;
+        break;
+      case '--help':
+      case '-h':
+        o.help = true;
+        break;
+      default:
+        throw new Error(`unknown option ${a}\n${usage}`);
+    }
+  }
+  if (o.rounds === 0) o.rounds = o.quick ? 1 : 3;
+  return o;
+}
