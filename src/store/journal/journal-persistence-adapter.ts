@@ -52,6 +52,14 @@ export interface JournalPersistenceAdapterOptions {
   readonly clock?: Clock;
 }
 
+export interface RecoveryStats {
+  /** Journal records replayed after the checkpoint position. */
+  readonly replayedRecords: number;
+  readonly pendingMessages: number;
+  readonly segments: number;
+  readonly durationMs: number;
+}
+
 interface Settings {
   readonly directory: string;
   readonly maxFileLength: number;
@@ -94,6 +102,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private checkpointBytes = 0;
   private cleanupSoon = false;
   private lastSize = 0;
+  private stats: RecoveryStats | null = null;
 
   constructor(private readonly options: JournalPersistenceAdapterOptions) {
     const o = options;
@@ -124,6 +133,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
 
   async start(): Promise<void> {
     if (this.journal !== null) return;
+    const began = performance.now();
     await this.fs.mkdirp(this.s.directory);
     const lock = await this.fs.lock(pathIn(this.s.directory, 'lock'), this.s.directory);
     try {
@@ -166,11 +176,13 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         this.clock.setInterval(() => this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
         this.clock.setInterval(() => this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
       );
-      this.log.info('journal store started', {
-        pending: this.index.messageCount(),
+      this.stats = {
         replayedRecords: result.replayedRecords,
+        pendingMessages: this.index.messageCount(),
         segments: result.segments.size,
-      });
+        durationMs: performance.now() - began,
+      };
+      this.log.info('journal store started', { ...this.stats });
     } catch (e) {
       this.journal = null;
       await lock.release();
@@ -263,6 +275,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     let n = this.checkpointBytes;
     for (const len of journal.written.values()) n += len;
     return n;
+  }
+
+  /** What the last start() found and how long it took. */
+  get lastRecovery(): RecoveryStats | null {
+    return this.stats;
   }
 
   /** Runs a checkpoint now (tests and the bench; the timer runs it every checkpointInterval). */
