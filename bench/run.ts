@@ -62,6 +62,31 @@ interface Context {
 
 const startTimeoutMs = 60_000;
 
+function makeLaunch(
+  ctx: Context,
+  s: Scenario,
+  broker: BrokerName,
+  round: number,
+  base: string,
+  ports: BrokerPorts,
+  needs: readonly string[],
+): BrokerLaunch {
+  const shape = ctx.options.quick ? s.quick : s.full;
+  if (broker === 'activemq') {
+    return activemqLaunch(base, { ports, persistent: shape.persistent, dataDir: join(base, 'data') });
+  }
+  const profile =
+    ctx.options.profile && round === 1
+      ? { dir: join(ctx.resultsDir, 'profiles'), name: `${ctx.stamp}-${s.name}.cpuprofile` }
+      : undefined;
+  if (profile !== undefined) mkdirSync(profile.dir, { recursive: true });
+  return tidemqLaunch(
+    ctx.repoRoot,
+    { ports, persistent: shape.persistent, dataDir: join(base, 'data'), ...(profile ? { profile } : {}) },
+    needs,
+  );
+}
+
 async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: number): Promise<RoundResult> {
   const empty: RoundResult = {
     round,
@@ -91,19 +116,10 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
   let sampler: NodeJS.Timeout | undefined;
   try {
     let launch: BrokerLaunch;
-    if (broker === 'activemq') {
-      launch = activemqLaunch(base, { ports, persistent: shape.persistent, dataDir: join(base, 'data') });
-    } else {
-      const profile =
-        ctx.options.profile && round === 1
-          ? { dir: join(ctx.resultsDir, 'profiles'), name: `${ctx.stamp}-${s.name}.cpuprofile` }
-          : undefined;
-      if (profile !== undefined) mkdirSync(profile.dir, { recursive: true });
-      launch = tidemqLaunch(
-        ctx.repoRoot,
-        { ports, persistent: shape.persistent, dataDir: join(base, 'data'), ...(profile ? { profile } : {}) },
-        needs,
-      );
+    try {
+      launch = makeLaunch(ctx, s, broker, round, base, ports, needs);
+    } catch (e) {
+      return { ...empty, error: `did not start: ${(e as Error).message}` };
     }
     bp = new BrokerProcess(broker, launch);
     const readyPorts = s.client === 'jms' ? [ports.openwire] : [ports.stomp];
