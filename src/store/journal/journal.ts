@@ -143,7 +143,9 @@ export class Journal {
   private kick(): void {
     if (this.writing || this.pending.length === 0) return;
     this.writing = true;
-    void this.drain();
+    // Start on the next turn, not now: writers woken by the previous fsync re-submit in the current turn's
+    // microtasks, and should join this group rather than wait behind a group of one.
+    setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
