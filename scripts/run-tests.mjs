@@ -22,7 +22,7 @@ function walk(dir, out) {
 }
 
 const filters = process.argv.slice(2);
-let files = [...walk('dist/src', []), ...walk('dist/test', [])].sort();
+let files = [...walk('dist/src', []), ...walk('dist/test', []), ...walk('dist/bench', [])].sort();
 if (filters.length > 0) files = files.filter((f) => filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found (did the build run?)');
