@@ -1,0 +1,58 @@
+import { CodecError } from './errors.js';
+
+/**
+ * ActiveMQ's BooleanStream: the bit vector at the head of every tight-encoded frame holding all null flags,
+ * booleans, string forms and long size classes of the whole object graph. Bits fill each byte from the least
+ * significant bit. The byte count is written as one byte when < 64, as 0xC0 + one byte when < 256, and as
+ * 0x80 + a short otherwise (BooleanStream.marshal).
+ */
+export class BooleanStreamWriter {
+  private data = new Uint8Array(64);
+  private bits = 0;
+
+  reset(): void {
+    // Only the bytes in use are cleared: bits are OR-ed in.
+    this.data.fill(0, 0, (this.bits + 7) >> 3);
+    this.bits = 0;
+  }
+
+  write(value: boolean): void {
+    const byte = this.bits >> 3;
+    if (byte >= this.data.length) {
+      const next = new Uint8Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    if (value) this.data[byte]! |= 1 << (this.bits & 7);
+    this.bits++;
+  }
+
+  /** Bytes of bit data (BooleanStream.arrayLimit). */
+  get byteLength(): number {
+    return (this.bits + 7) >> 3;
+  }
+
+  /** The length prefix plus the bit data. */
+  marshalledSize(): number {
+    const n = this.byteLength;
+    if (n > 0x7fff) throw new CodecError(`a frame with ${this.bits} booleans is too large for a BooleanStream`);
+    return n < 64 ? 1 + n : n < 256 ? 2 + n : 3 + n;
+  }
+
+  /** Writes length prefix and bits at `pos` (the caller sized the buffer); returns the position after them. */
+  marshal(buf: Uint8Array, pos: number): number {
+    const n = this.byteLength;
+    if (n < 64) {
+      buf[pos++] = n;
+    } else if (n < 256) {
+      buf[pos++] = 0xc0;
+      buf[pos++] = n;
+    } else {
+      buf[pos++] = 0x80;
+      buf[pos++] = n >> 8;
+      buf[pos++] = n;
+    }
+    buf.set(this.data.subarray(0, n), pos);
+    return pos + n;
+  }
+}
