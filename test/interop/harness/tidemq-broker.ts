@@ -68,13 +68,28 @@ export async function startTideMQ(): Promise<InteropBroker> {
           ),
         START_TIMEOUT_MS,
       );
+      let grace: NodeJS.Timeout | undefined;
       const onLine = (line: string): void => {
         tail.push(line);
+        // Once the broker says it has started, every connector has announced itself: give stragglers a moment,
+        // then fail at once instead of waiting out the timeout for a connector that does not exist.
+        if (grace === undefined && /\bBroker \S+ started\b/.test(line)) {
+          grace = setTimeout(() => {
+            clearTimeout(timer);
+            reject(
+              new Error(
+                `interop: TideMQ started without ${connectors.has('openwire') ? 'a stomp' : 'an openwire'} connector ` +
+                  `(got ${[...connectors.keys()].join(', ') || 'none'})\n${tail.text()}`,
+              ),
+            );
+          }, 2000);
+        }
         const connector = parseConnectorLine(line);
         if (connector === undefined) return;
         connectors.set(connector.name, connector.url);
         if (connectors.has('openwire') && connectors.has('stomp')) {
           clearTimeout(timer);
+          clearTimeout(grace);
           resolve();
         }
       };
@@ -86,6 +101,7 @@ export async function startTideMQ(): Promise<InteropBroker> {
       });
       void exit.then(() => {
         clearTimeout(timer);
+        clearTimeout(grace);
         reject(
           new Error(`interop: TideMQ exited during start-up (${child.exitCode ?? child.signalCode})\n${tail.text()}`),
         );
