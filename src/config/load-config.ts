@@ -131,6 +131,12 @@ function load(main: string, text: string | null, options: LoadOptions): LoadResu
       a.location.line - b.location.line ||
       a.location.column - b.location.column,
   );
+  const first = warnings[0];
+  if (ctx.strict && first) {
+    // Reported once everything is read, so the error names the first ignored part in file order.
+    const more = warnings.length > 1 ? `; ${warnings.length - 1} more` : '';
+    throw new ConfigError(first.location, `${first.message} (strict mode refuses what TideMQ would ignore${more})`);
+  }
   return { config, warnings, files };
 }
 

@@ -40,9 +40,8 @@ export class LoadContext {
     readonly cwd: string,
   ) {}
 
-  /** Records something TideMQ accepts but ignores; in strict mode that is an error instead. */
+  /** Records something TideMQ accepts but ignores; the loader turns these into an error in strict mode. */
   warn(at: SourceLocation, message: string): void {
-    if (this.strict) throw new ConfigError(at, `${message} (strict mode refuses what TideMQ would ignore)`);
     this.warnings.push({ location: at, message });
   }
 

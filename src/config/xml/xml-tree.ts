@@ -93,22 +93,31 @@ export function parseXml(text: string, file: string): XmlElement {
     if (!failure) failure = error;
   };
 
+  let inTag = false;
   parser.on('error', (e) => {
-    // saxes prefixes its message with its own 0-based position; report ours (1-based) and its text.
+    // saxes prefixes its message with its own 0-based position; report ours (1-based) and its text. A
+    // problem found while reading a start tag (an unbound prefix) is reported at the tag's `<`.
     const detail = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
-    fail(new ConfigError({ file, line: parser.line, column: parser.column + 1 }, `malformed XML: ${detail}`));
+    const at = inTag && pendingStart ? pendingStart : { file, line: parser.line, column: parser.column + 1 };
+    fail(new ConfigError(at, `malformed XML: ${detail}`));
   });
   parser.on('opentagstart', (tag) => {
-    pendingStart = lines.at(file, parser.position - tag.name.length - 1);
+    inTag = true;
+    // saxes reports this event after the name and the character that ended it.
+    pendingStart = lines.at(file, parser.position - tag.name.length - 2);
     pendingAttrs = new Map();
     if (stack.length >= XML_LIMITS.maxDepth) {
       fail(new ConfigError(pendingStart, `elements are nested more than ${XML_LIMITS.maxDepth} deep`));
     }
   });
   parser.on('attribute', (attr) => {
-    pendingAttrs.set(attr.name, lines.at(file, attributeStart(text, parser.position, attr.name)));
+    const at = lines.at(file, attributeStart(text, parser.position, attr.name));
+    // saxes notices duplicates only at the tag's end; name the second occurrence instead.
+    if (pendingAttrs.has(attr.name)) fail(new ConfigError(at, `malformed XML: duplicate attribute: ${attr.name}`));
+    pendingAttrs.set(attr.name, at);
   });
   parser.on('opentag', (tag: SaxesTagNS) => {
+    inTag = false;
     const attributes: XmlAttribute[] = [];
     for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) {
       attributes.push({
