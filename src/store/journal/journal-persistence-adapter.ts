@@ -1,4 +1,3 @@
-import type { Destination } from '../../model/destination.js';
 import type { PropertyDecoder } from '../../model/message.js';
 import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
@@ -103,6 +102,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private cleanupSoon = false;
   private lastSize = 0;
   private stats: RecoveryStats | null = null;
+  private stopping = false;
 
   constructor(private readonly options: JournalPersistenceAdapterOptions) {
     const o = options;
@@ -133,6 +133,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
 
   async start(): Promise<void> {
     if (this.journal !== null) return;
+    this.stopping = false;
     const began = performance.now();
     await this.fs.mkdirp(this.s.directory);
     const lock = await this.fs.lock(pathIn(this.s.directory, 'lock'), this.s.directory);
@@ -193,6 +194,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   async stop(): Promise<void> {
     const journal = this.journal;
     if (journal === null) return;
+    this.stopping = true;
     for (const t of this.timers) t.cancel();
     this.timers = [];
     await this.maintenance;
@@ -299,7 +301,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
 
   private runMaintenance(task: () => Promise<void>): Promise<void> {
     const run = this.maintenance.then(async () => {
-      if (this.journal === null || this.journal.failure !== null) return;
+      if (this.journal === null || this.journal.failure !== null || this.stopping) return;
       try {
         await task();
       } catch (e) {
@@ -394,7 +396,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   }
 
   private async compactSegment(seg: number): Promise<void> {
-    type Item = { kind: number; key: string; id: string; seq: number; loc: Location; destination?: Destination };
+    type Item = { kind: number; key: string; id: string; seq: number; loc: Location; data?: Buffer };
     const items: Item[] = [];
     for (const d of this.index.destinations.values()) {
       for (const m of d.messages.values()) {
@@ -407,14 +409,24 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       if (loc.segment === seg) items.push({ kind: MOVE_PREPARED, key: tx, id: '', seq: 0, loc });
     }
     if (items.length === 0) return;
-    const buf = await this.fs.readFile(pathIn(this.s.directory, segmentName(seg)));
+    // Read just the live byte ranges, not the whole (up to journalMaxFileLength) segment.
+    const h = await this.fs.open(pathIn(this.s.directory, segmentName(seg)), false);
+    const bytes: Buffer[] = [];
+    try {
+      for (const it of items) bytes.push(await this.fs.read(h, it.loc.offset, it.loc.length));
+    } finally {
+      await this.fs.close(h);
+    }
     const journal = this.journal;
-    if (buf === null || journal === null || journal.failure !== null) return;
+    if (journal === null || journal.failure !== null) return;
     // Everything from here on is synchronous: the index cannot change under us.
-    const still = items.filter((it) =>
-      it.kind === MOVE_MESSAGE
-        ? this.index.destinations.get(it.key)?.messages.get(it.id)?.ref === it.loc
-        : this.index.prepared.get(it.key) === it.loc,
+    items.forEach((it, i) => (it.data = bytes[i]!));
+    const still = items.filter(
+      (it, i) =>
+        bytes[i]!.length === it.loc.length &&
+        (it.kind === MOVE_MESSAGE
+          ? this.index.destinations.get(it.key)?.messages.get(it.id)?.ref === it.loc
+          : this.index.prepared.get(it.key) === it.loc),
     );
     if (still.length === 0) return;
     const w = this.writer;
@@ -423,13 +435,14 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     w.varuint(still.length);
     const offsets: number[] = [];
     for (const it of still) {
+      const data = it.data!;
       w.u8(it.kind);
       w.string(it.key);
       w.string(it.id);
       w.varuint(it.seq);
       w.u32(it.loc.length);
       offsets.push(w.length);
-      w.raw(buf.subarray(it.loc.offset, it.loc.offset + it.loc.length));
+      w.raw(data);
     }
     const record = finishRecord(w, RecordType.Move);
     const { position, done } = journal.append(record, false);
