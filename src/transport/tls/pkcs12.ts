@@ -62,8 +62,8 @@ const cbcCiphers: Record<string, { name: string; keyLength: number }> = {
   '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyLength: 32 },
   '1.2.840.113549.3.7': { name: 'des-ede3-cbc', keyLength: 24 },
 };
-// Work factors above this are not a keystore but a denial of service (keytool uses 10 000).
-const MAX_ITERATIONS = 10_000_000;
+// Work factors above this are not a keystore but a denial of service (keytool uses 10 000, openssl 2 048).
+const MAX_ITERATIONS = 1_000_000;
 const MAX_BAGS = 10_000;
 
 export interface Pkcs12Options {
@@ -149,6 +149,7 @@ function decrypt(alg: DerNode, data: Buffer, password: string): Buffer {
     let keyLength: number | undefined;
     if (rest[0]?.tag === Tag.INTEGER) {
       keyLength = decodeSmallInt(rest[0], 'PBKDF2 key length');
+      if (keyLength < 8 || keyLength > 64) throw new DerError(`implausible PBKDF2 key length ${keyLength}`);
       rest = rest.slice(1);
     }
     let prf = 'sha1';

@@ -244,3 +244,35 @@ test('non-default JSSE algorithm attributes are accepted with a warning', async 
     'sslContext secureRandomAlgorithm="Windows-PRNG" has no effect: TLS here is OpenSSL, not JSSE',
   ]);
 });
+
+test('a PKCS12 trust store without its password explains why it looks empty', async () => {
+  await refused({ trustStore: kt.trustP12 }, 'no-certificates', /encrypts its certificates: set trustStorePassword/);
+});
+
+test('corrupted PKCS12 and JKS bytes only ever produce KeyStoreError', async () => {
+  // A small deterministic PRNG so a failure is reproducible.
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  for (const [file, type] of [
+    [kt.brokerP12, 'PKCS12'],
+    [fx.brokerLegacyP12, 'PKCS12'],
+    [kt.brokerJks, 'JKS'],
+  ] as const) {
+    const original = await readFile(file);
+    for (let i = 0; i < 60; i++) {
+      const data = Buffer.from(original);
+      const cut = i % 3 === 0 ? rand(data.length) : data.length;
+      for (let k = 0; k < 1 + rand(4); k++) data[rand(data.length)] = rand(256);
+      for (const password of [STORE_PASSWORD, undefined]) {
+        try {
+          openStore(file, data.subarray(0, cut), { type, password, attribute: 'keyStore' });
+        } catch (e) {
+          assert.ok(e instanceof KeyStoreError, `${file} mutation ${i}: ${String(e)}`);
+        }
+      }
+    }
+  }
+});

@@ -163,7 +163,11 @@ export async function loadSslContext(
     warnings.push(...opened.warnings);
     if (opened.contents.trusted.length === 0) {
       // Java refuses the same store: "the trustAnchors parameter must be non-empty".
-      throw new KeyStoreError('no-certificates', path, 'trustStore holds no trusted certificate entries');
+      const hint =
+        opened.contents.type === 'PKCS12' && config.trustStorePassword === undefined
+          ? ' (a PKCS#12 store encrypts its certificates: set trustStorePassword)'
+          : '';
+      throw new KeyStoreError('no-certificates', path, `trustStore holds no trusted certificate entries${hint}`);
     }
     for (const t of opened.contents.trusted) {
       checkValidity(t.certificate, path, `trusted certificate '${t.alias}'`, now, warnDays, warnings, false);
