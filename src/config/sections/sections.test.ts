@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatWarning } from '../config-error.js';
+import { loadBrokerConfigText } from '../load-config.js';
+
+const FILE = '/cfg/conf/activemq.xml';
+const load = (inner: string, attrs = '') =>
+  loadBrokerConfigText(`<broker xmlns="http://activemq.apache.org/schema/core"${attrs}>\n${inner}\n</broker>`, FILE, {
+    env: {},
+    cwd: '/work',
+  });
+
+test('broker attributes are typed; ignored ones warn', () => {
+  const { config, warnings } = load(
+    '',
+    ' brokerName="b1" dataDirectory="data" schedulerSupport="true" advisorySupport="false" populateJMSXUserID="true"' +
+      ' useAuthenticatedPrincipalForJMSXUserID="true" schedulePeriodForDestinationPurge="10000"' +
+      ' offlineDurableSubscriberTimeout="86400000" start="false" dedicatedTaskRunner="true"',
+  );
+  assert.equal(config.brokerName, 'b1');
+  assert.equal(config.dataDirectory, '/work/data');
+  assert.equal(config.schedulerDirectory, '/work/data/b1/scheduler');
+  assert.equal(config.schedulerSupport, true);
+  assert.equal(config.advisorySupport, false);
+  assert.equal(config.populateJMSXUserID, true);
+  assert.equal(config.useAuthenticatedPrincipalForJMSXUserID, true);
+  assert.equal(config.schedulePeriodForDestinationPurge, 10000);
+  assert.equal(config.offlineDurableSubscriberTimeout, 86_400_000);
+  assert.equal(config.start, false);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:1:312: attribute dedicatedTaskRunner of <broker> is not supported by TideMQ and is ignored`,
+  ]);
+});
+
+test('destination policy: entries, defaultEntry and their strategies', () => {
+  const { config, warnings } = load(`<destinationPolicy><policyMap>
+  <policyEntries>
+    <policyEntry queue=">" producerFlowControl="false" memoryLimit="64 mb" queuePrefetch="1" prioritizedMessages="true"
+                 maxPageSize="500" expireMessagesPeriod="0" gcInactiveDestinations="true" inactiveTimoutBeforeGC="5000"
+                 advisoryForSlowConsumers="true" sendAdvisoryIfNoConsumers="true" useCache="false" optimizedDispatch="true">
+      <deadLetterStrategy>
+        <individualDeadLetterStrategy queuePrefix="DLQ." useQueueForQueueMessages="true" processExpired="false" processNonPersistent="true" expiration="60000"/>
+      </deadLetterStrategy>
+      <messageGroupMapFactory><simpleMessageGroupMapFactory/></messageGroupMapFactory>
+      <slowConsumerStrategy><abortSlowAckConsumerStrategy maxTimeSinceLastAck="10000" abortConnection="true"/></slowConsumerStrategy>
+    </policyEntry>
+    <policyEntry topic="prices.>" topicPrefetch="10" durableTopicPrefetch="5">
+      <subscriptionRecoveryPolicy><fixedCountSubscriptionRecoveryPolicy maximumSize="20"/></subscriptionRecoveryPolicy>
+      <deadLetterStrategy><sharedDeadLetterStrategy><deadLetterQueue><queue physicalName="Prices.DLQ"/></deadLetterQueue></sharedDeadLetterStrategy></deadLetterStrategy>
+      <dispatchPolicy><strictOrderDispatchPolicy/></dispatchPolicy>
+      <pendingMessageLimitStrategy><prefetchRatePendingMessageLimitStrategy multiplier="2.5"/></pendingMessageLimitStrategy>
+    </policyEntry>
+    <policyEntry tempQueue="true" advisoryForConsumed="true"><deadLetterStrategy><discarding/></deadLetterStrategy></policyEntry>
+  </policyEntries>
+  <defaultEntry><policyEntry lazyDispatch="true" messageGroupMapFactoryType="bucket"/></defaultEntry>
+</policyMap></destinationPolicy>`);
+  assert.deepEqual(warnings, []);
+  const [q, t, temp] = config.destinationPolicy!.entries;
+  assert.deepEqual(q!.destination, { type: 'queue', name: '>' });
+  assert.equal(q!.producerFlowControl, false);
+  assert.equal(q!.memoryLimit, 64 * 1024 * 1024);
+  assert.equal(q!.queuePrefetch, 1);
+  assert.equal(q!.topicPrefetch, 32766);
+  assert.equal(q!.maxPageSize, 500);
+  assert.equal(q!.expireMessagesPeriod, 0);
+  assert.equal(q!.inactiveTimeoutBeforeGC, 5000);
+  assert.equal(q!.useCache, false);
+  assert.deepEqual(q!.deadLetterStrategy, {
+    type: 'individual',
+    queuePrefix: 'DLQ.',
+    queueSuffix: '',
+    topicPrefix: 'ActiveMQ.DLQ.Topic.',
+    topicSuffix: '',
+    useQueueForQueueMessages: true,
+    useQueueForTopicMessages: true,
+    destinationPerDurableSubscriber: false,
+    processExpired: false,
+    processNonPersistent: true,
+    expiration: 60000,
+    enableAudit: true,
+  });
+  assert.deepEqual(q!.messageGroupMapFactory, { type: 'simple' });
+  assert.deepEqual(q!.slowConsumerStrategy, {
+    type: 'abortSlowAckConsumer',
+    abortConnection: true,
+    checkPeriod: 30000,
+    maxSlowCount: -1,
+    maxSlowDuration: 30000,
+    ignoreNetworkConsumers: true,
+    maxTimeSinceLastAck: 10000,
+    ignoreIdleConsumers: true,
+  });
+  assert.deepEqual(t!.subscriptionRecoveryPolicy, { type: 'fixedCount', maximumSize: 20 });
+  assert.equal(t!.deadLetterStrategy.type === 'shared' && t!.deadLetterStrategy.deadLetterQueue.name, 'Prices.DLQ');
+  assert.equal(t!.dispatchPolicy, 'strictOrder');
+  assert.deepEqual(t!.pendingMessageLimitStrategy, { type: 'prefetchRate', multiplier: 2.5 });
+  assert.deepEqual(temp!.destination, { type: 'tempQueue', name: '>' });
+  assert.deepEqual(temp!.deadLetterStrategy, { type: 'discarding', processExpired: true, processNonPersistent: false });
+  const def = config.destinationPolicy!.defaultEntry!;
+  assert.equal(def.destination, null);
+  assert.equal(def.lazyDispatch, true);
+  assert.deepEqual(def.messageGroupMapFactory, { type: 'hashBucket', bucketCount: 1024, cacheSize: 64 });
+  assert.deepEqual(def.deadLetterStrategy, {
+    type: 'shared',
+    deadLetterQueue: { type: 'queue', name: 'ActiveMQ.DLQ' },
+    processExpired: true,
+    processNonPersistent: false,
+    expiration: 0,
+    enableAudit: true,
+  });
+});
+
+test('virtual topics and composite destinations', () => {
+  const { config } = load(`<destinationInterceptors><virtualDestinationInterceptor><virtualDestinations>
+  <virtualTopic name="VirtualTopic.>" prefix="Consumer.*." selectorAware="true"/>
+  <compositeQueue name="Orders" forwardOnly="false">
+    <forwardTo>
+      <queue physicalName="Orders.Audit"/>
+      <topic physicalName="Orders.Events"/>
+      <filteredDestination selector="priority &gt; 5" queue="Orders.Urgent"/>
+    </forwardTo>
+  </compositeQueue>
+  <compositeTopic name="All"><forwardTo><queue physicalName="Everything"/></forwardTo></compositeTopic>
+</virtualDestinations></virtualDestinationInterceptor></destinationInterceptors>
+<destinations><queue physicalName="Startup.Q"/><topic physicalName="Startup.T"/></destinations>`);
+  assert.deepEqual(config.virtualDestinations, [
+    {
+      type: 'virtualTopic',
+      name: 'VirtualTopic.>',
+      prefix: 'Consumer.*.',
+      postfix: '',
+      selectorAware: true,
+      local: false,
+      concurrentSend: false,
+      transactedSend: false,
+      dropOnResourceLimit: false,
+      setOriginalDestination: true,
+    },
+    {
+      type: 'compositeQueue',
+      name: 'Orders',
+      forwardTo: [
+        { destination: { type: 'queue', name: 'Orders.Audit' }, selector: null },
+        { destination: { type: 'topic', name: 'Orders.Events' }, selector: null },
+        { destination: { type: 'queue', name: 'Orders.Urgent' }, selector: 'priority > 5' },
+      ],
+      forwardOnly: false,
+      concurrentSend: false,
+      sendWhenNotMatched: false,
+    },
+    {
+      type: 'compositeTopic',
+      name: 'All',
+      forwardTo: [{ destination: { type: 'queue', name: 'Everything' }, selector: null }],
+      forwardOnly: true,
+      concurrentSend: false,
+      sendWhenNotMatched: false,
+    },
+  ]);
+  assert.deepEqual(config.destinations, [
+    { type: 'queue', name: 'Startup.Q' },
+    { type: 'topic', name: 'Startup.T' },
+  ]);
+});
+
+test('plugins: JAAS, authorization with temp and default entries, redelivery, and the small ones', () => {
+  const { config, warnings } = load(`<plugins>
+  <jaasDualAuthenticationPlugin configuration="activemq-domain" sslConfiguration="activemq-ssl-domain"/>
+  <jaasCertificateAuthenticationPlugin configuration="certs"/>
+  <authorizationPlugin><map><authorizationMap>
+    <authorizationEntries><authorizationEntry queue="App.>" read=" users , admins" write="admins" admin=""/></authorizationEntries>
+    <tempDestinationAuthorizationEntry><tempDestinationAuthorizationEntry read="tempDestinationAdmins" write="tempDestinationAdmins" admin="tempDestinationAdmins"/></tempDestinationAuthorizationEntry>
+    <defaultEntry><authorizationEntry read="admins" write="admins" admin="admins"/></defaultEntry>
+  </authorizationMap></map></authorizationPlugin>
+  <redeliveryPlugin fallbackToDeadLetter="true" sendToDlqIfMaxRetriesExceeded="true"><redeliveryPolicyMap><redeliveryPolicyMap>
+    <redeliveryPolicyEntries><redeliveryPolicy queue="Orders" maximumRedeliveries="4" redeliveryDelay="10000"/></redeliveryPolicyEntries>
+    <defaultEntry><redeliveryPolicy maximumRedeliveries="2" initialRedeliveryDelay="5000" useExponentialBackOff="true" backOffMultiplier="2"/></defaultEntry>
+  </redeliveryPolicyMap></redeliveryPolicyMap></redeliveryPlugin>
+  <timeStampingBrokerPlugin zeroExpirationOverride="86400000" ttlCeiling="3600000" futureOnly="true"/>
+  <statisticsBrokerPlugin/>
+  <loggingBrokerPlugin logAll="true"/>
+  <discardingDLQBrokerPlugin dropAll="false" dropOnly="Noise.>" reportInterval="0"/>
+  <forcePersistencyModeBrokerPlugin persistenceFlag="true"/>
+  <traceBrokerPathPlugin/>
+</plugins>`);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:19:3: <traceBrokerPathPlugin> is not implemented by TideMQ; the plugin is ignored`,
+  ]);
+  const types = config.plugins.map((p) => p.type);
+  assert.deepEqual(types, [
+    'jaasDualAuthentication',
+    'jaasCertificateAuthentication',
+    'authorization',
+    'redelivery',
+    'timeStamping',
+    'statistics',
+    'logging',
+    'discardingDLQ',
+    'forcePersistencyMode',
+  ]);
+  assert.deepEqual(config.plugins[0], {
+    type: 'jaasDualAuthentication',
+    configuration: 'activemq-domain',
+    sslConfiguration: 'activemq-ssl-domain',
+    discoverLoginConfig: true,
+  });
+  const authz = config.plugins[2]!;
+  assert.ok(authz.type === 'authorization');
+  assert.deepEqual(authz.entries, [
+    { destination: { type: 'queue', name: 'App.>' }, read: ['users', 'admins'], write: ['admins'], admin: [] },
+  ]);
+  assert.deepEqual(authz.tempDestinationAuthorizationEntry?.read, ['tempDestinationAdmins']);
+  assert.deepEqual(authz.defaultEntry, { destination: null, read: ['admins'], write: ['admins'], admin: ['admins'] });
+  const redelivery = config.plugins[3]!;
+  assert.ok(redelivery.type === 'redelivery');
+  assert.equal(redelivery.entries[0]!.maximumRedeliveries, 4);
+  assert.equal(redelivery.entries[0]!.initialRedeliveryDelay, 1000);
+  assert.equal(redelivery.entries[0]!.redeliveryDelay, 10000);
+  assert.equal(redelivery.defaultEntry!.redeliveryDelay, 5000);
+  assert.equal(redelivery.defaultEntry!.backOffMultiplier, 2);
+  assert.deepEqual(config.plugins[4], {
+    type: 'timeStamping',
+    zeroExpirationOverride: 86_400_000,
+    ttlCeiling: 3_600_000,
+    futureOnly: true,
+    processNetworkMessages: false,
+  });
+  assert.deepEqual(config.plugins[7], {
+    type: 'discardingDLQ',
+    dropAll: false,
+    dropTemporaryQueues: true,
+    dropTemporaryTopics: true,
+    dropOnly: 'Noise.>',
+    reportInterval: 0,
+  });
+  assert.deepEqual(config.plugins[8], { type: 'forcePersistencyMode', persistenceFlag: true });
+});
+
+test('kahaDB options, in attribute order for the disk sync setting, and system usage', () => {
+  const { config } = load(`<persistenceAdapter>
+  <kahaDB directory="store" journalMaxFileLength="16mb" journalDiskSyncStrategy="periodic" enableJournalDiskSyncs="false"
+          journalDiskSyncInterval="500" checkpointInterval="1000" cleanupInterval="2000" checkForCorruptJournalFiles="true"
+          ignoreMissingJournalfiles="true" indexCacheSize="1 kb" concurrentStoreAndDispatchQueues="false"/>
+</persistenceAdapter>
+<systemUsage><systemUsage sendFailIfNoSpace="true" sendFailIfNoSpaceAfterTimeout="3000">
+  <memoryUsage><memoryUsage limit="256 mb"/></memoryUsage>
+  <storeUsage><storeUsage limit="10 gb"/></storeUsage>
+  <tempUsage><tempUsage percentLimit="20"/></tempUsage>
+</systemUsage></systemUsage>`);
+  const k = config.persistenceAdapter;
+  assert.ok(k.type === 'kahaDB');
+  assert.equal(k.directory, '/work/store');
+  assert.equal(k.journalMaxFileLength, 16 * 1024 * 1024);
+  assert.equal(k.journalDiskSyncStrategy, 'NEVER');
+  assert.equal(k.journalDiskSyncInterval, 500);
+  assert.equal(k.checkForCorruptJournalFiles, true);
+  assert.equal(k.ignoreMissingJournalfiles, true);
+  assert.equal(k.indexCacheSize, 1024);
+  assert.equal(k.concurrentStoreAndDispatchQueues, false);
+  assert.deepEqual(config.systemUsage, {
+    memoryUsage: { limit: 256 * 1024 * 1024, percentOfJvmHeap: null, percentLimit: null },
+    storeUsage: { limit: 10 * 1024 ** 3, percentOfJvmHeap: null, percentLimit: null },
+    tempUsage: { limit: null, percentOfJvmHeap: null, percentLimit: 20 },
+    jobSchedulerUsage: { limit: 50 * 1024 ** 3, percentOfJvmHeap: null, percentLimit: null },
+    sendFailIfNoSpace: true,
+    sendFailIfNoSpaceAfterTimeout: 3000,
+  });
+  const reversed = load(
+    '<persistenceAdapter><kahaDB enableJournalDiskSyncs="false" journalDiskSyncStrategy="periodic"/></persistenceAdapter>',
+  );
+  assert.equal(
+    reversed.config.persistenceAdapter.type === 'kahaDB' && reversed.config.persistenceAdapter.journalDiskSyncStrategy,
+    'PERIODIC',
+  );
+});
+
+test('transport connector attributes and the sslContext are typed', () => {
+  const { config } =
+    load(`<sslContext><sslContext keyStore="broker.ks" keyStorePassword="pw" trustStore="broker.ts" trustStorePassword="tpw"/></sslContext>
+<transportConnectors>
+  <transportConnector name="ssl" uri="ssl://0.0.0.0:61617?transport.needClientAuth=true" updateClusterClients="true" rebalanceClusterClients="true" updateClusterFilter="broker-.*" maximumConsumersAllowedPerConnection="5"/>
+  <transportConnector uri="stomp://0.0.0.0:61613"/>
+</transportConnectors>`);
+  const [ssl, stomp] = config.transportConnectors;
+  assert.equal(ssl!.uri, 'ssl://0.0.0.0:61617?transport.needClientAuth=true');
+  assert.equal(ssl!.updateClusterClients, true);
+  assert.equal(ssl!.rebalanceClusterClients, true);
+  assert.equal(ssl!.updateClusterFilter, 'broker-.*');
+  assert.equal(ssl!.maximumConsumersAllowedPerConnection, 5);
+  assert.equal(stomp!.name, 'stomp://0.0.0.0:61613');
+  assert.equal(config.sslContext!.keyStore, 'broker.ks');
+  assert.equal(config.sslContext!.keyStoreType, 'jks');
+  assert.equal(config.sslContext!.trustStorePassword, 'tpw');
+});
