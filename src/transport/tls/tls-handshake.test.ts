@@ -4,12 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { connect, createServer } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import type { ConnectionOptions, Server } from 'node:tls';
+import type { ConnectionOptions, Server, TLSSocket } from 'node:tls';
 import { Logger } from '../../util/logger.js';
 import { parseConnectorUri } from '../uri/connector-uri.js';
 import { loadSslContext } from './ssl-context.js';
 import type { LoadedSslContext } from './ssl-context.js';
-import { tlsServerOptions } from './server-options.js';
+import { tlsServerOptions, verifyClientHostName } from './server-options.js';
 import { attachTlsDebug, tlsDebugEnabled } from './tls-debug.js';
 import { makeTlsFixtures, STORE_PASSWORD, TRUST_PASSWORD } from './test-fixtures.js';
 import type { TlsFixtures } from './test-fixtures.js';
@@ -134,12 +134,17 @@ test('wantClientAuth: the certificate is asked for but optional', async (t) => {
   assert.deepEqual(await client(broker.port), { greeted: true });
   assert.equal((await line)['clientAuthorized'], false);
   line = broker.nextHandshake();
+  // transport.verifyHostName: the client certificate (CN=tidemq-client, no SAN) does not name 127.0.0.1.
+  let hostCheck: Error | undefined | 'unset' = 'unset';
+  broker.server.once('secureConnection', (s: TLSSocket) => (hostCheck = verifyClientHostName(s)));
   const withCert = await client(broker.port, {
     key: await readFile(fx.clientKey),
     cert: await readFile(fx.clientCert),
   });
   assert.deepEqual(withCert, { greeted: true });
   assert.equal((await line)['clientAuthorized'], true);
+  assert.ok(hostCheck instanceof Error, 'verifyClientHostName refuses a certificate that does not name the client');
+  assert.match((hostCheck as Error).message, /127\.0\.0\.1/);
 });
 
 test('enabledCipherSuites with only a TLS 1.2 suite negotiates exactly that suite; a client without it fails', async (t) => {
