@@ -294,11 +294,15 @@ export class ByteReader {
     return v;
   }
 
-  /** Length-prefixed bytes copied out, so the result does not pin a large read buffer in memory. */
+  /**
+   * Length-prefixed bytes copied out, so the result does not pin a large read buffer (a whole segment) in
+   * memory. allocUnsafe takes small copies from Node's shared pool: recovery of many small bodies then
+   * costs no per-body ArrayBuffer or zero-fill.
+   */
   bytes(what = 'bytes'): Uint8Array {
     const n = this.length(what);
-    const out = new Uint8Array(n);
-    out.set(this.buf.subarray(this.pos, this.pos + n));
+    const out = Buffer.allocUnsafe(n);
+    this.buf.copy(out, 0, this.pos, this.pos + n);
     this.pos += n;
     return out;
   }

@@ -259,7 +259,8 @@ function decodeValue(r: ByteReader, depth: number): TypedValue {
     case PropertyType.String:
       return { type: PropertyType.String, value: r.string('string property') };
     case PropertyType.Bytes:
-      return { type: PropertyType.Bytes, value: r.bytes('bytes property') };
+      // A plain Uint8Array (not a pooled Buffer), so the value is exactly what the model holds.
+      return { type: PropertyType.Bytes, value: new Uint8Array(r.view(r.length('bytes property'), 'bytes property')) };
     case PropertyType.Map:
       return { type: PropertyType.Map, value: decodeProperties(r, depth + 1) };
     case PropertyType.List: {
