@@ -85,24 +85,3 @@ export function convertValue(type: AttributeType, raw: string): TypedValue {
     }
   }
 }
-
-/** Human form of a schema type, for "expected" texts in error messages. */
-export function describeType(type: AttributeType): string {
-  switch (type) {
-    case 'b':
-    case 'B':
-      return 'true or false';
-    case 'i':
-    case 'h':
-    case 'l':
-      return 'a whole number';
-    case 'd':
-    case 'f':
-      return 'a decimal number';
-    case 'z':
-    case 'Z':
-      return 'a size such as "64 mb"';
-    default:
-      return 'text';
-  }
-}
