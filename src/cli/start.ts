@@ -3,6 +3,11 @@ import { BrokerService, type ConnectorSpec } from '../server/broker-service.js';
 import { protocolModule, protocolModules } from '../server/protocols.js';
 import '../server/builtin-protocols.js';
 import { Logger, type Level } from '../util/logger.js';
+import { resolve } from 'node:path';
+import { decodePrimitiveMap } from '../model/primitive-map.js';
+import { JournalPersistenceAdapter } from '../store/journal/journal-persistence-adapter.js';
+import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-adapter.js';
+import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 
 const help = `Usage: tidemq start [options]
 
@@ -121,9 +126,23 @@ export async function runStart(argv: string[]): Promise<number> {
     level: flags.logLevel,
     write: (line) => process.stdout.write(line + '\n'),
   });
+  let store: PersistenceAdapter;
+  if (flags.persistent) {
+    const directory = resolve(flags.dataDir, 'kahadb');
+    logger.info(`Persistent messages are kept in ${directory}`);
+    store = new JournalPersistenceAdapter({
+      directory,
+      propertyDecoder: decodePrimitiveMap,
+      logger: logger.child({ area: 'store' }),
+    });
+  } else {
+    logger.info('Persistence is off: messages live in memory only');
+    store = new MemoryPersistenceAdapter();
+  }
   const service = new BrokerService({
     brokerName: flags.brokerName,
     connectors: defaultConnectors(flags),
+    store,
     logger,
   });
   try {
