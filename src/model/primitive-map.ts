@@ -321,7 +321,7 @@ class MapReader {
         return { type: PropertyType.String, value: this.utf(this.i32(), 'string') };
       case PrimitiveTag.BYTE_ARRAY: {
         const len = this.length(this.i32(), 'byte array');
-        const v = this.buf.slice(this.pos, this.pos + len);
+        const v = new Uint8Array(this.buf.subarray(this.pos, this.pos + len));
         this.pos += len;
         return { type: PropertyType.Bytes, value: v };
       }

@@ -114,6 +114,8 @@ export class FrameDecoder<C> {
     }
     this.accStart = r.end;
     if (this.accStart === this.accEnd) {
+      // Decoded message content are views into this buffer: start a new one rather than write over them.
+      this.acc = null;
       this.accStart = 0;
       this.accEnd = 0;
     }

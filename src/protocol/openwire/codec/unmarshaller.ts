@@ -242,14 +242,15 @@ export class Unmarshaller {
         const n = this.length(this.i32(), f.name);
         const start = this.pos;
         this.pos += n;
-        // Message content and properties stay views into the frame; small byte[] fields are copied.
-        return f.kind === K.BYTE_SEQ ? this.buf.subarray(start, start + n) : this.buf.slice(start, start + n);
+        // Message content and properties stay views into the frame; small byte[] fields are copied (Buffer.from
+        // copies; Buffer#slice would not).
+        return f.kind === K.BYTE_SEQ ? this.buf.subarray(start, start + n) : Buffer.from(this.buf.subarray(start, start + n));
       }
       case K.CONST_BYTES: {
         this.need(f.constSize);
         const start = this.pos;
         this.pos += f.constSize;
-        return this.buf.slice(start, start + f.constSize);
+        return Buffer.from(this.buf.subarray(start, start + f.constSize));
       }
       case K.NESTED:
         return this.nested(f, depth);

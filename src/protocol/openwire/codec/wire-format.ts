@@ -63,32 +63,32 @@ const MAGIC = Buffer.from('ActiveMQ', 'latin1');
 // ----------------------------------------------------------------------------------------------- WireFormatInfo
 
 /**
- * A WireFormatInfo announcing `options`. Properties are written in the order a Java peer's HashMap iterates
- * them, so our handshake is byte-for-byte what ActiveMQ sends for the same settings.
+ * A WireFormatInfo announcing `options`. Properties are set in OpenWireFormatFactory's order and written in the
+ * order a Java HashMap iterates them, so our handshake is byte-for-byte what ActiveMQ sends for the same settings.
  */
 export function createWireFormatInfo(options: Partial<WireFormatOptions> = {}): WireFormatInfo {
   const o = { ...DEFAULT_WIRE_FORMAT_OPTIONS, ...options };
-  const props: Properties = new Map();
   const bool = (v: boolean): TypedValue => ({ type: PropertyType.Boolean, value: v });
-  const long = (v: number): TypedValue => ({ type: PropertyType.Long, value: BigInt(Math.trunc(v)) });
-  const str = (v: string): TypedValue => ({ type: PropertyType.String, value: v });
+  const long = (v: number): TypedValue => ({ type: PropertyType.Long, value: toJavaLong(v) });
+  const str = (v: string | null): TypedValue | null => (v === null ? null : { type: PropertyType.String, value: v });
   const entries: [string, TypedValue | null][] = [
-    ['TcpNoDelayEnabled', bool(o.tcpNoDelayEnabled)],
-    ['MaxFrameSize', long(clampLong(o.maxFrameSize))],
-    ['Host', o.host === null ? null : str(o.host)],
-    ['MaxInactivityDuration', long(o.maxInactivityDuration)],
-    ['CacheEnabled', bool(o.cacheEnabled)],
-    ['MaxFrameSizeEnabled', bool(o.maxFrameSizeEnabled)],
-    ['SizePrefixDisabled', bool(o.sizePrefixDisabled)],
-    ['CacheSize', { type: PropertyType.Int, value: o.cacheSize | 0 }],
-    ['ProviderName', o.providerName === null ? null : str(o.providerName)],
-    ['TightEncodingEnabled', bool(o.tightEncodingEnabled)],
-    ['MaxInactivityDurationInitalDelay', long(o.maxInactivityDurationInitialDelay)],
-    ['PlatformDetails', o.platformDetails === null ? null : str(o.platformDetails)],
     ['StackTraceEnabled', bool(o.stackTraceEnabled)],
-    ['ProviderVersion', o.providerVersion === null ? null : str(o.providerVersion)],
+    ['CacheEnabled', bool(o.cacheEnabled)],
+    ['TcpNoDelayEnabled', bool(o.tcpNoDelayEnabled)],
+    ['TightEncodingEnabled', bool(o.tightEncodingEnabled)],
+    ['SizePrefixDisabled', bool(o.sizePrefixDisabled)],
+    ['MaxInactivityDuration', long(o.maxInactivityDuration)],
+    ['MaxInactivityDurationInitalDelay', long(o.maxInactivityDurationInitialDelay)],
+    ['CacheSize', { type: PropertyType.Int, value: o.cacheSize | 0 }],
+    ['MaxFrameSize', long(o.maxFrameSize)],
+    ['MaxFrameSizeEnabled', bool(o.maxFrameSizeEnabled)],
+    ['Host', str(o.host)],
+    ['ProviderName', str(o.providerName)],
+    ['ProviderVersion', str(o.providerVersion)],
+    ['PlatformDetails', str(o.platformDetails)],
   ];
-  for (const [k, v] of entries) if (v !== null) props.set(k, v);
+  const set = entries.filter((e): e is [string, TypedValue] => e[1] !== null);
+  const props: Properties = new Map(javaHashMapOrder(set));
   return {
     type: T.WIREFORMAT_INFO,
     magic: Buffer.from(MAGIC),
@@ -97,8 +97,35 @@ export function createWireFormatInfo(options: Partial<WireFormatOptions> = {}): 
   };
 }
 
-function clampLong(v: number): number {
-  return v > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : v;
+/** String.hashCode. */
+function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * The iteration order of a java.util.HashMap filled with `entries` in this order (default capacity 16, load
+ * factor 0.75): by bucket `(h ^ h >>> 16) & (capacity - 1)`, then insertion order within a bucket.
+ */
+export function javaHashMapOrder<V>(entries: readonly [string, V][]): [string, V][] {
+  let capacity = 16;
+  while (entries.length > capacity * 0.75) capacity *= 2;
+  const bucket = (k: string): number => {
+    const h = javaStringHash(k);
+    return (h ^ (h >>> 16)) & (capacity - 1);
+  };
+  return entries
+    .map((e, i) => ({ e, i, b: bucket(e[0]) }))
+    .sort((x, y) => x.b - y.b || x.i - y.i)
+    .map((x) => x.e);
+}
+
+/** A number as a Java long; 2^63 and beyond (Infinity too) become Long.MAX_VALUE, "unlimited" in ActiveMQ. */
+function toJavaLong(v: number): bigint {
+  if (v >= 9223372036854775807) return 0x7fffffffffffffffn;
+  if (v <= -9223372036854775808 || Number.isNaN(v)) return v < 0 ? -0x8000000000000000n : 0n;
+  return BigInt(Math.trunc(v));
 }
 
 /** The properties of a WireFormatInfo, decoded with ActiveMQ's limits (64 entries, 512-byte values, flat). */
