@@ -75,10 +75,7 @@ export type TransactionId = LocalTransactionId | XATransactionId;
 // ----------------------------------------------------------------------------------------------- destinations
 
 export type DestinationTypeNumber =
-  | TypeOf<'ACTIVEMQ_QUEUE'>
-  | TypeOf<'ACTIVEMQ_TOPIC'>
-  | TypeOf<'ACTIVEMQ_TEMP_QUEUE'>
-  | TypeOf<'ACTIVEMQ_TEMP_TOPIC'>;
+  TypeOf<'ACTIVEMQ_QUEUE'> | TypeOf<'ACTIVEMQ_TOPIC'> | TypeOf<'ACTIVEMQ_TEMP_QUEUE'> | TypeOf<'ACTIVEMQ_TEMP_TOPIC'>;
 
 /**
  * ActiveMQQueue / ActiveMQTopic / ActiveMQTempQueue / ActiveMQTempTopic. `physicalName` is kept exactly as

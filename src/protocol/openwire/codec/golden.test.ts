@@ -59,7 +59,13 @@ function modes(): Mode[] {
       const name = f.slice(0, -4);
       const m = /^v(\d+)-(tight|loose)-(cache|nocache)(-nostack)?$/.exec(name);
       assert.ok(m, `fixture name ${name}`);
-      return { name, version: Number(m[1]), tight: m[2] === 'tight', cache: m[3] === 'cache', stack: m[4] === undefined };
+      return {
+        name,
+        version: Number(m[1]),
+        tight: m[2] === 'tight',
+        cache: m[3] === 'cache',
+        stack: m[4] === undefined,
+      };
     });
 }
 
@@ -162,7 +168,10 @@ function checkValues(m: Mode, cmds: Map<string, ow.Command | undefined>): void {
   const consumer = get<ow.ConsumerInfo>(cmds, 'ConsumerInfo');
   assert.deepEqual(consumer.consumerId, consumerId(CONN, 1, 1));
   // The physical name is kept exactly as sent, options included.
-  assert.deepEqual(consumer.destination, { type: T.ACTIVEMQ_QUEUE, physicalName: 'TEST.QUEUE?consumer.prefetchSize=3000' });
+  assert.deepEqual(consumer.destination, {
+    type: T.ACTIVEMQ_QUEUE,
+    physicalName: 'TEST.QUEUE?consumer.prefetchSize=3000',
+  });
   assert.equal(destinationToString(consumer.destination!), 'queue://TEST.QUEUE?consumer.prefetchSize=3000');
   assert.equal(consumer.prefetchSize, 3000);
   assert.equal(consumer.selector, "color = 'red' AND weight > 2.5");
@@ -523,7 +532,10 @@ test('the first frames of a cached tight connection encode exactly as ActiveMQ',
   const dec = formatFor({ name: mode, version: 12, tight: true, cache: true, stack: true });
   const golden = frames(mode);
   // Replay the golden stream up to the ConsumerInfo through both, then compare our hand-built ConsumerInfo.
-  for (const fr of golden.slice(0, golden.findIndex((x) => x.name === 'ConsumerInfo'))) {
+  for (const fr of golden.slice(
+    0,
+    golden.findIndex((x) => x.name === 'ConsumerInfo'),
+  )) {
     dec.push(fr.bytes);
     f.encode(dec.next()!);
   }

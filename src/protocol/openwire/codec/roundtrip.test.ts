@@ -26,7 +26,12 @@ const MODES: Mode[] = [];
 for (const version of VERSIONS) {
   for (const tightEncodingEnabled of [true, false]) {
     for (const cacheEnabled of [true, false]) {
-      MODES.push({ version, tightEncodingEnabled, cacheEnabled, stackTraceEnabled: (version + (cacheEnabled ? 1 : 0)) % 2 === 0 });
+      MODES.push({
+        version,
+        tightEncodingEnabled,
+        cacheEnabled,
+        stackTraceEnabled: (version + (cacheEnabled ? 1 : 0)) % 2 === 0,
+      });
     }
   }
 }
@@ -69,21 +74,17 @@ for (const m of MODES) {
 
 test('property: random commands round-trip in every mode (fast-check)', () => {
   fc.assert(
-    fc.property(
-      fc.constantFrom(...MODES),
-      fc.integer(),
-      fc.integer({ min: 1, max: 12 }),
-      (m, seed, count) => {
-        const rnd = prng(seed);
-        const types = typesAt(m.version);
-        const commands: DataStructure[] = [];
-        for (let i = 0; i < count; i++) commands.push(randomStructure(types[Math.floor(rnd() * types.length)]!, m.version, rnd));
-        const decoded = roundTrip(m, commands);
-        for (let i = 0; i < commands.length; i++) {
-          assert.deepStrictEqual(decoded[i], expectedAfterRoundTrip(commands[i], m.version, m.stackTraceEnabled));
-        }
-      },
-    ),
+    fc.property(fc.constantFrom(...MODES), fc.integer(), fc.integer({ min: 1, max: 12 }), (m, seed, count) => {
+      const rnd = prng(seed);
+      const types = typesAt(m.version);
+      const commands: DataStructure[] = [];
+      for (let i = 0; i < count; i++)
+        commands.push(randomStructure(types[Math.floor(rnd() * types.length)]!, m.version, rnd));
+      const decoded = roundTrip(m, commands);
+      for (let i = 0; i < commands.length; i++) {
+        assert.deepStrictEqual(decoded[i], expectedAfterRoundTrip(commands[i], m.version, m.stackTraceEnabled));
+      }
+    }),
     { numRuns: 300 },
   );
 });
@@ -120,7 +121,13 @@ test('frames appended to a ByteWriter decode as a batch', () => {
 });
 
 test('a size-prefix-disabled stream decodes when split anywhere', () => {
-  const m = { version: 12, tightEncodingEnabled: true, cacheEnabled: true, stackTraceEnabled: true, sizePrefixDisabled: true };
+  const m = {
+    version: 12,
+    tightEncodingEnabled: true,
+    cacheEnabled: true,
+    stackTraceEnabled: true,
+    sizePrefixDisabled: true,
+  };
   const enc = format(m);
   assert.equal(enc.sizePrefixDisabled, true);
   const rnd = prng(11);

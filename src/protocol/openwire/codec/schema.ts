@@ -388,12 +388,7 @@ const DEFS: Def[] = [
     name: 'ActiveMQBlobMessage',
     since: 3,
     marshalAware: true,
-    fields: [
-      ...MESSAGE,
-      f('remoteBlobUrl', K.STRING, 3),
-      f('mimeType', K.STRING, 3),
-      f('deletedByBroker', K.BOOL, 3),
-    ],
+    fields: [...MESSAGE, f('remoteBlobUrl', K.STRING, 3), f('mimeType', K.STRING, 3), f('deletedByBroker', K.BOOL, 3)],
   },
   { type: T.RESPONSE, name: 'Response', fields: RESPONSE },
   { type: T.EXCEPTION_RESPONSE, name: 'ExceptionResponse', fields: [...RESPONSE, f('exception', K.THROWABLE, 1)] },

@@ -125,7 +125,7 @@ function randomField(f: FieldSpec, version: number, rnd: Rnd, depth: number, typ
     case K.SHORT:
       return Math.floor(rnd() * 65536) - 32768;
     case K.INT:
-      return rnd() < 0.5 ? Math.floor(rnd() * 1000) : (Math.floor(rnd() * 4294967296) | 0);
+      return rnd() < 0.5 ? Math.floor(rnd() * 1000) : Math.floor(rnd() * 4294967296) | 0;
     case K.LONG:
       // Id parts are what they are in ActiveMQ: never huge, so keep them in range too.
       return pick(rnd, LONGS);
@@ -157,7 +157,8 @@ function randomField(f: FieldSpec, version: number, rnd: Rnd, depth: number, typ
       if (types.length > 20) types = SMALL_TYPES;
       const n = Math.floor(rnd() * 3);
       const a = [];
-      for (let i = 0; i < n; i++) a.push(rnd() < 0.2 ? null : randomStructure(pick(rnd, types), version, rnd, depth + 1));
+      for (let i = 0; i < n; i++)
+        a.push(rnd() < 0.2 ? null : randomStructure(pick(rnd, types), version, rnd, depth + 1));
       return a;
     }
     case K.THROWABLE:
@@ -178,7 +179,10 @@ export function expectedAfterRoundTrip(o: unknown, version: number, stackTraceEn
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     const f = spec?.fields.find((x) => x.name === k);
-    out[k] = f?.kind === K.THROWABLE ? throwableAfter(v as ThrowableInfo | null, version, stackTraceEnabled) : expectedAfterRoundTrip(v, version, stackTraceEnabled);
+    out[k] =
+      f?.kind === K.THROWABLE
+        ? throwableAfter(v as ThrowableInfo | null, version, stackTraceEnabled)
+        : expectedAfterRoundTrip(v, version, stackTraceEnabled);
   }
   return out;
 }

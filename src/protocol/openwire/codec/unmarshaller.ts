@@ -60,12 +60,14 @@ export class Unmarshaller {
     this.partial = partial;
     try {
       const type = this.u8();
-      if (type === T.NULL) return null;
-      const spec = this.spec(type, null);
-      if (this.tight) this.readBooleanStream();
-      const o = this.readObject(spec, 0);
+      let o: Obj | null = null;
+      if (type !== T.NULL) {
+        const spec = this.spec(type, null);
+        if (this.tight) this.readBooleanStream();
+        o = this.readObject(spec, 0);
+      }
       if (!partial && this.pos !== end) {
-        throw new CodecError(`${spec.name} frame has ${end - this.pos} bytes after its last field`);
+        throw new CodecError(`frame of type ${type} has ${end - this.pos} bytes after its last field`);
       }
       return o;
     } catch (e) {
@@ -244,7 +246,9 @@ export class Unmarshaller {
         this.pos += n;
         // Message content and properties stay views into the frame; small byte[] fields are copied (Buffer.from
         // copies; Buffer#slice would not).
-        return f.kind === K.BYTE_SEQ ? this.buf.subarray(start, start + n) : Buffer.from(this.buf.subarray(start, start + n));
+        return f.kind === K.BYTE_SEQ
+          ? this.buf.subarray(start, start + n)
+          : Buffer.from(this.buf.subarray(start, start + n));
       }
       case K.CONST_BYTES: {
         this.need(f.constSize);
