@@ -27,6 +27,8 @@ const MAX_EXCEPTION_MESSAGE_SIZE = 1024;
 /** OpenWireFormat.MARSHAL_CACHE_FREE_SPACE: the sweep keeps this many slots free before each frame. */
 const MARSHAL_CACHE_FREE_SPACE = 100;
 
+const EMPTY = Buffer.alloc(0);
+
 /** HashMap's null key: a null cached field takes a cache slot in ActiveMQ too, and later nulls hit it. */
 const NULL_KEY = '\u0000null';
 
@@ -117,7 +119,7 @@ export class Marshaller {
   private nextIndex = 0;
   private nextEvictionIndex = 0;
 
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
 
   /** Resets the cache to `size` entries (0 = off), as renegotiateWireFormat does. */
@@ -156,7 +158,7 @@ export class Marshaller {
       this.looseWrite(cmd, spec);
     }
     const end = this.pos;
-    this.buf = Buffer.alloc(0);
+    this.buf = EMPTY;
     return end;
   }
 

@@ -72,6 +72,21 @@ export interface TypeSpec {
   readonly byVersion: readonly (readonly FieldSpec[] | null)[];
 }
 
+/** A field's Java default: what a field absent at the negotiated version decodes to. */
+export function fieldDefault(f: FieldSpec): unknown {
+  switch (f.kind) {
+    case K.BYTE:
+    case K.SHORT:
+    case K.INT:
+    case K.LONG:
+      return 0;
+    case K.BOOL:
+      return false;
+    default:
+      return null;
+  }
+}
+
 // ----------------------------------------------------------------------------------------------- references
 
 function refSet(name: string, types: readonly number[]): { name: string; set: Uint8Array } {

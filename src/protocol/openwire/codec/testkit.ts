@@ -1,5 +1,5 @@
 import type { DataStructure, ThrowableInfo } from './commands.js';
-import { K, SPECS, specOf, type FieldSpec } from './schema.js';
+import { fieldDefault, K, SPECS, specOf, type FieldSpec } from './schema.js';
 import { T } from './types.js';
 
 /**
@@ -68,20 +68,6 @@ function allowedTypes(f: FieldSpec, version: number): number[] {
 /** Types a DataStructure-typed field is filled with (anything would do; these keep objects small). */
 const SMALL_TYPES = [T.CONNECTION_ID, T.SESSION_ID, T.CONSUMER_ID, T.PRODUCER_ID, T.ACTIVEMQ_TOPIC, T.BROKER_ID];
 
-function defaultFor(f: FieldSpec): unknown {
-  switch (f.kind) {
-    case K.BYTE:
-    case K.SHORT:
-    case K.INT:
-    case K.LONG:
-      return 0;
-    case K.BOOL:
-      return false;
-    default:
-      return null;
-  }
-}
-
 function randomThrowable(rnd: Rnd, depth: number): ThrowableInfo {
   const n = Math.floor(rnd() * 3);
   const stackTrace = [];
@@ -107,7 +93,7 @@ export function randomStructure(type: number, version: number, rnd: Rnd, depth =
   const o: Record<string, unknown> = { type };
   for (const f of spec.fields) {
     if (!(f.since <= version && version < f.until)) {
-      o[f.name] = defaultFor(f);
+      o[f.name] = fieldDefault(f);
       continue;
     }
     o[f.name] = randomField(f, version, rnd, depth, type);

@@ -1,6 +1,6 @@
 import { readJavaUtf8 } from '../../../model/primitive-map.js';
 import { CodecError } from './errors.js';
-import { K, specOf, type FieldSpec, type TypeSpec } from './schema.js';
+import { fieldDefault, K, specOf, type FieldSpec, type TypeSpec } from './schema.js';
 import { T } from './types.js';
 
 /**
@@ -218,7 +218,7 @@ export class Unmarshaller {
     const o: Obj = { type: spec.type };
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
-      o[f.name] = f.since <= v && v < f.until ? this.readField(f, depth) : defaultValue(f);
+      o[f.name] = f.since <= v && v < f.until ? this.readField(f, depth) : fieldDefault(f);
     }
     if (spec.type === T.WIREFORMAT_INFO) checkMagic(o.magic as Uint8Array);
     return o;
@@ -347,20 +347,6 @@ export class Unmarshaller {
 }
 
 const EMPTY = Buffer.alloc(0);
-
-function defaultValue(f: FieldSpec): unknown {
-  switch (f.kind) {
-    case K.BYTE:
-    case K.SHORT:
-    case K.INT:
-    case K.LONG:
-      return 0;
-    case K.BOOL:
-      return false;
-    default:
-      return null;
-  }
-}
 
 function checkMagic(magic: Uint8Array | null): void {
   let ok = magic !== null && magic.length === MAGIC.length;

@@ -402,7 +402,10 @@ export class OpenWireFormat implements FrameSource<Command> {
 
   // ------------------------------------------------------------------------------------------- decoding
 
-  /** Queues received bytes. */
+  /**
+   * Queues received bytes. The chunk is referenced, not copied (decoded message content may be a view into it),
+   * so it must not be reused afterwards — as Node's socket data never is.
+   */
   push(chunk: Uint8Array): void {
     this.decoder.push(chunk);
   }
