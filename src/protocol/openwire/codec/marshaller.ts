@@ -118,6 +118,9 @@ export class Marshaller {
   private cacheSize = 0;
   private nextIndex = 0;
   private nextEvictionIndex = 0;
+  /** What the frame being prepared added to the cache, for rollback. */
+  private frameAdded: unknown[] = [];
+  private frameStartIndex = 0;
 
   private buf: Buffer = EMPTY;
   private pos = 0;
@@ -131,18 +134,44 @@ export class Marshaller {
     this.nextEvictionIndex = 0;
   }
 
-  /** Pass 1 for a whole frame: returns the frame size (type byte + body, without the size prefix). */
+  /**
+   * Pass 1 for a whole frame: returns the frame size (type byte + body, without the size prefix). If it throws,
+   * the marshal cache is as it was; a caller that gives up on the frame after this returns calls `rollback`.
+   */
   prepare(cmd: Obj): number {
     const spec = this.specFor(cmd, null);
     if (this.cacheEnabled) this.evictionSweep();
     this.tapeLen = 0;
     this.tapePos = 0;
-    if (this.tight) {
-      this.bs.reset();
-      const data = this.tightSize(cmd, spec, 0);
-      return 1 + this.bs.marshalledSize() + data;
+    this.frameStartIndex = this.nextIndex;
+    this.frameAdded.length = 0;
+    try {
+      if (this.tight) {
+        this.bs.reset();
+        const data = this.tightSize(cmd, spec, 0);
+        return 1 + this.bs.marshalledSize() + data;
+      }
+      return 1 + this.looseSize(cmd, spec, 0);
+    } catch (e) {
+      this.rollback();
+      throw e;
     }
-    return 1 + this.looseSize(cmd, spec, 0);
+  }
+
+  /**
+   * Forgets the cache entries the last `prepare` added, for a frame that will not be sent: the peer never sees
+   * them, so later frames must not refer to them.
+   */
+  rollback(): void {
+    for (const key of this.frameAdded) {
+      const i = this.cacheMap.get(key);
+      if (i !== undefined) {
+        this.cacheMap.delete(key);
+        this.cacheSlots[i] = undefined;
+      }
+    }
+    this.frameAdded.length = 0;
+    this.nextIndex = this.frameStartIndex;
   }
 
   /** Pass 2: writes the frame prepared by `prepare` (without the size prefix) at `pos`; returns the end. */
@@ -207,6 +236,7 @@ export class Marshaller {
     if (this.cacheMap.size < this.cacheSize) {
       this.cacheSlots[i] = key;
       this.cacheMap.set(key, i);
+      this.frameAdded.push(key);
       return i;
     }
     return -1;

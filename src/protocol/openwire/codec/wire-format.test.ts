@@ -148,3 +148,37 @@ test('encode refuses frames over maxFrameSize and commands it cannot write', () 
     /version 11/,
   );
 });
+
+test('a frame that fails to encode leaves the marshal cache as it was', () => {
+  for (const tight of [true, false]) {
+    const enc = new OpenWireFormat({ maxFrameSize: 200, tightEncodingEnabled: tight });
+    enc.negotiate({ ...enc.preferred });
+    const dec = new OpenWireFormat({ maxFrameSize: 200, tightEncodingEnabled: tight });
+    dec.negotiate({ ...dec.preferred });
+    const info = (clientId: string) =>
+      ({
+        type: T.CONNECTION_INFO,
+        commandId: 1,
+        responseRequired: true,
+        connectionId: { type: T.CONNECTION_ID, value: 'ID:conn-1' },
+        clientId,
+        password: null,
+        userName: null,
+        brokerPath: null,
+        brokerMasterConnector: false,
+        manageable: false,
+        clientMaster: false,
+        faultTolerant: false,
+        failoverReconnect: false,
+        clientIp: null,
+      }) as const;
+    // The connection id (a cached field, before clientId) would enter the cache, but neither frame is sent.
+    assert.throws(() => enc.encode(info('x'.repeat(300))), /exceeds the maximum/);
+    assert.throws(() => enc.encode(info('é'.repeat(40000))), /too long/);
+    // So the next frame must carry it in full again, and the peer can decode it.
+    dec.push(enc.encode(info('fine')));
+    const got = dec.next() as { connectionId: unknown; clientId: string };
+    assert.deepEqual(got.connectionId, { type: T.CONNECTION_ID, value: 'ID:conn-1' });
+    assert.equal(got.clientId, 'fine');
+  }
+});

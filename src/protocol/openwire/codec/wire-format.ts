@@ -382,6 +382,7 @@ export class OpenWireFormat implements FrameSource<Command> {
     if (command === null || typeof command !== 'object') throw new CodecError('cannot encode a non-object');
     const size = this.marshaller.prepare(command as unknown as Record<string, unknown> & { type: number });
     if (this.preferred.maxFrameSizeEnabled && size > this._maxFrameSize) {
+      this.marshaller.rollback();
       throw new CodecError(
         `frame size of ${size} bytes exceeds the maximum of ${this._maxFrameSize}`,
         'ERR_FRAME_TOO_LARGE',
