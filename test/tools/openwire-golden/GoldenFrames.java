@@ -20,7 +20,8 @@ import org.apache.activemq.util.ByteSequence;
  * Everything is deterministic (fixed ids, times, stack traces), so running it again gives the same bytes.
  *
  *   javac -cp <cp> -d <out> GoldenFrames.java && java -cp <cp>:<out> GoldenFrames <fixture dir>
- *   cp = activemq-client.jar:geronimo-jms_1.1_spec.jar:hawtbuf.jar:slf4j-api.jar:slf4j-nop.jar
+ *   cp = activemq-client.jar:activemq-openwire-legacy.jar:geronimo-jms_1.1_spec.jar:hawtbuf.jar:slf4j-api.jar:
+ *        slf4j-nop.jar
  */
 public class GoldenFrames {
 
@@ -41,6 +42,11 @@ public class GoldenFrames {
         mode(dir, "v10-loose-nocache", 10, false, false, true);
         mode(dir, "v9-tight-cache", 9, true, true, true);
         mode(dir, "v9-loose-nocache", 9, false, false, true);
+        // v2..v8 come from activemq-openwire-legacy.jar.
+        for (int v = 2; v <= 8; v++) {
+            mode(dir, "v" + v + "-tight-cache", v, true, true, true);
+        }
+        mode(dir, "v6-loose-nocache", 6, false, false, true);
         mode(dir, "v1-tight-cache", 1, true, true, true);
         mode(dir, "v1-loose-nocache", 1, false, false, true);
     }

@@ -546,7 +546,14 @@ test('the first frames of a cached tight connection encode exactly as ActiveMQ',
 
 test('GoldenFrames.java reproduces the committed fixtures (when javac and the ActiveMQ jars are present)', (t) => {
   const J = '/usr/share/java';
-  const jars = ['activemq-client.jar', 'geronimo-jms_1.1_spec.jar', 'hawtbuf.jar', 'slf4j-api.jar', 'slf4j-nop.jar'];
+  const jars = [
+    'activemq-client.jar',
+    'activemq-openwire-legacy.jar',
+    'geronimo-jms_1.1_spec.jar',
+    'hawtbuf.jar',
+    'slf4j-api.jar',
+    'slf4j-nop.jar',
+  ];
   const javac = spawnSync('javac', ['-version'], { encoding: 'utf8' });
   if (javac.status !== 0 || !jars.every((j) => existsSync(join(J, j)))) {
     t.skip('javac or the ActiveMQ jars are not installed');
