@@ -38,8 +38,8 @@ export class BrokerFilter implements Broker {
   addConsumer(context: ConnectionContext, info: ConsumerInfo, sink: ConsumerSink): Promise<ConsumerHandle> {
     return this.next.addConsumer(context, info, sink);
   }
-  removeConsumer(context: ConnectionContext, consumerId: string): Promise<void> {
-    return this.next.removeConsumer(context, consumerId);
+  removeConsumer(context: ConnectionContext, consumerId: string, lastDeliveredSequence?: number): Promise<void> {
+    return this.next.removeConsumer(context, consumerId, lastDeliveredSequence);
   }
   removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
     return this.next.removeSubscription(context, clientId, subscriptionName);

@@ -28,8 +28,11 @@ export interface Broker {
   /**
    * Detaches a consumer. Its dispatched but unacknowledged messages return to their destination marked
    * redelivered, except for a durable subscription, which keeps them for its next activation.
+   * `lastDeliveredSequence` is the brokerSequence of the last message the client's application received
+   * (OpenWire's lastDeliveredSequenceId): messages after it were only prefetched and do not count as a delivery.
+   * Omitted, every unacknowledged message counts as delivered.
    */
-  removeConsumer(context: ConnectionContext, consumerId: string): Promise<void>;
+  removeConsumer(context: ConnectionContext, consumerId: string, lastDeliveredSequence?: number): Promise<void>;
   /** Deletes a durable subscription (JMS unsubscribe). */
   removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void>;
 

@@ -1,4 +1,5 @@
 import type { Destination } from './destination.js';
+import type { AdvisoryPayload } from './advisory.js';
 import type { Properties } from './properties.js';
 
 /** The JMS body kinds, named as ActiveMQ's message classes are. */
@@ -44,6 +45,11 @@ export class Message {
   producerConnectionId: string | null = null;
   brokerInTime = 0;
   brokerOutTime = 0;
+  /**
+   * Order of arrival at this broker, across all destinations (ActiveMQ's brokerSequenceId). Clients report the
+   * last one they handed to the application, so the broker knows which unacknowledged messages were seen.
+   */
+  brokerSequence = 0;
   /** Deliveries already counted before this broker loaded it (from the store). */
   redeliveryCounter = 0;
   bodyType: BodyType = 'message';
@@ -51,6 +57,10 @@ export class Message {
   compressed = false;
   /** Brokers this message has crossed, for networks of brokers. */
   brokerPath: string[] | null = null;
+  /** What an advisory message reports (ActiveMQ's dataStructure); null for ordinary messages. */
+  advisory: AdvisoryPayload | null = null;
+  /** Deliver only to this consumer (ActiveMQ's targetConsumerId), e.g. an advisory replaying current state. */
+  targetConsumerId: string | null = null;
   /** A transaction or cluster id set by the producing protocol; opaque to the core. */
   origin: MessageOrigin | null = null;
 

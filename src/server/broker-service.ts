@@ -9,6 +9,16 @@ import type { TlsOptions } from 'node:tls';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector } from './transport-connector.js';
+import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
+import {
+  CompositeDestinationBroker,
+  type CompositeDestinationConfig,
+} from '../broker/virtual/composite-destination-broker.js';
+import {
+  VirtualTopicBroker,
+  defaultVirtualTopic,
+  type VirtualTopicConfig,
+} from '../broker/virtual/virtual-topic-broker.js';
 
 /** A broker plugin installs a filter in front of the rest of the chain (ActiveMQ's BrokerPlugin). */
 export type BrokerPlugin = (next: Broker) => Broker;
@@ -32,6 +42,11 @@ export interface BrokerServiceOptions {
   /** Filters in install order: the first one listed sees each call first. */
   plugins?: BrokerPlugin[];
   selectorCompiler?: SelectorCompiler;
+  /** ActiveMQ's advisorySupport (default true). */
+  advisorySupport?: boolean;
+  /** Virtual topics (default: ActiveMQ's `VirtualTopic.>` with consumer queues `Consumer.*.`). */
+  virtualTopics?: VirtualTopicConfig[];
+  compositeDestinations?: CompositeDestinationConfig[];
   logger?: Logger;
   clock?: Clock;
 }
@@ -58,7 +73,15 @@ export class BrokerService {
       logger: this.logger.child({ area: 'broker' }),
       ...(options.selectorCompiler ? { selectorCompiler: options.selectorCompiler } : {}),
     });
+    // The install order, innermost first: destination interceptors, advisories, then the configured plugins
+    // (security outermost), as ActiveMQ's BrokerService assembles them.
     let chain: Broker = this.region;
+    const virtualTopics = options.virtualTopics ?? [defaultVirtualTopic];
+    if (virtualTopics.length > 0) chain = new VirtualTopicBroker(chain, virtualTopics);
+    if ((options.compositeDestinations ?? []).length > 0) {
+      chain = new CompositeDestinationBroker(chain, options.compositeDestinations ?? []);
+    }
+    if (options.advisorySupport !== false) chain = new AdvisoryBroker(chain, { logger: this.logger });
     for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
     this.broker = chain;
     this.connectors = options.connectors.map(

@@ -19,6 +19,9 @@ import { Transaction } from './transaction.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
 
+/** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
+const UNKNOWN_DELIVERY = -2;
+
 export interface RegionBrokerOptions {
   brokerName?: string;
   store: PersistenceAdapter;
@@ -73,6 +76,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
   /** Store writes caused by the ack being processed; acknowledge() waits for them. */
   private ackWrites: Promise<void>[] | null = null;
   private started = false;
+  /** Source of brokerSequence. */
+  private sequence = 0;
 
   constructor(options: RegionBrokerOptions) {
     this.brokerName = options.brokerName ?? 'localhost';
@@ -102,7 +107,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       const d = Destination.parse(key);
       if (d.isQueue) {
         const q = this.getQueue(d);
-        for (const m of messages) q.restore(m);
+        for (const m of messages) {
+          m.brokerSequence = ++this.sequence;
+          q.restore(m);
+        }
       }
     }
     for (const rec of state.subscriptions) {
@@ -249,7 +257,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     return { info, wakeup: () => ts.wakeup() };
   }
 
-  async removeConsumer(context: ConnectionContext, consumerId: string): Promise<void> {
+  async removeConsumer(context: ConnectionContext, consumerId: string, lastDeliveredSequence?: number): Promise<void> {
     const state = this.connections.get(context.info.connectionId);
     const sub = state?.consumers.get(consumerId);
     if (state === undefined || sub === undefined) return;
@@ -259,6 +267,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     if (sub instanceof BrowserSubscription) {
       sub.close();
       return;
+    }
+    if (lastDeliveredSequence !== undefined && lastDeliveredSequence !== UNKNOWN_DELIVERY) {
+      sub.forgetUndelivered(lastDeliveredSequence);
     }
     if (sub instanceof DurableTopicSubscription) {
       sub.deactivate();
@@ -428,6 +439,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
 
   async send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void> {
     message.brokerInTime = this.clock.now();
+    message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
     if (transactionId !== null) {
       const tx = this.requireTransaction(context, transactionId);

@@ -82,6 +82,18 @@ export abstract class Subscription {
     }
   }
 
+  /**
+   * Messages dispatched after `lastDelivered` (by brokerSequence) never reached the application: the client
+   * only prefetched them, so their delivery does not count (ActiveMQ leaves JMSRedelivered false for them).
+   */
+  forgetUndelivered(lastDelivered: number): void {
+    for (const ref of this.dispatched) {
+      if (ref.message.brokerSequence > lastDelivered && ref.deliveryCount > ref.message.redeliveryCounter) {
+        ref.deliveryCount--;
+      }
+    }
+  }
+
   /** A prefetch-0 consumer asks for one message. */
   addPull(): void {
     this.pulls++;

@@ -21,12 +21,16 @@ export class Topic {
 
   add(message: Message): void {
     this.enqueueCount++;
-    if (this.recoveryCount > 0) {
+    if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
     }
     const subs = this.subscriptions;
-    for (let i = 0; i < subs.length; i++) subs[i]!.enqueue(message);
+    const target = message.targetConsumerId;
+    for (let i = 0; i < subs.length; i++) {
+      const s = subs[i]!;
+      if (target === null || s.consumerId === target) s.enqueue(message);
+    }
   }
 
   attach(sub: TopicSubscription): void {

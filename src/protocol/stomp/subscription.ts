@@ -124,8 +124,9 @@ export class StompSubscription implements ConsumerSink {
       subscriptionId: this.id,
       ackId,
       redelivered: delivery.redelivered,
-      // TideMQ sends content-length for text too ([STOMP 1.2] SHOULD), so a text containing NUL survives.
-      contentLength: body === null ? null : body.length,
+      // ActiveMQ leaves content-length off text messages, and clients tell text from bytes by it; a text
+      // that contains NUL still needs it to survive the frame.
+      contentLength: body === null ? null : m.bodyType === 'text' && body.indexOf(0) < 0 ? null : body.length,
     });
     this.host.writer.frame(head, body);
   }

@@ -1,0 +1,293 @@
+import { BrokerFilter } from '../broker-filter.js';
+import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
+import type { ConsumerInfo, ProducerInfo } from '../../model/commands.js';
+import { Advisory, type AdvisoryPayload } from '../../model/advisory.js';
+import { Destination } from '../../model/destination.js';
+import { IdGenerator } from '../../model/ids.js';
+import { Message } from '../../model/message.js';
+import { typed } from '../../model/properties.js';
+import type { BrokerError } from '../../util/errors.js';
+import type { Logger } from '../../util/logger.js';
+import { destinationMatches } from '../../destination/destination-filter.js';
+
+interface Tracked {
+  readonly context: ConnectionContext;
+  readonly consumers: Map<string, ConsumerInfo>;
+  readonly producers: Map<string, ProducerInfo>;
+  readonly temporary: Set<Destination>;
+}
+
+/**
+ * ActiveMQ's advisory messages: the broker reports connections, consumers, producers and destinations coming
+ * and going on `ActiveMQ.Advisory.*` topics. The Java client depends on them — it learns which temporary
+ * destinations exist from ActiveMQ.Advisory.TempQueue/TempTopic and refuses to send to one it has not seen.
+ * A consumer that subscribes to an advisory topic is first sent the current state, addressed to it alone, as
+ * ActiveMQ's AdvisoryBroker does. Turned off with advisorySupport="false" (the filter is then not installed).
+ */
+export class AdvisoryBroker extends BrokerFilter {
+  private readonly connections = new Map<string, Tracked>();
+  private readonly ids = new IdGenerator('ID:advisory-');
+  private readonly producerId: string;
+  private sequence = 0;
+  private readonly internal: ConnectionContext;
+  /** Destinations of the consumers listening to advisories; nothing is sent where nobody listens. */
+  private readonly listeners = new Map<string, Destination>();
+
+  constructor(
+    next: Broker,
+    private readonly options: { brokerUrl?: string; logger?: Logger } = {},
+  ) {
+    super(next);
+    this.producerId = `${this.ids.next()}:1:1`;
+    this.internal = {
+      info: {
+        connectionId: `${this.producerId}:advisory`,
+        clientId: null,
+        userName: null,
+        password: null,
+        remoteAddress: 'vm://advisory',
+        protocol: 'internal',
+      },
+      security: { userName: null, groups: new Set(), isBrokerInternal: true },
+      control: { close: () => {} },
+    };
+  }
+
+  override async addConnection(context: ConnectionContext): Promise<void> {
+    await super.addConnection(context);
+    this.connections.set(context.info.connectionId, {
+      context,
+      consumers: new Map(),
+      producers: new Map(),
+      temporary: new Set(),
+    });
+    this.fire(Advisory.connection, { kind: 'connection', info: context.info });
+  }
+
+  override async removeConnection(context: ConnectionContext, error?: BrokerError): Promise<void> {
+    const tracked = this.connections.get(context.info.connectionId);
+    await super.removeConnection(context, error);
+    if (tracked === undefined) return;
+    this.connections.delete(context.info.connectionId);
+    for (const [id, info] of tracked.consumers) {
+      this.listeners.delete(id);
+      this.consumerGone(id, info);
+    }
+    for (const [id, info] of tracked.producers) this.producerGone(id, info);
+    for (const d of tracked.temporary) this.destinationGone(d, context.info.connectionId);
+    this.fire(Advisory.connection, { kind: 'remove', what: 'connection', id: context.info.connectionId });
+  }
+
+  override async addConsumer(
+    context: ConnectionContext,
+    info: ConsumerInfo,
+    sink: ConsumerSink,
+  ): Promise<ConsumerHandle> {
+    const created = this.missing(info.destination);
+    const handle = await super.addConsumer(context, info, sink);
+    for (const d of created) this.destinationAdded(d, null);
+    this.connections.get(context.info.connectionId)?.consumers.set(info.consumerId, info);
+    if (!Advisory.isAdvisory(info.destination)) {
+      this.fire(
+        Advisory.consumer(info.destination),
+        { kind: 'consumer', connectionId: context.info.connectionId, info },
+        {
+          consumerCount: this.consumerCount(info.destination),
+        },
+      );
+    } else {
+      this.listeners.set(info.consumerId, info.destination);
+      this.replayTo(info);
+    }
+    return handle;
+  }
+
+  override async removeConsumer(context: ConnectionContext, consumerId: string, last?: number): Promise<void> {
+    await super.removeConsumer(context, consumerId, last);
+    this.listeners.delete(consumerId);
+    const tracked = this.connections.get(context.info.connectionId);
+    const info = tracked?.consumers.get(consumerId);
+    if (tracked === undefined || info === undefined) return;
+    tracked.consumers.delete(consumerId);
+    this.consumerGone(consumerId, info);
+  }
+
+  override async addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void> {
+    await super.addProducer(context, info);
+    this.connections.get(context.info.connectionId)?.producers.set(info.producerId, info);
+    if (info.destination !== null && !Advisory.isAdvisory(info.destination)) {
+      this.fire(
+        Advisory.producer(info.destination),
+        { kind: 'producer', connectionId: context.info.connectionId, info },
+        {
+          producerCount: this.producerCount(info.destination),
+        },
+      );
+    }
+  }
+
+  override async removeProducer(context: ConnectionContext, producerId: string): Promise<void> {
+    await super.removeProducer(context, producerId);
+    const tracked = this.connections.get(context.info.connectionId);
+    const info = tracked?.producers.get(producerId);
+    if (tracked === undefined || info === undefined) return;
+    tracked.producers.delete(producerId);
+    this.producerGone(producerId, info);
+  }
+
+  override async send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void> {
+    const created = this.missing(message.destination);
+    await super.send(context, message, transactionId);
+    for (const d of created) this.destinationAdded(d, null);
+  }
+
+  override async addDestination(context: ConnectionContext, destination: Destination): Promise<void> {
+    const created = this.missing(destination);
+    await super.addDestination(context, destination);
+    if (destination.isTemporary) this.connections.get(context.info.connectionId)?.temporary.add(destination);
+    for (const d of created) this.destinationAdded(d, context.info.connectionId);
+  }
+
+  override async removeDestination(context: ConnectionContext, destination: Destination): Promise<void> {
+    const existed = this.next.destinationExists(destination);
+    await super.removeDestination(context, destination);
+    this.connections.get(context.info.connectionId)?.temporary.delete(destination);
+    if (existed) this.destinationGone(destination, context.info.connectionId);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  /** Concrete, non-advisory destinations a call is about to create. */
+  private missing(destination: Destination): Destination[] {
+    const out: Destination[] = [];
+    for (const m of destination.members()) {
+      if (m.isWildcard || Advisory.isAdvisory(m) || this.next.destinationExists(m)) continue;
+      out.push(m);
+    }
+    return out;
+  }
+
+  private destinationAdded(d: Destination, connectionId: string | null): void {
+    this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'add', destination: d, connectionId });
+  }
+
+  private destinationGone(d: Destination, connectionId: string | null): void {
+    this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'remove', destination: d, connectionId });
+  }
+
+  private consumerGone(id: string, info: ConsumerInfo): void {
+    if (Advisory.isAdvisory(info.destination)) return;
+    this.fire(
+      Advisory.consumer(info.destination),
+      { kind: 'remove', what: 'consumer', id },
+      {
+        consumerCount: this.consumerCount(info.destination),
+      },
+    );
+  }
+
+  private producerGone(id: string, info: ProducerInfo): void {
+    if (info.destination === null || Advisory.isAdvisory(info.destination)) return;
+    this.fire(
+      Advisory.producer(info.destination),
+      { kind: 'remove', what: 'producer', id },
+      {
+        producerCount: this.producerCount(info.destination),
+      },
+    );
+  }
+
+  /** A new advisory consumer first hears the current state, addressed to it alone. */
+  private replayTo(info: ConsumerInfo): void {
+    for (const topic of info.destination.members()) {
+      const name = topic.name;
+      const target = info.consumerId;
+      if (
+        name === Advisory.tempQueue ||
+        name === Advisory.tempTopic ||
+        name === Advisory.queue ||
+        name === Advisory.topic
+      ) {
+        for (const d of this.getDestinations()) {
+          if (Advisory.destinations(d) !== name || Advisory.isAdvisory(d)) continue;
+          const owner = [...this.connections.values()].find((c) => c.temporary.has(d));
+          this.fire(
+            name,
+            {
+              kind: 'destination',
+              operation: 'add',
+              destination: d,
+              connectionId: owner?.context.info.connectionId ?? null,
+            },
+            {},
+            target,
+          );
+        }
+      } else if (name === Advisory.connection) {
+        for (const c of this.connections.values())
+          this.fire(name, { kind: 'connection', info: c.context.info }, {}, target);
+      } else if (name.startsWith('ActiveMQ.Advisory.Consumer.')) {
+        for (const c of this.connections.values()) {
+          for (const ci of c.consumers.values()) {
+            if (Advisory.consumer(ci.destination) !== name) continue;
+            this.fire(name, { kind: 'consumer', connectionId: c.context.info.connectionId, info: ci }, {}, target);
+          }
+        }
+      } else if (name.startsWith('ActiveMQ.Advisory.Producer.')) {
+        for (const c of this.connections.values()) {
+          for (const pi of c.producers.values()) {
+            if (pi.destination === null || Advisory.producer(pi.destination) !== name) continue;
+            this.fire(name, { kind: 'producer', connectionId: c.context.info.connectionId, info: pi }, {}, target);
+          }
+        }
+      }
+    }
+  }
+
+  private consumerCount(d: Destination): number {
+    let n = 0;
+    for (const c of this.connections.values()) for (const ci of c.consumers.values()) if (ci.destination === d) n++;
+    return n;
+  }
+
+  private producerCount(d: Destination): number {
+    let n = 0;
+    for (const c of this.connections.values()) for (const pi of c.producers.values()) if (pi.destination === d) n++;
+    return n;
+  }
+
+  private listened(topic: Destination): boolean {
+    for (const d of this.listeners.values()) {
+      for (const m of d.members()) if (destinationMatches(m, topic)) return true;
+    }
+    return false;
+  }
+
+  private fire(
+    topic: string,
+    payload: AdvisoryPayload,
+    counts: Record<string, number> = {},
+    target: string | null = null,
+  ): void {
+    const destination = Destination.topic(topic);
+    if (target === null && !this.listened(destination)) return;
+    const m = new Message();
+    m.messageId = `${this.producerId}:${++this.sequence}`;
+    m.producerId = this.producerId;
+    m.destination = destination;
+    m.timestamp = Date.now();
+    m.persistent = false;
+    m.advisory = payload;
+    m.targetConsumerId = target;
+    const props = new Map([
+      ['originBrokerName', typed.string(this.brokerName)],
+      ['originBrokerId', typed.string(this.brokerId)],
+      ['originBrokerURL', typed.string(this.options.brokerUrl ?? `vm://${this.brokerName}`)],
+    ]);
+    for (const [k, v] of Object.entries(counts)) props.set(k, typed.int(v));
+    m.properties = props;
+    this.next
+      .send(this.internal, m, null)
+      .catch((e: unknown) => this.options.logger?.warn('Could not send an advisory', { topic, error: e }));
+  }
+}

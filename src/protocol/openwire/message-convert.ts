@@ -1,0 +1,209 @@
+import { Destination, type DestinationType } from '../../model/destination.js';
+import { Message, type BodyType } from '../../model/message.js';
+import { decodePrimitiveMap, encodePrimitiveMap } from '../../model/primitive-map.js';
+import { T } from './codec/types.js';
+import type * as ow from './codec/commands.js';
+import { javaUtf8ToUtf8, utf8ToJavaUtf8 } from './java-utf8.js';
+import { advisoryToOpenWire } from './advisory-convert.js';
+import { messageIdToString, parseMessageId, producerIdToString, parseProducerId } from './wire.js';
+
+/** The tag under which an OpenWire message keeps its original decoded form (Message.origin.format). */
+export const OPENWIRE_ORIGIN = 'openwire';
+
+const destinationTypes: Record<number, DestinationType> = {
+  [T.ACTIVEMQ_QUEUE]: 'queue',
+  [T.ACTIVEMQ_TOPIC]: 'topic',
+  [T.ACTIVEMQ_TEMP_QUEUE]: 'temp-queue',
+  [T.ACTIVEMQ_TEMP_TOPIC]: 'temp-topic',
+};
+
+const destinationNumbers: Record<DestinationType, ow.DestinationTypeNumber> = {
+  queue: T.ACTIVEMQ_QUEUE,
+  topic: T.ACTIVEMQ_TOPIC,
+  'temp-queue': T.ACTIVEMQ_TEMP_QUEUE,
+  'temp-topic': T.ACTIVEMQ_TEMP_TOPIC,
+};
+
+const bodyTypes: Record<number, BodyType> = {
+  [T.ACTIVEMQ_MESSAGE]: 'message',
+  [T.ACTIVEMQ_BYTES_MESSAGE]: 'bytes',
+  [T.ACTIVEMQ_MAP_MESSAGE]: 'map',
+  [T.ACTIVEMQ_OBJECT_MESSAGE]: 'object',
+  [T.ACTIVEMQ_STREAM_MESSAGE]: 'stream',
+  [T.ACTIVEMQ_TEXT_MESSAGE]: 'text',
+  [T.ACTIVEMQ_BLOB_MESSAGE]: 'blob',
+};
+
+const messageTypes: Record<BodyType, ow.MessageTypeNumber> = {
+  message: T.ACTIVEMQ_MESSAGE,
+  bytes: T.ACTIVEMQ_BYTES_MESSAGE,
+  map: T.ACTIVEMQ_MAP_MESSAGE,
+  object: T.ACTIVEMQ_OBJECT_MESSAGE,
+  stream: T.ACTIVEMQ_STREAM_MESSAGE,
+  text: T.ACTIVEMQ_TEXT_MESSAGE,
+  blob: T.ACTIVEMQ_BLOB_MESSAGE,
+};
+
+/**
+ * A destination as sent by a client. Options after `?` (`queue://Q?consumer.prefetchSize=3000`) are split
+ * off: the Java client parses them itself, other clients may leave them in the name.
+ */
+export function fromOpenWireDestination(d: ow.ActiveMQDestination): {
+  destination: Destination;
+  options: Map<string, string>;
+} {
+  const type = destinationTypes[d.type] ?? 'queue';
+  let name = d.physicalName ?? '';
+  const options = new Map<string, string>();
+  const q = name.indexOf('?');
+  if (q >= 0) {
+    for (const pair of name.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) options.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
+    }
+    name = name.slice(0, q);
+  }
+  return { destination: Destination.of(type, name), options };
+}
+
+export function toOpenWireDestination(d: Destination): ow.ActiveMQDestination {
+  return { type: destinationNumbers[d.type], physicalName: d.name };
+}
+
+/** The Java client's Message.getSize(): what it counts against its producer window. */
+export function javaMessageSize(m: ow.Message): number {
+  return 1024 + (m.content?.length ?? 0) + (m.marshalledProperties?.length ?? 0);
+}
+
+/**
+ * An OpenWire message → the core's Message. Nothing is copied: the body and the property block are views
+ * into the received frame, properties are decoded only if someone reads them, and the original object rides
+ * along so an OpenWire consumer gets it back untouched.
+ */
+export function fromOpenWireMessage(m: ow.Message, connectionId: string): Message {
+  const msg = new Message();
+  msg.messageId = m.messageId === null ? '' : messageIdToString(m.messageId);
+  msg.destination = m.destination === null ? Destination.queue('') : fromOpenWireDestination(m.destination).destination;
+  if (m.originalDestination !== null)
+    msg.originalDestination = fromOpenWireDestination(m.originalDestination).destination;
+  if (m.replyTo !== null) msg.replyTo = fromOpenWireDestination(m.replyTo).destination;
+  msg.correlationId = m.correlationId;
+  msg.type = m.jmsType;
+  msg.priority = m.priority;
+  msg.expiration = m.expiration;
+  msg.timestamp = m.timestamp;
+  msg.persistent = m.persistent;
+  msg.groupId = m.groupID;
+  msg.groupSequence = m.groupSequence;
+  msg.userId = m.userID;
+  msg.producerId = m.producerId === null ? null : producerIdToString(m.producerId);
+  msg.producerConnectionId = connectionId;
+  msg.redeliveryCounter = m.redeliveryCounter;
+  msg.bodyType = bodyTypes[m.type] ?? 'message';
+  msg.compressed = m.compressed;
+  if (m.content !== null) {
+    msg.body = msg.bodyType === 'text' && !m.compressed ? textFromContent(m.content) : m.content;
+  }
+  if (m.marshalledProperties !== null && m.marshalledProperties.length > 0) {
+    msg.setEncodedProperties(m.marshalledProperties, decodePrimitiveMap);
+  }
+  msg.origin = { format: OPENWIRE_ORIGIN, data: new OpenWireOrigin(m, msg.destination) };
+  return msg;
+}
+
+/** What an OpenWire-produced message remembers of its wire form. */
+export class OpenWireOrigin {
+  constructor(
+    readonly message: ow.Message,
+    readonly destination: Destination,
+  ) {}
+}
+
+/**
+ * The core's Message → an OpenWire message for dispatch. When the message came from OpenWire and the broker
+ * changed nothing that travels in it (same destination, properties still in their encoded form), the
+ * original object is sent again as it was received.
+ */
+export function toOpenWireMessage(msg: Message): ow.Message {
+  const origin = msg.origin?.data;
+  if (
+    origin instanceof OpenWireOrigin &&
+    origin.destination === msg.destination &&
+    (msg.encodedProperties !== null || !msg.hasProperties) &&
+    origin.message.marshalledProperties === msg.encodedProperties
+  ) {
+    // The client reports this back (lastDeliveredSequenceId); ActiveMQ stamps it on the message id the same way.
+    if (origin.message.messageId !== null) origin.message.messageId.brokerSequenceId = msg.brokerSequence;
+    return origin.message;
+  }
+  const base = origin instanceof OpenWireOrigin ? origin.message : null;
+  let content: Uint8Array | null = null;
+  let compressed = msg.compressed;
+  if (msg.body !== null) {
+    if (msg.bodyType === 'text' && !msg.compressed) content = contentFromText(msg.body);
+    else content = msg.body;
+  } else if (base !== null) {
+    content = base.content;
+    compressed = base.compressed;
+  }
+  const encodedProps = msg.encodedProperties;
+  const marshalledProperties =
+    encodedProps !== null ? encodedProps : msg.hasProperties ? encodePrimitiveMap(msg.properties) : null;
+  return {
+    type: messageTypes[msg.bodyType],
+    commandId: 0,
+    responseRequired: false,
+    producerId: base?.producerId ?? (msg.producerId !== null ? parseProducerId(msg.producerId) : null),
+    destination: toOpenWireDestination(msg.destination),
+    transactionId: null,
+    originalDestination: msg.originalDestination === null ? null : toOpenWireDestination(msg.originalDestination),
+    messageId: withBrokerSequence(base?.messageId ?? parseMessageId(msg.messageId), msg.brokerSequence),
+    originalTransactionId: null,
+    groupID: msg.groupId,
+    groupSequence: msg.groupSequence,
+    correlationId: msg.correlationId,
+    persistent: msg.persistent,
+    expiration: msg.expiration,
+    priority: msg.priority,
+    replyTo: msg.replyTo === null ? null : toOpenWireDestination(msg.replyTo),
+    timestamp: msg.timestamp,
+    jmsType: msg.type,
+    content,
+    marshalledProperties,
+    dataStructure: msg.advisory === null ? null : advisoryToOpenWire(msg.advisory),
+    targetConsumerId: null,
+    compressed,
+    redeliveryCounter: msg.redeliveryCounter,
+    brokerPath: null,
+    arrival: 0,
+    userID: msg.userId,
+    recievedByDFBridge: false,
+    droppable: false,
+    cluster: null,
+    brokerInTime: msg.brokerInTime,
+    brokerOutTime: msg.brokerOutTime,
+    jmsxGroupFirstForConsumer: false,
+  };
+}
+
+/** ActiveMQTextMessage content (int length + modified UTF-8; -1 = null text) → UTF-8 body bytes. */
+export function textFromContent(content: Uint8Array): Uint8Array | null {
+  if (content.length < 4) return new Uint8Array(0);
+  const view = new DataView(content.buffer, content.byteOffset, content.byteLength);
+  const len = view.getInt32(0);
+  if (len < 0) return null;
+  return javaUtf8ToUtf8(content.subarray(4, 4 + Math.min(len, content.length - 4)));
+}
+
+/** UTF-8 body bytes → ActiveMQTextMessage content. */
+export function contentFromText(body: Uint8Array): Uint8Array {
+  const java = utf8ToJavaUtf8(body);
+  const out = new Uint8Array(4 + java.length);
+  new DataView(out.buffer).setInt32(0, java.length);
+  out.set(java, 4);
+  return out;
+}
+
+function withBrokerSequence(id: ow.MessageId, sequence: number): ow.MessageId {
+  return id.brokerSequenceId === sequence ? id : { ...id, brokerSequenceId: sequence };
+}

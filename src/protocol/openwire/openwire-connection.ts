@@ -1,0 +1,695 @@
+import type { ConnectionContext, ConsumerHandle, Delivery } from '../../broker/broker.js';
+import { AckType as CoreAck, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
+import type { Destination } from '../../model/destination.js';
+import type { Timer } from '../../util/clock.js';
+import { BrokerError, toBrokerError } from '../../util/errors.js';
+import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
+import type { Transport } from '../../transport/transport.js';
+import type * as ow from './codec/commands.js';
+import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
+import {
+  fromOpenWireDestination,
+  fromOpenWireMessage,
+  javaMessageSize,
+  toOpenWireDestination,
+  toOpenWireMessage,
+} from './message-convert.js';
+import {
+  WireCodec,
+  connectionIdToString,
+  consumerIdToString,
+  messageIdToString,
+  producerIdToString,
+  sessionIdToString,
+  transactionIdToString,
+} from './wire.js';
+
+interface ConsumerState {
+  readonly info: ow.ConsumerInfo;
+  readonly session: string;
+  handle: ConsumerHandle | null;
+}
+
+interface ProducerState {
+  readonly info: ow.ProducerInfo;
+  readonly session: string;
+}
+
+/** Commands a client may send before its ConnectionInfo is accepted. */
+const preConnection = new Set<number>([T.WIREFORMAT_INFO, T.CONNECTION_INFO, T.KEEP_ALIVE_INFO, T.SHUTDOWN_INFO]);
+
+/**
+ * One OpenWire client connection: wire-format negotiation and inactivity monitoring, then each command turned
+ * into Broker calls (ActiveMQ's TransportConnection does the same job), and deliveries turned into
+ * MessageDispatch commands.
+ *
+ * Commands are handled one at a time, in order, except non-transacted message sends: those run concurrently so
+ * a producer's persistent sends share the store's group commit, and complete (Response/ProducerAck) in order of
+ * arrival because the store completes writes in order.
+ */
+export class OpenWireConnection implements ProtocolConnection {
+  private readonly codec: WireCodec;
+  private readonly log: ProtocolContext['logger'];
+  private context: ConnectionContext | null = null;
+  private negotiated = false;
+  private closed = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly sends = new Set<Promise<void>>();
+  private readonly sessions = new Set<string>();
+  private readonly consumers = new Map<string, ConsumerState>();
+  private readonly producers = new Map<string, ProducerState>();
+  private readonly transactions = new Map<string, ow.TransactionId>();
+  private readonly tempDestinations = new Set<Destination>();
+  private brokerInfos = 0;
+  private lastRead = 0;
+  private lastWrite = 0;
+  private timers: Timer[] = [];
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly ctx: ProtocolContext,
+  ) {
+    this.log = ctx.logger.child({ protocol: 'openwire' });
+    this.codec = new WireCodec(ctx.options);
+    transport.onData((chunk) => this.onData(chunk));
+    transport.onDrain(() => this.onDrain());
+    transport.onClose((error) => void this.onTransportClosed(error));
+    // ActiveMQ's WireFormatNegotiator speaks first; the client answers with its own WireFormatInfo.
+    this.write(this.codec.localWireFormatInfo());
+    const connectTimeout = ctx.options.connectTimeoutMs;
+    if (connectTimeout > 0) {
+      this.timers.push(
+        ctx.clock.setTimeout(() => {
+          if (!this.negotiated) {
+            this.fail(
+              `Channel was inactive (no connection attempt made) for too (>${connectTimeout}) long: ${this.remote}`,
+            );
+          }
+        }, connectTimeout),
+      );
+    }
+  }
+
+  private get remote(): string {
+    return `${this.transport.scheme}://${this.transport.remoteAddress}`;
+  }
+
+  // ---- inbound -----------------------------------------------------------------------------------
+
+  private onData(chunk: Buffer): void {
+    if (this.closed) return;
+    this.lastRead = this.ctx.clock.now();
+    try {
+      // One command at a time: a WireFormatInfo negotiated here applies from the very next frame.
+      this.codec.feed(chunk, (cmd) => {
+        if (this.closed) return;
+        if (this.log.channel('openwire')) this.log.trace('openwire', 'received', { command: describe(cmd) });
+        this.accept(cmd);
+      });
+    } catch (e) {
+      this.fail(`Invalid OpenWire data: ${(e as Error).message}`);
+    }
+  }
+
+  private accept(cmd: ow.DataStructure): void {
+    if (cmd.type === T.WIREFORMAT_INFO) {
+      this.onWireFormat(cmd as ow.WireFormatInfo);
+      return;
+    }
+    if (!this.negotiated) {
+      this.fail(`Expected WireFormatInfo first, received ${describe(cmd)}`);
+      return;
+    }
+    if (cmd.type === T.BROKER_INFO && ++this.brokerInfos > 1) {
+      this.fail('Only one BrokerInfo may be sent on a connection');
+      return;
+    }
+    if (this.context === null && !preConnection.has(cmd.type) && cmd.type !== T.BROKER_INFO) {
+      this.fail(`Received ${describe(cmd)} before ConnectionInfo`);
+      return;
+    }
+    if (isMessage(cmd) && cmd.transactionId === null) {
+      this.startSend(cmd);
+      return;
+    }
+    this.chain = this.chain.then(() => this.handle(cmd as ow.Command));
+  }
+
+  private onWireFormat(info: ow.WireFormatInfo): void {
+    if (this.negotiated) return; // ActiveMQ ignores a repeated WireFormatInfo
+    let settings;
+    try {
+      settings = this.codec.negotiate(info);
+    } catch (e) {
+      this.fail(`Wire format negotiation failed: ${(e as Error).message}`);
+      return;
+    }
+    this.negotiated = true;
+    this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
+    this.write({
+      type: T.BROKER_INFO,
+      commandId: 0,
+      responseRequired: false,
+      brokerId: { type: T.BROKER_ID, value: this.ctx.broker.brokerId },
+      brokerURL: this.ctx.connectorUri,
+      peerBrokerInfos: null,
+      brokerName: this.ctx.broker.brokerName,
+      slaveBroker: false,
+      masterBroker: false,
+      faultTolerantConfiguration: false,
+      duplexConnection: false,
+      networkConnection: false,
+      connectionId: 0,
+      brokerUploadUrl: null,
+      networkProperties: null,
+    } satisfies ow.BrokerInfo);
+  }
+
+  /** Runs one command and answers it: Response, a typed response, or ExceptionResponse. */
+  private async handle(cmd: ow.Command): Promise<void> {
+    if (this.closed) return;
+    const base = cmd as ow.BaseCommand & { type: number };
+    try {
+      const reply = await this.process(cmd);
+      if (base.responseRequired && !this.closed) {
+        this.write(reply ?? { type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId: base.commandId });
+      }
+    } catch (e) {
+      this.replyError(base as ow.Command, e);
+    }
+  }
+
+  private replyError(cmd: ow.Command, e: unknown): void {
+    const err = toBrokerError(e);
+    if (err.code === 'ERR_INTERNAL') this.log.error('Command failed', { command: describe(cmd), error: e });
+    else this.log.debug('Command refused', { command: describe(cmd), error: err.message });
+    if (this.closed) return;
+    const exception = this.throwable(err);
+    const base = cmd as ow.BaseCommand;
+    if (base.responseRequired) {
+      this.write({
+        type: T.EXCEPTION_RESPONSE,
+        commandId: 0,
+        responseRequired: false,
+        correlationId: base.commandId,
+        exception,
+      } satisfies ow.ExceptionResponse);
+    } else {
+      // Nobody waits for an answer: the client hears of it through its exception listener.
+      this.write({
+        type: T.CONNECTION_ERROR,
+        commandId: 0,
+        responseRequired: false,
+        exception,
+        connectionId: null,
+      } satisfies ow.ConnectionError);
+    }
+  }
+
+  private throwable(err: BrokerError): ow.ThrowableInfo {
+    return { className: err.javaClassName, message: err.message, stackTrace: [], cause: null };
+  }
+
+  private async process(cmd: ow.Command): Promise<ow.Command | null> {
+    switch (cmd.type) {
+      case T.CONNECTION_INFO:
+        return this.addConnection(cmd);
+      case T.SESSION_INFO:
+        if (cmd.sessionId !== null) this.sessions.add(sessionIdToString(cmd.sessionId));
+        return null;
+      case T.PRODUCER_INFO:
+        return this.addProducer(cmd);
+      case T.CONSUMER_INFO:
+        return this.addConsumer(cmd);
+      case T.REMOVE_INFO:
+        return this.remove(cmd);
+      case T.MESSAGE_ACK:
+        await this.ctx.broker.acknowledge(this.requireContext(), this.toAck(cmd));
+        return null;
+      case T.MESSAGE_PULL:
+        if (cmd.consumerId !== null) {
+          // The Java client's pull timeouts: -1 answers at once (receiveNoWait), 0 waits for a message (receive()).
+          const timeout = cmd.timeout === -1 ? 0 : cmd.timeout === 0 ? -1 : cmd.timeout;
+          this.ctx.broker.pull(this.requireContext(), consumerIdToString(cmd.consumerId), timeout);
+        }
+        return null;
+      case T.TRANSACTION_INFO:
+        return this.transaction(cmd);
+      case T.DESTINATION_INFO:
+        return this.destinationInfo(cmd);
+      case T.REMOVE_SUBSCRIPTION_INFO:
+        await this.ctx.broker.removeSubscription(
+          this.requireContext(),
+          cmd.clientId ?? this.requireContext().info.clientId ?? '',
+          cmd.subscriptionName ?? '',
+        );
+        return null;
+      case T.KEEP_ALIVE_INFO:
+        return cmd.responseRequired
+          ? ({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as ow.KeepAliveInfo)
+          : null;
+      case T.SHUTDOWN_INFO:
+        await this.shutdown();
+        return null;
+      case T.ACTIVEMQ_MESSAGE:
+      case T.ACTIVEMQ_BYTES_MESSAGE:
+      case T.ACTIVEMQ_MAP_MESSAGE:
+      case T.ACTIVEMQ_OBJECT_MESSAGE:
+      case T.ACTIVEMQ_STREAM_MESSAGE:
+      case T.ACTIVEMQ_TEXT_MESSAGE:
+      case T.ACTIVEMQ_BLOB_MESSAGE:
+        await this.send(cmd);
+        return null;
+      case T.BROKER_INFO:
+      case T.FLUSH_COMMAND:
+      case T.CONTROL_COMMAND:
+      case T.CONSUMER_CONTROL:
+      case T.CONNECTION_CONTROL:
+      case T.PRODUCER_ACK:
+      case T.RESPONSE:
+      case T.EXCEPTION_RESPONSE:
+        return null;
+      default:
+        throw new BrokerError('ERR_PROTOCOL', `Unsupported command: ${describe(cmd)}`);
+    }
+  }
+
+  // ---- connection ----------------------------------------------------------------------------------
+
+  private async addConnection(info: ow.ConnectionInfo): Promise<null> {
+    if (this.context !== null) return null;
+    const connectionId = info.connectionId === null ? '' : connectionIdToString(info.connectionId);
+    const context: ConnectionContext = {
+      info: {
+        connectionId: connectionId || `${this.ctx.broker.brokerId}:${this.transport.remoteAddress}`,
+        clientId: info.clientId,
+        userName: info.userName,
+        password: info.password,
+        remoteAddress: this.remote,
+        protocol: 'openwire',
+        peerCertificates: this.transport.peerCertificates,
+      },
+      security: null,
+      control: { close: (reason) => this.fail(reason.message) },
+    };
+    try {
+      await this.ctx.broker.addConnection(context);
+    } catch (e) {
+      const err = toBrokerError(e);
+      if (err.code === 'ERR_SECURITY_AUTHENTICATION' || err.code === 'ERR_SECURITY_NOT_AUTHORIZED') {
+        // As ActiveMQ: answer, then drop the connection shortly after in case the client does not close it.
+        this.timers.push(
+          this.ctx.clock.setTimeout(() => this.fail(`Failed with SecurityException: ${err.message}`), 2000),
+        );
+      }
+      throw err;
+    }
+    this.context = context;
+    this.log.debug('Connection added', { clientId: info.clientId, user: info.userName });
+    return null;
+  }
+
+  private requireContext(): ConnectionContext {
+    if (this.context === null) throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection has not been established');
+    return this.context;
+  }
+
+  // ---- producers and sends -------------------------------------------------------------------------
+
+  private async addProducer(info: ow.ProducerInfo): Promise<null> {
+    if (info.producerId === null) throw new BrokerError('ERR_PROTOCOL', 'ProducerInfo without a producer id');
+    const id = producerIdToString(info.producerId);
+    const destination = info.destination === null ? null : fromOpenWireDestination(info.destination).destination;
+    await this.ctx.broker.addProducer(this.requireContext(), {
+      producerId: id,
+      destination,
+      windowSize: info.windowSize,
+    });
+    this.producers.set(id, { info, session: sessionOf(id) });
+    return null;
+  }
+
+  private startSend(cmd: ow.Message): void {
+    const p = this.send(cmd).then(
+      () => {
+        if (this.closed) return;
+        if (cmd.responseRequired) {
+          this.write({ type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId: cmd.commandId });
+        } else {
+          this.producerAck(cmd);
+        }
+      },
+      (e: unknown) => this.replyError(cmd, e),
+    );
+    this.sends.add(p);
+    void p.finally(() => this.sends.delete(p));
+  }
+
+  private send(cmd: ow.Message): Promise<void> {
+    const context = this.requireContext();
+    const message = fromOpenWireMessage(cmd, context.info.connectionId);
+    const txId = cmd.transactionId === null ? null : this.rememberTransaction(cmd.transactionId);
+    return this.ctx.broker.send(context, message, txId);
+  }
+
+  /** Async sends under a producer window are acknowledged with their size (ActiveMQ's ProducerAck). */
+  private producerAck(cmd: ow.Message): void {
+    if (cmd.producerId === null) return;
+    const producer = this.producers.get(producerIdToString(cmd.producerId));
+    if (producer === undefined || producer.info.windowSize <= 0) return;
+    this.write({
+      type: T.PRODUCER_ACK,
+      commandId: 0,
+      responseRequired: false,
+      producerId: cmd.producerId,
+      size: javaMessageSize(cmd),
+    } satisfies ow.ProducerAck);
+  }
+
+  // ---- consumers -----------------------------------------------------------------------------------
+
+  private async addConsumer(info: ow.ConsumerInfo): Promise<null> {
+    if (info.consumerId === null || info.destination === null) {
+      throw new BrokerError('ERR_PROTOCOL', 'ConsumerInfo without a consumer id or destination');
+    }
+    const id = consumerIdToString(info.consumerId);
+    const { destination, options } = fromOpenWireDestination(info.destination);
+    const option = (name: string): string | undefined => options.get(`consumer.${name}`);
+    const prefetch = option('prefetchSize');
+    const consumer: ConsumerInfo = {
+      consumerId: id,
+      destination,
+      prefetch: prefetch !== undefined ? Number(prefetch) || 0 : info.prefetchSize,
+      selector: option('selector') ?? info.selector,
+      // The Java client acknowledges every mode itself; the broker just waits for its acks.
+      ackMode: 'client',
+      noLocal: option('noLocal') === 'true' || info.noLocal,
+      exclusive: option('exclusive') === 'true' || info.exclusive,
+      priority: option('priority') !== undefined ? Number(option('priority')) : info.priority,
+      retroactive: option('retroactive') === 'true' || info.retroactive,
+      browser: info.browser,
+      subscriptionName: info.subscriptionName,
+    };
+    const state: ConsumerState = { info, session: sessionOf(id), handle: null };
+    this.consumers.set(id, state);
+    const transport = this.transport;
+    try {
+      state.handle = await this.ctx.broker.addConsumer(this.requireContext(), consumer, {
+        deliver: (d) => this.dispatch(state, d),
+        get ready() {
+          return transport.writable;
+        },
+      });
+    } catch (e) {
+      this.consumers.delete(id);
+      throw e;
+    }
+    return null;
+  }
+
+  private dispatch(state: ConsumerState, delivery: Delivery | null): void {
+    if (this.closed) return;
+    const md: ow.MessageDispatch = {
+      type: T.MESSAGE_DISPATCH,
+      commandId: 0,
+      responseRequired: false,
+      consumerId: state.info.consumerId,
+      destination: delivery === null ? state.info.destination : toOpenWireDestination(delivery.message.destination),
+      message: delivery === null ? null : toOpenWireMessage(delivery.message),
+      redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
+    };
+    this.write(md);
+  }
+
+  private onDrain(): void {
+    for (const c of this.consumers.values()) c.handle?.wakeup();
+  }
+
+  private toAck(cmd: ow.MessageAck): MessageAck {
+    if (cmd.consumerId === null || cmd.lastMessageId === null) {
+      throw new BrokerError('ERR_PROTOCOL', 'MessageAck without a consumer id or message id');
+    }
+    return {
+      consumerId: consumerIdToString(cmd.consumerId),
+      type: ackTypes[cmd.ackType] ?? CoreAck.Standard,
+      firstMessageId: cmd.firstMessageId === null ? null : messageIdToString(cmd.firstMessageId),
+      lastMessageId: messageIdToString(cmd.lastMessageId),
+      messageCount: cmd.messageCount,
+      transactionId: cmd.transactionId === null ? null : this.rememberTransaction(cmd.transactionId),
+      poisonCause: cmd.poisonCause === null ? null : describeThrowable(cmd.poisonCause),
+    };
+  }
+
+  // ---- removal -------------------------------------------------------------------------------------
+
+  private async remove(cmd: ow.RemoveInfo): Promise<null> {
+    const id = cmd.objectId;
+    if (id === null) return null;
+    const context = this.requireContext();
+    switch (id.type) {
+      case T.CONSUMER_ID: {
+        const key = consumerIdToString(id as ow.ConsumerId);
+        this.consumers.delete(key);
+        await this.ctx.broker.removeConsumer(context, key, cmd.lastDeliveredSequenceId);
+        return null;
+      }
+      case T.PRODUCER_ID: {
+        const key = producerIdToString(id as ow.ProducerId);
+        this.producers.delete(key);
+        await this.ctx.broker.removeProducer(context, key);
+        return null;
+      }
+      case T.SESSION_ID: {
+        const session = sessionIdToString(id as ow.SessionId);
+        for (const [key, c] of this.consumers) {
+          if (c.session !== session) continue;
+          this.consumers.delete(key);
+          await this.ctx.broker.removeConsumer(context, key, cmd.lastDeliveredSequenceId);
+        }
+        for (const [key, p] of this.producers) {
+          if (p.session !== session) continue;
+          this.producers.delete(key);
+          await this.ctx.broker.removeProducer(context, key);
+        }
+        this.sessions.delete(session);
+        return null;
+      }
+      case T.CONNECTION_ID:
+        for (const key of [...this.consumers.keys()]) {
+          this.consumers.delete(key);
+          await this.ctx.broker.removeConsumer(context, key, cmd.lastDeliveredSequenceId);
+        }
+        await this.removeConnection();
+        return null;
+      default:
+        return null;
+    }
+  }
+
+  private async removeConnection(): Promise<void> {
+    await Promise.allSettled([...this.sends]);
+    const context = this.context;
+    this.context = null;
+    this.consumers.clear();
+    this.producers.clear();
+    if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.removeConnection();
+    this.closed = true;
+    this.stopTimers();
+    this.transport.end();
+  }
+
+  // ---- transactions and destinations ---------------------------------------------------------------
+
+  private rememberTransaction(id: ow.TransactionId): string {
+    const key = transactionIdToString(id);
+    if (!this.transactions.has(key)) this.transactions.set(key, id);
+    return key;
+  }
+
+  private async transaction(cmd: ow.TransactionInfo): Promise<ow.Command | null> {
+    const context = this.requireContext();
+    const broker = this.ctx.broker;
+    if (cmd.transactionType === TransactionType.RECOVER) {
+      const ids = await broker.getPreparedTransactions(context);
+      return {
+        type: T.DATA_ARRAY_RESPONSE,
+        commandId: 0,
+        responseRequired: false,
+        correlationId: cmd.commandId,
+        data: ids.map((k) => this.transactions.get(k) ?? null).filter((x) => x !== null),
+      } satisfies ow.DataArrayResponse;
+    }
+    if (cmd.transactionId === null) throw new BrokerError('ERR_PROTOCOL', 'TransactionInfo without a transaction id');
+    const txId = this.rememberTransaction(cmd.transactionId);
+    switch (cmd.transactionType) {
+      case TransactionType.BEGIN:
+        await broker.beginTransaction(context, txId);
+        return null;
+      case TransactionType.PREPARE: {
+        const vote = await broker.prepareTransaction(context, txId);
+        return {
+          type: T.INTEGER_RESPONSE,
+          commandId: 0,
+          responseRequired: false,
+          correlationId: cmd.commandId,
+          result: vote,
+        } satisfies ow.IntegerResponse;
+      }
+      case TransactionType.COMMIT_ONE_PHASE:
+        await broker.commitTransaction(context, txId, true);
+        this.transactions.delete(txId);
+        return null;
+      case TransactionType.COMMIT_TWO_PHASE:
+        await broker.commitTransaction(context, txId, false);
+        this.transactions.delete(txId);
+        return null;
+      case TransactionType.ROLLBACK:
+        await broker.rollbackTransaction(context, txId);
+        this.transactions.delete(txId);
+        return null;
+      case TransactionType.FORGET:
+        await broker.forgetTransaction(context, txId);
+        this.transactions.delete(txId);
+        return null;
+      case TransactionType.END:
+        return null;
+      default:
+        throw new BrokerError('ERR_PROTOCOL', `Unknown transaction operation ${cmd.transactionType}`);
+    }
+  }
+
+  private async destinationInfo(cmd: ow.DestinationInfo): Promise<null> {
+    if (cmd.destination === null) return null;
+    const { destination } = fromOpenWireDestination(cmd.destination);
+    const context = this.requireContext();
+    if (cmd.operationType === DestinationOperation.ADD) {
+      await this.ctx.broker.addDestination(context, destination);
+      if (destination.isTemporary) this.tempDestinations.add(destination);
+    } else if (cmd.operationType === DestinationOperation.REMOVE) {
+      await this.ctx.broker.removeDestination(context, destination);
+      this.tempDestinations.delete(destination);
+    }
+    return null;
+  }
+
+  // ---- outbound, inactivity, close -----------------------------------------------------------------
+
+  private write(cmd: ow.DataStructure): void {
+    if (this.closed) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.codec.encode(cmd);
+    } catch (e) {
+      this.log.error('Could not encode a command', { command: describe(cmd), error: e });
+      return;
+    }
+    this.lastWrite = this.ctx.clock.now();
+    if (this.log.channel('openwire')) this.log.trace('openwire', 'sent', { command: describe(cmd) });
+    this.transport.write(bytes);
+  }
+
+  private startInactivityMonitor(duration: number, initialDelay: number): void {
+    if (duration <= 0) return;
+    const clock = this.ctx.clock;
+    const writeEvery = duration > 3 ? Math.floor(duration / 3) : duration;
+    this.lastRead = clock.now();
+    this.timers.push(
+      clock.setTimeout(() => {
+        if (this.closed) return;
+        this.timers.push(
+          clock.setInterval(() => {
+            if (clock.now() - this.lastRead >= duration) {
+              this.fail(`Channel was inactive for too (>${duration}) long: ${this.remote}`);
+            }
+          }, duration),
+          clock.setInterval(() => {
+            if (clock.now() - this.lastWrite >= writeEvery) {
+              this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo);
+            }
+          }, writeEvery),
+        );
+      }, initialDelay),
+    );
+  }
+
+  private stopTimers(): void {
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+  }
+
+  /** Closes the connection because of a protocol or transport problem; the reason is logged. */
+  private fail(reason: string): void {
+    if (this.closed) return;
+    this.log.warn('Closing connection', { reason });
+    this.closed = true;
+    this.stopTimers();
+    this.transport.destroy();
+    void this.cleanup();
+  }
+
+  private async onTransportClosed(error?: Error): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.stopTimers();
+      if (error !== undefined && (error as NodeJS.ErrnoException).code !== 'ECONNRESET') {
+        this.log.debug('Transport closed with an error', { error: error.message });
+      }
+    }
+    await this.cleanup();
+  }
+
+  private cleaned = false;
+  private async cleanup(): Promise<void> {
+    if (this.cleaned) return;
+    this.cleaned = true;
+    await this.chain.catch(() => {});
+    const context = this.context;
+    this.context = null;
+    this.consumers.clear();
+    if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
+  }
+
+  async close(reason: string): Promise<void> {
+    if (this.closed) return;
+    // Tell the client the broker is going away, as ActiveMQ does on shutdown, then close.
+    this.write({ type: T.SHUTDOWN_INFO, commandId: 0, responseRequired: false } satisfies ow.ShutdownInfo);
+    this.log.debug('Closing connection', { reason });
+    this.closed = true;
+    this.stopTimers();
+    this.transport.end();
+    await this.cleanup();
+  }
+}
+
+const ackTypes: Record<number, CoreAck> = {
+  [AckType.DELIVERED]: CoreAck.Delivered,
+  [AckType.POISON]: CoreAck.Poison,
+  [AckType.STANDARD]: CoreAck.Standard,
+  [AckType.REDELIVERED]: CoreAck.Redelivered,
+  [AckType.INDIVIDUAL]: CoreAck.Individual,
+  [AckType.UNMATCHED]: CoreAck.Unmatched,
+  [AckType.EXPIRED]: CoreAck.Expired,
+};
+
+function isMessage(cmd: ow.DataStructure): cmd is ow.Message {
+  return cmd.type >= T.ACTIVEMQ_MESSAGE && cmd.type <= T.ACTIVEMQ_BLOB_MESSAGE;
+}
+
+/** `conn:session:value` → `conn:session`. */
+function sessionOf(id: string): string {
+  const i = id.lastIndexOf(':');
+  return i < 0 ? id : id.slice(0, i);
+}
+
+function describe(cmd: ow.DataStructure): string {
+  const name = Object.entries(T).find(([, v]) => v === cmd.type)?.[0] ?? `type ${cmd.type}`;
+  return name;
+}
+
+function describeThrowable(t: ow.ThrowableInfo): string {
+  return t.className !== null && t.message !== null ? `${t.className}: ${t.message}` : (t.message ?? t.className ?? '');
+}
