@@ -13,8 +13,15 @@ import {
   loadBrokerConfigText,
 } from './load-config.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoConf = path.resolve(here, '../../conf');
+// Fixtures live beside the sources; compiled tests run from dist/, so find the checkout's root first.
+function repoRoot(from: string): string {
+  let dir = from;
+  while (!fs.existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') dir = path.dirname(dir);
+  return dir;
+}
+const root = repoRoot(path.dirname(fileURLToPath(import.meta.url)));
+const here = path.join(root, 'src/config');
+const repoConf = path.join(root, 'conf');
 const DEBIAN_STOCK = '/etc/activemq/instances-available/main/activemq.xml';
 const MIRROR = '/work/.mirror/apache+activemq/repo';
 
