@@ -1,24 +1,26 @@
 import { parseArgs } from 'node:util';
-import { BrokerService, type ConnectorSpec } from '../server/broker-service.js';
-import { protocolModule, protocolModules } from '../server/protocols.js';
+import path from 'node:path';
+import { loadBrokerConfig, loadBrokerConfigText } from '../config/load-config.js';
+import { formatWarning } from '../config/config-error.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { assembleBroker } from '../server/assemble.js';
+import { BrokerService } from '../server/broker-service.js';
 import '../server/builtin-protocols.js';
 import { Logger, type Level } from '../util/logger.js';
-import { resolve } from 'node:path';
-import { decodePrimitiveMap } from '../model/primitive-map.js';
-import { JournalPersistenceAdapter } from '../store/journal/journal-persistence-adapter.js';
-import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-adapter.js';
-import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 
-const help = `Usage: tidemq start [options]
+const help = `Usage: tidemq start [options] [-Dname=value ...]
 
 Runs the broker in the foreground. Without --config it uses the embedded default configuration:
-STOMP on 127.0.0.1:61613 and OpenWire on 127.0.0.1:61616.
+OpenWire on 127.0.0.1:61616 and STOMP on 127.0.0.1:61613, persistent messages under ./data.
 
 Options:
-  --bind <address>         Address the embedded connectors listen on (default 127.0.0.1)
-  --openwire-port <port>   OpenWire port (default 61616; 0 picks a free port)
-  --stomp-port <port>      STOMP port (default 61613; 0 picks a free port)
-  --data-dir <dir>         Data directory for persistent messages (default ./data)
+  --config <file>          An ActiveMQ activemq.xml to run (placeholders from -D, then the environment)
+  -Dname=value             A property for \${name} placeholders, as ActiveMQ's launcher passes them
+  --strict                 Refuse elements of activemq.xml that TideMQ does not implement (default: warn)
+  --bind <address>         Listen on this address (default 127.0.0.1; with --config, overrides every connector)
+  --openwire-port <port>   OpenWire port (default 61616; 0 picks a free port; with --config, overrides)
+  --stomp-port <port>      STOMP port (default 61613; 0 picks a free port; with --config, overrides)
+  --data-dir <dir>         Data directory (default ./data; ActiveMQ's dataDirectory)
   --persistent <bool>      Keep persistent messages on disk (default true)
   --broker-name <name>     Broker name (default localhost)
   --log-format <fmt>       text (default) or json
@@ -27,26 +29,39 @@ Options:
 `;
 
 interface StartFlags {
-  bind: string;
-  openwirePort: number;
-  stompPort: number;
-  dataDir: string;
-  persistent: boolean;
-  brokerName: string;
+  config?: string;
+  strict: boolean;
+  properties: Record<string, string>;
+  bind?: string;
+  openwirePort?: number;
+  stompPort?: number;
+  dataDir?: string;
+  persistent?: boolean;
+  brokerName?: string;
   logFormat: 'text' | 'json';
   logLevel: Level;
 }
 
 function parseFlags(argv: string[]): StartFlags | 'help' {
+  const properties: Record<string, string> = {};
+  const rest: string[] = [];
+  for (const a of argv) {
+    const m = /^-D([^=]+)=(.*)$/s.exec(a);
+    if (m) properties[m[1]!] = m[2]!;
+    else if (a.startsWith('-D')) throw new Error(`${a}: properties are written -Dname=value`);
+    else rest.push(a);
+  }
   const { values } = parseArgs({
-    args: argv,
+    args: rest,
     options: {
-      bind: { type: 'string', default: '127.0.0.1' },
-      'openwire-port': { type: 'string', default: '61616' },
-      'stomp-port': { type: 'string', default: '61613' },
-      'data-dir': { type: 'string', default: 'data' },
-      persistent: { type: 'string', default: 'true' },
-      'broker-name': { type: 'string', default: 'localhost' },
+      config: { type: 'string' },
+      strict: { type: 'boolean', default: false },
+      bind: { type: 'string' },
+      'openwire-port': { type: 'string' },
+      'stomp-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      persistent: { type: 'string' },
+      'broker-name': { type: 'string' },
       'log-format': { type: 'string', default: 'text' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -55,57 +70,50 @@ function parseFlags(argv: string[]): StartFlags | 'help' {
     allowPositionals: false,
   });
   if (values.help) return 'help';
-  const port = (name: string, text: string): number => {
+  const port = (name: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
     const n = Number(text);
     if (!/^\d+$/.test(text) || n > 65535)
       throw new Error(`--${name} must be a port number from 0 to 65535, not '${text}'`);
     return n;
   };
-  const bool = (name: string, text: string): boolean => {
-    if (text !== 'true' && text !== 'false') throw new Error(`--${name} must be true or false, not '${text}'`);
-    return text === 'true';
-  };
+  const persistent = values.persistent;
+  if (persistent !== undefined && persistent !== 'true' && persistent !== 'false') {
+    throw new Error(`--persistent must be true or false, not '${persistent}'`);
+  }
   const format = values['log-format'];
   if (format !== 'text' && format !== 'json') throw new Error(`--log-format must be text or json, not '${format}'`);
   const level = values['log-level'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new Error(`--log-level must be debug, info, warn or error, not '${level}'`);
   }
-  return {
-    bind: values.bind,
-    openwirePort: port('openwire-port', values['openwire-port']),
-    stompPort: port('stomp-port', values['stomp-port']),
-    dataDir: values['data-dir'],
-    persistent: bool('persistent', values.persistent),
-    brokerName: values['broker-name'],
-    logFormat: format,
-    logLevel: level as Level,
-  };
+  const flags: StartFlags = { strict: values.strict, properties, logFormat: format, logLevel: level as Level };
+  if (values.config !== undefined) flags.config = values.config;
+  if (values.bind !== undefined) flags.bind = values.bind;
+  const ow = port('openwire-port', values['openwire-port']);
+  if (ow !== undefined) flags.openwirePort = ow;
+  const st = port('stomp-port', values['stomp-port']);
+  if (st !== undefined) flags.stompPort = st;
+  if (values['data-dir'] !== undefined) flags.dataDir = values['data-dir'];
+  if (persistent !== undefined) flags.persistent = persistent === 'true';
+  if (values['broker-name'] !== undefined) flags.brokerName = values['broker-name'];
+  return flags;
 }
 
-/** The embedded default configuration: one connector per available protocol on its standard port. */
-function defaultConnectors(flags: StartFlags): ConnectorSpec[] {
-  const available = new Set(protocolModules().map((m) => m.name));
-  const specs: ConnectorSpec[] = [];
-  if (available.has('openwire')) {
-    specs.push({
-      name: 'openwire',
-      scheme: 'tcp',
-      protocol: protocolModule('openwire'),
-      host: flags.bind,
-      port: flags.openwirePort,
-    });
-  }
-  if (available.has('stomp')) {
-    specs.push({
-      name: 'stomp',
-      scheme: 'stomp',
-      protocol: protocolModule('stomp'),
-      host: flags.bind,
-      port: flags.stompPort,
-    });
-  }
-  return specs;
+/**
+ * The embedded default configuration, written as the activemq.xml it stands for: the two implemented
+ * protocols on their standard ports, on loopback, with ActiveMQ's connection and frame limits.
+ */
+function embeddedConfig(flags: StartFlags): string {
+  const bind = flags.bind ?? '127.0.0.1';
+  const host = bind.includes(':') ? `[${bind}]` : bind;
+  const limits = 'maximumConnections=1000&amp;wireFormat.maxFrameSize=104857600';
+  return `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="localhost" dataDirectory="\${activemq.data}">
+  <transportConnectors>
+    <transportConnector name="openwire" uri="tcp://${host}:${flags.openwirePort ?? 61616}?${limits}"/>
+    <transportConnector name="stomp" uri="stomp://${host}:${flags.stompPort ?? 61613}?${limits}"/>
+  </transportConnectors>
+</broker>`;
 }
 
 export async function runStart(argv: string[]): Promise<number> {
@@ -126,31 +134,40 @@ export async function runStart(argv: string[]): Promise<number> {
     level: flags.logLevel,
     write: (line) => process.stdout.write(line + '\n'),
   });
-  let store: PersistenceAdapter;
-  if (flags.persistent) {
-    const directory = resolve(flags.dataDir, 'kahadb');
-    logger.info(`Persistent messages are kept in ${directory}`);
-    store = new JournalPersistenceAdapter({
-      directory,
-      propertyDecoder: decodePrimitiveMap,
-      logger: logger.child({ area: 'store' }),
-    });
-  } else {
-    logger.info('Persistence is off: messages live in memory only');
-    store = new MemoryPersistenceAdapter();
-  }
-  const service = new BrokerService({
-    brokerName: flags.brokerName,
-    connectors: defaultConnectors(flags),
-    store,
-    logger,
-  });
+
+  let service: BrokerService;
   try {
+    const properties = { ...flags.properties };
+    if (flags.dataDir !== undefined) properties['activemq.data'] = path.resolve(flags.dataDir);
+    let loaded;
+    if (flags.config !== undefined) {
+      loaded = loadBrokerConfig(flags.config, { properties, strict: flags.strict });
+      logger.info(`Loaded configuration ${path.resolve(flags.config)}`);
+    } else {
+      properties['activemq.data'] ??= path.resolve('data');
+      loaded = loadBrokerConfigText(embeddedConfig(flags), path.resolve('tidemq-embedded.xml'), { properties });
+    }
+    for (const w of loaded.warnings) logger.warn(formatWarning(w));
+    const config: BrokerConfig = loaded.config;
+    if (flags.brokerName !== undefined) config.brokerName = flags.brokerName;
+    if (flags.persistent !== undefined) config.persistent = flags.persistent;
+    const portOverrides = new Map<string, number>();
+    if (flags.config !== undefined) {
+      if (flags.openwirePort !== undefined) portOverrides.set('openwire', flags.openwirePort);
+      if (flags.stompPort !== undefined) portOverrides.set('stomp', flags.stompPort);
+    }
+    const options = await assembleBroker(config, {
+      logger,
+      ...(flags.config !== undefined && flags.bind !== undefined ? { bindOverride: flags.bind } : {}),
+      portOverrides,
+    });
+    service = new BrokerService(options);
     await service.start();
   } catch (e) {
     logger.error((e as Error).message);
     return 1;
   }
+
   await new Promise<void>((resolve) => {
     let stopping = false;
     const onSignal = (signal: string): void => {

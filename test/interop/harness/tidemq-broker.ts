@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostAndPort, type InteropBroker } from './broker.js';
 import { forEachLine, OutputTail } from './output-tail.js';
 import { repoRoot } from './paths.js';
+import { ACTIVEMQ_USER, activemqXml } from './activemq-broker.js';
 
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
@@ -22,8 +23,9 @@ export function parseConnectorLine(line: string): AnnouncedConnector | undefined
 
 /**
  * Starts the built TideMQ (dist/src/cli/main.js) as a child process on loopback with OpenWire and STOMP on port 0,
- * and learns the ports from its "Connector <name> started at <url>" lines (stdout or stderr). It runs without
- * authentication: the CLI contract has no way yet to enable simpleAuthenticationPlugin, so `auth` is undefined.
+ * and learns the ports from its "Connector <name> started at <url>" lines (stdout or stderr). It runs the very
+ * activemq.xml the ActiveMQ launcher gives the real broker (simpleAuthenticationPlugin with anonymous access),
+ * with the connector ports overridden to 0 — the same file drives both brokers.
  */
 export async function startTideMQ(): Promise<InteropBroker> {
   const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
@@ -33,9 +35,11 @@ export async function startTideMQ(): Promise<InteropBroker> {
     );
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'tidemq-interop-data-'));
+  const config = join(dataDir, 'activemq.xml');
+  writeFileSync(config, activemqXml({ dataDir, openwirePort: 61616, stompPort: 61613 }));
   const child = spawn(
     process.execPath,
-    [cli, 'start', '--bind', '127.0.0.1', '--openwire-port', '0', '--stomp-port', '0', '--data-dir', dataDir],
+    [cli, 'start', '--config', config, '--bind', '127.0.0.1', '--openwire-port', '0', '--stomp-port', '0'],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
   );
   const tail = new OutputTail(120);
@@ -116,7 +120,7 @@ export async function startTideMQ(): Promise<InteropBroker> {
     kind: 'tidemq',
     openwireUrl: `tcp://${openwire.host.includes(':') ? `[${openwire.host}]` : openwire.host}:${openwire.port}`,
     stomp: hostAndPort(connectors.get('stomp')!),
-    auth: undefined,
+    auth: ACTIVEMQ_USER,
     stop,
   };
 }

@@ -1,0 +1,67 @@
+import type { BrokerConfig } from '../config/broker-config.js';
+import { Destination } from '../model/destination.js';
+import { destinationOf } from './destination-ref.js';
+import { parseSelector } from '../destination/selector/index.js';
+import type { CompositeDestinationConfig } from '../broker/virtual/composite-destination-broker.js';
+import { defaultVirtualTopic, type VirtualTopicConfig } from '../broker/virtual/virtual-topic-broker.js';
+import { LoginThrottle } from '../security/login-throttle.js';
+import { systemClock, type Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
+import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
+import { securityPlugin } from './assemble-security.js';
+import { createStore } from './assemble-store.js';
+
+export interface AssembleOptions extends ConnectorOverrides {
+  logger: Logger;
+  clock?: Clock;
+}
+
+/**
+ * Turns a loaded activemq.xml into a broker assembly: connectors with their TLS contexts, the store, the
+ * security plugins and the destination interceptors. Anything the configuration asks for that TideMQ cannot
+ * honour safely is an error here, before anything starts; features that are merely absent are warnings.
+ */
+export async function assembleBroker(config: BrokerConfig, options: AssembleOptions): Promise<BrokerServiceOptions> {
+  const log = options.logger;
+  const clock = options.clock ?? systemClock;
+  const connectors = await assembleConnectors(config, log, options);
+
+  const plugins: BrokerPlugin[] = [];
+  const throttle = new LoginThrottle(clock);
+  for (const p of config.plugins) {
+    const plugin = securityPlugin(p, throttle, log);
+    if (plugin !== null) plugins.push(plugin);
+  }
+
+  const virtualTopics: VirtualTopicConfig[] = [];
+  const composites: CompositeDestinationConfig[] = [];
+  const hasInterceptors = config.virtualDestinations.length > 0;
+  for (const v of config.virtualDestinations) {
+    if (v.type === 'virtualTopic') {
+      virtualTopics.push({ name: v.name, prefix: v.prefix });
+    } else {
+      composites.push({
+        destination: v.type === 'compositeQueue' ? Destination.queue(v.name) : Destination.topic(v.name),
+        forwardTo: v.forwardTo.map((t) => ({
+          destination: destinationOf(t.destination),
+          selector: t.selector === null ? null : parseSelector(t.selector),
+        })),
+        forwardOnly: v.forwardOnly,
+      });
+    }
+  }
+
+  return {
+    brokerName: config.brokerName,
+    connectors,
+    store: createStore(config, log),
+    plugins,
+    advisorySupport: config.advisorySupport,
+    // ActiveMQ installs the default virtual topic interceptor unless destinationInterceptors are configured.
+    virtualTopics: hasInterceptors ? virtualTopics : config.useVirtualTopics ? [defaultVirtualTopic] : [],
+    compositeDestinations: composites,
+    logger: log,
+    clock,
+  } satisfies BrokerServiceOptions;
+}
