@@ -2,14 +2,16 @@ import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import type { MemoryUsage } from './memory-usage.js';
 import type { Subscription } from './subscription.js';
 
-/** What a queue needs from the region: the store and dead-lettering. */
+/** What a queue needs from the region: the store, expiry and dead-lettering. */
 export interface QueueHost {
   now(): number;
   /** A message was consumed: remove it from the store if it is there. */
   messageConsumed(destination: Destination, ref: MessageReference, subscriptionKey: string | null): void;
-  deadLetter(ref: MessageReference, cause: string, subscription: Subscription | null): void;
+  /** A message's time to live ran out before it was consumed (already removed from wherever it sat). */
+  messageExpired(ref: MessageReference, subscription: Subscription | null): void;
 }
 
 /**
@@ -30,6 +32,16 @@ export class Queue implements ReferenceOwner {
   maxScan = 1000;
   /** Owned by a connection (temporary queues). */
   owner: string | null = null;
+  /** policyEntry prioritizedMessages: pending is ordered by JMSPriority (9 first), then arrival. */
+  prioritized = false;
+  /** policyEntry allConsumersExclusiveByDefault. */
+  allExclusive = false;
+  /** policyEntry sendAdvisoryIfNoConsumers. */
+  noConsumerAdvisory = false;
+  /** policyEntry expireMessagesPeriod (ms; 0 = no sweep). */
+  expirePeriod = 30_000;
+  /** Bytes of messages held here (pending and in flight), for producer flow control. */
+  usage: MemoryUsage | null = null;
   /** Messages that have been consumed, for statistics. */
   dequeueCount = 0;
   enqueueCount = 0;
@@ -52,13 +64,50 @@ export class Queue implements ReferenceOwner {
   /** Adds a message (already stored if persistent) and dispatches. */
   add(message: Message): void {
     this.enqueueCount++;
-    this.pending.push(new MessageReference(this, message, ++this.sequence));
+    this.insert(new MessageReference(this, message, ++this.sequence));
     this.dispatch();
   }
 
   /** Adds a message recovered from the store, without dispatching. */
   restore(message: Message): void {
-    this.pending.push(new MessageReference(this, message, ++this.sequence));
+    this.insert(new MessageReference(this, message, ++this.sequence));
+  }
+
+  private insert(ref: MessageReference): void {
+    this.usage?.increase(ref.message.size);
+    const pending = this.pending;
+    // Arrival order is the common case, and with priorities a message no more urgent than the last one.
+    if (
+      !this.prioritized ||
+      pending.length === 0 ||
+      pending.at(pending.length - 1).message.priority >= ref.message.priority
+    ) {
+      pending.push(ref);
+      return;
+    }
+    pending.insertAt(this.position(ref), ref);
+  }
+
+  /** Where a reference belongs in `pending`: arrival order, or priority then arrival when prioritized. */
+  private position(ref: MessageReference): number {
+    const pending = this.pending;
+    let lo = 0;
+    let hi = pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.before(pending.at(mid), ref)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private before(a: MessageReference, b: MessageReference): boolean {
+    if (this.prioritized) {
+      const pa = clampPriority(a.message.priority);
+      const pb = clampPriority(b.message.priority);
+      if (pa !== pb) return pa > pb;
+    }
+    return a.sequence < b.sequence;
   }
 
   attach(sub: Subscription): void {
@@ -76,7 +125,9 @@ export class Queue implements ReferenceOwner {
   }
 
   consumed(ref: MessageReference): void {
+    if (ref.dropped) return;
     ref.dropped = true;
+    this.usage?.decrease(ref.message.size);
     this.dequeueCount++;
     this.host.messageConsumed(this.destination, ref, null);
   }
@@ -86,15 +137,8 @@ export class Queue implements ReferenceOwner {
     if (ref.dropped) return;
     ref.delivered = false;
     ref.transactionId = null;
-    // Binary search by arrival sequence: redelivered messages keep their order relative to the rest.
-    let lo = 0;
-    let hi = this.pending.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.pending.at(mid).sequence < ref.sequence) lo = mid + 1;
-      else hi = mid;
-    }
-    this.pending.insertAt(lo, ref);
+    // Binary search: redelivered messages keep their order relative to the rest.
+    this.pending.insertAt(this.position(ref), ref);
   }
 
   /** Removes every pending message (purge); in-flight ones stay with their consumers. */
@@ -140,7 +184,7 @@ export class Queue implements ReferenceOwner {
       }
       if (ref.message.isExpired(now)) {
         this.pending.removeAt(i);
-        this.host.deadLetter(ref, 'Message expired', null);
+        this.host.messageExpired(ref, null);
         continue;
       }
       const sub = this.selectConsumer(ref);
@@ -162,7 +206,7 @@ export class Queue implements ReferenceOwner {
       if (ref.dropped) this.pending.shift();
       else if (ref.message.isExpired(now)) {
         this.pending.shift();
-        this.host.deadLetter(ref, 'Message expired', null);
+        this.host.messageExpired(ref, null);
       } else break;
     }
   }
@@ -175,7 +219,7 @@ export class Queue implements ReferenceOwner {
       if (ref.dropped) this.pending.removeAt(i);
       else if (ref.message.isExpired(now)) {
         this.pending.removeAt(i);
-        this.host.deadLetter(ref, 'Message expired', null);
+        this.host.messageExpired(ref, null);
       } else i++;
     }
   }
@@ -192,7 +236,7 @@ export class Queue implements ReferenceOwner {
     // An exclusive consumer, when present, takes everything (the first one attached wins).
     for (let k = 0; k < n; k++) {
       const c = consumers[k]!;
-      if (c.info.exclusive) {
+      if (c.info.exclusive || this.allExclusive) {
         if (!c.available) return undefined;
         return c.matches(ref.message, ref.deliveryCount) ? c : null;
       }
@@ -234,4 +278,9 @@ export class Queue implements ReferenceOwner {
     for (const c of this.consumers) if (c.available) return true;
     return false;
   }
+}
+
+/** JMSPriority outside 0-9 counts as the nearest bound, as ActiveMQ's prioritized cursors clamp it. */
+function clampPriority(p: number): number {
+  return p < 0 ? 0 : p > 9 ? 9 : p;
 }

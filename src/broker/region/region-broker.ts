@@ -18,6 +18,19 @@ import { DurableTopicSubscription, Topic, TopicSubscription, durableKey, type Du
 import { Transaction } from './transaction.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
+import { Advisory } from '../../model/advisory.js';
+import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
+import { PolicyMap } from '../policy/policy-map.js';
+import { DEFAULT_PREFETCH, type ResolvedPolicy } from '../policy/policy-entry.js';
+import {
+  deadLetterDestinationFor,
+  isSentToDeadLetterQueue,
+  sharedDeadLetterStrategy,
+} from '../policy/dead-letter-strategy.js';
+import { redeliveryDelayFor, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
+import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
+import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
+import { MemoryUsage } from './memory-usage.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
 const UNKNOWN_DELIVERY = -2;
@@ -29,13 +42,31 @@ export interface RegionBrokerOptions {
   logger?: Logger;
   /** Compiles JMS selectors (the built-in JMS selector parser unless replaced). */
   selectorCompiler?: SelectorCompiler;
-  /** Where dead letters go; ActiveMQ's sharedDeadLetterStrategy default. */
+  /**
+   * Destination policies (ActiveMQ's destinationPolicy). Without it every destination gets ActiveMQ's
+   * defaults, adjusted by the three shortcuts below.
+   */
+  policies?: PolicyMap;
+  /** Shortcut for the default policy's shared DLQ name (without `policies`). */
   deadLetterQueue?: string;
-  /** Dead-letter non-persistent messages too (processNonPersistent); ActiveMQ's default is false. */
+  /** Shortcut: dead-letter non-persistent messages too (processNonPersistent; ActiveMQ default false). */
   processNonPersistent?: boolean;
-  /** Period of the expired-message sweep (expireMessagesPeriod). */
+  /** Shortcut: period of the expired-message sweep (expireMessagesPeriod). */
   expireMessagesPeriodMs?: number;
+  /** Broker-side redelivery (redeliveryPlugin): poison-acked messages come back after a delay. */
+  redeliveryPolicies?: RedeliveryPolicyMap;
+  /** ActiveMQ's schedulerSupport: AMQ_SCHEDULED_* properties delay and repeat messages (default false). */
+  schedulerSupport?: boolean;
+  /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
+  memoryLimit?: number;
+  /** systemUsage sendFailIfNoSpace: reject sends when full instead of blocking (default false). */
+  sendFailIfNoSpace?: boolean;
+  /** systemUsage sendFailIfNoSpaceAfterTimeout (ms): block at most this long, then reject (0 = no limit). */
+  sendFailIfNoSpaceAfterTimeout?: number;
 }
+
+/** BrokerService's default systemUsage memory limit. */
+export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 
 interface ConnectionState {
   readonly context: ConnectionContext;
@@ -49,16 +80,26 @@ interface ConnectionState {
  * The end of the filter chain: destinations, subscriptions, dispatch, transactions and the store.
  * Named after ActiveMQ's RegionBroker, which plays the same part.
  */
-export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
+export class RegionBroker implements Broker, SubscriptionHost, DurableHost, BrokerEventSource {
   readonly brokerName: string;
   readonly brokerId: string;
   private readonly store: PersistenceAdapter;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
-  private readonly deadLetterQueue: string;
-  private readonly processNonPersistent: boolean;
-  private readonly expirePeriod: number;
+  private readonly policies: PolicyMap;
+  /** True when the caller gave a PolicyMap: prefetch and page-size rules apply only then. */
+  private readonly customPolicies: boolean;
+  private readonly redelivery: RedeliveryPolicyMap | null;
+  private readonly schedulerSupport: boolean;
+  private scheduler: MessageScheduler | null = null;
+  readonly memoryUsage: MemoryUsage;
+  private readonly sendFailIfNoSpace: boolean;
+  private readonly sendFailIfNoSpaceAfterTimeout: number;
+  private readonly listeners: BrokerEventListener[] = [];
+  /** Producers already warned about (scheduling ignored, flow control), bounded. */
+  private readonly warnedProducers = new Set<string>();
+  private readonly expireTimers = new Map<number, Timer>();
 
   private readonly connections = new Map<string, ConnectionState>();
   private readonly clientIds = new Map<string, string>();
@@ -70,7 +111,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
   private readonly durables = new Map<string, DurableTopicSubscription>();
   private readonly transactions = new Map<string, Transaction>();
   private readonly pullTimers = new Map<string, Timer>();
-  private sweepTimer: Timer | null = null;
   /** While > 0, consumption is already part of a store batch being written (commit). */
   private storeSuppressed = 0;
   /** Store writes caused by the ack being processed; acknowledge() waits for them. */
@@ -86,9 +126,34 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? Logger.silent();
     this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
-    this.deadLetterQueue = options.deadLetterQueue ?? 'ActiveMQ.DLQ';
-    this.processNonPersistent = options.processNonPersistent ?? false;
-    this.expirePeriod = options.expireMessagesPeriodMs ?? 30_000;
+    this.customPolicies = options.policies !== undefined;
+    this.policies = options.policies ?? defaultPolicies(options);
+    this.redelivery = options.redeliveryPolicies ?? null;
+    this.schedulerSupport = options.schedulerSupport ?? false;
+    this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
+    this.sendFailIfNoSpace = options.sendFailIfNoSpace ?? false;
+    this.sendFailIfNoSpaceAfterTimeout = options.sendFailIfNoSpaceAfterTimeout ?? 0;
+  }
+
+  addEventListener(listener: BrokerEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The policy a destination gets (the most specific matching policyEntry). */
+  policyFor(destination: Destination): ResolvedPolicy {
+    return this.policies.entryFor(destination);
+  }
+
+  private messageScheduler(): MessageScheduler {
+    if (this.scheduler === null) {
+      this.scheduler = new MessageScheduler({
+        clock: this.clock,
+        logger: this.logger,
+        send: (m) => this.route(m, true),
+        write: (ops) => this.store.write(ops, true),
+      });
+    }
+    return this.scheduler;
   }
 
   now(): number {
@@ -100,11 +165,16 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     await this.store.start();
     const state = await this.store.recover();
     for (const d of state.destinations) {
+      if (d === SCHEDULER_STORE) continue;
       if (d.isQueue) this.getQueue(d);
       else this.getTopic(d);
     }
     for (const [key, messages] of state.messages) {
       const d = Destination.parse(key);
+      if (d === SCHEDULER_STORE) {
+        for (const m of messages) this.messageScheduler().restore(m);
+        continue;
+      }
       if (d.isQueue) {
         const q = this.getQueue(d);
         for (const m of messages) {
@@ -113,12 +183,33 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
         }
       }
     }
+    // A wildcard durable subscription has one record for its own destination and one per physical topic it
+    // covers (the store keeps a topic's messages only for subscriptions recorded on it), as ActiveMQ's
+    // TopicRegion adds the subscription to each matching topic's store.
+    const byKey = new Map<string, typeof state.subscriptions>();
     for (const rec of state.subscriptions) {
-      const sub = this.createDurable(rec.clientId, rec.subscriptionName, rec.destination, rec.selector, rec.noLocal);
-      const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
-      for (const m of state.messages.get(rec.destination.key) ?? []) {
-        if (!acked.has(m.messageId)) sub.enqueue(m);
+      const list = byKey.get(rec.key) ?? [];
+      list.push(rec);
+      byKey.set(rec.key, list);
+    }
+    for (const records of byKey.values()) {
+      const main = records.find((r) => r.destination.isWildcard || r.destination.isComposite) ?? records[0]!;
+      const sub = this.createDurable(
+        main.clientId,
+        main.subscriptionName,
+        main.destination,
+        main.selector,
+        main.noLocal,
+      );
+      const recovered: Message[] = [];
+      for (const rec of records) {
+        const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
+        for (const m of state.messages.get(rec.destination.key) ?? []) {
+          if (!acked.has(m.messageId)) recovered.push(m);
+        }
       }
+      if (records.length > 1) recovered.sort((a, b) => a.timestamp - b.timestamp);
+      for (const m of recovered) sub.enqueue(m);
     }
     for (const [id, ops] of state.prepared) {
       const tx = new Transaction(id, '');
@@ -126,14 +217,16 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       tx.preparedOperations = ops;
       this.transactions.set(id, tx);
     }
-    if (this.expirePeriod > 0) this.sweepTimer = this.clock.setInterval(() => this.expireSweep(), this.expirePeriod);
     this.started = true;
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.sweepTimer?.cancel();
+    for (const t of this.expireTimers.values()) t.cancel();
+    this.expireTimers.clear();
+    this.scheduler?.stop();
+    this.memoryUsage.abortWaiters();
     for (const t of this.pullTimers.values()) t.cancel();
     this.pullTimers.clear();
     for (const state of [...this.connections.values()]) {
@@ -218,6 +311,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
     const selector = this.compileSelector(info.selector);
     const wildcard = members.some((m) => m.isWildcard) || members.length > 1;
+    if (this.customPolicies) this.configurePrefetch(info);
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
@@ -246,6 +340,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       ts = await this.activateDurable(context, info, sink, selector);
     } else {
       ts = new TopicSubscription(context, info, sink, selector, this);
+      this.configureTopicSubscription(ts);
       for (const m of members) if (!m.isWildcard) this.getTopic(m);
       if (wildcard) this.wildcardTopicSubs.add(ts);
       for (const t of this.matchingTopics(dest)) {
@@ -280,9 +375,43 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     sub.close();
   }
 
+  /**
+   * PolicyEntry.configurePrefetch: a consumer that kept its client's default prefetch gets the policy's
+   * queuePrefetch / queueBrowserPrefetch / topicPrefetch / durableTopicPrefetch; an explicit one stays.
+   */
+  private configurePrefetch(info: ConsumerInfo): void {
+    const policy = this.policyFor(info.destination);
+    const current = info.prefetch;
+    if (info.browser) {
+      if (current === DEFAULT_PREFETCH.queueBrowser) info.prefetch = policy.queueBrowserPrefetch;
+    } else if (info.destination.isQueue) {
+      if (current === DEFAULT_PREFETCH.queue) info.prefetch = policy.queuePrefetch;
+    } else if (info.subscriptionName !== null && info.subscriptionName !== '') {
+      if (current === DEFAULT_PREFETCH.durableTopic || current === DEFAULT_PREFETCH.optimizedDurableTopic) {
+        info.prefetch = policy.durableTopicPrefetch;
+      }
+    } else if (current === DEFAULT_PREFETCH.topic) {
+      info.prefetch = policy.topicPrefetch;
+    }
+  }
+
   private compileSelector(text: string | null): MessageSelector | null {
     if (text === null || text.trim() === '') return null;
     return this.selectorCompiler(text);
+  }
+
+  /** constantPendingMessageLimitStrategy and advisoryForDiscardingMessages for a non-durable subscriber. */
+  private configureTopicSubscription(ts: TopicSubscription): void {
+    const policy = this.policyFor(ts.info.destination);
+    const limit = policy.pendingMessageLimitStrategy;
+    if (limit !== null) ts.pendingLimit = limit.limit;
+    if (policy.advisoryForDiscardingMessages) {
+      ts.onDiscard = (sub, message) => {
+        if (Advisory.isAdvisory(message.destination)) return;
+        for (const l of this.listeners)
+          l.messageDiscarded?.(message.destination, message, sub.consumerId, sub.discarded);
+      };
+    }
   }
 
   // ---- durable subscriptions ---------------------------------------------------------------------
@@ -322,20 +451,12 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     }
     if (sub === undefined) {
       sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector);
+      const destinations = [info.destination];
+      if (info.destination.isWildcard || info.destination.isComposite) {
+        for (const t of sub.topics) destinations.push(t.destination);
+      }
       await this.storeWrite(
-        [
-          {
-            op: 'add-subscription',
-            subscription: {
-              destination: info.destination,
-              key,
-              clientId,
-              subscriptionName: name,
-              selector: info.selector,
-              noLocal: info.noLocal,
-            },
-          },
-        ],
+        destinations.map((d) => ({ op: 'add-subscription', subscription: this.subscriptionRecord(sub!, d) })),
         true,
       );
     }
@@ -346,6 +467,17 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     sub.active = true;
     sub.drain();
     return sub;
+  }
+
+  private subscriptionRecord(sub: DurableTopicSubscription, destination: Destination) {
+    return {
+      destination,
+      key: sub.key,
+      clientId: sub.clientId,
+      subscriptionName: sub.subscriptionName,
+      selector: sub.info.selector,
+      noLocal: sub.info.noLocal,
+    };
   }
 
   private createDurable(
@@ -412,6 +544,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       }
     }
     ops.push({ op: 'remove-subscription', destination: sub.info.destination, key: sub.key });
+    if (sub.info.destination.isWildcard || sub.info.destination.isComposite) {
+      for (const t of sub.topics) ops.push({ op: 'remove-subscription', destination: t.destination, key: sub.key });
+    }
     sub.close();
     this.durables.delete(sub.key);
     this.wildcardTopicSubs.delete(sub);
@@ -441,13 +576,82 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     message.brokerInTime = this.clock.now();
     message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
+    const schedule = this.scheduleFor(message);
     if (transactionId !== null) {
       const tx = this.requireTransaction(context, transactionId);
       if (tx.state !== 'active') throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction ${transactionId} is prepared`);
-      tx.sends.push(message);
+      // SchedulerBroker schedules a transacted message only when the transaction commits.
+      if (schedule !== null) tx.scheduled.push({ message, schedule });
+      else tx.sends.push(message);
       return;
     }
+    if (schedule !== null) {
+      await this.messageScheduler().schedule(message, schedule);
+      return;
+    }
+    await this.flowControl(context, message);
     await this.route(message, true);
+  }
+
+  /** The schedule a message asks for when schedulerSupport is on; null (and a warning) when it is off. */
+  private scheduleFor(message: Message): ScheduleSpec | null {
+    if (!mayBeScheduled(message)) return null;
+    if (!this.schedulerSupport) {
+      // ActiveMQ ignores the properties silently; say so once per producer so the surprise is explained.
+      const producer = message.producerId ?? message.producerConnectionId ?? 'unknown';
+      if (this.warnOnce(`sched:${producer}`)) {
+        this.logger.warn(
+          `Producer ${producer} set ${ScheduledMessage.delay}/${ScheduledMessage.period}/${ScheduledMessage.cron} ` +
+            `but schedulerSupport is off: the message is delivered at once (enable schedulerSupport to schedule it)`,
+          { destination: message.destination.key },
+        );
+      }
+      return null;
+    }
+    return scheduleOf(message);
+  }
+
+  private warnOnce(key: string): boolean {
+    if (this.warnedProducers.has(key)) return false;
+    if (this.warnedProducers.size >= 10_000) this.warnedProducers.clear();
+    this.warnedProducers.add(key);
+    return true;
+  }
+
+  /**
+   * Producer flow control: a send to a destination over its memory limit (its policy's memoryLimit or the
+   * broker's) waits until consumers make room, which delays the send's response — and the ProducerAck of
+   * an async send — as ActiveMQ's Queue/Topic.send do; with sendFailIfNoSpace it fails at once.
+   */
+  private async flowControl(context: ConnectionContext, message: Message): Promise<void> {
+    const dest = message.destination;
+    if (dest.isComposite || dest.isWildcard) return;
+    // Not created here: route() decides whether the destination may be created (temporary ones may not).
+    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
+    const usage = entity?.usage ?? this.memoryUsage;
+    if (!usage.isFull) return;
+    const policy = this.policyFor(dest);
+    if (!policy.producerFlowControl || context.security?.isBrokerInternal === true || Advisory.isAdvisory(dest)) return;
+    if (policy.advisoryWhenFull) for (const l of this.listeners) l.full?.(dest, usage.name, usage.usage);
+    const producer = message.producerId ?? context.info.connectionId;
+    const more = 'See http://activemq.apache.org/producer-flow-control.html for more info';
+    if (policy.sendFailIfNoSpace || this.sendFailIfNoSpace) {
+      throw new BrokerError(
+        'ERR_RESOURCE_ALLOCATION',
+        dest.isQueue
+          ? `Usage Manager Memory Limit reached on ${dest.key}. ${more}`
+          : `Usage Manager memory limit (${usage.limit || usage.root.limit}) reached. Rejecting send for producer (${producer}) to prevent flooding ${dest.key}. ${more}`,
+      );
+    }
+    const text = `Usage Manager Memory Limit reached. Stopping producer (${producer}) to prevent flooding ${dest.key}. ${more}`;
+    const episode = `pfc:${producer}`;
+    // Once per blocked episode, not per message: a producer stuck for minutes must not flood the log.
+    if (this.warnOnce(episode)) this.logger.warn(text);
+    const timeout = policy.sendFailIfNoSpaceAfterTimeout || this.sendFailIfNoSpaceAfterTimeout;
+    const ok = await usage.waitForSpace(timeout, (fn, ms) => this.clock.setTimeout(fn, ms));
+    this.warnedProducers.delete(episode);
+    if (!this.started) throw new BrokerError('ERR_BROKER_STOPPED', 'The broker is stopping');
+    if (!ok) throw new BrokerError('ERR_RESOURCE_ALLOCATION', text);
   }
 
   /** Delivers a message to its destination(s): composite members, wildcard matches, queue or topic. */
@@ -472,9 +676,15 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       return;
     }
     if (dest.isTemporary) this.checkTemporaryExists(dest);
+    // Queue/Topic.send: a message that arrives expired is never stored or dispatched.
+    if (message.expiration > 0 && message.isExpired(this.clock.now())) {
+      this.expire(dest, message, message.redeliveryCounter, null);
+      return;
+    }
     if (dest.isQueue) {
       const q = this.getQueue(dest);
       if (store && message.persistent) await this.store.write([{ op: 'add', destination: dest, message }], true);
+      if (q.consumers.length === 0 && q.noConsumerAdvisory) this.noConsumer(dest, message);
       q.add(message);
       return;
     }
@@ -482,7 +692,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     if (store && message.persistent && this.hasDurableFor(topic, message)) {
       await this.store.write([{ op: 'add', destination: dest, message }], true);
     }
+    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
     topic.add(message);
+  }
+
+  private noConsumer(dest: Destination, message: Message): void {
+    if (Advisory.isAdvisory(dest)) return;
+    for (const l of this.listeners) l.noConsumer?.(dest, message);
   }
 
   private hasDurableFor(topic: Topic, message: Message): boolean {
@@ -553,27 +769,112 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     );
   }
 
-  deadLetter(ref: MessageReference, cause: string, _subscription: Subscription | null): void {
-    const original = ref.message;
+  /**
+   * A consumer gave up on a message (Poison ack; a STOMP NACK). With a broker-side redelivery policy for
+   * its destination it comes back after the policy's delay until maximumRedeliveries is reached
+   * (RedeliveryPlugin.sendToDeadLetterQueue); otherwise, or after that, the dead-letter strategy decides.
+   */
+  deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void {
+    const message = ref.message;
+    const dest = message.destination;
     ref.owner.consumed(ref);
-    if (!original.persistent && !this.processNonPersistent) return;
-    if (original.destination.name === this.deadLetterQueue) return; // never loop through the DLQ
-    const copy = original.copy();
-    copy.originalDestination = original.destination;
-    copy.destination = Destination.queue(this.deadLetterQueue);
-    copy.expiration = 0;
-    copy.redeliveryCounter = ref.deliveryCount;
-    copy.properties.set('dlqDeliveryFailureCause', typed.string(cause));
-    this.route(copy, true).catch((e: unknown) =>
-      this.logger.error('Failed to move a message to the dead letter queue', {
-        messageId: original.messageId,
-        error: e,
-      }),
+    if (this.redelivery !== null && dest.isQueue && !message.isExpired(this.clock.now())) {
+      const policy = this.redelivery.entryFor(dest);
+      if (policy !== null) {
+        // ActiveMQ's redeliveryCounter: deliveries before the one that failed.
+        const count = Math.max(0, ref.deliveryCount - 1);
+        if (policy.maximumRedeliveries === -1 || count < policy.maximumRedeliveries) {
+          this.scheduleRedelivery(message, redeliveryDelayFor(policy, count), count + 1);
+          return;
+        }
+        if (!this.redelivery.sendToDlqIfMaxRetriesExceeded) return;
+      } else if (!this.redelivery.fallbackToDeadLetter) return;
+    }
+    this.sendToDeadLetter(dest, message, ref.deliveryCount, cause, false, durableKeyOf(subscription));
+  }
+
+  /** RedeliveryPlugin.scheduleRedelivery: a copy with the next redelivery count, sent after `delay` ms. */
+  private scheduleRedelivery(message: Message, delay: number, redeliveryCount: number): void {
+    const copy = message.copy();
+    copy.redeliveryCounter = redeliveryCount;
+    const props = copy.properties;
+    props.delete(ScheduledMessage.id);
+    props.set('redeliveryDelay', typed.long(BigInt(delay)));
+    props.set(ScheduledMessage.delay, typed.long(BigInt(delay)));
+    this.messageScheduler()
+      .schedule(copy, { delay, period: 0, repeat: 0, cron: null })
+      .catch((e: unknown) =>
+        this.logger.error(`Failed to schedule redelivery for: ${message.messageId}`, { error: e }),
+      );
+  }
+
+  messageExpired(ref: MessageReference, subscription: Subscription | null): void {
+    ref.owner.consumed(ref);
+    this.expire(ref.message.destination, ref.message, ref.deliveryCount, durableKeyOf(subscription));
+  }
+
+  /** RegionBroker.messageExpired: the Expired advisory, then the DLQ if the strategy processes expired messages. */
+  private expire(dest: Destination, message: Message, deliveryCount: number, durable: string | null): void {
+    if (Advisory.isAdvisory(dest)) return;
+    for (const l of this.listeners) l.messageExpired?.(dest, message);
+    this.sendToDeadLetter(
+      dest,
+      message,
+      deliveryCount,
+      `java.lang.Throwable: Message Expired. Expiration:${message.expiration}`,
+      true,
+      durable,
     );
   }
 
-  private expireSweep(): void {
-    for (const q of this.queues.values()) q.expireMessages();
+  /**
+   * RegionBroker.sendToDeadLetterQueue: a copy goes to the strategy's DLQ, persistent (a non-persistent
+   * original is marked originalDeliveryMode=NON_PERSISTENT), never expiring unless the strategy gives an
+   * expiration (the old one is kept as originalExpiration), with dlqDeliveryFailureCause when known.
+   */
+  private sendToDeadLetter(
+    from: Destination,
+    message: Message,
+    deliveryCount: number,
+    cause: string | null,
+    expired: boolean,
+    durable: string | null,
+  ): void {
+    if (Advisory.isAdvisory(from)) return;
+    const strategy = this.policyFor(from).deadLetterStrategy;
+    if (!isSentToDeadLetterQueue(strategy, message, expired)) return;
+    const dlq = deadLetterDestinationFor(strategy, from, durable);
+    // Never loop: a message already in its DLQ stays where it is.
+    if (dlq === null || dlq === message.destination || dlq === from) return;
+    const copy = message.copy();
+    copy.originalDestination = message.destination;
+    copy.destination = dlq;
+    copy.redeliveryCounter = deliveryCount;
+    const props = copy.properties;
+    if (strategy.expiration > 0) copy.expiration = this.clock.now() + strategy.expiration;
+    else {
+      if (!props.has('originalExpiration')) props.set('originalExpiration', typed.long(BigInt(message.expiration)));
+      copy.expiration = 0;
+    }
+    if (!copy.persistent) {
+      copy.persistent = true;
+      props.set('originalDeliveryMode', typed.string('NON_PERSISTENT'));
+    }
+    if (cause !== null) props.set('dlqDeliveryFailureCause', typed.string(cause));
+    this.route(copy, true).then(
+      () => {
+        for (const l of this.listeners) l.messageDeadLettered?.(from, message, dlq);
+      },
+      (e: unknown) =>
+        this.logger.error('Failed to move a message to the dead letter queue', {
+          messageId: message.messageId,
+          error: e,
+        }),
+    );
+  }
+
+  private expireSweep(period: number): void {
+    for (const q of this.queues.values()) if (q.expirePeriod === period) q.expireMessages();
   }
 
   // ---- transactions ------------------------------------------------------------------------------
@@ -673,6 +974,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
       const storedInBatch = m.persistent && m.destination.members().every((d) => d.isQueue && !d.isWildcard);
       await this.route(m, !storedInBatch);
     }
+    for (const { message, schedule } of tx.scheduled) await this.messageScheduler().schedule(message, schedule);
   }
 
   async rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
@@ -778,6 +1080,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     if (q === undefined) {
       const physical = Destination.of(destination.type, destination.name);
       q = new Queue(physical, this);
+      this.configureQueue(q);
       this.queues.set(destination.name, q);
       for (const sub of this.wildcardQueueSubs) {
         if (covers(sub.info.destination, physical)) {
@@ -794,15 +1097,58 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     if (t === undefined) {
       const physical = Destination.of(destination.type, destination.name);
       t = new Topic(physical);
+      this.configureTopic(t);
       this.topics.set(destination.name, t);
       for (const sub of this.wildcardTopicSubs) {
         if (covers(sub.info.destination, physical)) {
           sub.topics.push(t);
           t.attach(sub);
+          // The store keeps this topic's messages for the subscription only once it is recorded on it.
+          if (sub instanceof DurableTopicSubscription) {
+            this.storeWrite(
+              [{ op: 'add-subscription', subscription: this.subscriptionRecord(sub, physical) }],
+              false,
+            ).catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
+          }
         }
       }
     }
     return t;
+  }
+
+  /** PolicyEntry.configure(Queue): the parts of the policy a queue applies itself. */
+  private configureQueue(q: Queue): void {
+    const policy = this.policyFor(q.destination);
+    q.prioritized = policy.prioritizedMessages;
+    q.allExclusive = policy.allConsumersExclusiveByDefault;
+    q.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
+    q.usage = new MemoryUsage(`${q.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
+    if (this.customPolicies) q.maxScan = policy.maxPageSize;
+    q.expirePeriod = policy.expireMessagesPeriod;
+    const period = q.expirePeriod;
+    if (period > 0 && !this.expireTimers.has(period)) {
+      this.expireTimers.set(
+        period,
+        this.clock.setInterval(() => this.expireSweep(period), period),
+      );
+    }
+  }
+
+  /** PolicyEntry.configure(Topic). */
+  private configureTopic(t: Topic): void {
+    const policy = this.policyFor(t.destination);
+    const recovery = policy.subscriptionRecoveryPolicy;
+    t.recoveryCount =
+      recovery === null
+        ? 0
+        : recovery.type === 'fixedCount'
+          ? recovery.maximumSize
+          : recovery.type === 'lastImage'
+            ? 1
+            : 0;
+    t.alwaysRetroactive = policy.alwaysRetroactive;
+    t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
+    t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
   }
 
   findQueue(name: string): Queue | undefined {
@@ -878,6 +1224,29 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost {
     }
     return this.internalContextValue;
   }
+}
+
+function durableKeyOf(sub: Subscription | null): string | null {
+  return sub instanceof DurableTopicSubscription ? sub.key : null;
+}
+
+/** The policies a broker gets without a PolicyMap: ActiveMQ's defaults plus the region's shortcut options. */
+function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
+  const map = new PolicyMap();
+  if (
+    options.deadLetterQueue !== undefined ||
+    options.processNonPersistent !== undefined ||
+    options.expireMessagesPeriodMs !== undefined
+  ) {
+    map.setDefaultEntry({
+      deadLetterStrategy: sharedDeadLetterStrategy({
+        ...(options.deadLetterQueue !== undefined ? { deadLetterQueue: options.deadLetterQueue } : {}),
+        ...(options.processNonPersistent !== undefined ? { processNonPersistent: options.processNonPersistent } : {}),
+      }),
+      ...(options.expireMessagesPeriodMs !== undefined ? { expireMessagesPeriod: options.expireMessagesPeriodMs } : {}),
+    });
+  }
+  return map;
 }
 
 /** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */

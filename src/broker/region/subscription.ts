@@ -8,8 +8,13 @@ import type { MessageSelector } from './selector-support.js';
 
 /** What a subscription needs from the region around it. */
 export interface SubscriptionHost {
-  /** Dead-letters a message the consumer gave up on (Poison ack) or found expired. */
-  deadLetter(ref: MessageReference, cause: string, subscription: Subscription | null): void;
+  /**
+   * A message the consumer gave up on (Poison ack): dead-letter it, or redeliver it later under a broker-side
+   * redelivery policy. `cause` is the client's reason (dlqDeliveryFailureCause), null when it gave none.
+   */
+  deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void;
+  /** A message found expired (on dispatch or reported by the client). */
+  messageExpired(ref: MessageReference, subscription: Subscription | null): void;
   /** Records acks made inside a transaction so commit/rollback can finish them. */
   addTransactedAcks(
     context: ConnectionContext,
@@ -222,7 +227,7 @@ export abstract class Subscription {
       }
       if (ref.delivered) this.released--;
       freed++;
-      if (expired) this.host.deadLetter(ref, 'Message expired', this);
+      if (expired) this.host.messageExpired(ref, this);
       else ref.owner.consumed(ref);
     }
     return freed > 0;
@@ -262,7 +267,8 @@ export abstract class Subscription {
     const first = ack.firstMessageId === null ? -1 : this.indexOfId(ack.firstMessageId);
     const last = this.requireIndex(ack);
     const start = first >= 0 && first <= last ? first : last;
-    const cause = ack.poisonCause ?? 'Poison ack';
+    // ActiveMQ sets dlqDeliveryFailureCause only when the ack carries a cause (a STOMP NACK has none).
+    const cause = ack.poisonCause;
     for (let i = last; i >= start; i--) {
       const ref = this.dispatched.removeAt(i);
       if (ref.delivered || ref.transactionId !== null) this.released--;

@@ -2,6 +2,7 @@ import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
 
 /**
@@ -13,9 +14,15 @@ export class Topic {
   readonly subscriptions: TopicSubscription[] = [];
   owner: string | null = null;
   enqueueCount = 0;
-  /** Last messages kept for retroactive consumers (subscriptionRecoveryPolicy fixedCount). */
+  /** Last messages kept for retroactive consumers (subscriptionRecoveryPolicy fixedCount / lastImage). */
   private readonly recent: Message[] = [];
   recoveryCount = 0;
+  /** policyEntry alwaysRetroactive: every new non-durable subscriber is retroactive. */
+  alwaysRetroactive = false;
+  /** policyEntry sendAdvisoryIfNoConsumers. */
+  noConsumerAdvisory = false;
+  /** Bytes waiting in this topic's subscriptions, for producer flow control. */
+  usage: MemoryUsage | null = null;
 
   constructor(readonly destination: Destination) {}
 
@@ -35,9 +42,16 @@ export class Topic {
 
   attach(sub: TopicSubscription): void {
     this.subscriptions.push(sub);
-    if (sub.info.retroactive && !(sub instanceof DurableTopicSubscription)) {
+    // One topic: its own usage; a wildcard subscriber spans topics and counts against the broker's only.
+    if (this.usage !== null) sub.usage = sub.topics.length > 1 ? this.usage.root : this.usage;
+    if ((sub.info.retroactive || this.alwaysRetroactive) && !(sub instanceof DurableTopicSubscription)) {
       for (const m of this.recent) sub.enqueue(m);
     }
+  }
+
+  /** Messages a retroactive subscriber would be given now. */
+  get recoverable(): readonly Message[] {
+    return this.recent;
   }
 
   detach(sub: TopicSubscription): void {
@@ -57,6 +71,10 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
   /** -1: unbounded (limited by memory usage and producer flow control). */
   pendingLimit = -1;
   discarded = 0;
+  /** Where pending bytes are counted (the topic's usage), for producer flow control. */
+  usage: MemoryUsage | null = null;
+  /** Told about each message dropped by the pending limit (advisoryForDiscardingMessages). */
+  onDiscard: ((sub: TopicSubscription, message: Message) => void) | null = null;
 
   enqueue(message: Message): void {
     if (!this.matches(message, message.redeliveryCounter)) return;
@@ -65,22 +83,36 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
       this.dispatch(ref);
       return;
     }
-    this.pending.push(ref);
+    this.pushPending(ref);
     if (this.pendingLimit >= 0 && this.pending.length > this.pendingLimit) {
-      this.pending.shift();
+      // constantPendingMessageLimitStrategy: a slow non-durable subscriber loses its oldest messages
+      // instead of holding every producer back (TopicSubscription's eviction).
+      const old = this.takePending();
       this.discarded++;
+      if (this.onDiscard !== null && old !== undefined) this.onDiscard(this, old.message);
     }
     this.drain();
+  }
+
+  protected pushPending(ref: MessageReference): void {
+    this.pending.push(ref);
+    this.usage?.increase(ref.message.size);
+  }
+
+  protected takePending(): MessageReference | undefined {
+    const ref = this.pending.shift();
+    if (ref !== undefined) this.usage?.decrease(ref.message.size);
+    return ref;
   }
 
   /** Sends pending messages while credit and the socket allow. */
   drain(): void {
     const now = this.host.now();
     while (this.pending.length > 0 && this.available) {
-      const ref = this.pending.shift()!;
+      const ref = this.takePending()!;
       if (ref.dropped) continue;
       if (ref.message.isExpired(now)) {
-        this.host.deadLetter(ref, 'Message expired', this);
+        this.host.messageExpired(ref, this);
         continue;
       }
       this.dispatch(ref);
@@ -104,7 +136,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
     const refs = super.close();
     for (const t of this.topics) t.detach(this);
     this.topics.length = 0;
-    this.pending.clear();
+    for (const ref of this.pending.clear()) this.usage?.decrease(ref.message.size);
     return refs;
   }
 }
@@ -146,6 +178,7 @@ export class DurableTopicSubscription extends TopicSubscription {
       else hi = mid;
     }
     this.pending.insertAt(lo, ref);
+    this.usage?.increase(ref.message.size);
   }
 
   /** The consumer leaves; the subscription and its messages stay. */
@@ -158,7 +191,7 @@ export class DurableTopicSubscription extends TopicSubscription {
     if (!this.active) {
       // Offline: keep everything the subscription selects, delivered on the next activation.
       if (!this.matches(message, 0)) return;
-      this.pending.push(new MessageReference(this, message, ++this.sequence));
+      this.pushPending(new MessageReference(this, message, ++this.sequence));
       return;
     }
     super.enqueue(message);

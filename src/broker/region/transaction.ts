@@ -1,5 +1,6 @@
 import type { Message } from '../../model/message.js';
 import type { StoreOperation } from '../../store/persistence-adapter.js';
+import type { ScheduleSpec } from '../scheduler/scheduled-message.js';
 import type { MessageReference } from './message-reference.js';
 import type { Subscription } from './subscription.js';
 
@@ -10,6 +11,8 @@ import type { Subscription } from './subscription.js';
  */
 export class Transaction {
   readonly sends: Message[] = [];
+  /** Sends with AMQ_SCHEDULED_* properties: handed to the scheduler when the transaction commits. */
+  readonly scheduled: { message: Message; schedule: ScheduleSpec }[] = [];
   readonly acks: { sub: Subscription; refs: MessageReference[] }[] = [];
   state: 'active' | 'prepared' = 'active';
   /** The store operations written at prepare time (XA), replayed by commit. */
@@ -21,6 +24,6 @@ export class Transaction {
   ) {}
 
   get isEmpty(): boolean {
-    return this.sends.length === 0 && this.acks.length === 0;
+    return this.sends.length === 0 && this.acks.length === 0 && this.scheduled.length === 0;
   }
 }
