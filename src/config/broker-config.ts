@@ -175,6 +175,12 @@ export interface JaasAuthenticationPluginConfig {
   sslConfiguration: string | null;
   /** Look for login.config on the classpath (the conf directory) when java.security.auth.login.config is unset. */
   discoverLoginConfig: boolean;
+  /**
+   * The JAAS login configuration file: the java.security.auth.login.config property (-D) when given, else
+   * login.config in the configuration's folder (what ActiveMQ's launcher passes, and what discovery finds on its
+   * classpath); null when neither applies (discoverLoginConfig="false" and no property).
+   */
+  loginConfig: string | null;
 }
 
 export interface AuthorizationEntryConfig {

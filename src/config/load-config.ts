@@ -7,6 +7,7 @@ import type { PropertyLookup } from './placeholders.js';
 import { parseProperties } from './properties-file.js';
 import { readBroker } from './sections/broker.js';
 import { SpringReader } from './spring.js';
+import { decryptValue, isEncryptedValue, JasyptError, MASTER_PASSWORD_ENV } from '../util/jasypt.js';
 import { parseXml, XML_LIMITS, type XmlElement } from './xml/xml-tree.js';
 
 export interface LoadOptions {
@@ -85,10 +86,32 @@ function load(main: string, text: string | null, options: LoadOptions): LoadResu
   const lookup: PropertyLookup = (name) => {
     const v = explicit.get(name) ?? fileProps.get(name);
     if (v !== undefined) {
-      if (!explicit.has(name) && /^ENC\(.*\)$/s.test(v.trim())) throw new EncryptedValueError(name);
+      if (!explicit.has(name) && isEncryptedValue(v)) return decryptProperty(name, v);
       return v;
     }
     return envLookup(name);
+  };
+  // Jasypt's EncryptablePropertyPlaceholderConfigurer decrypts ENC(…) values from its properties files with the
+  // master password its EnvironmentStringPBEConfig reads from the environment (ActiveMQ's example names
+  // ACTIVEMQ_ENCRYPTION_PASSWORD). Only PBEWithMD5AndDES, Jasypt's and ActiveMQ's default, is implemented.
+  const decryptProperty = (name: string, value: string): string => {
+    let envName = MASTER_PASSWORD_ENV;
+    for (const bean of ctx.allBeans) {
+      if (bean.className !== 'org.jasypt.encryption.pbe.config.EnvironmentStringPBEConfig') continue;
+      envName = bean.properties.find((p) => p.name === 'passwordEnvName')?.value ?? envName;
+      const algorithm = bean.properties.find((p) => p.name === 'algorithm')?.value;
+      if (algorithm !== undefined && algorithm !== 'PBEWithMD5AndDES') {
+        throw new EncryptedValueError(name, envName, `algorithm ${algorithm} is not supported (only PBEWithMD5AndDES)`);
+      }
+    }
+    const master = Object.hasOwn(env, envName) ? env[envName] : undefined;
+    if (master === undefined || master === '') throw new EncryptedValueError(name, envName, null);
+    try {
+      return decryptValue(value, master);
+    } catch (e) {
+      if (e instanceof JasyptError) throw new EncryptedValueError(name, envName, e.message);
+      throw e;
+    }
   };
   const ctx = new LoadContext(options.strict ?? false, lookup, options.cwd ?? process.cwd());
 
@@ -117,7 +140,8 @@ function load(main: string, text: string | null, options: LoadOptions): LoadResu
 
   const config = readBroker(ctx, doc.broker!, main);
   for (const bean of ctx.allBeans) {
-    if (bean.referenced) continue;
+    // The Jasypt encryptor and its configuration are what the decryption above stands for.
+    if (bean.referenced || bean.className?.startsWith('org.jasypt.encryption.')) continue;
     const what = bean.className ? `class ${bean.className}` : 'without a class';
     ctx.warn(
       bean.element.location,

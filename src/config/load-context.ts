@@ -52,8 +52,11 @@ export class LoadContext {
       if (e instanceof EncryptedValueError) {
         throw new ConfigError(
           at,
-          `property ${e.property} is Jasypt-encrypted (ENC(…)); TideMQ cannot decrypt it: give the plain value ` +
-            `in the properties file, with -D${e.property}=…, or in the environment`,
+          e.reason !== null
+            ? `property ${e.property} is Jasypt-encrypted (ENC(…)) and cannot be decrypted: ${e.reason}`
+            : `property ${e.property} is Jasypt-encrypted (ENC(…)) and no master password is set: set the ` +
+                `environment variable ${e.envName} (as for ActiveMQ), or give the plain value in the properties ` +
+                `file, with -D${e.property}=…, or in the environment`,
         );
       }
       throw e;
@@ -63,7 +66,13 @@ export class LoadContext {
 
 /** Thrown by a property lookup that found an `ENC(…)` value (Jasypt's EncryptablePropertyPlaceholderConfigurer). */
 export class EncryptedValueError extends Error {
-  constructor(readonly property: string) {
+  constructor(
+    readonly property: string,
+    /** The environment variable the master password is read from. */
+    readonly envName: string,
+    /** Why decryption failed; null when there is no master password. */
+    readonly reason: string | null,
+  ) {
     super(`property ${property} is encrypted`);
   }
 }

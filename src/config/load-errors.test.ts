@@ -293,7 +293,7 @@ test('a missing properties file fails unless ignoreResourceNotFound', (t) => {
   );
 });
 
-test('Jasypt ENC(…) values are refused with the property name', (t) => {
+test('Jasypt ENC(…) values decrypt with ACTIVEMQ_ENCRYPTION_PASSWORD, and are refused without it', (t) => {
   const conf = tempDir(t);
   write(conf, 'credentials-enc.properties', 'activemq.password=ENC(mYRkg+4Q4hua1kvpCCI2hg==)\n');
   const file = write(
@@ -314,8 +314,23 @@ test('Jasypt ENC(…) values are refused with the property name', (t) => {
     () => loadBrokerConfig(file, { env: {} }),
     new ConfigError(
       { file, line: 7, column: 45 },
-      'property activemq.password is Jasypt-encrypted (ENC(…)); TideMQ cannot decrypt it: give the plain ' +
-        'value in the properties file, with -Dactivemq.password=…, or in the environment',
+      'property activemq.password is Jasypt-encrypted (ENC(…)) and no master password is set: set the ' +
+        'environment variable ACTIVEMQ_ENCRYPTION_PASSWORD (as for ActiveMQ), or give the plain value in the ' +
+        'properties file, with -Dactivemq.password=…, or in the environment',
+    ),
+  );
+  // Upstream's credentials-enc.properties value, with the master password its documentation uses.
+  const users = (env: Record<string, string>) => {
+    const p = loadBrokerConfig(file, { env }).config.plugins[0]!;
+    return p.type === 'simpleAuthentication' ? p.users[0]!.password : null;
+  };
+  assert.equal(users({ ACTIVEMQ_ENCRYPTION_PASSWORD: 'activemq' }), 'manager');
+  assert.throws(
+    () => users({ ACTIVEMQ_ENCRYPTION_PASSWORD: 'wrong' }),
+    new ConfigError(
+      { file, line: 7, column: 45 },
+      'property activemq.password is Jasypt-encrypted (ENC(…)) and cannot be decrypted: cannot decrypt the ' +
+        'value: wrong master password (ACTIVEMQ_ENCRYPTION_PASSWORD)?',
     ),
   );
   // The plain value given with -D wins over the encrypted one.

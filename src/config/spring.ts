@@ -30,7 +30,7 @@ export type FileParser = (file: string, from: SourceLocation | null) => XmlEleme
 const PLACEHOLDER_CONFIGURERS = new Set([
   'org.springframework.beans.factory.config.PropertyPlaceholderConfigurer',
   'org.springframework.context.support.PropertySourcesPlaceholderConfigurer',
-  // Jasypt's variants (upstream's credentials-enc.properties example); ENC(…) values are refused on use.
+  // Jasypt's variants (upstream's credentials-enc.properties example); ENC(…) values are decrypted on use.
   'org.jasypt.spring31.properties.EncryptablePropertyPlaceholderConfigurer',
   'org.jasypt.spring4.properties.EncryptablePropertyPlaceholderConfigurer',
   'org.jasypt.spring.properties.EncryptablePropertyPlaceholderConfigurer',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type {
   AuthenticationUserConfig,
   AuthorizationEntryConfig,
@@ -29,11 +30,23 @@ export function readPlugin(r: ElementReader): PluginConfig | null {
           : r.name === 'jaasCertificateAuthenticationPlugin'
             ? 'jaasCertificateAuthentication'
             : 'jaasDualAuthentication';
+      // Defaults as JaasAuthenticationPlugin / JaasDualAuthenticationPlugin (5.17): "activemq-domain" and
+      // "activemq-ssl-domain" (the stock login.config names its entry "activemq", so configurations set it).
+      const discoverLoginConfig = r.bool('discoverLoginConfig') ?? true;
+      const property = r.ctx.lookup('java.security.auth.login.config');
+      const conf = r.ctx.lookup('activemq.conf');
       return done(r, {
         type,
-        configuration: r.string('configuration') ?? 'activemq',
-        sslConfiguration: type === 'jaasDualAuthentication' ? (r.string('sslConfiguration') ?? 'activemq-ssl') : null,
-        discoverLoginConfig: r.bool('discoverLoginConfig') ?? true,
+        configuration: r.string('configuration') ?? 'activemq-domain',
+        sslConfiguration:
+          type === 'jaasDualAuthentication' ? (r.string('sslConfiguration') ?? 'activemq-ssl-domain') : null,
+        discoverLoginConfig,
+        loginConfig:
+          property !== undefined && property !== ''
+            ? path.resolve(conf ?? r.ctx.cwd, property)
+            : discoverLoginConfig && conf !== undefined
+              ? path.join(conf, 'login.config')
+              : null,
       });
     }
     case 'authorizationPlugin':

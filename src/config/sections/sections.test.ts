@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { formatWarning } from '../config-error.js';
 import { loadBrokerConfigText } from '../load-config.js';
@@ -203,7 +204,25 @@ test('plugins: JAAS, authorization with temp and default entries, redelivery, an
     configuration: 'activemq-domain',
     sslConfiguration: 'activemq-ssl-domain',
     discoverLoginConfig: true,
+    loginConfig: path.join(path.dirname(FILE), 'login.config'),
   });
+  // ActiveMQ's defaults for the entry names, and -Djava.security.auth.login.config wins over the conf folder.
+  const jaas = loadBrokerConfigText(
+    '<broker xmlns="http://activemq.apache.org/schema/core"><plugins><jaasAuthenticationPlugin/></plugins></broker>',
+    FILE,
+    { env: {}, cwd: '/work', properties: { 'java.security.auth.login.config': '/etc/tidemq/jaas.config' } },
+  ).config.plugins[0];
+  assert.deepEqual(jaas, {
+    type: 'jaasAuthentication',
+    configuration: 'activemq-domain',
+    sslConfiguration: null,
+    discoverLoginConfig: true,
+    loginConfig: '/etc/tidemq/jaas.config',
+  });
+  const dual = load('<plugins><jaasDualAuthenticationPlugin discoverLoginConfig="false"/></plugins>').config.plugins[0];
+  assert.ok(dual?.type === 'jaasDualAuthentication');
+  assert.equal(dual.sslConfiguration, 'activemq-ssl-domain');
+  assert.equal(dual.loginConfig, null);
   const authz = config.plugins[2]!;
   assert.ok(authz.type === 'authorization');
   assert.deepEqual(authz.entries, [
