@@ -10,6 +10,8 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
+import type { PolicyMap } from '../broker/policy/policy-map.js';
+import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
   CompositeDestinationBroker,
   type CompositeDestinationConfig,
@@ -49,6 +51,18 @@ export interface BrokerServiceOptions {
   compositeDestinations?: CompositeDestinationConfig[];
   logger?: Logger;
   clock?: Clock;
+  /** destinationPolicy: policy entries keyed by destination pattern (src/broker/policy). */
+  policies?: PolicyMap;
+  /** redeliveryPlugin's redeliveryPolicyMap: broker-side redelivery for poison-acked (NACKed) messages. */
+  redeliveryPolicies?: RedeliveryPolicyMap;
+  /** ActiveMQ's schedulerSupport (default false). */
+  schedulerSupport?: boolean;
+  /** systemUsage memoryUsage limit in bytes (default 1 GiB). */
+  memoryLimit?: number;
+  /** systemUsage sendFailIfNoSpace. */
+  sendFailIfNoSpace?: boolean;
+  /** systemUsage sendFailIfNoSpaceAfterTimeout (ms). */
+  sendFailIfNoSpaceAfterTimeout?: number;
 }
 
 /**
@@ -72,6 +86,14 @@ export class BrokerService {
       clock,
       logger: this.logger.child({ area: 'broker' }),
       ...(options.selectorCompiler ? { selectorCompiler: options.selectorCompiler } : {}),
+      ...(options.policies ? { policies: options.policies } : {}),
+      ...(options.redeliveryPolicies ? { redeliveryPolicies: options.redeliveryPolicies } : {}),
+      ...(options.schedulerSupport !== undefined ? { schedulerSupport: options.schedulerSupport } : {}),
+      ...(options.memoryLimit !== undefined ? { memoryLimit: options.memoryLimit } : {}),
+      ...(options.sendFailIfNoSpace !== undefined ? { sendFailIfNoSpace: options.sendFailIfNoSpace } : {}),
+      ...(options.sendFailIfNoSpaceAfterTimeout !== undefined
+        ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
+        : {}),
     });
     // The install order, innermost first: destination interceptors, advisories, then the configured plugins
     // (security outermost), as ActiveMQ's BrokerService assembles them.
@@ -81,7 +103,7 @@ export class BrokerService {
     if ((options.compositeDestinations ?? []).length > 0) {
       chain = new CompositeDestinationBroker(chain, options.compositeDestinations ?? []);
     }
-    if (options.advisorySupport !== false) chain = new AdvisoryBroker(chain, { logger: this.logger });
+    if (options.advisorySupport !== false) chain = new AdvisoryBroker(chain, { logger: this.logger, events: this.region });
     for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
     this.broker = chain;
     this.connectors = options.connectors.map(

@@ -9,6 +9,7 @@ import { typed } from '../../model/properties.js';
 import type { BrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { destinationMatches } from '../../destination/destination-filter.js';
+import type { BrokerEventSource } from '../broker-events.js';
 
 interface Tracked {
   readonly context: ConnectionContext;
@@ -35,9 +36,27 @@ export class AdvisoryBroker extends BrokerFilter {
 
   constructor(
     next: Broker,
-    private readonly options: { brokerUrl?: string; logger?: Logger } = {},
+    private readonly options: { brokerUrl?: string; logger?: Logger; events?: BrokerEventSource } = {},
   ) {
     super(next);
+    options.events?.addEventListener({
+      // AdvisoryBroker.messageExpired / sendToDeadLetterQueue / messageDiscarded / messageNoConsumers / isFull.
+      // The payload message is not carried (the model has no message data structure yet); its id and
+      // destination travel as ActiveMQ's orignalMessageId / orignalDestination properties.
+      messageExpired: (d, m) => this.fireAbout(Advisory.expired(d), d, m),
+      messageDeadLettered: (d, m) => this.fireAbout(Advisory.dlq(d), d, m),
+      noConsumer: (d, m) => this.fireAbout(Advisory.noConsumer(d), d, m),
+      messageDiscarded: (d, m, consumerId, count) =>
+        this.fireAbout(`ActiveMQ.Advisory.MessageDiscarded.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`, d, m, {
+          consumerId: typed.string(consumerId),
+          discardedCount: typed.int(count),
+        }),
+      full: (d, usageName, usage) =>
+        this.fireAbout(`ActiveMQ.Advisory.FULL.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`, d, null, {
+          usageName: typed.string(usageName),
+          usageCount: typed.long(BigInt(usage)),
+        }),
+    });
     this.producerId = `${this.ids.next()}:1:1`;
     this.internal = {
       info: {
@@ -263,11 +282,27 @@ export class AdvisoryBroker extends BrokerFilter {
     return false;
   }
 
+  /** An advisory about one message (expired, dead-lettered, …), with ActiveMQ's property names (sic). */
+  private fireAbout(
+    topic: string,
+    destination: Destination,
+    message: Message | null,
+    extra: Record<string, ReturnType<typeof typed.string>> = {},
+  ): void {
+    const props: Record<string, ReturnType<typeof typed.string>> = { ...extra };
+    if (message !== null) {
+      props['orignalMessageId'] = typed.string(message.messageId);
+      props['orignalDestination'] = typed.string(destination.key);
+    }
+    this.fire(topic, null, {}, null, props);
+  }
+
   private fire(
     topic: string,
-    payload: AdvisoryPayload,
+    payload: AdvisoryPayload | null,
     counts: Record<string, number> = {},
     target: string | null = null,
+    extra: Record<string, ReturnType<typeof typed.string>> = {},
   ): void {
     const destination = Destination.topic(topic);
     if (target === null && !this.listened(destination)) return;
@@ -285,6 +320,7 @@ export class AdvisoryBroker extends BrokerFilter {
       ['originBrokerURL', typed.string(this.options.brokerUrl ?? `vm://${this.brokerName}`)],
     ]);
     for (const [k, v] of Object.entries(counts)) props.set(k, typed.int(v));
+    for (const [k, v] of Object.entries(extra)) props.set(k, v);
     m.properties = props;
     this.next
       .send(this.internal, m, null)
