@@ -1,7 +1,9 @@
 import type { BrokerConfig, TransportConnectorConfig } from '../config/broker-config.js';
 import { loadSslContext, tlsServerOptions, type LoadedSslContext } from '../transport/tls/index.js';
 import { parseConnectorUri, type ConnectorUri } from '../transport/uri/index.js';
-import type { ProtocolOptions } from '../protocol/protocol.js';
+import type { ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
+import { autoProtocol, type AutoCandidate } from '../transport/auto/auto-protocol.js';
+import { webSocketProtocol } from '../transport/ws/websocket-protocols.js';
 import { defaultProtocolOptions } from '../protocol/protocol.js';
 import { BrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
@@ -11,14 +13,18 @@ import { protocolModules } from './protocols.js';
 export interface ConnectorOverrides {
   /** Replace the host of every connector (tests bind 127.0.0.1). */
   bindOverride?: string;
-  /** Replace the port of connectors by protocol name (`openwire`, `stomp`); 0 picks a free port. */
+  /**
+   * Replace the port of plain connectors by protocol name (`openwire`, `stomp`); 0 picks a free port.
+   * WebSocket and auto:// connectors are keyed `ws` and `auto`, so `--stomp-port` moves only stomp://.
+   */
   portOverrides?: ReadonlyMap<string, number>;
 }
 
 /**
  * `<transportConnectors>` → connector specs: each URI parsed with ActiveMQ's option rules, TLS connectors given
- * the `<sslContext>` key material (loaded once, failing fast with the file and the cause), protocols that this
- * version does not have reported and skipped.
+ * the `<sslContext>` key material (loaded once, failing fast with the file and the cause), ws:// and wss://
+ * served by the modules that declare WebSocket subprotocols, auto:// by protocol detection over the modules
+ * `auto.protocols` names; protocols that this version does not have are reported and skipped.
  */
 export async function assembleConnectors(
   config: BrokerConfig,
@@ -29,11 +35,8 @@ export async function assembleConnectors(
   const connectors: ConnectorSpec[] = [];
   for (const c of config.transportConnectors) {
     const uri = parseConnectorUri(c.uri);
-    const module = protocolModules().find((m) => m.name === uri.protocol);
-    if (module === undefined || uri.websocket || uri.protocol === 'auto') {
-      log.warn(`Connector ${c.name} (${c.uri}) is not started: ${unavailable(uri)} is not available in this version`);
-      continue;
-    }
+    const module = connectorProtocol(uri, c, log);
+    if (module === null) continue;
     let tls;
     if (uri.tls) {
       if (config.sslContext === null) {
@@ -43,27 +46,78 @@ export async function assembleConnectors(
         );
       }
       ssl ??= await loadSslContext(sslConfig(config.sslContext), log);
-      for (const w of ssl.warnings) log.warn(w);
-      tls = tlsServerOptions(uri, ssl);
+      if (ssl.warnings.length > 0) {
+        for (const w of ssl.warnings) log.warn(w);
+        ssl = { ...ssl, warnings: [] };
+      }
+      try {
+        tls = tlsServerOptions(uri, ssl);
+      } catch (e) {
+        throw new BrokerError('ERR_CONFIG', `Connector ${c.name} (${c.uri}): ${(e as Error).message}`, { cause: e });
+      }
     }
+    const overrideKey = uri.websocket ? 'ws' : uri.protocol;
+    const traceChannels = uri.options.transport.trace ? tracedChannels(uri, module) : [];
     connectors.push({
       name: c.name,
       scheme: uri.scheme,
       protocol: module,
       host: overrides.bindOverride ?? uri.host,
-      port: overrides.portOverrides?.get(module.name) ?? uri.port,
+      port: overrides.portOverrides?.get(overrideKey) ?? uri.port,
       ...(tls ? { tls } : {}),
       maximumConnections: uri.options.server.maximumConnections,
-      options: protocolOptions(uri, c),
+      options: protocolOptions(uri, c, uri.protocol === 'auto' ? 'openwire' : uri.protocol),
+      transport: {
+        ...(uri.websocket ? { websocket: true } : {}),
+        ...(uri.options.tls?.verifyHostName ? { verifyHostName: true } : {}),
+        ...(uri.options.tls?.tlsDebug ? { tlsDebug: true } : {}),
+        ...(traceChannels.length > 0 ? { traceChannels } : {}),
+      },
     });
   }
   return connectors;
 }
 
-function unavailable(uri: ConnectorUri): string {
-  if (uri.websocket) return 'WebSocket';
-  if (uri.protocol === 'auto') return 'protocol detection (auto://)';
-  return uri.protocol.toUpperCase();
+/** The module that serves a connector, or null (logged) when this version cannot serve it. */
+function connectorProtocol(uri: ConnectorUri, c: TransportConnectorConfig, log: Logger): ProtocolModule | null {
+  const skip = (what: string): null => {
+    log.warn(`Connector ${c.name} (${c.uri}) is not started: ${what} is not available in this version`);
+    return null;
+  };
+  if (uri.websocket) {
+    const modules = protocolModules().filter((m) => m.webSocketSubprotocols.length > 0);
+    const stomp = modules.find((m) => m.name === 'stomp');
+    // ActiveMQ's WSServlet speaks STOMP to a client that names no subprotocol.
+    if (stomp === undefined) return skip('STOMP over WebSocket');
+    return webSocketProtocol(modules, stomp);
+  }
+  if (uri.protocol === 'auto') {
+    const auto = uri.options.auto!;
+    const registered = protocolModules();
+    const candidates: AutoCandidate[] = [];
+    const missing: string[] = [];
+    for (const p of auto.protocols) {
+      const module = registered.find((m) => m.name === p);
+      if (module === undefined) missing.push(p.toUpperCase());
+      else candidates.push({ module, options: protocolOptions(uri, c, p) });
+    }
+    if (candidates.length === 0) return skip(`protocol detection for ${missing.join(', ')}`);
+    if (missing.length > 0) {
+      log.warn(
+        `Connector ${c.name} (${c.uri}) detects ${candidates.map((x) => x.module.name).join(', ')} only: ` +
+          `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not available in this version`,
+      );
+    }
+    return autoProtocol({ candidates, detectionTimeoutMs: auto.protocolDetectionTimeOut });
+  }
+  const module = protocolModules().find((m) => m.name === uri.protocol);
+  return module === undefined ? skip(uri.protocol.toUpperCase()) : module;
+}
+
+/** trace=true turns on the frame channel of every protocol the connector may carry. */
+function tracedChannels(uri: ConnectorUri, module: ProtocolModule): string[] {
+  if (uri.protocol === 'auto') return [...(uri.options.auto?.protocols ?? [])];
+  return [module.name];
 }
 
 function sslConfig(c: NonNullable<BrokerConfig['sslContext']>): Parameters<typeof loadSslContext>[0] {
@@ -72,23 +126,26 @@ function sslConfig(c: NonNullable<BrokerConfig['sslContext']>): Parameters<typeo
   return out;
 }
 
-/** Options of the connector URI as the protocol modules read them (ProtocolOptions, `extra` by full name). */
-function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig): ProtocolOptions {
+/**
+ * Options of the connector URI as one protocol module reads them (ProtocolOptions, `extra` by full name). On
+ * auto:// each detected protocol gets its own wire format (`wireFormat.<name>.X` over `wireFormat.X`).
+ */
+function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig, protocol: string): ProtocolOptions {
   const extra = new Map<string, string>();
   const wf = uri.options.wireFormats;
-  if (wf.openwire) for (const [k, v] of Object.entries(wf.openwire)) extra.set(`wireFormat.${k}`, String(v));
-  if (wf.stomp) {
-    extra.set('transport.maxDataLength', String(wf.stomp.maxDataLength));
-  }
+  const openwire = protocol === 'openwire' ? wf.openwire : undefined;
+  const stomp = protocol === 'stomp' ? wf.stomp : undefined;
+  if (openwire) for (const [k, v] of Object.entries(openwire)) extra.set(`wireFormat.${k}`, String(v));
+  if (stomp) extra.set('transport.maxDataLength', String(stomp.maxDataLength));
   if (uri.options.transport.trace) extra.set('trace', 'true');
   if (c.allowLinkStealing || uri.options.server.allowLinkStealing) extra.set('allowLinkStealing', 'true');
-  const maxFrame = wf.openwire?.maxFrameSize ?? wf.stomp?.maxDataLength ?? defaultProtocolOptions.maxFrameSize;
+  const maxFrame = openwire?.maxFrameSize ?? stomp?.maxDataLength ?? defaultProtocolOptions.maxFrameSize;
   return {
     ...defaultProtocolOptions,
     maxFrameSize: Math.min(maxFrame, Number.MAX_SAFE_INTEGER),
-    maxInactivityDurationMs: wf.openwire?.maxInactivityDuration ?? defaultProtocolOptions.maxInactivityDurationMs,
+    maxInactivityDurationMs: openwire?.maxInactivityDuration ?? defaultProtocolOptions.maxInactivityDurationMs,
     maxInactivityDurationInitialDelayMs:
-      wf.openwire?.maxInactivityDurationInitalDelay ?? defaultProtocolOptions.maxInactivityDurationInitialDelayMs,
+      openwire?.maxInactivityDurationInitalDelay ?? defaultProtocolOptions.maxInactivityDurationInitialDelayMs,
     heartbeatGraceMultiplier: uri.options.transport.hbGracePeriodMultiplier,
     connectTimeoutMs: uri.options.transport.connectionTimeout > 0 ? uri.options.transport.connectionTimeout : 30_000,
     extra,

@@ -8,7 +8,7 @@ import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 import type { TlsOptions } from 'node:tls';
 import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/logger.js';
-import { TransportConnector } from './transport-connector.js';
+import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
@@ -35,6 +35,8 @@ export interface ConnectorSpec {
   tls?: TlsOptions;
   maximumConnections?: number;
   options?: Partial<ProtocolOptions>;
+  /** WebSocket, TLS host-name checks, TLS debug, trace (see ConnectorTransportOptions). */
+  transport?: ConnectorTransportOptions;
 }
 
 export interface BrokerServiceOptions {
@@ -103,7 +105,8 @@ export class BrokerService {
     if ((options.compositeDestinations ?? []).length > 0) {
       chain = new CompositeDestinationBroker(chain, options.compositeDestinations ?? []);
     }
-    if (options.advisorySupport !== false) chain = new AdvisoryBroker(chain, { logger: this.logger, events: this.region });
+    if (options.advisorySupport !== false)
+      chain = new AdvisoryBroker(chain, { logger: this.logger, events: this.region });
     for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
     this.broker = chain;
     this.connectors = options.connectors.map(
@@ -120,6 +123,7 @@ export class BrokerService {
             },
             protocol: spec.protocol,
             protocolOptions: { ...defaultProtocolOptions, ...spec.options },
+            ...(spec.transport ? { transport: spec.transport } : {}),
           },
           chain,
           this.logger.child({ area: spec.protocol.name }),

@@ -4,6 +4,19 @@ import type { Transport } from '../transport/transport.js';
 import { TransportServer, type TransportServerOptions } from '../transport/transport-server.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import { tracingLogger } from '../transport/trace-logger.js';
+
+/** How a connector listens, beyond address and protocol: the URI options that shape the transport. */
+export interface ConnectorTransportOptions {
+  /** ws:// and wss://: WebSocket upgrades carrying the protocol named by the agreed subprotocol. */
+  websocket?: boolean;
+  /** transport.verifyHostName on a TLS connector. */
+  verifyHostName?: boolean;
+  /** transport.tlsDebug: log every TLS handshake of this connector. */
+  tlsDebug?: boolean;
+  /** trace=true: these debug channels (`openwire`, `stomp`) are on for this connector's connections. */
+  traceChannels?: readonly string[];
+}
 
 export interface TransportConnectorOptions {
   /** The connector's name, as in `<transportConnector name="openwire" …>`. */
@@ -15,6 +28,7 @@ export interface TransportConnectorOptions {
   protocolOptions: ProtocolOptions;
   /** How long shutdown waits for connections to close politely before cutting them. */
   shutdownGraceMs?: number;
+  transport?: ConnectorTransportOptions;
 }
 
 /**
@@ -24,6 +38,7 @@ export interface TransportConnectorOptions {
 export class TransportConnector {
   private readonly server: TransportServer;
   private readonly connections = new Set<ProtocolConnection>();
+  private readonly connectionLogger: Logger;
 
   constructor(
     readonly options: TransportConnectorOptions,
@@ -31,10 +46,20 @@ export class TransportConnector {
     private readonly logger: Logger,
     private readonly clock: Clock,
   ) {
+    const t = options.transport ?? {};
+    const traced = t.traceChannels ?? [];
+    this.connectionLogger = traced.length > 0 ? tracingLogger(logger, traced) : logger;
     this.server = new TransportServer(
-      { ...options.server, scheme: options.scheme },
-      (t) => this.accept(t),
+      {
+        ...options.server,
+        scheme: options.scheme,
+        ...(t.websocket ? { websocket: { subprotocols: options.protocol.webSocketSubprotocols } } : {}),
+        ...(t.verifyHostName ? { verifyHostName: true } : {}),
+        ...(t.tlsDebug ? { tlsDebug: true } : {}),
+      },
+      (transport) => this.accept(transport),
       (remote, reason) => this.logger.warn('Connection refused', { connector: options.name, remote, reason }),
+      logger.child({ connector: options.name }),
     );
   }
 
@@ -74,7 +99,7 @@ export class TransportConnector {
   }
 
   private accept(transport: Transport): void {
-    const log = this.logger.child({ connector: this.options.name, remote: transport.remoteAddress });
+    const log = this.connectionLogger.child({ connector: this.options.name, remote: transport.remoteAddress });
     try {
       const connection = this.options.protocol.accept(transport, {
         broker: this.broker,

@@ -30,17 +30,7 @@ export class SocketTransport implements Transport {
   }
 
   get peerCertificates(): readonly Uint8Array[] {
-    const tls = this.socket as TLSSocket;
-    if (typeof tls.getPeerCertificate !== 'function' || !tls.authorized) return [];
-    const chain: Uint8Array[] = [];
-    let cert = tls.getPeerCertificate(true);
-    const seen = new Set<string>();
-    while (cert !== undefined && cert !== null && cert.raw !== undefined && !seen.has(cert.fingerprint256)) {
-      seen.add(cert.fingerprint256);
-      chain.push(cert.raw);
-      cert = cert.issuerCertificate;
-    }
-    return chain;
+    return peerCertificateChain(this.socket);
   }
 
   get writable(): boolean {
@@ -91,4 +81,25 @@ export class SocketTransport implements Transport {
   resume(): void {
     this.socket.resume();
   }
+}
+
+/**
+ * The client's certificate chain (DER, leaf first) when the socket is TLS and the chain was verified against
+ * the trust store; empty otherwise. Under wantClientAuth an untrusted certificate does not fail the handshake,
+ * and it must not reach ConnectionInfo either: ActiveMQ's JaasCertificateAuthenticationPlugin would otherwise
+ * trust a chain nobody verified.
+ */
+export function peerCertificateChain(socket: Socket): readonly Uint8Array[] {
+  const tls = socket as TLSSocket;
+  if (typeof tls.getPeerCertificate !== 'function' || tls.encrypted !== true || !tls.authorized) return [];
+  const chain: Uint8Array[] = [];
+  let cert = tls.getPeerCertificate(true);
+  const seen = new Set<string>();
+  // A self-signed root names itself as its issuer; the set stops the walk there.
+  while (cert !== undefined && cert !== null && cert.raw !== undefined && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    chain.push(cert.raw);
+    cert = cert.issuerCertificate;
+  }
+  return chain;
 }

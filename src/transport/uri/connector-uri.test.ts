@@ -193,6 +193,7 @@ test('TLS server options on TLS schemes only', () => {
     needClientAuth: true,
     wantClientAuth: false,
     verifyHostName: true,
+    tlsDebug: false,
   });
   assert.equal(
     parseConnectorUri('wss://0.0.0.0:61614?transport.wantClientAuth=true').options.tls!.wantClientAuth,

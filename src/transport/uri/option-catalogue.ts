@@ -174,6 +174,11 @@ export interface TlsUriOptions {
   wantClientAuth: boolean;
   /** Server-side default false (TcpTransportServer.verifyHostName, 5.15.6+). */
   verifyHostName: boolean;
+  /**
+   * TideMQ's counterpart of the JVM's -Djavax.net.debug=ssl for this connector: one log line per handshake,
+   * and the reason in plain words when one fails (also on for every TLS connector with TIDEMQ_TLS_DEBUG=1).
+   */
+  tlsDebug: boolean;
 }
 export const tlsSpecs: Specs<TlsUriOptions> = {
   enabledCipherSuites: { kind: 'list' },
@@ -181,6 +186,7 @@ export const tlsSpecs: Specs<TlsUriOptions> = {
   needClientAuth: bool,
   wantClientAuth: bool,
   verifyHostName: bool,
+  tlsDebug: bool,
 };
 export const tlsDefaults = (): TlsUriOptions => ({
   enabledCipherSuites: undefined,
@@ -188,6 +194,7 @@ export const tlsDefaults = (): TlsUriOptions => ({
   needClientAuth: false,
   wantClientAuth: false,
   verifyHostName: false,
+  tlsDebug: false,
 });
 
 // ---- auto:// (AutoTcpTransportFactory / AutoTcpTransportServer) ----
