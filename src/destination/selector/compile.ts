@@ -3,6 +3,7 @@ import { PropertyType } from '../../model/properties.js';
 import type { BooleanNode, Node } from './ast.js';
 import { headerAccessor, type ValueFn } from './headers.js';
 import { compileLike } from './like.js';
+import { convertStringTo, NOT_CONVERTIBLE } from './convert-strings.js';
 import {
   arithmetic,
   compareValues,
@@ -25,7 +26,25 @@ export type ConditionFn = (message: Message, deliveryCount: number) => boolean |
  * dispatch on node kind and no allocation. Each closure answers exactly as the ActiveMQ expression class
  * it stands for: `evaluate()` three-valued, the subscription matching when the answer is TRUE.
  */
-export function compileCondition(node: BooleanNode): ConditionFn {
+export function compileCondition(node: BooleanNode, options: CompileOptions = {}): ConditionFn {
+  const previous = convertStrings;
+  convertStrings = options.convertStringExpressions === true;
+  try {
+    return compileNode(node);
+  } finally {
+    convertStrings = previous;
+  }
+}
+
+export interface CompileOptions {
+  /** The `convert_string_expressions:` mode ActiveMQ uses for STOMP selectors (see convert-strings.ts). */
+  convertStringExpressions?: boolean;
+}
+
+/** Set while compiling one selector, like ActiveMQ's CONVERT_STRING_EXPRESSIONS thread-local. */
+let convertStrings = false;
+
+function compileNode(node: BooleanNode): ConditionFn {
   switch (node.kind) {
     case 'null':
       return () => null;
@@ -37,10 +56,10 @@ export function compileCondition(node: BooleanNode): ConditionFn {
     case 'or':
       return compileLogic(
         node.kind,
-        node.items.map((n) => compileCondition(n as BooleanNode)),
+        node.items.map((n) => compileNode(n as BooleanNode)),
       );
     case 'not': {
-      const f = compileCondition(node.operand as BooleanNode);
+      const f = compileNode(node.operand as BooleanNode);
       return (m, dc) => {
         const r = f(m, dc);
         return r === null ? null : !r;
@@ -49,6 +68,18 @@ export function compileCondition(node: BooleanNode): ConditionFn {
     case 'eq': {
       const l = compileValue(node.left);
       const r = compileValue(node.right);
+      if (convertStrings) {
+        return (m, dc) => {
+          let lv = l(m, dc);
+          let rv = r(m, dc);
+          if (lv !== null && rv !== null && lv.type !== rv.type) {
+            lv = convertStringTo(lv, rv);
+            rv = convertStringTo(rv, lv);
+            if (lv === NOT_CONVERTIBLE || rv === NOT_CONVERTIBLE) return false;
+          }
+          return equalsValues(lv, rv);
+        };
+      }
       return (m, dc) => equalsValues(l(m, dc), r(m, dc));
     }
     case 'cmp': {
@@ -57,13 +88,19 @@ export function compileCondition(node: BooleanNode): ConditionFn {
       const test = ORDER_TESTS[node.op];
       // ComparisonExpression.evaluate: the left side is cast to Comparable before anything else, and
       // either side unknown makes the comparison unknown; classes it cannot relate give FALSE.
+      const convert = convertStrings;
       return (m, dc) => {
-        const lv = l(m, dc);
+        let lv = l(m, dc);
         if (lv === null) return null;
         requireComparable(lv);
-        const rv = r(m, dc);
+        let rv = r(m, dc);
         if (rv === null) return null;
         requireComparable(rv);
+        if (convert && lv.type !== rv.type) {
+          lv = convertStringTo(lv, rv);
+          rv = convertStringTo(rv, lv);
+          if (lv === NOT_CONVERTIBLE || rv === NOT_CONVERTIBLE) return false;
+        }
         const c = compareValues(lv, rv);
         return c === INCOMPARABLE ? false : test(c);
       };

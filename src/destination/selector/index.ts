@@ -3,3 +3,4 @@ export { parseSelector, parseOptionalSelector, isBlankSelector, CompiledSelector
 export { SELECTOR_MAX_DEPTH, SELECTOR_MAX_LENGTH } from './parser.js';
 export { SelectorEvaluationError } from './values.js';
 export { HEADER_NAMES } from './headers.js';
+export { CONVERT_STRING_EXPRESSIONS_PREFIX } from './convert-strings.js';

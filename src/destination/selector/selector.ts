@@ -1,6 +1,7 @@
 import type { Message } from '../../model/message.js';
 import { compileCondition, type ConditionFn } from './compile.js';
 import { parseTree } from './parser.js';
+import { CONVERT_STRING_EXPRESSIONS_PREFIX } from './convert-strings.js';
 
 /** A compiled JMS message selector. */
 export interface Selector {
@@ -20,6 +21,11 @@ export interface Selector {
  * is a syntax error here; use parseOptionalSelector where blank means "no selector".
  */
 export function parseSelector(text: string): Selector {
+  // ActiveMQ's STOMP converter prefixes every STOMP selector so its string headers compare as numbers.
+  if (text.startsWith(CONVERT_STRING_EXPRESSIONS_PREFIX)) {
+    const sql = text.slice(CONVERT_STRING_EXPRESSIONS_PREFIX.length);
+    return new CompiledSelector(text, compileCondition(parseTree(sql), { convertStringExpressions: true }));
+  }
   return new CompiledSelector(text, compileCondition(parseTree(text)));
 }
 

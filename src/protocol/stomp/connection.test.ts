@@ -325,7 +325,7 @@ describe('STOMP SUBSCRIBE and MESSAGE', () => {
     assert.equal(info.destination, Destination.topic('t'));
     assert.equal(info.prefetch, 5);
     assert.equal(info.ackMode, 'individual');
-    assert.equal(info.selector, "color = 'red'");
+    assert.equal(info.selector, "convert_string_expressions:color = 'red'");
     assert.equal(info.subscriptionName, 'dur');
     assert.equal(info.exclusive, true);
     assert.equal(info.noLocal, true);

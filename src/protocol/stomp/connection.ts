@@ -387,7 +387,8 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       consumerId: `${this.connectionId}:-1:${++this.consumerSequence}`,
       destination,
       prefetch,
-      selector: h.get('selector') ?? null,
+      // As ActiveMQ's ProtocolConverter: STOMP headers are text, so numeric comparisons convert them.
+      selector: h.get('selector') !== undefined ? `convert_string_expressions:${h.get('selector')}` : null,
       ackMode: coreAck,
       noLocal: boolHeader(h.get('activemq.noLocal')),
       exclusive: boolHeader(h.get('activemq.exclusive')),
