@@ -1,0 +1,87 @@
+/** Shared by the region's unit tests: contexts, sinks, consumers and messages without a protocol. */
+import { AckType, type AckMode, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
+import type { Destination } from '../../model/destination.js';
+import { Message } from '../../model/message.js';
+import type { ConnectionContext, ConsumerHandle, Delivery } from '../broker.js';
+import type { RegionBroker } from './region-broker.js';
+
+let counter = 0;
+
+export function context(clientId: string | null = null): ConnectionContext {
+  const id = `conn-${++counter}`;
+  return {
+    info: { connectionId: id, clientId, userName: null, password: null, remoteAddress: 'test', protocol: 'test' },
+    security: null,
+    control: { close: () => {} },
+  };
+}
+
+export class TestSink {
+  readonly received: Delivery[] = [];
+  ready = true;
+  deliver(d: Delivery | null): void {
+    if (d !== null) this.received.push(d);
+  }
+  get bodies(): string[] {
+    return this.received.map((d) => Buffer.from(d.message.body ?? []).toString());
+  }
+}
+
+export function consumerInfo(dest: Destination, opts: Partial<ConsumerInfo> = {}): ConsumerInfo {
+  return {
+    consumerId: `c-${++counter}`,
+    destination: dest,
+    prefetch: 1000,
+    selector: null,
+    ackMode: 'client' as AckMode,
+    noLocal: false,
+    exclusive: false,
+    priority: 0,
+    retroactive: false,
+    browser: false,
+    subscriptionName: null,
+    ...opts,
+  };
+}
+
+let seq = 0;
+export function message(dest: Destination, body: string, init: Partial<Message> = {}): Message {
+  const m = new Message();
+  m.messageId = `ID:test-${++seq}:1:1:1`;
+  m.destination = dest;
+  m.bodyType = 'text';
+  m.body = Buffer.from(body);
+  Object.assign(m, init);
+  return m;
+}
+
+export async function consumer(
+  b: RegionBroker,
+  ctx: ConnectionContext,
+  dest: Destination,
+  opts: Partial<ConsumerInfo> = {},
+): Promise<{ sink: TestSink; handle: ConsumerHandle }> {
+  const sink = new TestSink();
+  const handle = await b.addConsumer(ctx, consumerInfo(dest, opts), sink);
+  return { sink, handle };
+}
+
+export function ack(
+  consumerId: string,
+  messageId: string,
+  type = AckType.Standard,
+  poisonCause: string | null = null,
+): MessageAck {
+  return {
+    consumerId,
+    type,
+    firstMessageId: null,
+    lastMessageId: messageId,
+    messageCount: 1,
+    transactionId: null,
+    poisonCause,
+  };
+}
+
+/** Lets store writes and promise chains settle. */
+export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
