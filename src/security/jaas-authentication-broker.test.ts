@@ -1,0 +1,187 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { RegionBroker } from '../broker/region/region-broker.js';
+import type { ConnectionContext } from '../broker/broker.js';
+import { parseProperties } from '../config/properties-file.js';
+import { Destination } from '../model/destination.js';
+import { Message } from '../model/message.js';
+import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-adapter.js';
+import { ManualClock } from '../util/clock.js';
+import { Logger } from '../util/logger.js';
+import { JaasAuthenticationBroker } from './jaas-authentication-broker.js';
+import { JaasLogin } from './jaas/jaas-login.js';
+import { parseLoginConfig } from './jaas/login-config.js';
+import { PropertiesFiles } from './jaas/properties-files.js';
+import { LoginThrottle } from './login-throttle.js';
+import { defaultPasswordVerifier } from './password.js';
+import { UserIdBroker } from './user-id-broker.js';
+
+const cert = new X509Certificate(
+  readFileSync(fileURLToPath(new URL('../../test/security/fixtures/client.pem', import.meta.url))),
+).raw;
+
+const files: Record<string, string> = {
+  '/c/users.properties': 'user=password\n',
+  '/c/groups.properties': 'users=user,client\n',
+  '/c/dn.properties': 'client=CN=client, O="Acme, Inc.", C=US\n',
+};
+const LOGIN = `activemq { org.apache.activemq.jaas.PropertiesLoginModule required
+  org.apache.activemq.jaas.properties.user="users.properties" org.apache.activemq.jaas.properties.group="groups.properties"; };
+activemq-ssl { org.apache.activemq.jaas.TextFileCertificateLoginModule required
+  org.apache.activemq.jaas.textfiledn.user="dn.properties" org.apache.activemq.jaas.textfiledn.group="groups.properties"; };`;
+
+function logins() {
+  const io = {
+    read: (f: string) =>
+      files[f] ??
+      (() => {
+        throw new Error('no such file');
+      })(),
+    mtime: () => 1,
+    parseProperties,
+    masterPassword: undefined,
+  };
+  const ctx = { files: new PropertiesFiles(io), verifier: defaultPasswordVerifier, configDir: '/c' };
+  const config = parseLoginConfig(LOGIN, '/c/login.config');
+  return {
+    password: new JaasLogin(config, 'activemq', ctx, 'l'),
+    certificate: new JaasLogin(config, 'activemq-ssl', ctx, 'l'),
+  };
+}
+
+let n = 0;
+function ctx(
+  userName: string | null,
+  password: string | null,
+  remote = '10.0.0.1:1000',
+  peerCertificates: Uint8Array[] = [],
+): ConnectionContext {
+  return {
+    info: {
+      connectionId: `c${++n}`,
+      clientId: null,
+      userName,
+      password,
+      remoteAddress: remote,
+      protocol: 'test',
+      peerCertificates,
+    },
+    security: null,
+    control: { close: () => {} },
+  };
+}
+
+function region(clock = new ManualClock()) {
+  return new RegionBroker({ store: new MemoryPersistenceAdapter(), clock });
+}
+
+test('JAAS password login: groups from the files, ActiveMQ’s text on failure, failures logged with the address', async () => {
+  const lines: string[] = [];
+  const logger = Logger.create({ format: 'json', level: 'warn', write: (l) => lines.push(l) });
+  const { password } = logins();
+  const b = new JaasAuthenticationBroker(region(), { password, certificate: null, logger });
+  const ok = ctx('user', 'password');
+  await b.addConnection(ok);
+  assert.deepEqual([...ok.security!.groups], ['users']);
+  assert.equal(ok.security!.userName, 'user');
+  await assert.rejects(b.addConnection(ctx('user', 'nope', '192.0.2.7:4242')), {
+    message: 'User name [user] or password is invalid.',
+  });
+  await assert.rejects(b.addConnection(ctx(null, null)), { message: 'User name [null] or password is invalid.' });
+  assert.match(lines[0]!, /Authentication failed/);
+  assert.match(lines[0]!, /192\.0\.2\.7:4242/);
+  assert.match(lines[0]!, /Password does not match/);
+});
+
+test('certificate and dual logins: DN as the user name, ActiveMQ’s texts', async () => {
+  const { password, certificate } = logins();
+  const certOnly = new JaasAuthenticationBroker(region(), { password: null, certificate });
+  const c = ctx(null, null, '10.0.0.1:1', [cert]);
+  await certOnly.addConnection(c);
+  assert.equal(c.security!.userName, 'CN=client, O="Acme, Inc.", C=US');
+  assert.deepEqual([...c.security!.groups], ['users']);
+  await assert.rejects(certOnly.addConnection(ctx('user', 'password')), {
+    message: 'Unable to authenticate transport without SSL certificate.',
+  });
+  const other = new X509Certificate(
+    readFileSync(fileURLToPath(new URL('../../test/security/fixtures/other.pem', import.meta.url))),
+  ).raw;
+  await assert.rejects(certOnly.addConnection(ctx('x', null, '10.0.0.1:1', [other])), {
+    message: 'User name [x] or password is invalid. No user for client certificate: CN=other, O="Acme, Inc.", C=US',
+  });
+  const dual = new JaasAuthenticationBroker(region(), { password, certificate });
+  const viaCert = ctx(null, null, '10.0.0.1:1', [cert]);
+  const viaPassword = ctx('user', 'password');
+  await dual.addConnection(viaCert);
+  await dual.addConnection(viaPassword);
+  assert.equal(viaCert.security!.userName, 'CN=client, O="Acme, Inc.", C=US');
+  assert.equal(viaPassword.security!.userName, 'user');
+});
+
+test('a flood of failures from one address delays that address only (ordering, not timing)', async () => {
+  const clock = new ManualClock();
+  const throttle = new LoginThrottle(clock, 2, 1000, 8000);
+  const { password } = logins();
+  const b = new JaasAuthenticationBroker(region(clock), { password, certificate: null, throttle });
+  // Two free failures, then two throttled ones (each waits its turn before failing).
+  for (let i = 0; i < 2; i++) await assert.rejects(b.addConnection(ctx('user', 'guess' + i, '203.0.113.9:' + i)));
+  for (let i = 2; i < 4; i++) {
+    const attempt = assert.rejects(b.addConnection(ctx('user', 'guess' + i, '203.0.113.9:' + i)));
+    clock.advance(1000 * 2 ** (i - 2));
+    await attempt;
+  }
+  const order: string[] = [];
+  const flooded = b.addConnection(ctx('user', 'password', '203.0.113.9:99')).then(() => order.push('flooded'));
+  const queued = b.addConnection(ctx('user', 'password', '203.0.113.9:100')).then(
+    () => order.push('queued'),
+    () => order.push('queued-refused'),
+  );
+  const other = b.addConnection(ctx('user', 'password', '198.51.100.1:5')).then(() => order.push('other'));
+  await other;
+  assert.deepEqual(order, ['other'], 'another address is not held up by the flood');
+  clock.advance(4000); // the flooded host's first turn (2 free attempts, then 1000·2² ms)
+  await flooded;
+  assert.deepEqual(order, ['other', 'flooded']);
+  clock.advance(4000); // attempts from the same host queue one behind the other
+  await queued;
+  assert.deepEqual(order, ['other', 'flooded', 'queued']);
+});
+
+test('a throttled host whose queue is too long is refused without a password check', async () => {
+  const clock = new ManualClock();
+  const throttle = new LoginThrottle(clock, 0, 1000, 1000, 600_000, 100, 2500);
+  throttle.failed('203.0.113.9:1');
+  assert.equal(await Promise.race([throttle.beforeAttempt('203.0.113.9:2'), Promise.resolve('pending')]), 'pending');
+  void throttle.beforeAttempt('203.0.113.9:3');
+  assert.equal(await throttle.beforeAttempt('203.0.113.9:4'), false);
+  // Anonymous successes do not clear a guessing host's record; a real login does.
+  assert.equal(throttle.delayFor('203.0.113.9:5'), 1000);
+  throttle.succeeded('203.0.113.9:5');
+  assert.equal(throttle.delayFor('203.0.113.9:5'), 0);
+});
+
+test('populateJMSXUserID: the login name replaces what the client sent; the principal with useAuthenticatedPrincipal', async () => {
+  const { certificate } = logins();
+  const sent: (string | null)[] = [];
+  const inner = region();
+  const spy = Object.assign(Object.create(inner) as RegionBroker, {
+    send: (_c: ConnectionContext, m: Message) => {
+      sent.push(m.userId);
+      return Promise.resolve();
+    },
+  });
+  const msg = () =>
+    Object.assign(new Message(), { messageId: `ID:x-${++n}`, destination: Destination.queue('Q'), userId: 'spoofed' });
+  const plain = new UserIdBroker(spy, false);
+  const principal = new UserIdBroker(spy, true);
+  const c = ctx('claimed', null, '10.0.0.1:1', [cert]);
+  await new JaasAuthenticationBroker(region(), { password: null, certificate }).addConnection(c);
+  await plain.send(c, msg(), null);
+  await principal.send(c, msg(), null);
+  const anon = ctx(null, null);
+  await plain.send(anon, msg(), null);
+  assert.deepEqual(sent, ['claimed', 'client', null]);
+});
