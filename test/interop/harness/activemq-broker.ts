@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import type { InteropBroker } from './broker.js';
+import type { BrokerSetup, InteropBroker } from './broker.js';
 import { canConnect, freePort } from './free-port.js';
 import type { InteropClasses } from './java-build.js';
 import { forEachLine, OutputTail } from './output-tail.js';
@@ -63,7 +63,7 @@ log4j.appender.stdout.layout.ConversionPattern=%d{HH:mm:ss,SSS} %-5p [%c{1}] %m%
  * conf/data properties, `start xbean:file:<activemq.xml>`), but wrapped in ParentWatchdog so the JVM exits when this
  * process goes away. Retries with new ports if one was taken between choosing and binding it.
  */
-export async function startActiveMQ(classes: InteropClasses): Promise<InteropBroker> {
+export async function startActiveMQ(classes: InteropClasses, setup?: BrokerSetup): Promise<InteropBroker> {
   const runJar = join(ACTIVEMQ_HOME, 'bin', 'activemq.jar');
   if (!existsSync(runJar)) {
     throw new Error(`interop: ${runJar} not found; install Debian's activemq package (or set INTEROP_ACTIVEMQ_HOME)`);
@@ -71,7 +71,7 @@ export async function startActiveMQ(classes: InteropClasses): Promise<InteropBro
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      return await startOnce(classes, runJar);
+      return await startOnce(classes, runJar, setup);
     } catch (err) {
       lastError = err as Error;
       if (!/Address already in use/.test(lastError.message)) throw lastError;
@@ -80,7 +80,7 @@ export async function startActiveMQ(classes: InteropClasses): Promise<InteropBro
   throw lastError!;
 }
 
-async function startOnce(classes: InteropClasses, runJar: string): Promise<InteropBroker> {
+async function startOnce(classes: InteropClasses, runJar: string, setup?: BrokerSetup): Promise<InteropBroker> {
   const base = mkdtempSync(join(tmpdir(), 'tidemq-interop-activemq-'));
   const conf = join(base, 'conf');
   const data = join(base, 'data');
@@ -90,8 +90,13 @@ async function startOnce(classes: InteropClasses, runJar: string): Promise<Inter
   let stompPort = await freePort();
   while (stompPort === openwirePort) stompPort = await freePort();
   const xml = join(conf, 'activemq.xml');
-  writeFileSync(xml, activemqXml({ dataDir: data, openwirePort, stompPort }));
+  writeFileSync(xml, (setup?.xml ?? activemqXml)({ dataDir: data, openwirePort, stompPort }));
   writeFileSync(join(conf, 'log4j.properties'), LOG4J_PROPERTIES);
+  for (const [name, text] of Object.entries(setup?.confFiles ?? {})) writeFileSync(join(conf, name), text);
+  const jaas =
+    setup?.confFiles?.['login.config'] === undefined
+      ? []
+      : [`-Djava.security.auth.login.config=${join(conf, 'login.config')}`];
 
   const child = spawn(
     'java',
@@ -106,6 +111,7 @@ async function startOnce(classes: InteropClasses, runJar: string): Promise<Inter
       `-Dactivemq.base=${base}`,
       `-Dactivemq.conf=${conf}`,
       `-Dactivemq.data=${data}`,
+      ...jaas,
       '-cp',
       [classes.classDir, runJar].join(delimiter),
       'ParentWatchdog',
@@ -113,7 +119,7 @@ async function startOnce(classes: InteropClasses, runJar: string): Promise<Inter
       'start',
       `xbean:file:${xml}`,
     ],
-    { stdio: ['pipe', 'pipe', 'pipe'], cwd: base },
+    { stdio: ['pipe', 'pipe', 'pipe'], cwd: base, env: { ...process.env, ...setup?.env } },
   );
   const tail = new OutputTail(120);
   let exited = false;
@@ -172,7 +178,7 @@ async function startOnce(classes: InteropClasses, runJar: string): Promise<Inter
     kind: 'activemq',
     openwireUrl: `tcp://127.0.0.1:${openwirePort}`,
     stomp: { host: '127.0.0.1', port: stompPort },
-    auth: ACTIVEMQ_USER,
+    auth: setup === undefined ? ACTIVEMQ_USER : setup.auth,
     stop,
   };
 }

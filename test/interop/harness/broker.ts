@@ -22,6 +22,20 @@ export function selectedBrokerKind(env: NodeJS.ProcessEnv = process.env): Broker
   throw new Error(`INTEROP_BROKER must be tidemq or activemq, got '${value}'`);
 }
 
+/**
+ * A test's own broker configuration, given to both launchers so ActiveMQ and TideMQ run the same files.
+ * `xml` writes the activemq.xml for the ports and data directory the launcher chose; `confFiles` are written beside
+ * it (login.config, users.properties, …; for ActiveMQ a login.config is also passed as
+ * -Djava.security.auth.login.config, as its launcher script does); `env` is added to the broker's environment.
+ */
+export interface BrokerSetup {
+  readonly xml: (opts: { dataDir: string; openwirePort: number; stompPort: number }) => string;
+  readonly confFiles?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, string>>;
+  /** A user the configuration knows, reported as InteropBroker.auth. */
+  readonly auth?: { readonly user: string; readonly password: string };
+}
+
 /** Parses `host:port` out of a connector URL such as tcp://127.0.0.1:61616 or stomp://127.0.0.1:61613. */
 export function hostAndPort(url: string): { host: string; port: number } {
   const match = /^[a-z+]+:\/\/(\[[^\]]+\]|[^:/?]+):(\d+)/i.exec(url);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hostAndPort, type InteropBroker } from './broker.js';
+import { hostAndPort, type BrokerSetup, type InteropBroker } from './broker.js';
 import { forEachLine, OutputTail } from './output-tail.js';
 import { repoRoot } from './paths.js';
 import { ACTIVEMQ_USER, activemqXml } from './activemq-broker.js';
@@ -27,8 +27,12 @@ export function parseConnectorLine(line: string): AnnouncedConnector | undefined
  * activemq.xml the ActiveMQ launcher gives the real broker (simpleAuthenticationPlugin with anonymous access),
  * with the connector ports overridden to 0 — the same file drives both brokers.
  */
-export async function startTideMQ(): Promise<InteropBroker> {
-  const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+export async function startTideMQ(setup?: BrokerSetup): Promise<InteropBroker> {
+  // INTEROP_TIDEMQ_FROM_SOURCE=1 runs src/cli/main.ts through tsx instead of the build (no npm run build needed).
+  const fromSource = process.env['INTEROP_TIDEMQ_FROM_SOURCE'] === '1';
+  const cli = fromSource
+    ? join(repoRoot(), 'src', 'cli', 'main.ts')
+    : join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(cli)) {
     throw new Error(
       `interop: ${cli} not found; build TideMQ first (npm run build) or run with INTEROP_BROKER=activemq`,
@@ -36,11 +40,25 @@ export async function startTideMQ(): Promise<InteropBroker> {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'tidemq-interop-data-'));
   const config = join(dataDir, 'activemq.xml');
-  writeFileSync(config, activemqXml({ dataDir, openwirePort: 61616, stompPort: 61613 }));
+  writeFileSync(config, (setup?.xml ?? activemqXml)({ dataDir, openwirePort: 61616, stompPort: 61613 }));
+  // Beside activemq.xml, where TideMQ (like ActiveMQ's launcher) looks for login.config.
+  for (const [name, text] of Object.entries(setup?.confFiles ?? {})) writeFileSync(join(dataDir, name), text);
   const child = spawn(
     process.execPath,
-    [cli, 'start', '--config', config, '--bind', '127.0.0.1', '--openwire-port', '0', '--stomp-port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
+    [
+      ...(fromSource ? ['--import', 'tsx'] : []),
+      cli,
+      'start',
+      '--config',
+      config,
+      '--bind',
+      '127.0.0.1',
+      '--openwire-port',
+      '0',
+      '--stomp-port',
+      '0',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot(), env: { ...process.env, ...setup?.env } },
   );
   const tail = new OutputTail(120);
   let exited = false;
@@ -120,7 +138,7 @@ export async function startTideMQ(): Promise<InteropBroker> {
     kind: 'tidemq',
     openwireUrl: `tcp://${openwire.host.includes(':') ? `[${openwire.host}]` : openwire.host}:${openwire.port}`,
     stomp: hostAndPort(connectors.get('stomp')!),
-    auth: ACTIVEMQ_USER,
+    auth: setup === undefined ? ACTIVEMQ_USER : setup.auth,
     stop,
   };
 }
