@@ -26,6 +26,7 @@ public final class InteropDriver {
         AckScenarios.register(SCENARIOS);
         FlowScenarios.register(SCENARIOS);
         BridgeScenarios.register(SCENARIOS);
+        SecurityScenarios.register(SCENARIOS);
         SemanticsScenarios.register(SCENARIOS);
     }
 
