@@ -1,11 +1,16 @@
 #!/usr/bin/env node
+import { runCrypt } from './encrypt.js';
+import { runHashPassword } from './hash-password.js';
 import { runStart } from './start.js';
 
 const usage = `Usage: tidemq <command> [options]
 
 Commands:
-  start     Run the broker in the foreground (tidemq start --help for options)
-  help      Show this text
+  start           Run the broker in the foreground (tidemq start --help for options)
+  hash-password   Print the stored (scrypt) form of a password
+  encrypt         Encrypt a value as ActiveMQ's \`activemq encrypt\` does: ENC(…)
+  decrypt         Decrypt an ENC(…) value
+  help            Show this text
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -13,6 +18,11 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'start':
       return runStart(rest);
+    case 'hash-password':
+      return runHashPassword(rest);
+    case 'encrypt':
+    case 'decrypt':
+      return runCrypt(command, rest);
     case undefined:
     case 'help':
     case '--help':
