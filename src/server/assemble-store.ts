@@ -32,6 +32,10 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     checkForCorruptJournalFiles: pa.checkForCorruptJournalFiles,
     ignoreMissingJournalfiles: pa.ignoreMissingJournalfiles,
     storeLimit: config.systemUsage.storeUsage.limit ?? 0,
+    // systemUsage's producer flow control on the store: wait for space (ActiveMQ's default), refuse at once,
+    // or wait at most the timeout. Per-destination policy overrides are not seen by the store.
+    sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
+    sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout ?? 0,
     propertyDecoder: decodePrimitiveMap,
     logger: log.child({ area: 'store' }),
   });

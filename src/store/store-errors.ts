@@ -6,18 +6,46 @@ import { BrokerError } from '../util/errors.js';
  * is exhausted and sendFailIfNoSpace is on.
  */
 
-/** A batch with new messages was refused because the configured store limit is reached. */
+/**
+ * A batch with new messages was refused because the configured store limit (systemUsage storeUsage) is
+ * reached. The text is ActiveMQ's (Queue/Topic.checkUsage with sendFailIfNoSpace), word for word, because
+ * clients and operators match on it; `producerId` and `destination` come from the refused batch's first
+ * message. The percentage is the storeUsageHighWaterMark, 100 unless a policy lowers it.
+ */
 export class StoreFullError extends BrokerError {
   constructor(
     readonly used: number,
     readonly limit: number,
     readonly directory: string,
+    readonly producerId: string | null = null,
+    readonly destination: string | null = null,
   ) {
     super(
       'ERR_RESOURCE_ALLOCATION',
-      `Persistent store is full: ${used} of ${limit} bytes used in ${directory}; messages can be consumed to free space`,
+      `Persistent store is Full, 100% of ${limit}. Stopping producer (${producerId ?? 'unknown'}) to prevent ` +
+        `flooding ${destination ?? 'the broker'}. See http://activemq.apache.org/producer-flow-control.html for more info`,
     );
     this.name = 'StoreFullError';
+  }
+}
+
+/**
+ * The disk (or quota) ran out of space while writing a batch (ENOSPC, EDQUOT). The batch was not stored and
+ * nothing already stored was harmed; the store keeps running and accepts writes again once space is freed.
+ * A ResourceAllocationException for Java clients, as a full store is.
+ */
+export class StoreNoSpaceError extends BrokerError {
+  constructor(
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      'ERR_RESOURCE_ALLOCATION',
+      `Persistent store write failed: no space left on device writing ${file}; the message was not stored. ` +
+        'Writes resume once space is freed',
+      options,
+    );
+    this.name = 'StoreNoSpaceError';
   }
 }
 

@@ -23,8 +23,11 @@ export class FakeFileLayer implements FileLayer {
   maxWriteBytes: number | null = null;
   /** The next fsync fails with this error. */
   failNextFsync: Error | null = null;
-  /** The next write stores this many bytes and then fails (a disk that fills up mid-record). */
+  /** The next write stores this many bytes and then fails with `failNextWriteCode` (a disk that fills up mid-record). */
   failNextWriteAfter: number | null = null;
+  failNextWriteCode = 'ENOSPC';
+  /** A small disk: bytes all files may hold together; a write past it stores what fits, then fails with ENOSPC. */
+  capacity: number | null = null;
   /** Delay (ms) each fsync takes, so concurrent writers pile up behind it as on a real disk. */
   fsyncDelayMs = 0;
 
@@ -56,7 +59,16 @@ export class FakeFileLayer implements FileLayer {
     const f = this.file(handle.path);
     let n = data.length;
     if (this.maxWriteBytes !== null) n = Math.min(n, this.maxWriteBytes);
-    const failAfter = this.failNextWriteAfter;
+    let failAfter = this.failNextWriteAfter;
+    let code = this.failNextWriteCode;
+    if (this.capacity !== null) {
+      const room = this.capacity - this.usedBytes() + Math.max(0, f.data.length - position);
+      if (room < n) {
+        failAfter = Math.max(0, Math.min(failAfter ?? room, room));
+        code = 'ENOSPC';
+        this.failNextWriteAfter = failAfter;
+      }
+    }
     if (failAfter !== null) n = Math.min(n, failAfter);
     const end = position + n;
     if (end > f.data.length) {
@@ -67,8 +79,16 @@ export class FakeFileLayer implements FileLayer {
     f.data.set(data.subarray(0, n), position);
     if (failAfter !== null) {
       this.failNextWriteAfter = null;
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      this.failNextWriteCode = 'ENOSPC';
+      throw Object.assign(new Error(`${code}: write failed`), { code });
     }
+    return n;
+  }
+
+  /** Bytes all files hold now. */
+  usedBytes(): number {
+    let n = 0;
+    for (const f of this.files.values()) n += f.data.length;
     return n;
   }
 

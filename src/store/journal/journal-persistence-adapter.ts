@@ -4,7 +4,7 @@ import { Logger } from '../../util/logger.js';
 import { ByteWriter } from '../bytes.js';
 import { encodeOperation } from '../operation-codec.js';
 import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../persistence-adapter.js';
-import { StoreFullError, StoreStateError } from '../store-errors.js';
+import { StoreFullError, StoreStateError, type StoreNoSpaceError } from '../store-errors.js';
 import { StoreIndex } from '../store-index.js';
 import { encodeCheckpoint, type Location } from './checkpoint.js';
 import { NodeFileLayer, pathIn, segmentName, type FileLayer, type LockHandle } from './file-layer.js';
@@ -37,8 +37,16 @@ export interface JournalPersistenceAdapterOptions {
   readonly checkForCorruptJournalFiles?: boolean;
   /** Start even when segments holding pending messages are missing; those messages are reported lost. */
   readonly ignoreMissingJournalfiles?: boolean;
-  /** Bytes on disk above which batches with new messages are refused with StoreFullError (0: no limit). */
+  /**
+   * Bytes on disk (systemUsage storeUsage limit) above which batches with new messages wait for space, or
+   * are refused with StoreFullError (0: no limit). Segments are capped at a quarter of it, so consumed
+   * messages free whole segments even when the limit is below journalMaxFileLength.
+   */
   readonly storeLimit?: number;
+  /** systemUsage sendFailIfNoSpace: refuse at once when the limit is reached instead of waiting (default false). */
+  readonly sendFailIfNoSpace?: boolean;
+  /** systemUsage sendFailIfNoSpaceAfterTimeout: wait at most this many ms for space, then refuse (0: no limit). */
+  readonly sendFailIfNoSpaceAfterTimeout?: number;
   /** A sealed segment whose live bytes fall below this fraction of its length is compacted (default 0.5). */
   readonly compactionThreshold?: number;
   /** Decodes stored encoded property blocks on recovery (the OpenWire primitive-map decoder). */
@@ -69,8 +77,33 @@ interface Settings {
   readonly checkForCorruptJournalFiles: boolean;
   readonly ignoreMissingJournalfiles: boolean;
   readonly storeLimit: number;
+  readonly sendFailIfNoSpace: boolean;
+  readonly sendFailIfNoSpaceAfterTimeout: number;
   readonly compactionThreshold: number;
 }
+
+/** A batch waiting for store space (producer flow control on storeUsage). */
+interface SpaceWaiter {
+  readonly batch: readonly StoreOperation[];
+  readonly sync: boolean;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+  timer: Timer | null;
+}
+
+interface Encoded {
+  readonly record: Buffer;
+  readonly opOffsets: readonly number[];
+  readonly firstSeq: number;
+  readonly adds: boolean;
+}
+
+/** How often waiting producers re-check for space (ActiveMQ's Usage.waitForSpace polls every second). */
+const SPACE_CHECK_MS = 1000;
+/** Batches allowed to wait for space at once; more are refused, so a flood cannot pile up in memory. */
+const MAX_SPACE_WAITERS = 10_000;
+/** Smallest segment the storeLimit cap may choose. */
+const MIN_SEGMENT = 64 * 1024;
 
 const MOVE_MESSAGE = 1;
 const MOVE_PREPARED = 2;
@@ -103,6 +136,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private lastSize = 0;
   private stats: RecoveryStats | null = null;
   private stopping = false;
+  /** Send order of the next `add` (the index learns it only once the record is written). */
+  private seq = 1;
+  /** The segment of the last checkpoint's position: replay after a crash starts there. */
+  private checkpointSegment = 0;
+  private readonly spaceWaiters: SpaceWaiter[] = [];
+  private spaceTimer: Timer | null = null;
 
   constructor(private readonly options: JournalPersistenceAdapterOptions) {
     const o = options;
@@ -114,16 +153,23 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     if (!['always', 'periodic', 'never'].includes(strategy)) {
       throw new StoreStateError(`journal store: journalDiskSyncStrategy must be always, periodic or never`);
     }
+    const storeLimit = o.storeLimit ?? 0;
+    let maxFileLength = positive(o.journalMaxFileLength ?? 32 * 1024 * 1024, 'journalMaxFileLength');
+    // ActiveMQ only warns that a limit below journalMaxFileLength makes the store unusable (the tail segment
+    // can never be deleted); capping the segment size instead lets consumption free space.
+    if (storeLimit > 0) maxFileLength = Math.min(maxFileLength, Math.max(MIN_SEGMENT, Math.floor(storeLimit / 4)));
     this.s = {
       directory: o.directory,
-      maxFileLength: positive(o.journalMaxFileLength ?? 32 * 1024 * 1024, 'journalMaxFileLength'),
+      maxFileLength,
       syncStrategy: strategy,
       syncInterval: positive(o.journalDiskSyncInterval ?? 1000, 'journalDiskSyncInterval'),
       checkpointInterval: positive(o.checkpointInterval ?? 5000, 'checkpointInterval'),
       cleanupInterval: positive(o.cleanupInterval ?? 30000, 'cleanupInterval'),
       checkForCorruptJournalFiles: o.checkForCorruptJournalFiles ?? false,
       ignoreMissingJournalfiles: o.ignoreMissingJournalfiles ?? false,
-      storeLimit: o.storeLimit ?? 0,
+      storeLimit,
+      sendFailIfNoSpace: o.sendFailIfNoSpace ?? false,
+      sendFailIfNoSpaceAfterTimeout: o.sendFailIfNoSpaceAfterTimeout ?? 0,
       compactionThreshold: o.compactionThreshold ?? 0.5,
     };
     this.fs = o.fileLayer ?? new NodeFileLayer();
@@ -152,6 +198,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       });
       this.recovered = result.state;
       this.checkpointBytes = result.checkpointBytes;
+      this.checkpointSegment = 0;
       const journal = new Journal(
         {
           fs: this.fs,
@@ -162,6 +209,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
           clock: this.clock,
           onFailure: (e) => this.log.error('journal failed; writes are refused until restart', { error: e }),
           onSegmentCreated: () => {},
+          onNoSpace: (e: StoreNoSpaceError) => this.log.warn(e.message, { file: e.file }),
         },
         result.tail,
         result.tailExists,
@@ -169,6 +217,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       for (const [seg, len] of result.segments) journal.written.set(seg, len);
       this.journal = journal;
       this.lock = lock;
+      this.seq = this.index.nextSeq;
       this.changes = 1;
       this.checkpointedChanges = 0;
       // A fresh checkpoint: the next start replays nothing that this one already did.
@@ -197,6 +246,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     this.stopping = true;
     for (const t of this.timers) t.cancel();
     this.timers = [];
+    this.spaceTimer?.cancel();
+    this.spaceTimer = null;
+    for (const w of this.spaceWaiters.splice(0)) {
+      w.timer?.cancel();
+      w.reject(new StoreStateError('journal store stopped while the batch waited for store space'));
+    }
     await this.maintenance;
     try {
       // A clean stop leaves a checkpoint, so the next start replays nothing.
@@ -224,50 +279,146 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     const journal = this.journal;
     if (journal === null) return Promise.reject(new StoreStateError('journal store is not started'));
     if (journal.failure !== null) return Promise.reject(journal.failure);
-    const w = this.writer;
-    const opOffsets: number[] = [];
-    let record: Buffer;
-    let adds = false;
-    const firstSeq = this.index.nextSeq;
+    let enc: Encoded;
     try {
-      // Encode the whole batch before touching the index: a bad operation refuses the batch whole.
-      w.reset();
-      w.reserve(RECORD_HEADER_SIZE);
-      w.varuint(firstSeq);
-      w.varuint(batch.length);
-      for (const op of batch) {
-        const lenAt = w.reserve(4);
-        encodeOperation(w, op);
-        w.setU32(lenAt, w.length - lenAt - 4);
-        opOffsets.push(lenAt + 4);
-        if (op.op === 'add' || op.op === 'prepare') adds = true;
-      }
-      record = finishRecord(w, RecordType.Batch);
+      enc = this.encode(batch);
     } catch (e) {
       return Promise.reject(e);
     }
-    if (adds && this.s.storeLimit > 0 && this.size() + record.length > this.s.storeLimit) {
-      this.requestCleanup();
-      return Promise.reject(new StoreFullError(this.size(), this.s.storeLimit, this.s.directory));
-    }
-    const { position, done } = journal.append(record, sync);
-    if (journal.failure !== null) return done;
-    let addIndex = 0;
-    for (let i = 0; i < batch.length; i++) {
-      const op = batch[i]!;
-      const offset = opOffsets[i]!;
-      if (op.op === 'add' || op.op === 'prepare') {
-        const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
-        const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
-        this.retain(loc);
-        if (op.op === 'add') this.index.addMessage(op.destination, op.message.messageId, loc, firstSeq + addIndex++);
-        else this.index.apply(op, loc);
-      } else {
-        this.index.apply(op, null);
+    if (enc.adds && this.s.storeLimit > 0) {
+      // Batches that wait keep their turn: a later one may not pass them, even if it would fit.
+      if (this.spaceWaiters.length > 0 || !this.fits(enc.record.length)) {
+        this.requestCleanup();
+        if (this.s.sendFailIfNoSpace || this.spaceWaiters.length >= MAX_SPACE_WAITERS) {
+          return Promise.reject(this.fullError(batch));
+        }
+        return this.waitForSpace(batch, sync);
       }
     }
-    this.changes++;
-    return done;
+    return this.append(journal, batch, enc, sync);
+  }
+
+  /** Encodes the whole batch before anything else: a bad operation refuses the batch whole. */
+  private encode(batch: readonly StoreOperation[]): Encoded {
+    const w = this.writer;
+    const opOffsets: number[] = [];
+    let addCount = 0;
+    let stores = false;
+    const firstSeq = this.seq;
+    w.reset();
+    w.reserve(RECORD_HEADER_SIZE);
+    w.varuint(firstSeq);
+    w.varuint(batch.length);
+    for (const op of batch) {
+      const lenAt = w.reserve(4);
+      encodeOperation(w, op);
+      w.setU32(lenAt, w.length - lenAt - 4);
+      opOffsets.push(lenAt + 4);
+      if (op.op === 'add') addCount++;
+      if (op.op === 'add' || op.op === 'prepare') stores = true;
+    }
+    const record = finishRecord(w, RecordType.Batch);
+    this.seq += addCount;
+    return { record, opOffsets, firstSeq, adds: stores };
+  }
+
+  /** Queues the record; the index learns the batch when its bytes are written, never before. */
+  private append(journal: Journal, batch: readonly StoreOperation[], enc: Encoded, sync: boolean): Promise<void> {
+    const { record, opOffsets, firstSeq } = enc;
+    return journal.append(record, sync, (position) => {
+      let addIndex = 0;
+      for (let i = 0; i < batch.length; i++) {
+        const op = batch[i]!;
+        const offset = opOffsets[i]!;
+        if (op.op === 'add' || op.op === 'prepare') {
+          const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
+          const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
+          this.retain(loc);
+          if (op.op === 'add') this.index.addMessage(op.destination, op.message.messageId, loc, firstSeq + addIndex++);
+          else this.index.apply(op, loc);
+        } else {
+          this.index.apply(op, null);
+        }
+      }
+      this.changes++;
+    });
+  }
+
+  private fits(recordLength: number): boolean {
+    const journal = this.journal;
+    return this.size() + (journal?.queuedBytes ?? 0) + recordLength <= this.s.storeLimit;
+  }
+
+  private fullError(batch: readonly StoreOperation[]): StoreFullError {
+    let first: Extract<StoreOperation, { op: 'add' }> | undefined;
+    for (const op of batch) {
+      if (op.op === 'add') first ??= op;
+      else if (op.op === 'prepare') first ??= op.operations.find((o) => o.op === 'add') as typeof first;
+    }
+    return new StoreFullError(
+      this.size(),
+      this.s.storeLimit,
+      this.s.directory,
+      first?.message.producerId ?? null,
+      first?.destination.key ?? null,
+    );
+  }
+
+  /**
+   * Producer flow control on the store limit, as ActiveMQ blocks a producer while storeUsage is full: the
+   * batch waits (FIFO) until consumption and cleanup free space, or until sendFailIfNoSpaceAfterTimeout
+   * passes (then StoreFullError), or until the store stops.
+   */
+  private waitForSpace(batch: readonly StoreOperation[], sync: boolean): Promise<void> {
+    if (this.spaceWaiters.length === 0) {
+      this.log.warn(this.fullError(batch).message + ' (waiting for space)', {
+        used: this.size(),
+        limit: this.s.storeLimit,
+      });
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: SpaceWaiter = { batch, sync, resolve, reject, timer: null };
+      const timeout = this.s.sendFailIfNoSpaceAfterTimeout;
+      if (timeout > 0) {
+        waiter.timer = this.clock.setTimeout(() => {
+          const i = this.spaceWaiters.indexOf(waiter);
+          if (i < 0) return;
+          this.spaceWaiters.splice(i, 1);
+          reject(this.fullError(batch));
+          this.admitWaiters();
+        }, timeout);
+      }
+      this.spaceWaiters.push(waiter);
+      this.spaceTimer ??= this.clock.setInterval(() => {
+        this.requestCleanup();
+        this.admitWaiters();
+      }, SPACE_CHECK_MS);
+    });
+  }
+
+  /** Lets waiting batches through, in order, while they fit. */
+  private admitWaiters(): void {
+    const journal = this.journal;
+    while (journal !== null && this.spaceWaiters.length > 0) {
+      const w = this.spaceWaiters[0]!;
+      let enc: Encoded;
+      try {
+        enc = this.encode(w.batch);
+      } catch (e) {
+        this.spaceWaiters.shift();
+        w.timer?.cancel();
+        w.reject(e as Error);
+        continue;
+      }
+      if (!this.fits(enc.record.length)) break;
+      this.spaceWaiters.shift();
+      w.timer?.cancel();
+      this.append(journal, w.batch, enc, w.sync).then(w.resolve, w.reject);
+    }
+    if (this.spaceWaiters.length === 0) {
+      this.spaceTimer?.cancel();
+      this.spaceTimer = null;
+    }
   }
 
   /** Bytes on disk: every segment as written plus the checkpoint file. */
@@ -342,6 +493,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     const position = journal.tail;
     const image = encodeCheckpoint(this.ckptWriter, this.index, position);
     const dead = [...journal.written.keys()].filter((s) => s < position.segment && !this.live.has(s));
+    // Segments before the previous checkpoint's position that hold nothing pending can go first: that
+    // checkpoint does not need them for replay (only for bodies, and none is pending there), and on a full
+    // disk the space they free may be what lets this checkpoint be written at all.
+    const early = dead.filter((s) => s < this.checkpointSegment);
+    await this.deleteSegments(journal, early);
     await journal.forceSync();
     const path = pathIn(this.s.directory, CHECKPOINT_FILE);
     const tmp = path + '.tmp';
@@ -355,20 +511,33 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         done += n;
       }
       await this.fs.fsync(h);
-    } finally {
-      await this.fs.close(h);
+    } catch (e) {
+      // A checkpoint cut short (a full disk) must not keep holding the space it took.
+      await this.fs.close(h).catch(() => {});
+      await this.fs.unlink(tmp).catch(() => {});
+      throw e;
     }
+    await this.fs.close(h);
     await this.fs.rename(tmp, path);
     await this.fs.syncDir(this.s.directory);
     this.checkpointBytes = image.length;
     this.checkpointedChanges = changes;
-    for (const s of dead) {
+    this.checkpointSegment = position.segment;
+    await this.deleteSegments(
+      journal,
+      dead.filter((s) => !early.includes(s)),
+    );
+    if (this.spaceWaiters.length > 0) this.admitWaiters();
+  }
+
+  private async deleteSegments(journal: Journal, segments: readonly number[]): Promise<void> {
+    for (const s of segments) {
       await journal.forget(s);
       await this.fs.unlink(pathIn(this.s.directory, segmentName(s))).catch((e: unknown) => {
         this.log.warn('could not delete journal segment', { segment: segmentName(s), error: e });
       });
     }
-    if (dead.length > 0) this.log.debug('deleted journal segments', { segments: dead.map(segmentName) });
+    if (segments.length > 0) this.log.debug('deleted journal segments', { segments: segments.map(segmentName) });
   }
 
   /**
@@ -419,7 +588,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     }
     const journal = this.journal;
     if (journal === null || journal.failure !== null) return;
-    // Everything from here on is synchronous: the index cannot change under us.
+    // From here to the append is synchronous: the index cannot change under us.
     items.forEach((it, i) => (it.data = bytes[i]!));
     const still = items.filter(
       (it, i) =>
@@ -445,17 +614,23 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       w.raw(data);
     }
     const record = finishRecord(w, RecordType.Move);
-    const { position, done } = journal.append(record, false);
-    for (let i = 0; i < still.length; i++) {
-      const it = still[i]!;
-      const loc: Location = { segment: position.segment, offset: position.offset + offsets[i]!, length: it.loc.length };
-      this.retain(loc);
-      const moved =
-        it.kind === MOVE_MESSAGE ? this.index.relocate(it.key, it.id, loc) : this.index.relocatePrepared(it.key, loc);
-      if (!moved) this.release(loc);
-    }
-    this.changes++;
-    await done;
+    // Applied when written: a remove queued before this record is applied first, and relocate then finds
+    // the message gone (as replay would), so its new copy is released at once.
+    await journal.append(record, false, (position) => {
+      for (let i = 0; i < still.length; i++) {
+        const it = still[i]!;
+        const loc: Location = {
+          segment: position.segment,
+          offset: position.offset + offsets[i]!,
+          length: it.loc.length,
+        };
+        this.retain(loc);
+        const moved =
+          it.kind === MOVE_MESSAGE ? this.index.relocate(it.key, it.id, loc) : this.index.relocatePrepared(it.key, loc);
+        if (!moved) this.release(loc);
+      }
+      this.changes++;
+    });
     this.log.debug('compacted journal segment', { segment: segmentName(seg), moved: still.length });
   }
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../util/clock.js';
-import { StoreFailedError } from '../store-errors.js';
+import { StoreFailedError, StoreNoSpaceError } from '../store-errors.js';
 import { FakeFileLayer } from './fake-file-layer.js';
-import { addOp, idsOf, openStore, textMessage, bodyOf } from './journal-test-kit.js';
+import { addOp, idsOf, openStore, removeOp, textMessage, bodyOf } from './journal-test-kit.js';
 
 describe('journal write path', () => {
   it('group commit: many concurrent sync writes share far fewer fsyncs', async () => {
@@ -117,13 +117,15 @@ describe('journal write path', () => {
     await again.store.stop();
   });
 
-  it('a write that fails half way leaves a torn record that restart truncates', async () => {
+  it('a write that fails half way with EIO leaves a torn record that restart truncates', async () => {
     const fs = new FakeFileLayer();
     const { store } = await openStore(fs);
     const kept = textMessage('kept');
     await store.write([addOp(kept)], true);
     fs.failNextWriteAfter = 12;
+    fs.failNextWriteCode = 'EIO';
     await assert.rejects(store.write([addOp(textMessage('torn'))], true), StoreFailedError);
+    await assert.rejects(store.write([addOp(textMessage('later'))], true), StoreFailedError);
     await store.stop();
     const again = await openStore(fs.crash(1000));
     assert.deepEqual(idsOf(again.state), [kept.messageId]);
@@ -136,6 +138,58 @@ describe('journal write path', () => {
     const third = await openStore(fs.crash().crash());
     assert.deepEqual(third.damage, []);
     await third.store.stop();
+  });
+
+  it('ENOSPC half way refuses that batch only: the partial record is cut off and the store goes on', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openStore(fs);
+    const kept = textMessage('kept');
+    await store.write([addOp(kept)], true);
+    fs.failNextWriteAfter = 12;
+    await assert.rejects(store.write([addOp(textMessage('refused'))], true), (e: unknown) => {
+      assert.ok(e instanceof StoreNoSpaceError);
+      assert.equal(e.code, 'ERR_RESOURCE_ALLOCATION');
+      assert.match(e.message, /no space left on device writing \/store\/db-1\.log/);
+      return true;
+    });
+    const next = textMessage('next');
+    await store.write([addOp(next)], true);
+    await store.write([removeOp(kept)], true);
+    // A crash now: no torn record, the refused batch is not there, the rest is.
+    const again = await openStore(fs.crash(1000));
+    assert.deepEqual(again.damage, []);
+    assert.deepEqual(idsOf(again.state), [next.messageId]);
+    await again.store.stop();
+  });
+
+  it('on a full small disk producers get StoreNoSpaceError, acknowledged data survives, writes resume once space frees', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openStore(fs, { journalMaxFileLength: 4096 });
+    const stored: string[] = [];
+    fs.capacity = fs.usedBytes() + 12 * 1024;
+    let refused = 0;
+    for (let i = 0; i < 40; i++) {
+      const m = textMessage(`${i}:${'f'.repeat(700)}`);
+      try {
+        await store.write([addOp(m)], true);
+        stored.push(m.messageId);
+      } catch (e) {
+        assert.ok(e instanceof StoreNoSpaceError, String(e));
+        refused++;
+      }
+    }
+    assert.ok(stored.length > 5 && refused > 0, `${stored.length} stored, ${refused} refused`);
+    assert.ok(fs.usedBytes() <= fs.capacity);
+    // Space frees (another file on the disk goes away): writes resume without a restart.
+    fs.capacity = null;
+    const after = textMessage('after');
+    await store.write([addOp(after)], true);
+    stored.push(after.messageId);
+    const again = await openStore(fs.crash(), { journalMaxFileLength: 4096 });
+    assert.deepEqual(again.damage, []);
+    assert.deepEqual(idsOf(again.state), stored);
+    await again.store.stop();
+    await store.stop();
   });
 
   it('rolls over to new segments at journalMaxFileLength and recovers across them in order', async () => {
@@ -155,18 +209,64 @@ describe('journal write path', () => {
     await again.store.stop();
   });
 
-  it('refuses batches with new messages when the store limit is reached, but still takes removes', async () => {
+  it("with sendFailIfNoSpace refuses batches with new messages at the store limit with ActiveMQ's text, but still takes removes", async () => {
     const fs = new FakeFileLayer();
-    const { store } = await openStore(fs, { storeLimit: 8 * 1024 });
+    const { store } = await openStore(fs, { storeLimit: 8 * 1024, sendFailIfNoSpace: true });
     const m = textMessage('y'.repeat(4000));
     await store.write([addOp(m)], true);
-    await assert.rejects(store.write([addOp(textMessage('z'.repeat(5000)))], true), (e: unknown) => {
+    const big = textMessage('z'.repeat(5000));
+    big.producerId = 'ID:p-1:1:1:1';
+    await assert.rejects(store.write([addOp(big)], true), (e: unknown) => {
       assert.equal((e as { name: string }).name, 'StoreFullError');
       assert.equal((e as { code: string }).code, 'ERR_RESOURCE_ALLOCATION');
-      assert.match((e as Error).message, /\/store/);
+      assert.equal(
+        (e as Error).message,
+        'Persistent store is Full, 100% of 8192. Stopping producer (ID:p-1:1:1:1) to prevent flooding queue://kit.q. ' +
+          'See http://activemq.apache.org/producer-flow-control.html for more info',
+      );
       return true;
     });
-    await store.write([{ op: 'remove', destination: m.destination, messageId: m.messageId, subscription: null }], true);
+    await store.write([removeOp(m)], true);
+    await store.stop();
+  });
+
+  it('without sendFailIfNoSpace a batch waits for space, in order, until consumption frees a segment', async () => {
+    const fs = new FakeFileLayer();
+    const clock = new ManualClock();
+    const { store } = await openStore(fs, { storeLimit: 256 * 1024, clock });
+    // Segments are capped at a quarter of the limit (64 KiB): each of these fills one.
+    const first = Array.from({ length: 4 }, (_, i) => textMessage(`${i}:${'w'.repeat(60 * 1024)}`));
+    for (const m of first) await store.write([addOp(m)], true);
+    const order: string[] = [];
+    const blocked = [textMessage('b'.repeat(20 * 1024)), textMessage('b2')];
+    const writes = blocked.map((m) => store.write([addOp(m)], true).then(() => order.push(m.messageId)));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(order, [], 'the store is full: the batches wait');
+    // Consumption: the removes are taken at once, and the next checkpoint deletes the dead segments.
+    for (const m of first) await store.write([removeOp(m)], true);
+    await store.cleanupNow();
+    await Promise.all(writes);
+    assert.deepEqual(
+      order,
+      blocked.map((m) => m.messageId),
+    );
+    await store.stop();
+  });
+
+  it('a waiting batch is refused after sendFailIfNoSpaceAfterTimeout, and when the store stops', async () => {
+    const fs = new FakeFileLayer();
+    const clock = new ManualClock();
+    const { store } = await openStore(fs, { storeLimit: 128 * 1024, sendFailIfNoSpaceAfterTimeout: 5000, clock });
+    for (let i = 0; i < 2; i++) await store.write([addOp(textMessage('t'.repeat(60 * 1024)))], true);
+    const timed = store.write([addOp(textMessage('timed'.repeat(2000)))], true);
+    clock.advance(5000);
+    await assert.rejects(timed, /Persistent store is Full/);
+    const { store: s2 } = await openStore(new FakeFileLayer(), { storeLimit: 128 * 1024, clock });
+    for (let i = 0; i < 2; i++) await s2.write([addOp(textMessage('t'.repeat(60 * 1024)))], true);
+    const pending = s2.write([addOp(textMessage('stopped'.repeat(2000)))], true);
+    const refused = assert.rejects(pending, /stopped while the batch waited/);
+    await s2.stop();
+    await refused;
     await store.stop();
   });
 });

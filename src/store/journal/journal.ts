@@ -1,5 +1,5 @@
 import type { Clock, Timer } from '../../util/clock.js';
-import { StoreFailedError } from '../store-errors.js';
+import { StoreFailedError, StoreNoSpaceError } from '../store-errors.js';
 import type { FileHandle, FileLayer } from './file-layer.js';
 import { pathIn, segmentName } from './file-layer.js';
 import { SEGMENT_HEADER_SIZE, segmentHeader } from './record.js';
@@ -12,13 +12,19 @@ export interface JournalPosition {
 }
 
 interface Pending {
-  readonly segment: number;
-  readonly offset: number;
   /** Null for a sync barrier (forceSync). */
   readonly data: Buffer | null;
   readonly sync: boolean;
+  /** Told where the record went, synchronously, once its bytes are written (before any fsync). */
+  readonly onWritten: ((position: JournalPosition) => void) | null;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
+}
+
+/** A write error that leaves what is already on disk intact: the disk or the user's quota is full. */
+function isNoSpace(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT';
 }
 
 export interface JournalOptions {
@@ -32,11 +38,15 @@ export interface JournalOptions {
   readonly onFailure: (e: StoreFailedError) => void;
   /** Told when a segment file is created, with its size so far (the header). */
   readonly onSegmentCreated: (segment: number) => void;
+  /** Told when records were refused for lack of space (the journal itself goes on). */
+  readonly onNoSpace?: (e: StoreNoSpaceError) => void;
 }
 
 /**
- * The append side of the journal: places each record at the tail (rolling to a new segment when the
- * current one would exceed maxFileLength), writes records in call order and decides when to fsync.
+ * The append side of the journal: writes records in call order at the tail (rolling to a new segment when
+ * the current one would exceed maxFileLength) and decides when to fsync. A record's position is fixed when
+ * its bytes are written, and `onWritten` hears it right then, so the store's index only ever describes
+ * records that are in the file: a record that could not be written leaves no trace in the index.
  *
  * Group commit: there is one writer at a time. Records that arrive while it is writing or fsyncing wait in
  * `pending`; the writer then takes all of them, writes them with one call per segment and, when any of
@@ -45,8 +55,12 @@ export interface JournalOptions {
  * `periodic` fsyncs every syncInterval instead and resolves appends once written, as KahaDB's PERIODIC;
  * `never` leaves flushing to the OS (except at checkpoints and stop).
  *
- * A failed write or fsync fails every append waiting on it and every later one: after a failed fsync the
- * kernel may have dropped the dirty pages, so nothing written since the last good fsync can be promised.
+ * A failed fsync, or a write that fails for any reason but a full disk, fails every append waiting on it and
+ * every later one: after a failed fsync the kernel may have dropped the dirty pages, so nothing written since
+ * the last good fsync can be promised. A write refused for lack of space (ENOSPC, EDQUOT) is different: the
+ * bytes already on disk are intact, so the partial record is cut off again (truncate), the records that did
+ * not fit are rejected with StoreNoSpaceError, and the journal goes on; later appends succeed once space is
+ * freed (as ActiveMQ's DefaultIOExceptionHandler ignores "no space" errors and lets I/O resume).
  */
 export class Journal {
   private tailSegment: number;
@@ -58,6 +72,7 @@ export class Journal {
   private readonly dirty = new Set<number>();
   private dirDirty = false;
   private periodic: Timer | null = null;
+  private queued = 0;
   /** Lengths of segments as written (what size() reports for them). */
   readonly written = new Map<number, number>();
 
@@ -75,9 +90,17 @@ export class Journal {
     }
   }
 
-  /** Where the next record will go. */
+  /**
+   * The end of the last record written: everything before it has been handed to its `onWritten`. A
+   * checkpoint taken synchronously covers exactly the records before this position.
+   */
   get tail(): JournalPosition {
     return { segment: this.tailSegment, offset: this.tailOffset };
+  }
+
+  /** Bytes appended but not written yet (for store-limit checks made before the write). */
+  get queuedBytes(): number {
+    return this.queued;
   }
 
   get failure(): StoreFailedError | null {
@@ -85,36 +108,24 @@ export class Journal {
   }
 
   /**
-   * Queues one record and returns where it will be; `done` settles when it is written (and, for a sync
-   * append under `always`, fsynced). The position is fixed at call time, so callers may index it at once.
+   * Queues one record; the promise settles when it is written (and, for a sync append under `always`,
+   * fsynced). `onWritten` is called with its position as soon as its bytes are in the file.
    */
-  append(data: Buffer, sync: boolean): { position: JournalPosition; done: Promise<void> } {
-    if (this.failed !== null) return { position: this.tail, done: Promise.reject(this.failed) };
-    if (this.tailOffset > SEGMENT_HEADER_SIZE && this.tailOffset + data.length > this.o.maxFileLength) {
-      this.tailSegment++;
-      this.tailOffset = SEGMENT_HEADER_SIZE;
-    }
-    const position = { segment: this.tailSegment, offset: this.tailOffset };
-    this.tailOffset += data.length;
+  append(data: Buffer, sync: boolean, onWritten: ((position: JournalPosition) => void) | null = null): Promise<void> {
+    if (this.failed !== null) return Promise.reject(this.failed);
+    this.queued += data.length;
     const done = new Promise<void>((resolve, reject) => {
-      this.pending.push({ ...position, data, sync, resolve, reject });
+      this.pending.push({ data, sync, onWritten, resolve, reject });
     });
     this.kick();
-    return { position, done };
+    return done;
   }
 
   /** Resolves once everything appended so far is written and fsynced (for checkpoints and stop). */
   forceSync(): Promise<void> {
     if (this.failed !== null) return Promise.reject(this.failed);
     const p = new Promise<void>((resolve, reject) => {
-      this.pending.push({
-        segment: this.tailSegment,
-        offset: this.tailOffset,
-        data: null,
-        sync: true,
-        resolve,
-        reject,
-      });
+      this.pending.push({ data: null, sync: true, onWritten: null, resolve, reject });
     });
     this.kick();
     return p;
@@ -152,12 +163,8 @@ export class Journal {
     try {
       while (this.pending.length > 0 && this.failed === null) {
         const group = this.pending.splice(0, this.pending.length);
-        try {
-          await this.writeGroup(group);
-          for (const p of group) p.resolve();
-        } catch (e) {
-          this.fail(e, group);
-        }
+        for (const p of group) if (p.data !== null) this.queued -= p.data.length;
+        await this.writeGroup(group);
       }
     } finally {
       this.writing = false;
@@ -165,35 +172,99 @@ export class Journal {
     if (this.failed !== null) this.rejectPending();
   }
 
+  /**
+   * Writes a group: consecutive records bound for one segment go out with one write call (a "run"). After
+   * each run the tail advances and the run's records are told their positions. A run refused for lack of
+   * space is cut off again and it and the rest of the group are rejected; what was written before it is
+   * still fsynced and confirmed.
+   */
   private async writeGroup(group: Pending[]): Promise<void> {
-    // Consecutive records of one segment are contiguous: write each run with one call.
-    let i = 0;
-    while (i < group.length) {
-      const first = group[i]!;
-      if (first.data === null) {
-        i++;
-        continue;
-      }
-      const parts: Buffer[] = [];
-      const segment = first.segment;
-      const start = first.offset;
-      let end = start;
-      while (i < group.length && (group[i]!.data === null || group[i]!.segment === segment)) {
-        const p = group[i]!;
-        if (p.data !== null) {
-          parts.push(p.data);
-          end = p.offset + p.data.length;
+    const written: Pending[] = [];
+    const refused: Pending[] = [];
+    let noSpace: StoreNoSpaceError | null = null;
+    try {
+      let i = 0;
+      while (i < group.length) {
+        const first = group[i]!;
+        if (first.data === null) {
+          written.push(first);
+          i++;
+          continue;
         }
-        i++;
+        let segment = this.tailSegment;
+        let offset = this.tailOffset;
+        // A record that does not fit starts the next segment; one larger than a segment gets one of its own.
+        if (offset > SEGMENT_HEADER_SIZE && offset + first.data.length > this.o.maxFileLength) {
+          segment++;
+          offset = SEGMENT_HEADER_SIZE;
+        }
+        const start = offset;
+        const run: { p: Pending; position: JournalPosition | null }[] = [];
+        const parts: Buffer[] = [];
+        while (i < group.length) {
+          const p = group[i]!;
+          if (p.data !== null) {
+            if (parts.length > 0 && offset + p.data.length > this.o.maxFileLength) break;
+            run.push({ p, position: { segment, offset } });
+            parts.push(p.data);
+            offset += p.data.length;
+          } else {
+            run.push({ p, position: null });
+          }
+          i++;
+        }
+        try {
+          const handle = await this.handleFor(segment);
+          await this.writeFully(handle, parts.length === 1 ? parts[0]! : Buffer.concat(parts), start);
+        } catch (e) {
+          if (!isNoSpace(e)) throw e;
+          await this.cutBack(segment, start);
+          noSpace = new StoreNoSpaceError(pathIn(this.o.directory, segmentName(segment)), { cause: e });
+          for (const r of [...run.map((x) => x.p), ...group.slice(i)]) {
+            if (r.data === null) written.push(r);
+            else refused.push(r);
+          }
+          break;
+        }
+        // Synchronously from here to the end of the run: the tail and the index move together.
+        this.tailSegment = segment;
+        this.tailOffset = offset;
+        this.written.set(segment, Math.max(this.written.get(segment) ?? 0, offset));
+        this.dirty.add(segment);
+        for (const { p, position } of run) {
+          if (position !== null) p.onWritten?.(position);
+          written.push(p);
+        }
       }
-      const handle = await this.handleFor(segment);
-      await this.writeFully(handle, parts.length === 1 ? parts[0]! : Buffer.concat(parts), start);
-      this.written.set(segment, Math.max(this.written.get(segment) ?? 0, end));
-      this.dirty.add(segment);
+      const needSync =
+        written.some((p) => p.data === null) || (this.o.syncStrategy === 'always' && written.some((p) => p.sync));
+      if (needSync) await this.syncDirty();
+    } catch (e) {
+      this.fail(e, group);
+      return;
     }
-    const needSync =
-      group.some((p) => p.data === null) || (this.o.syncStrategy === 'always' && group.some((p) => p.sync));
-    if (needSync) await this.syncDirty();
+    for (const p of written) p.resolve();
+    if (noSpace !== null) {
+      for (const p of refused) p.reject(noSpace);
+      this.o.onNoSpace?.(noSpace);
+    }
+  }
+
+  /**
+   * Removes what a refused run left in `segment` past `start`. A segment the run had just created is
+   * deleted, so a full disk never leaves an empty segment file behind.
+   */
+  private async cutBack(segment: number, start: number): Promise<void> {
+    const h = this.handles.get(segment);
+    if (h === undefined) return; // the file could not even be created
+    if (!this.written.has(segment)) {
+      // Created, but its header did not fit: nothing in it is ours yet.
+      this.handles.delete(segment);
+      await this.o.fs.close(h).catch(() => {});
+      await this.o.fs.unlink(h.path).catch(() => {});
+      return;
+    }
+    await this.o.fs.truncate(h, start);
   }
 
   private async handleFor(segment: number): Promise<FileHandle> {
@@ -204,6 +275,7 @@ export class Journal {
     this.handles.set(segment, h);
     if (!this.written.has(segment)) {
       await this.writeFully(h, segmentHeader(segment), 0);
+      // Registered only once the header is in: a header cut short by ENOSPC leaves the segment unknown.
       this.written.set(segment, SEGMENT_HEADER_SIZE);
       this.dirDirty = true;
       this.o.onSegmentCreated(segment);
@@ -246,7 +318,7 @@ export class Journal {
   }
 
   private fail(e: unknown, group: Pending[]): void {
-    const path = pathIn(this.o.directory, segmentName(group.find((p) => p.data !== null)?.segment ?? this.tailSegment));
+    const path = pathIn(this.o.directory, segmentName(this.tailSegment));
     const err =
       e instanceof StoreFailedError
         ? e
