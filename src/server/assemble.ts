@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { Destination } from '../model/destination.js';
 import { destinationOf } from './destination-ref.js';
@@ -11,6 +12,7 @@ import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
 import { securityPlugin } from './assemble-security.js';
 import { createStore } from './assemble-store.js';
+import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
 
 export interface AssembleOptions extends ConnectorOverrides {
   logger: Logger;
@@ -29,7 +31,12 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
 
   const plugins: BrokerPlugin[] = [];
   const throttle = new LoginThrottle(clock);
+  let redeliveryPolicies;
   for (const p of config.plugins) {
+    if (p.type === 'redelivery') {
+      redeliveryPolicies = redeliveryPolicyMapFromConfig(p);
+      continue;
+    }
     const plugin = securityPlugin(p, throttle, log);
     if (plugin !== null) plugins.push(plugin);
   }
@@ -61,7 +68,28 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     // ActiveMQ installs the default virtual topic interceptor unless destinationInterceptors are configured.
     virtualTopics: hasInterceptors ? virtualTopics : config.useVirtualTopics ? [defaultVirtualTopic] : [],
     compositeDestinations: composites,
+    ...(config.destinationPolicy !== null ? { policies: policyMapFromConfig(config.destinationPolicy) } : {}),
+    ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
+    schedulerSupport: config.schedulerSupport,
+    ...memoryLimitOf(config),
+    sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
+    ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null
+      ? { sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout }
+      : {}),
     logger: log,
     clock,
   } satisfies BrokerServiceOptions;
+}
+
+/**
+ * systemUsage memoryUsage: a limit in bytes, or ActiveMQ's percentOfJvmHeap taken of V8's heap limit (the
+ * nearest thing Node has to the JVM's -Xmx).
+ */
+function memoryLimitOf(config: BrokerConfig): { memoryLimit?: number } {
+  const m = config.systemUsage.memoryUsage;
+  if (m.limit !== null) return { memoryLimit: m.limit };
+  if (m.percentOfJvmHeap !== null) {
+    return { memoryLimit: Math.floor((getHeapStatistics().heap_size_limit * m.percentOfJvmHeap) / 100) };
+  }
+  return {};
 }
