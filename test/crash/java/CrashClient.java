@@ -28,6 +28,11 @@ import org.apache.activemq.ActiveMQConnectionFactory;
  *   both stop at the first JMSException (the broker died) and the JVM prints "END" and exits 0
  * java CrashClient drain &lt;brokerUrl&gt; &lt;queue,queue,...&gt; &lt;idleMs&gt;
  *   from each queue in turn, receives without acknowledging until nothing arrives for idleMs: "R tag seq" per message, then "END"
+ * java CrashClient fill &lt;brokerUrl&gt; &lt;queue&gt; &lt;bodyBytes&gt; &lt;max&gt;
+ *   persistent sends until one fails or max were sent: "S fill seq" per send, then
+ *   "X &lt;exception class&gt; &lt;message&gt;" for the failure
+ * java CrashClient consume &lt;brokerUrl&gt; &lt;queue&gt; &lt;idleMs&gt;
+ *   receives and acknowledges (AUTO_ACKNOWLEDGE) until idle: "R tag seq" per message
  * </pre>
  *
  * stdout is reserved for these lines (library logging goes to stderr) and flushed per line.
@@ -48,6 +53,10 @@ public final class CrashClient {
             work(argv[1], argv[2], argv[3], Integer.parseInt(argv[4]), argv[5].equals("tx"));
         } else if (argv.length == 4 && argv[0].equals("drain")) {
             drain(argv[1], argv[2], Long.parseLong(argv[3]));
+        } else if (argv.length == 5 && argv[0].equals("fill")) {
+            fill(argv[1], argv[2], Integer.parseInt(argv[3]), Integer.parseInt(argv[4]));
+        } else if (argv.length == 4 && argv[0].equals("consume")) {
+            consume(argv[1], argv[2], Long.parseLong(argv[3]));
         } else {
             System.err.println("usage: CrashClient work <url> <queue> <tag> <count> client|tx | drain <url> <queue> <idleMs>");
             System.exit(2);
@@ -151,6 +160,40 @@ public final class CrashClient {
                 report("R " + m.getStringProperty("tag") + " " + m.getIntProperty("seq"));
             }
             c.close();
+        }
+        closeQuietly(connection);
+    }
+
+    private static void fill(String url, String queueName, int bodyBytes, int max) throws Exception {
+        Connection connection = new ActiveMQConnectionFactory(url).createConnection();
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer p = session.createProducer(session.createQueue(queueName));
+        p.setDeliveryMode(DeliveryMode.PERSISTENT);
+        String body = "f".repeat(bodyBytes);
+        try {
+            for (int seq = 1; seq <= max; seq++) {
+                TextMessage m = session.createTextMessage(body);
+                m.setStringProperty("tag", "fill");
+                m.setIntProperty("seq", seq);
+                p.send(m);
+                report("S fill " + seq);
+            }
+        } catch (JMSException e) {
+            report("X " + e.getClass().getName() + " " + e.getMessage());
+        }
+        closeQuietly(connection);
+    }
+
+    private static void consume(String url, String queueName, long idleMs) throws Exception {
+        Connection connection = new ActiveMQConnectionFactory(url).createConnection();
+        connection.start();
+        Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer c = session.createConsumer(session.createQueue(queueName));
+        for (;;) {
+            Message m = c.receive(idleMs);
+            if (m == null) break;
+            report("R " + m.getStringProperty("tag") + " " + m.getIntProperty("seq"));
         }
         closeQuietly(connection);
     }

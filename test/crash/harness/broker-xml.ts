@@ -1,0 +1,40 @@
+export interface BrokerXmlOptions {
+  /** The kahaDB directory. */
+  readonly directory: string;
+  /** systemUsage storeUsage limit, as activemq.xml writes it ("1 mb"); omitted: ActiveMQ's default. */
+  readonly storeLimit?: string;
+  readonly sendFailIfNoSpace?: boolean;
+  /** kahaDB attributes, e.g. { journalMaxFileLength: '256 kb', checkpointInterval: '200' }. */
+  readonly kahaDB?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An activemq.xml for the crash tests: OpenWire and STOMP connectors (named so `tidemq start` can move them to
+ * port 0), a kahaDB store in the test's directory and, when asked, a storeUsage limit.
+ */
+export function brokerXml(o: BrokerXmlOptions): string {
+  const attrs = Object.entries(o.kahaDB ?? {})
+    .map(([k, v]) => ` ${k}="${v}"`)
+    .join('');
+  const usage =
+    o.storeLimit === undefined
+      ? ''
+      : `
+    <systemUsage>
+      <systemUsage${o.sendFailIfNoSpace === undefined ? '' : ` sendFailIfNoSpace="${o.sendFailIfNoSpace}"`}>
+        <storeUsage><storeUsage limit="${o.storeLimit}"/></storeUsage>
+      </systemUsage>
+    </systemUsage>`;
+  return `<beans xmlns="http://www.springframework.org/schema/beans">
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="crash" useJmx="false">
+    <persistenceAdapter>
+      <kahaDB directory="${o.directory}"${attrs}/>
+    </persistenceAdapter>${usage}
+    <transportConnectors>
+      <transportConnector name="openwire" uri="tcp://127.0.0.1:0"/>
+      <transportConnector name="stomp" uri="stomp://127.0.0.1:0"/>
+    </transportConnectors>
+  </broker>
+</beans>
+`;
+}
