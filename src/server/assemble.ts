@@ -10,7 +10,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
-import { securityPlugin } from './assemble-security.js';
+import { securityPlugin, userIdPlugin } from './assemble-security.js';
 import { createStore } from './assemble-store.js';
 import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
 
@@ -40,6 +40,10 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     const plugin = securityPlugin(p, throttle, log);
     if (plugin !== null) plugins.push(plugin);
   }
+
+  // JMSXUserID is stamped after authentication, innermost of the plugins, where ActiveMQ installs UserIDBroker.
+  const userId = userIdPlugin(config);
+  if (userId !== null) plugins.push(userId);
 
   const virtualTopics: VirtualTopicConfig[] = [];
   const composites: CompositeDestinationConfig[] = [];
