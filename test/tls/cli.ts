@@ -66,12 +66,9 @@ export async function startCli(
   createInterface({ input: child.stdout! }).on('line', onLine);
   createInterface({ input: child.stderr! }).on('line', onLine);
   let exitCode: number | null | undefined;
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolve(code);
-    }),
-  );
+  child.once('exit', (code) => {
+    exitCode = code;
+  });
   // Read the streams to their end before reporting the exit, so the last lines are in `lines`.
   const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
