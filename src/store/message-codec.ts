@@ -121,11 +121,11 @@ export function decodeMessage(r: ByteReader, options: MessageDecodeOptions = {})
   if ((flags & ~F_ALL) !== 0) throw new StoreCorruptError(`unknown message flags ${flags.toString(16)}`);
   const m = new Message();
   m.messageId = r.string('message id');
-  m.destination = Destination.parse(r.string('destination'));
+  m.destination = parseDestination(r.string('destination'));
   m.persistent = (flags & F_PERSISTENT) !== 0;
   m.compressed = (flags & F_COMPRESSED) !== 0;
-  if (flags & F_ORIGINAL_DEST) m.originalDestination = Destination.parse(r.string('originalDestination'));
-  if (flags & F_REPLY_TO) m.replyTo = Destination.parse(r.string('replyTo'));
+  if (flags & F_ORIGINAL_DEST) m.originalDestination = parseDestination(r.string('originalDestination'));
+  if (flags & F_REPLY_TO) m.replyTo = parseDestination(r.string('replyTo'));
   if (flags & F_CORRELATION) m.correlationId = r.string('correlationId');
   if (flags & F_TYPE) m.type = r.string('type');
   if (flags & F_GROUP) m.groupId = r.string('groupId');
@@ -272,4 +272,19 @@ function decodeValue(r: ByteReader, depth: number): TypedValue {
     default:
       throw new StoreCorruptError(`unknown property type tag ${tag} at ${r.pos - 1}`);
   }
+}
+
+/**
+ * Destination.parse behind a small cache: recovery decodes every pending message, and nearly all of them name
+ * one of a few destinations, so this skips a regex and a key string per message. Bounded like the intern table.
+ */
+const parsedDestinations = new Map<string, Destination>();
+export function parseDestination(text: string): Destination {
+  let d = parsedDestinations.get(text);
+  if (d === undefined) {
+    if (parsedDestinations.size >= 1024) parsedDestinations.clear();
+    d = Destination.parse(text);
+    parsedDestinations.set(text, d);
+  }
+  return d;
 }

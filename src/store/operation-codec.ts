@@ -1,7 +1,13 @@
 import { Destination } from '../model/destination.js';
 import { Message } from '../model/message.js';
 import { ByteReader, ByteWriter } from './bytes.js';
-import { decodeMessage, encodeMessage, peekMessageId, type MessageDecodeOptions } from './message-codec.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  parseDestination,
+  peekMessageId,
+  type MessageDecodeOptions,
+} from './message-codec.js';
 import type { StoreOperation } from './persistence-adapter.js';
 import { StoreCorruptError, StoreStateError } from './store-errors.js';
 
@@ -77,21 +83,21 @@ export function decodeOperation(r: ByteReader, options: MessageDecodeOptions, ne
   const tag = r.u8();
   switch (tag) {
     case OP_TAGS.add: {
-      const destination = Destination.parse(r.string('destination'));
+      const destination = parseDestination(r.string('destination'));
       return { op: 'add', destination, message: decodeMessage(r, options) };
     }
     case OP_TAGS.remove: {
-      const destination = Destination.parse(r.string('destination'));
+      const destination = parseDestination(r.string('destination'));
       const messageId = r.string('message id');
       return { op: 'remove', destination, messageId, subscription: r.optString('subscription') };
     }
     case OP_TAGS.redelivered: {
-      const destination = Destination.parse(r.string('destination'));
+      const destination = parseDestination(r.string('destination'));
       const messageId = r.string('message id');
       return { op: 'redelivered', destination, messageId, count: r.varuint() };
     }
     case OP_TAGS['add-subscription']: {
-      const destination = Destination.parse(r.string('destination'));
+      const destination = parseDestination(r.string('destination'));
       const key = r.string('subscription key');
       const clientId = r.string('client id');
       const subscriptionName = r.string('subscription name');
@@ -103,13 +109,13 @@ export function decodeOperation(r: ByteReader, options: MessageDecodeOptions, ne
       };
     }
     case OP_TAGS['remove-subscription']: {
-      const destination = Destination.parse(r.string('destination'));
+      const destination = parseDestination(r.string('destination'));
       return { op: 'remove-subscription', destination, key: r.string('subscription key') };
     }
     case OP_TAGS['add-destination']:
-      return { op: 'add-destination', destination: Destination.parse(r.string('destination')) };
+      return { op: 'add-destination', destination: parseDestination(r.string('destination')) };
     case OP_TAGS['remove-destination']:
-      return { op: 'remove-destination', destination: Destination.parse(r.string('destination')) };
+      return { op: 'remove-destination', destination: parseDestination(r.string('destination')) };
     case OP_TAGS.prepare: {
       if (nested) throw new StoreCorruptError('nested prepare record');
       const transactionId = r.string('transaction id');
@@ -201,7 +207,7 @@ export function summarizeOperation(r: ByteReader, options: MessageDecodeOptions)
   const start = r.pos;
   const tag = r.u8();
   if (tag === OP_TAGS.add) {
-    const destination = Destination.parse(r.string('destination'));
+    const destination = parseDestination(r.string('destination'));
     return { kind: 'add', destination, messageId: peekMessageId(r) };
   }
   if (tag === OP_TAGS.prepare) {

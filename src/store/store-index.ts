@@ -1,4 +1,4 @@
-import type { Destination } from '../model/destination.js';
+import { Destination } from '../model/destination.js';
 import type { DurableSubscriptionRecord, StoreOperation } from './persistence-adapter.js';
 
 /**
@@ -127,8 +127,9 @@ export class StoreIndex<R> {
   }
 
   /** Restores an entry from a checkpoint, as it was. */
-  restore(destination: Destination, entry: IndexedMessage<R>): void {
-    this.ensureDestination(destination).messages.set(entry.id, entry);
+  restore(destination: Destination | IndexedDestination<R>, entry: IndexedMessage<R>): void {
+    const d = destination instanceof Destination ? this.ensureDestination(destination) : destination;
+    d.messages.set(entry.id, entry);
     if (entry.seq >= this.seq) this.seq = entry.seq + 1;
   }
 

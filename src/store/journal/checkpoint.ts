@@ -117,7 +117,7 @@ export function decodeCheckpoint(buf: Buffer, index: StoreIndex<Location>): Jour
           waiting.add(key);
         }
       }
-      index.restore(destination, { id, seq, ref, redelivered, waiting });
+      index.restore(d, { id, seq, ref, redelivered, waiting });
     }
   }
   const np = r.count('prepared transactions', 4);

@@ -287,7 +287,13 @@ async function truncateFile(fs: FileLayer, path: string, length: number): Promis
 }
 
 type Wanted =
-  | { readonly kind: 'message'; readonly destKey: string; readonly id: string; readonly loc: Location }
+  | {
+      readonly kind: 'message';
+      readonly destKey: string;
+      readonly id: string;
+      readonly loc: Location;
+      readonly entry: object;
+    }
   | { readonly kind: 'prepared'; readonly tx: string; readonly loc: Location };
 
 async function loadContent(
@@ -305,7 +311,7 @@ async function loadContent(
   };
   for (const d of index.destinations.values()) {
     for (const m of d.messages.values())
-      want(m.ref.segment, { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref });
+      want(m.ref.segment, { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m });
   }
   for (const [tx, loc] of index.prepared) want(loc.segment, { kind: 'prepared', tx, loc });
 
@@ -318,8 +324,8 @@ async function loadContent(
     );
   }
 
-  const messages = new Map<string, Message>();
-  const keyOf = (destKey: string, id: string) => `${destKey}\n${id}`;
+  // Keyed by the index entry itself: no per-message key string to build on a large recovery.
+  const messages = new Map<object, Message>();
   const prepared = new Map<string, readonly StoreOperation[]>();
   const lose = (w: Wanted, kind: DamageReport['kind'], detail: string) => {
     if (w.kind === 'message') {
@@ -378,7 +384,7 @@ async function loadContent(
       }
       try {
         const op = decodeOperation(new ByteReader(buf, w.loc.offset, w.loc.offset + w.loc.length), input.decode);
-        if (w.kind === 'message' && op.op === 'add') messages.set(keyOf(w.destKey, w.id), op.message);
+        if (w.kind === 'message' && op.op === 'add') messages.set(w.entry, op.message);
         else if (w.kind === 'prepared' && op.op === 'prepare') prepared.set(w.tx, op.operations);
         else lose(w, 'lost-message', `the record holds a ${op.op} operation`);
       } catch (e) {
@@ -391,7 +397,7 @@ async function loadContent(
   for (const d of index.destinations.values()) {
     const list: Message[] = [];
     for (const e of index.sortedMessages(d)) {
-      const m = messages.get(keyOf(d.destination.key, e.id));
+      const m = messages.get(e);
       if (m === undefined) continue;
       if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
       list.push(m);
