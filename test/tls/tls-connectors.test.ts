@@ -43,9 +43,13 @@ describe('TLS connectors from activemq.xml', () => {
 
   before(async () => {
     s = await makeTestStores();
-    [ca, clientKey, clientCert, brokerKey, brokerCert] = await Promise.all(
-      [s.caPem, s.clientKey, s.clientCert, s.fx.brokerKey, s.fx.brokerCert].map((f) => readFile(f)),
-    );
+    [ca, clientKey, clientCert, brokerKey, brokerCert] = await Promise.all([
+      readFile(s.caPem),
+      readFile(s.clientKey),
+      readFile(s.clientCert),
+      readFile(s.fx.brokerKey),
+      readFile(s.fx.brokerCert),
+    ]);
     const c = (name: string, uri: string): string =>
       `<transportConnector name="${name}" uri="${uri.replace(/&/g, '&amp;')}"/>`;
     broker = await startXmlBroker(

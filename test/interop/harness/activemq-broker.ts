@@ -50,7 +50,7 @@ export function activemqXml(opts: { dataDir: string; openwirePort: number; stomp
 }
 
 /** log4j 1.2 (what Debian's broker logs through): INFO from ActiveMQ to stdout, where readiness is read. */
-const LOG4J_PROPERTIES = `log4j.rootLogger=WARN, stdout
+export const LOG4J_PROPERTIES = `log4j.rootLogger=WARN, stdout
 log4j.logger.org.apache.activemq=INFO
 log4j.appender.stdout=org.apache.log4j.ConsoleAppender
 log4j.appender.stdout.Target=System.out

@@ -46,7 +46,15 @@ export class JavaDriver {
   private readonly tail = new OutputTail();
   private nextId = 1;
 
-  constructor(private readonly classpath: string) {}
+  /**
+   * `mainClass` serves the same protocol as InteropDriver (SslScenarios adds its family to it); `jvmFlags` are
+   * added to the JVM's command line.
+   */
+  constructor(
+    private readonly classpath: string,
+    private readonly mainClass = 'InteropDriver',
+    private readonly jvmFlags: readonly string[] = [],
+  ) {}
 
   /** Runs a scenario; resolves with its summary, rejects with the scenario's failure text and recent JVM output. */
   async run(scenario: string, args: readonly string[], timeoutMs = 60_000): Promise<string> {
@@ -97,7 +105,7 @@ export class JavaDriver {
       const child = this.child;
       return this.ready.then(() => child);
     }
-    const child = spawn('java', [...JVM_FLAGS, '-cp', this.classpath, 'InteropDriver', '--serve'], {
+    const child = spawn('java', [...JVM_FLAGS, ...this.jvmFlags, '-cp', this.classpath, this.mainClass, '--serve'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
