@@ -192,6 +192,26 @@ describe('journal write path', () => {
     await store.stop();
   });
 
+  it('ENOSPC while creating the next segment leaves no segment file behind', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openStore(fs, { journalMaxFileLength: 4096 });
+    const first = textMessage('a'.repeat(3800));
+    await store.write([addOp(first)], true);
+    // Room for less than a segment header: the roll to db-2.log fails at its header.
+    fs.capacity = fs.usedBytes() + 8;
+    await assert.rejects(store.write([addOp(textMessage('b'.repeat(1000)))], true), StoreNoSpaceError);
+    assert.equal(fs.files.has('/store/db-2.log'), false);
+    fs.capacity = null;
+    const second = textMessage('c'.repeat(1000));
+    await store.write([addOp(second)], true);
+    assert.equal(fs.files.has('/store/db-2.log'), true);
+    const again = await openStore(fs.crash(), { journalMaxFileLength: 4096 });
+    assert.deepEqual(again.damage, []);
+    assert.deepEqual(idsOf(again.state), [first.messageId, second.messageId]);
+    await again.store.stop();
+    await store.stop();
+  });
+
   it('rolls over to new segments at journalMaxFileLength and recovers across them in order', async () => {
     const fs = new FakeFileLayer();
     const { store } = await openStore(fs, { journalMaxFileLength: 4096 });
