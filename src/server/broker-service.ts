@@ -10,6 +10,8 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
+import { ProducerAudit } from '../broker/audit/producer-audit.js';
+import { ProducerAuditBroker, auditRecovery } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
@@ -82,9 +84,12 @@ export class BrokerService {
   constructor(readonly options: BrokerServiceOptions) {
     this.logger = options.logger ?? Logger.silent();
     const clock = options.clock ?? systemClock;
+    // ActiveMQ's producer audit: a persistent message re-sent with an id already accepted (a producer's retry
+    // after failover) is not enqueued twice. It learns the ids the store recovers at start.
+    const audit = new ProducerAudit();
     this.region = new RegionBroker({
       brokerName: options.brokerName ?? 'localhost',
-      store: options.store ?? new MemoryPersistenceAdapter(),
+      store: auditRecovery(options.store ?? new MemoryPersistenceAdapter(), audit),
       clock,
       logger: this.logger.child({ area: 'broker' }),
       ...(options.selectorCompiler ? { selectorCompiler: options.selectorCompiler } : {}),
@@ -107,6 +112,7 @@ export class BrokerService {
     }
     if (options.advisorySupport !== false)
       chain = new AdvisoryBroker(chain, { logger: this.logger, events: this.region });
+    chain = new ProducerAuditBroker(chain, audit, { logger: this.logger });
     for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
     this.broker = chain;
     this.connectors = options.connectors.map(
