@@ -91,16 +91,37 @@ export class WebSocketTransport implements Transport {
     this.ws.send(data, { binary: !isUtf8(data), compress: false }, this.afterSend);
   };
 
-  /** ws calls back once the message is on the socket; that is when a stalled writer may go on. */
-  private readonly afterSend = (error?: Error): void => {
-    if (error !== undefined) {
+  /** ws calls back once the message is handed to the socket; that is when a stalled writer may go on. */
+  private readonly afterSend = (error?: Error | null): void => {
+    // ws passes null on success.
+    if (error) {
       this.failure ??= error;
       return;
     }
-    if (this.needDrain && this.writable) {
+    this.checkDrain();
+  };
+
+  private waitingForSocket = false;
+
+  /**
+   * Tells the writer to go on once the backlog is under the mark. If it is not yet, the socket's own 'drain'
+   * (its buffer flushed to the kernel) is the next moment worth looking again; no further send callback
+   * may come, because the writer has stopped.
+   */
+  private readonly checkDrain = (): void => {
+    if (!this.needDrain || this.closed || this.waitingForSocket) return;
+    if (this.writable) {
       this.needDrain = false;
       for (const l of this.drainListeners) l();
+      return;
     }
+    this.waitingForSocket = true;
+    const again = (): void => {
+      this.waitingForSocket = false;
+      this.checkDrain();
+    };
+    if (this.socket.writableNeedDrain) this.socket.once('drain', again);
+    else setImmediate(again);
   };
 
   end(): void {
