@@ -2,8 +2,8 @@ import type { BrokerConfig, TransportConnectorConfig } from '../config/broker-co
 import { loadSslContext, tlsServerOptions, type LoadedSslContext } from '../transport/tls/index.js';
 import { parseConnectorUri, type ConnectorUri } from '../transport/uri/index.js';
 import type { ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
-import { autoProtocol, type AutoCandidate } from '../transport/auto/auto-protocol.js';
-import { webSocketProtocol } from '../transport/ws/websocket-protocols.js';
+import { autoProtocol, type AutoCandidate } from '../protocol/auto/auto-protocol.js';
+import { webSocketProtocol } from '../protocol/websocket.js';
 import { defaultProtocolOptions } from '../protocol/protocol.js';
 import { BrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';

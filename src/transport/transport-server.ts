@@ -11,7 +11,7 @@ import type { Transport } from './transport.js';
 import { SocketTransport } from './tcp/socket-transport.js';
 import { attachTlsDebug, explainHandshakeFailure, tlsDebugEnabled } from './tls/tls-debug.js';
 import { verifyClientHostName } from './tls/server-options.js';
-import { chooseSubprotocol, offeredSubprotocols } from './ws/websocket-protocols.js';
+import { chooseSubprotocol, offeredSubprotocols } from './ws/subprotocols.js';
 import { WebSocketTransport } from './ws/websocket-transport.js';
 
 export interface TransportServerOptions {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseSubprotocol, offeredSubprotocols } from './websocket-protocols.js';
+import { chooseSubprotocol, offeredSubprotocols } from './subprotocols.js';
 import { TransportServer } from '../transport-server.js';
 import type { Transport } from '../transport.js';
 import { WebSocketTransport } from './websocket-transport.js';

@@ -1,7 +1,7 @@
-import type { ProtocolConnection, ProtocolContext, ProtocolModule, ProtocolOptions } from '../../protocol/protocol.js';
+import type { ProtocolConnection, ProtocolContext, ProtocolModule, ProtocolOptions } from '../protocol.js';
 import type { Timer } from '../../util/clock.js';
-import type { Transport } from '../transport.js';
-import { ReplayTransport } from './replay-transport.js';
+import type { Transport } from '../../transport/transport.js';
+import { ReplayTransport } from '../../transport/auto/replay-transport.js';
 
 /** One protocol an auto:// connector listens for, with the options its `wireFormat.<name>.*` resolved to. */
 export interface AutoCandidate {

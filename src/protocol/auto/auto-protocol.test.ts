@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ProtocolModule } from '../../protocol/protocol.js';
-import { defaultProtocolOptions } from '../../protocol/protocol.js';
-import { detectOpenWire } from '../../protocol/openwire/openwire-module.js';
-import { detectStomp } from '../../protocol/stomp/stomp-module.js';
+import type { ProtocolModule } from '../protocol.js';
+import { defaultProtocolOptions } from '../protocol.js';
+import { detectOpenWire } from '../openwire/openwire-module.js';
+import { detectStomp } from '../stomp/stomp-module.js';
 import { ManualClock } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
-import type { Transport } from '../transport.js';
+import type { Transport } from '../../transport/transport.js';
 import { autoProtocol } from './auto-protocol.js';
 
 /** An in-memory transport: the test pushes bytes in and sees what the protocol received and whether it closed. */
