@@ -138,6 +138,8 @@ export async function runStart(argv: string[]): Promise<number> {
   let service: BrokerService;
   try {
     const properties = { ...flags.properties };
+    // ActiveMQ users turn on TLS handshake logging with -Djavax.net.debug=ssl; it maps onto TideMQ's switch.
+    if (/\b(ssl|all)\b/.test(properties['javax.net.debug'] ?? '')) process.env['TIDEMQ_TLS_DEBUG'] = '1';
     if (flags.dataDir !== undefined) properties['activemq.data'] = path.resolve(flags.dataDir);
     let loaded;
     if (flags.config !== undefined) {

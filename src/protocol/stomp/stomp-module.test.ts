@@ -8,7 +8,7 @@ describe('stomp module', () => {
   it('declares its name, scheme and subprotocols', () => {
     assert.equal(stompProtocol.name, 'stomp');
     assert.equal(stompProtocol.scheme, 'stomp');
-    assert.deepEqual([...stompProtocol.webSocketSubprotocols].sort(), ['v10.stomp', 'v11.stomp', 'v12.stomp']);
+    assert.deepEqual([...stompProtocol.webSocketSubprotocols].sort(), ['stomp', 'v10.stomp', 'v11.stomp', 'v12.stomp']);
   });
 
   it('detects CONNECT and STOMP from the first bytes', () => {

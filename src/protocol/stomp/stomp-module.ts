@@ -29,7 +29,8 @@ export function detectStomp(head: Uint8Array): boolean | undefined {
 export const stompProtocol: ProtocolModule = {
   name: 'stomp',
   scheme: 'stomp',
-  webSocketSubprotocols: ['v12.stomp', 'v11.stomp', 'v10.stomp'],
+  // ActiveMQ's WSServlet ranks these in this order; plain `stomp` is its lowest.
+  webSocketSubprotocols: ['v12.stomp', 'v11.stomp', 'v10.stomp', 'stomp'],
   detect: detectStomp,
   accept(transport: Transport, context: ProtocolContext): ProtocolConnection {
     return new StompConnection(transport, context, stompSettings(context.options));
