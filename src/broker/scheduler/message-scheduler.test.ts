@@ -33,7 +33,7 @@ function setup(): { clock: ManualClock; sent: Message[]; ops: StoreOperation[][]
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
 
-test('scheduleOf reads numbers or STOMP text; AMQ_SCHEDULED_ID means already scheduled', () => {
+test('scheduleOf reads numbers or STOMP text; scheduledJobId (AMQ_SCHEDULED_ID) means already scheduled', () => {
   assert.equal(scheduleOf(msg({})), null);
   assert.deepEqual(
     {
@@ -42,7 +42,7 @@ test('scheduleOf reads numbers or STOMP text; AMQ_SCHEDULED_ID means already sch
     },
     { delay: 1500, period: 0, repeat: 2, cron: null },
   );
-  assert.equal(scheduleOf(msg({ AMQ_SCHEDULED_DELAY: typed.long(5n), AMQ_SCHEDULED_ID: typed.string('x') })), null);
+  assert.equal(scheduleOf(msg({ AMQ_SCHEDULED_DELAY: typed.long(5n), scheduledJobId: typed.string('x') })), null);
   assert.throws(() => scheduleOf(msg({ AMQ_SCHEDULED_DELAY: typed.string('soon') })), /not a whole number/);
   assert.throws(() => scheduleOf(msg({ AMQ_SCHEDULED_CRON: typed.string('* *') })), /wrong number of tokens/);
   assert.throws(

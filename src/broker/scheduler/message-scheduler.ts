@@ -26,6 +26,15 @@ export interface SchedulerHost {
   write?(ops: readonly StoreOperation[]): Promise<void>;
 }
 
+/** What management sees of a pending job. */
+export interface ScheduledJob {
+  readonly id: string;
+  /** The message as it was scheduled (with its AMQ_SCHEDULED_* properties). */
+  readonly message: Message;
+  /** When it is next sent (epoch ms). */
+  readonly next: number;
+}
+
 interface Job {
   readonly id: string;
   readonly message: Message;
@@ -107,6 +116,45 @@ export class MessageScheduler {
     this.arm(job);
   }
 
+  /**
+   * Pending jobs, soonest first; with a range only those whose next send falls in it, ends included
+   * (JobScheduler.getAllJobs(start, finish), what the management BROWSE action lists).
+   */
+  list(start?: number, end?: number): ScheduledJob[] {
+    const out: ScheduledJob[] = [];
+    for (const j of this.jobs.values()) {
+      if (start !== undefined && end !== undefined && (j.next < start || j.next > end)) continue;
+      out.push({ id: j.id, message: j.message, next: j.next });
+    }
+    return out.sort((a, b) => a.next - b.next);
+  }
+
+  /** Cancels a job (management REMOVE); false when there is no such job. */
+  async remove(id: string): Promise<boolean> {
+    const job = this.jobs.get(id);
+    if (job === undefined) return false;
+    job.timer?.cancel();
+    this.jobs.delete(id);
+    if (job.stored) await this.unstore(job);
+    return true;
+  }
+
+  /** Cancels every job, or those whose next send falls in the range (management REMOVEALL). */
+  async removeAll(start?: number, end?: number): Promise<number> {
+    const ids = this.list(start, end).map((j) => j.id);
+    for (const id of ids) await this.remove(id);
+    return ids.length;
+  }
+
+  /** A new message id from the scheduler's own producer (repeated sends, browse copies). */
+  nextMessageId(): string {
+    return `${this.producerId}:${++this.sequence}`;
+  }
+
+  get schedulerProducerId(): string {
+    return this.producerId;
+  }
+
   stop(): void {
     this.stopped = true;
     for (const j of this.jobs.values()) j.timer?.cancel();
@@ -126,7 +174,8 @@ export class MessageScheduler {
     const spec = job.spec;
     let done: boolean;
     if (spec.cron === null) {
-      await this.sendCopy(job, job.remaining !== 0);
+      // SchedulerBroker.scheduledJob gives every copy of a repeating job a new id, the last one included.
+      await this.sendCopy(job, spec.repeat !== 0);
       done = job.remaining === 0;
       if (!done) {
         if (job.remaining > 0) job.remaining--;
@@ -164,8 +213,13 @@ export class MessageScheduler {
     props.delete(ScheduledMessage.repeat);
     props.delete(ScheduledMessage.cron);
     props.set(ScheduledMessage.jobId, typed.string(job.id));
-    // A message sent many times needs an id per send, or consumers would see duplicates.
-    if (newId) m.messageId = `${this.producerId}:${++this.sequence}`;
+    // A message sent many times needs an id per send, or consumers would see duplicates. It is a new message
+    // then: its producer's encoded form (which carries the old id) no longer describes it.
+    if (newId) {
+      m.messageId = this.nextMessageId();
+      m.producerId = this.producerId;
+      m.origin = null;
+    }
     const now = this.host.clock.now();
     if (m.timestamp > 0 && m.expiration > 0) {
       // Its time to live starts when it is really sent.

@@ -9,9 +9,21 @@ export const ScheduledMessage = {
   period: 'AMQ_SCHEDULED_PERIOD',
   repeat: 'AMQ_SCHEDULED_REPEAT',
   cron: 'AMQ_SCHEDULED_CRON',
-  id: 'AMQ_SCHEDULED_ID',
-  /** Set on every message the scheduler sends (SchedulerBroker.scheduledJob). */
+  /**
+   * ScheduledMessage.AMQ_SCHEDULED_ID is really named `scheduledJobId`: the scheduler sets it on every copy it
+   * sends (SchedulerBroker.scheduledJob), a message that carries it is never scheduled again, and the
+   * management REMOVE action names its job with it.
+   */
+  id: 'scheduledJobId',
   jobId: 'scheduledJobId',
+  /** ActiveMQ.Scheduler.Management: the destination (any type, prefix match ignoring case) and its actions. */
+  managementDestination: 'ActiveMQ.Scheduler.Management',
+  action: 'AMQ_SCHEDULER_ACTION',
+  actionBrowse: 'BROWSE',
+  actionRemove: 'REMOVE',
+  actionRemoveAll: 'REMOVEALL',
+  actionStartTime: 'ACTION_START_TIME',
+  actionEndTime: 'ACTION_END_TIME',
 } as const;
 
 /** When, and how often, a scheduled message is sent. */
@@ -44,7 +56,7 @@ export function mayBeScheduled(message: Message): boolean {
 
 /**
  * The schedule a message asks for, or null: none of delay/period/cron set, or AMQ_SCHEDULED_ID present
- * (a message the scheduler itself sent, which must not be scheduled again). Values may be numbers (JMS
+ * (`scheduledJobId`: a message the scheduler itself sent, which must not be scheduled again). Values may be numbers (JMS
  * long/int properties) or text (STOMP headers), converted as ActiveMQ's TypeConversionSupport does.
  */
 export function scheduleOf(message: Message): ScheduleSpec | null {
