@@ -15,7 +15,7 @@ export interface BrokerEventListener {
   messageDeadLettered?(destination: Destination, message: Message, deadLetterQueue: Destination): void;
   /** A pending-message limit dropped it for one subscriber (advisoryForDiscardingMessages). */
   messageDiscarded?(destination: Destination, message: Message, consumerId: string, discardedCount: number): void;
-  /** A message found no consumer (sendAdvisoryIfNoConsumers). */
+  /** A NON_PERSISTENT message found no consumer (sendAdvisoryIfNoConsumers). */
   noConsumer?(destination: Destination, message: Message): void;
   /** A destination reached its memory limit (advisoryWhenFull). */
   full?(destination: Destination, usageName: string, usage: number): void;
@@ -24,4 +24,6 @@ export interface BrokerEventListener {
 /** Where listeners register (the RegionBroker). */
 export interface BrokerEventSource {
   addEventListener(listener: BrokerEventListener): void;
+  /** The destination's includeBodyForAdvisory policy (message advisories carry the body only when true). */
+  includeBodyForAdvisory?(destination: Destination): boolean;
 }

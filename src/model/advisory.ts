@@ -1,5 +1,6 @@
 import type { ConnectionInfo, ConsumerInfo, ProducerInfo } from './commands.js';
 import type { Destination } from './destination.js';
+import type { Message } from './message.js';
 
 /**
  * What an advisory message reports, in protocol-neutral form. ActiveMQ carries these as the OpenWire command
@@ -17,7 +18,13 @@ export type AdvisoryPayload =
   | { readonly kind: 'connection'; readonly info: ConnectionInfo }
   | { readonly kind: 'consumer'; readonly connectionId: string; readonly info: ConsumerInfo }
   | { readonly kind: 'producer'; readonly connectionId: string; readonly info: ProducerInfo }
-  | { readonly kind: 'remove'; readonly what: 'connection' | 'consumer' | 'producer'; readonly id: string };
+  | { readonly kind: 'remove'; readonly what: 'connection' | 'consumer' | 'producer'; readonly id: string }
+  /**
+   * A copy of the message an Expired, MessageDLQd, MessageDiscarded (or Consumed/Delivered) advisory is about,
+   * as ActiveMQ's AdvisoryBroker puts it in the dataStructure: same id, destination, headers and properties;
+   * the body is already cleared unless the destination's policy has includeBodyForAdvisory.
+   */
+  | { readonly kind: 'message'; readonly message: Message };
 
 /** ActiveMQ's advisory topic names (AdvisorySupport). */
 export const Advisory = {
@@ -32,6 +39,13 @@ export const Advisory = {
   expired: (d: Destination): string => `ActiveMQ.Advisory.Expired.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
   noConsumer: (d: Destination): string => `ActiveMQ.Advisory.NoConsumer.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
   dlq: (d: Destination): string => `ActiveMQ.Advisory.MessageDLQd.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
+  discarded: (d: Destination): string =>
+    `ActiveMQ.Advisory.MessageDiscarded.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
+  consumed: (d: Destination): string => `ActiveMQ.Advisory.MessageConsumed.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
+  delivered: (d: Destination): string =>
+    `ActiveMQ.Advisory.MessageDelivered.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
+  /** JMSType of every advisory message (AdvisorySupport.ADIVSORY_MESSAGE_TYPE). */
+  messageType: 'Advisory',
   /** The advisory topic that reports creation and removal of destinations like `d`. */
   destinations: (d: Destination): string => {
     switch (d.type) {

@@ -66,9 +66,10 @@ test('STOMP selectors compare string headers as numbers (convert_string_expressi
 test('NACK with a broker redelivery policy: redelivered after the delay, then dead-lettered', async (t) => {
   const redeliveryPolicies = new RedeliveryPolicyMap().put(
     Destination.queue('retry.>'),
-    redeliveryPolicy({ maximumRedeliveries: 2, initialRedeliveryDelay: 20, redeliveryDelay: 20 }),
+    // 1000 ms is the least RedeliveryPlugin accepts, and it needs schedulerSupport.
+    redeliveryPolicy({ maximumRedeliveries: 2, initialRedeliveryDelay: 1000, redeliveryDelay: 1000 }),
   );
-  const c = await start(t, { redeliveryPolicies });
+  const c = await start(t, { redeliveryPolicies, schedulerSupport: true });
   const got: IMessage[] = [];
   c.client.subscribe(
     '/queue/retry.a',

@@ -39,17 +39,21 @@ export class AdvisoryBroker extends BrokerFilter {
     private readonly options: { brokerUrl?: string; logger?: Logger; events?: BrokerEventSource } = {},
   ) {
     super(next);
-    options.events?.addEventListener({
-      // AdvisoryBroker.messageExpired / sendToDeadLetterQueue / messageDiscarded / messageNoConsumers / isFull.
-      // The payload message is not carried (the model has no message data structure yet); its id and
-      // destination travel as ActiveMQ's orignalMessageId / orignalDestination properties.
-      messageExpired: (d, m) => this.fireAbout(Advisory.expired(d), d, m),
+    const events = options.events;
+    events?.addEventListener({
+      // AdvisoryBroker.messageExpired / sendToDeadLetterQueue / messageDiscarded / isFull and
+      // BaseDestination.onMessageWithNoConsumers, with the properties each sets in ActiveMQ 5.17 (sic:
+      // "orignal"). The message advisories carry a copy of the message as their dataStructure.
+      messageExpired: (d, m) =>
+        this.fireAbout(Advisory.expired(d), d, m, { orignalMessageId: typed.string(m.messageId) }),
       messageDeadLettered: (d, m) => this.fireAbout(Advisory.dlq(d), d, m),
-      noConsumer: (d, m) => this.fireAbout(Advisory.noConsumer(d), d, m),
+      noConsumer: (d, m) => this.forwardNoConsumer(d, m),
       messageDiscarded: (d, m, consumerId, count) =>
-        this.fireAbout(`ActiveMQ.Advisory.MessageDiscarded.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`, d, m, {
-          consumerId: typed.string(consumerId),
+        this.fireAbout(Advisory.discarded(d), d, m, {
           discardedCount: typed.int(count),
+          orignalMessageId: typed.string(m.messageId),
+          consumerId: typed.string(consumerId),
+          orignalDestination: typed.string(d.key),
         }),
       full: (d, usageName, usage) =>
         this.fireAbout(`ActiveMQ.Advisory.FULL.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`, d, null, {
@@ -282,19 +286,44 @@ export class AdvisoryBroker extends BrokerFilter {
     return false;
   }
 
-  /** An advisory about one message (expired, dead-lettered, …), with ActiveMQ's property names (sic). */
+  /**
+   * An advisory about one message (expired, dead-lettered, discarded): its dataStructure is a copy of the
+   * message, without its body unless the destination's policy says includeBodyForAdvisory (AdvisoryBroker
+   * clears it). The copy is a new value, so the converter builds its wire form from it, not from the original's.
+   */
   private fireAbout(
     topic: string,
     destination: Destination,
     message: Message | null,
-    extra: Record<string, ReturnType<typeof typed.string>> = {},
+    props: Record<string, ReturnType<typeof typed.string>> = {},
   ): void {
-    const props: Record<string, ReturnType<typeof typed.string>> = { ...extra };
+    let payload: AdvisoryPayload | null = null;
     if (message !== null) {
-      props['orignalMessageId'] = typed.string(message.messageId);
-      props['orignalDestination'] = typed.string(destination.key);
+      const copy = message.copy();
+      if (this.options.events?.includeBodyForAdvisory?.(destination) !== true) {
+        copy.body = null;
+        copy.origin = null;
+      }
+      payload = { kind: 'message', message: copy };
     }
-    this.fire(topic, null, {}, null, props);
+    this.fire(topic, payload, {}, null, props);
+  }
+
+  /**
+   * BaseDestination.onMessageWithNoConsumers: the "advisory" is the message itself, readdressed to
+   * ActiveMQ.Advisory.NoConsumer.Queue|Topic.<name> (same id, body and properties; an originalDestination it
+   * had becomes the destination it was sent to), sent without flow control.
+   */
+  private forwardNoConsumer(destination: Destination, message: Message): void {
+    const topic = Destination.topic(Advisory.noConsumer(destination));
+    if (!this.listened(topic)) return;
+    const copy = message.copy();
+    if (copy.originalDestination !== null) copy.originalDestination = copy.destination;
+    copy.destination = topic;
+    copy.targetConsumerId = null;
+    this.next
+      .send(this.internal, copy, null)
+      .catch((e: unknown) => this.options.logger?.warn('Could not send an advisory', { topic: topic.name, error: e }));
   }
 
   private fire(
@@ -312,6 +341,7 @@ export class AdvisoryBroker extends BrokerFilter {
     m.destination = destination;
     m.timestamp = Date.now();
     m.persistent = false;
+    m.type = Advisory.messageType;
     m.advisory = payload;
     m.targetConsumerId = target;
     const props = new Map([

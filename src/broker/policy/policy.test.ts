@@ -14,6 +14,7 @@ import {
   redeliveryPolicy,
   resolvePolicy,
   sharedDeadLetterStrategy,
+  validateRedeliveryPolicies,
 } from './index.js';
 
 const Q = Destination.queue;
@@ -111,4 +112,15 @@ test('RedeliveryPolicyMap: most specific entry, then the default entry', () => {
   assert.equal(map.entryFor(Q('OTHER')), null);
   map.defaultEntry = redeliveryPolicy({ maximumRedeliveries: 9 });
   assert.equal(map.entryFor(Q('OTHER'))?.maximumRedeliveries, 9);
+});
+
+test('RedeliveryPlugin needs schedulerSupport and delays of at least 1000 ms, as ActiveMQ checks at start', () => {
+  const ok = new RedeliveryPolicyMap().put(Destination.queue('R.>'), redeliveryPolicy());
+  assert.doesNotThrow(() => validateRedeliveryPolicies(ok, true));
+  assert.throws(() => validateRedeliveryPolicies(ok, false), /RedeliveryPlugin requires schedulerSupport=true/);
+  const fast = new RedeliveryPolicyMap().put(Destination.queue('R.>'), redeliveryPolicy({ redeliveryDelay: 999 }));
+  assert.throws(() => validateRedeliveryPolicies(fast, true), /redeliveryDelay must exceed: 1000/);
+  const dflt = new RedeliveryPolicyMap();
+  dflt.defaultEntry = redeliveryPolicy({ initialRedeliveryDelay: 10 });
+  assert.throws(() => validateRedeliveryPolicies(dflt, true), /initialRedeliveryDelay must exceed: 1000/);
 });

@@ -1,5 +1,6 @@
 import type { Destination } from '../../model/destination.js';
 import { DestinationMap } from '../../destination/destination-map.js';
+import { BrokerError } from '../../util/errors.js';
 
 /**
  * Broker-side redelivery (ActiveMQ's redeliveryPlugin with a redeliveryPolicyMap): instead of going to the
@@ -65,12 +66,51 @@ export class RedeliveryPolicyMap {
   sendToDlqIfMaxRetriesExceeded = true;
   fallbackToDeadLetter = true;
 
+  private readonly entries: { pattern: Destination; policy: RedeliveryPolicy }[] = [];
+
   put(pattern: Destination, policy: RedeliveryPolicy): this {
     this.map.put(pattern, policy);
+    this.entries.push({ pattern, policy });
     return this;
+  }
+
+  /** Every entry and the default entry, for validation. */
+  all(): { pattern: Destination | null; policy: RedeliveryPolicy }[] {
+    const out: { pattern: Destination | null; policy: RedeliveryPolicy }[] = [...this.entries];
+    if (this.defaultEntry !== null) out.push({ pattern: null, policy: this.defaultEntry });
+    return out;
   }
 
   entryFor(destination: Destination): RedeliveryPolicy | null {
     return this.map.choose(destination) ?? this.defaultEntry;
+  }
+}
+
+/** RedeliveryPlugin's smallest accepted delay (ms). */
+export const MIN_BROKER_REDELIVERY_DELAY = 1000;
+
+/**
+ * What RedeliveryPlugin.installPlugin checks before the broker starts: it needs schedulerSupport (redeliveries
+ * wait in the job scheduler), and every policy's initialRedeliveryDelay and redeliveryDelay must be at least
+ * 1000 ms, since a poison ack is handled before the message is removed and an earlier resend could overtake it.
+ * ActiveMQ refuses to start otherwise, with these texts.
+ */
+export function validateRedeliveryPolicies(map: RedeliveryPolicyMap, schedulerSupport: boolean): void {
+  if (!schedulerSupport) {
+    throw new BrokerError('ERR_CONFIG', 'RedeliveryPlugin requires schedulerSupport=true on the broker');
+  }
+  for (const { pattern, policy } of map.all()) {
+    const which = pattern === null ? 'defaultEntry' : pattern.key;
+    for (const [name, value] of [
+      ['initialRedeliveryDelay', policy.initialRedeliveryDelay],
+      ['redeliveryDelay', policy.redeliveryDelay],
+    ] as const) {
+      if (value < MIN_BROKER_REDELIVERY_DELAY) {
+        throw new BrokerError(
+          'ERR_CONFIG',
+          `RedeliveryPolicy ${name} must exceed: ${MIN_BROKER_REDELIVERY_DELAY}. RedeliveryPolicy {destination = ${which}, ${name} = ${value}}`,
+        );
+      }
+    }
   }
 }

@@ -27,10 +27,15 @@ import {
   isSentToDeadLetterQueue,
   sharedDeadLetterStrategy,
 } from '../policy/dead-letter-strategy.js';
-import { redeliveryDelayFor, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
+import {
+  redeliveryDelayFor,
+  validateRedeliveryPolicies,
+  type RedeliveryPolicyMap,
+} from '../policy/redelivery-policy.js';
 import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
+import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
 const UNKNOWN_DELIVERY = -2;
@@ -130,6 +135,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.policies = options.policies ?? defaultPolicies(options);
     this.redelivery = options.redeliveryPolicies ?? null;
     this.schedulerSupport = options.schedulerSupport ?? false;
+    if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, this.schedulerSupport);
     this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     this.sendFailIfNoSpace = options.sendFailIfNoSpace ?? false;
     this.sendFailIfNoSpaceAfterTimeout = options.sendFailIfNoSpaceAfterTimeout ?? 0;
@@ -137,6 +143,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   addEventListener(listener: BrokerEventListener): void {
     this.listeners.push(listener);
+  }
+
+  /** PolicyEntry includeBodyForAdvisory: whether message advisories about `destination` keep the body. */
+  includeBodyForAdvisory(destination: Destination): boolean {
+    return this.policyFor(destination).includeBodyForAdvisory;
   }
 
   /** The policy a destination gets (the most specific matching policyEntry). */
@@ -576,6 +587,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     message.brokerInTime = this.clock.now();
     message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
+    if (this.schedulerSupport && isSchedulerManagement(message.destination)) {
+      // SchedulerBroker: a command to the job scheduler, never delivered (nor part of the transaction).
+      await handleSchedulerManagement(this.messageScheduler(), message, (m) => this.route(m, false), this.logger);
+      return;
+    }
     const schedule = this.scheduleFor(message);
     if (transactionId !== null) {
       const tx = this.requireTransaction(context, transactionId);
@@ -696,8 +712,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     topic.add(message);
   }
 
+  /** BaseDestination.onMessageWithNoConsumers: only a NON_PERSISTENT message is reported (ActiveMQ 5.17). */
   private noConsumer(dest: Destination, message: Message): void {
-    if (Advisory.isAdvisory(dest)) return;
+    if (message.persistent || Advisory.isAdvisory(dest)) return;
     for (const l of this.listeners) l.noConsumer?.(dest, message);
   }
 

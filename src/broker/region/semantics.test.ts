@@ -177,7 +177,7 @@ test('broker-side redelivery: a poisoned message comes back after the delay, the
     Q('RETRY.>'),
     redeliveryPolicy({ maximumRedeliveries: 2, initialRedeliveryDelay: 1000, redeliveryDelay: 3000 }),
   );
-  const { b, clock, events } = await broker({ redeliveryPolicies });
+  const { b, clock, events } = await broker({ redeliveryPolicies, schedulerSupport: true });
   const ctx = context();
   await b.addConnection(ctx);
   const c = await consumer(b, ctx, Q('RETRY.A'));
@@ -311,11 +311,13 @@ test('policy prefetch replaces only the client default prefetch', async () => {
   assert.deepEqual([dflt.handle.info.prefetch, explicit.handle.info.prefetch, topic.handle.info.prefetch], [1, 50, 3]);
 });
 
-test('sendAdvisoryIfNoConsumers reports messages nobody receives', async () => {
+test('sendAdvisoryIfNoConsumers reports NON_PERSISTENT messages nobody receives', async () => {
   const policies = new PolicyMap().put(T('>'), { sendAdvisoryIfNoConsumers: true });
   const { b, events } = await broker({ policies });
   const ctx = context();
   await b.addConnection(ctx);
+  // BaseDestination.onMessageWithNoConsumers ignores persistent messages.
+  await b.send(ctx, message(T('LONELY'), 'p', { persistent: true }), null);
   await b.send(ctx, message(T('LONELY'), 'x'), null);
   await consumer(b, ctx, T('LONELY'));
   await b.send(ctx, message(T('LONELY'), 'y'), null);

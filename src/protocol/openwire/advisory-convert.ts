@@ -2,11 +2,12 @@ import type { AdvisoryPayload } from '../../model/advisory.js';
 import type * as ow from './codec/commands.js';
 import { DestinationOperation, T } from './codec/types.js';
 import { parseConnectionId, parseConsumerId, parseProducerId } from './codec/ids.js';
-import { toOpenWireDestination } from './message-convert.js';
+import { toOpenWireDestination, toOpenWireMessage } from './message-convert.js';
 
 /**
  * An advisory payload as the OpenWire command ActiveMQ puts in the advisory message's dataStructure
- * (DestinationInfo, ConnectionInfo, ConsumerInfo, ProducerInfo, RemoveInfo). Ids that did not come from an
+ * (DestinationInfo, ConnectionInfo, ConsumerInfo, ProducerInfo, RemoveInfo, or the message an Expired /
+ * MessageDLQd / MessageDiscarded advisory is about, as the ActiveMQMessage subclass of its body type). Ids that did not come from an
  * OpenWire client are parsed from their string form; one that cannot be parsed leaves the structure out.
  */
 export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null {
@@ -77,6 +78,8 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           dispatchAsync: false,
           windowSize: p.info.windowSize,
         } satisfies ow.ProducerInfo;
+      case 'message':
+        return toOpenWireMessage(p.message);
       case 'remove':
         return {
           type: T.REMOVE_INFO,
