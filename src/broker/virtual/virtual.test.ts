@@ -5,6 +5,7 @@ import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-
 import { ManualClock } from '../../util/clock.js';
 import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
+import { typed } from '../../model/properties.js';
 import type { Broker, ConnectionContext, Delivery } from '../broker.js';
 import { VirtualTopicBroker } from './virtual-topic-broker.js';
 import { CompositeDestinationBroker } from './composite-destination-broker.js';
@@ -105,4 +106,46 @@ test('composite queues forward to their targets; forwardOnly keeps nothing itsel
   await b.send(ctx, msg(Destination.queue('MY.QUEUE'), 'z'), null);
   assert.deepEqual([foo, bar], [['z'], ['z']]);
   assert.equal(region.findQueue('MY.QUEUE'), undefined);
+});
+
+test('selectorAware: a consumer queue gets only what one of its consumers selects, nothing without consumers', async () => {
+  const region = new RegionBroker({ store: new MemoryPersistenceAdapter(), clock: new ManualClock() });
+  const b = new VirtualTopicBroker(region, [{ name: 'VT.>', prefix: 'Consumer.*.', selectorAware: true }]);
+  await b.start();
+  const own: ConnectionContext = { ...ctx, info: { ...ctx.info, connectionId: 'sel' } };
+  await b.addConnection(own);
+  const topic = Destination.topic('VT.Orders');
+  const qa = Destination.queue('Consumer.A.VT.Orders');
+  const red: string[] = [];
+  const info = (id: string, destination: Destination, selector: string | null) => ({
+    consumerId: id,
+    destination,
+    prefetch: 1000,
+    selector,
+    ackMode: 'auto' as const,
+    noLocal: false,
+    exclusive: false,
+    priority: 0,
+    retroactive: false,
+    browser: false,
+    subscriptionName: null,
+  });
+  const sink = { ready: true, deliver: (d: Delivery | null) => d && red.push(Buffer.from(d.message.body!).toString()) };
+  await b.addConsumer(own, info('a-red', qa, "color = 'red'"), sink);
+  for (const color of ['red', 'blue']) {
+    const m = msg(topic, color);
+    m.properties = new Map([['color', typed.string(color)]]);
+    await b.send(own, m, null);
+  }
+  assert.deepEqual(red, ['red']);
+  // Without selectorAware blue would wait in the queue for ever; here it never entered it.
+  assert.equal(region.getQueue(qa).size, 0);
+  // Consumers removed with their connection no longer select anything: nothing is forwarded.
+  await b.removeConnection(own);
+  await b.addConnection(own);
+  const later = msg(topic, 'red');
+  later.properties = new Map([['color', typed.string('red')]]);
+  await b.send(own, later, null);
+  assert.equal(region.getQueue(qa).size, 0, 'no consumer, nothing forwarded');
+  assert.deepEqual(red, ['red']);
 });
