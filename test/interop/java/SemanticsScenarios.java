@@ -31,6 +31,8 @@ final class SemanticsScenarios {
         registry.put("exclusive-consumer-failover", SemanticsScenarios::exclusiveConsumer);
         registry.put("temporary-topic", SemanticsScenarios::temporaryTopic);
         registry.put("consumer-advisory", SemanticsScenarios::consumerAdvisory);
+        // Scenarios that need test/interop/semantics-configured.test.ts's activemq.xml.
+        ConfiguredScenarios.register(registry);
     }
 
     /**
