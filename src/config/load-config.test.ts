@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '../../test/support/repo.js';
 import { formatWarning } from './config-error.js';
 import {
   defaultActiveMQProperties,
@@ -13,15 +13,9 @@ import {
   loadBrokerConfigText,
 } from './load-config.js';
 
-// Fixtures live beside the sources; compiled tests run from dist/, so find the checkout's root first.
-function repoRoot(from: string): string {
-  let dir = from;
-  while (!fs.existsSync(path.join(dir, 'package.json')) || path.basename(dir) === 'dist') dir = path.dirname(dir);
-  return dir;
-}
-const root = repoRoot(path.dirname(fileURLToPath(import.meta.url)));
-const here = path.join(root, 'src/config');
-const repoConf = path.join(root, 'conf');
+// Fixtures live beside the sources; compiled tests run from dist/, so paths start at the checkout's root.
+const here = repoPath('src/config');
+const repoConf = repoPath('conf');
 const DEBIAN_STOCK = '/etc/activemq/instances-available/main/activemq.xml';
 const MIRROR = '/work/.mirror/apache+activemq/repo';
 

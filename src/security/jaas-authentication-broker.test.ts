@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '../../test/support/repo.js';
 import { RegionBroker } from '../broker/region/region-broker.js';
 import type { ConnectionContext } from '../broker/broker.js';
 import { parseProperties } from '../config/properties-file.js';
@@ -19,9 +19,7 @@ import { LoginThrottle } from './login-throttle.js';
 import { defaultPasswordVerifier } from './password.js';
 import { UserIdBroker } from './user-id-broker.js';
 
-const cert = new X509Certificate(
-  readFileSync(fileURLToPath(new URL('../../test/security/fixtures/client.pem', import.meta.url))),
-).raw;
+const cert = new X509Certificate(readFileSync(repoPath('test/security/fixtures/client.pem'))).raw;
 
 const files: Record<string, string> = {
   '/c/users.properties': 'user=password\n',
@@ -106,9 +104,7 @@ test('certificate and dual logins: DN as the user name, ActiveMQ’s texts', asy
   await assert.rejects(certOnly.addConnection(ctx('user', 'password')), {
     message: 'Unable to authenticate transport without SSL certificate.',
   });
-  const other = new X509Certificate(
-    readFileSync(fileURLToPath(new URL('../../test/security/fixtures/other.pem', import.meta.url))),
-  ).raw;
+  const other = new X509Certificate(readFileSync(repoPath('test/security/fixtures/other.pem'))).raw;
   await assert.rejects(certOnly.addConnection(ctx('x', null, '10.0.0.1:1', [other])), {
     message: 'User name [x] or password is invalid. No user for client certificate: CN=other, O="Acme, Inc.", C=US',
   });

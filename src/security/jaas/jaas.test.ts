@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { repoPath } from '../../../test/support/repo.js';
 import { parseProperties } from '../../config/properties-file.js';
 import { jasyptEncrypt } from '../../util/jasypt.js';
 import { defaultPasswordVerifier, hashPassword } from '../password.js';
@@ -12,8 +12,7 @@ import { parseLoginConfig } from './login-config.js';
 import { LoginFailure } from './login-modules.js';
 import { PropertiesFiles, type JaasFiles } from './properties-files.js';
 
-const fixture = (name: string): Buffer =>
-  readFileSync(fileURLToPath(new URL(`../../../test/security/fixtures/${name}`, import.meta.url)));
+const fixture = (name: string): Buffer => readFileSync(repoPath('test/security/fixtures', name));
 const der = (name: string): Uint8Array => new X509Certificate(fixture(name)).raw;
 
 /** An in-memory file system whose mtimes move only when a test writes. */
