@@ -50,7 +50,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
   const hasInterceptors = config.virtualDestinations.length > 0;
   for (const v of config.virtualDestinations) {
     if (v.type === 'virtualTopic') {
-      virtualTopics.push({ name: v.name, prefix: v.prefix });
+      virtualTopics.push({ name: v.name, prefix: v.prefix, selectorAware: v.selectorAware });
     } else {
       composites.push({
         destination: v.type === 'compositeQueue' ? Destination.queue(v.name) : Destination.topic(v.name),

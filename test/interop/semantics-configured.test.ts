@@ -138,12 +138,7 @@ describe(`JMS semantics with a configured broker (broker: ${selectedBrokerKind()
   test('retroactive consumer with lastImageSubscriptionRecoveryPolicy', scenario('cfg-last-image'));
   test('retroactive consumer with fixedCountSubscriptionRecoveryPolicy maximumSize=3', scenario('cfg-fixed-count'));
   test('compositeQueue forwards to a queue, a topic and a filteredDestination', scenario('cfg-composite'));
-  test(
-    'selectorAware virtual topic forwards only what a consumer queue’s consumers select',
-    // VirtualTopicBroker implements selectorAware; src/server/assemble.ts does not hand it over from the XML yet.
-    selectedBrokerKind() === 'tidemq' ? { todo: 'src/server/assemble.ts drops virtualTopic selectorAware' } : {},
-    scenario('cfg-vt'),
-  );
+  test('selectorAware virtual topic forwards only what a consumer queue’s consumers select', scenario('cfg-vt'));
   test('Expired advisory carries the expired message as its dataStructure', scenario('cfg-expired-advisory'));
   test('NoConsumer advisory is the non-persistent message itself', scenario('cfg-no-consumer'));
 });
