@@ -45,29 +45,61 @@ const messageTypes: Record<BodyType, ow.MessageTypeNumber> = {
 };
 
 /**
+ * Converted destinations, by the decoded object. The decoder hands out the same object for every frame that
+ * refers to a destination through the marshal cache, so a producer's messages convert their destination once.
+ * Decoded commands are never modified, which is what makes remembering the result safe.
+ */
+const fromCache = new WeakMap<
+  ow.ActiveMQDestination,
+  { destination: Destination; options: ReadonlyMap<string, string> }
+>();
+const noOptions: ReadonlyMap<string, string> = new Map();
+
+/**
  * A destination as sent by a client. Options after `?` (`queue://Q?consumer.prefetchSize=3000`) are split
  * off: the Java client parses them itself, other clients may leave them in the name.
  */
 export function fromOpenWireDestination(d: ow.ActiveMQDestination): {
   destination: Destination;
-  options: Map<string, string>;
+  options: ReadonlyMap<string, string>;
 } {
+  const known = fromCache.get(d);
+  if (known !== undefined && known.destination.name === nameOf(d)) return known;
   const type = destinationTypes[d.type] ?? 'queue';
   let name = d.physicalName ?? '';
-  const options = new Map<string, string>();
+  let options = noOptions;
   const q = name.indexOf('?');
   if (q >= 0) {
+    const parsed = new Map<string, string>();
     for (const pair of name.slice(q + 1).split('&')) {
       const eq = pair.indexOf('=');
-      if (eq > 0) options.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
+      if (eq > 0) parsed.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
     }
+    options = parsed;
     name = name.slice(0, q);
   }
-  return { destination: Destination.of(type, name), options };
+  const out = { destination: Destination.of(type, name), options };
+  if (q < 0) fromCache.set(d, out);
+  return out;
 }
 
+function nameOf(d: ow.ActiveMQDestination): string {
+  return d.physicalName ?? '';
+}
+
+/**
+ * One OpenWire destination object per core Destination (interned, so identity is equality). Dispatching the
+ * same object every time lets the marshal cache find it without building its key again.
+ */
+const toCache = new WeakMap<Destination, ow.ActiveMQDestination>();
+
 export function toOpenWireDestination(d: Destination): ow.ActiveMQDestination {
-  return { type: destinationNumbers[d.type], physicalName: d.name };
+  let out = toCache.get(d);
+  if (out === undefined) {
+    out = { type: destinationNumbers[d.type], physicalName: d.name };
+    toCache.set(d, out);
+  }
+  return out;
 }
 
 /** The Java client's Message.getSize(): what it counts against its producer window. */

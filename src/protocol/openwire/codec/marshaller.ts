@@ -37,9 +37,24 @@ const STR_ASCII = 0;
 const STR_UTF8 = 1;
 const STR_JAVA = 2;
 
+/**
+ * Keys already built, by object. Ids and destinations are values that are never modified once made, and the
+ * same objects come back frame after frame (the decoder's cache hands out one object per cached id, the
+ * converters one per destination), so each key string is built and hashed once rather than once per frame.
+ */
+const keyMemo = new WeakMap<Obj, string>();
+
 /** The key ActiveMQ's marshal cache would find the object under (its equals/hashCode), or the object itself. */
 function cacheKey(o: Obj | null | undefined): unknown {
   if (o === null || o === undefined) return NULL_KEY;
+  const known = keyMemo.get(o);
+  if (known !== undefined) return known;
+  const key = valueKey(o);
+  if (typeof key === 'string') keyMemo.set(o, key);
+  return key;
+}
+
+function valueKey(o: Obj): unknown {
   switch (o.type) {
     case T.CONNECTION_ID:
     case T.BROKER_ID:
@@ -343,7 +358,18 @@ export class Marshaller {
 
   // ------------------------------------------------------------------------------------------- tight
 
+  /** Pass 1 of one structure's fields in tight encoding, through the compiled walker of its type. */
   private tightSize(o: Obj, spec: TypeSpec, depth: number): number {
+    return compiled(spec, this.version).size(this, o, depth);
+  }
+
+  /** Pass 2 of one structure's fields in tight encoding, through the compiled walker of its type. */
+  private tightWrite(o: Obj, spec: TypeSpec): void {
+    compiled(spec, this.version).write(this, o);
+  }
+
+  /** The table-walking form of tightSize: what the compiled walkers do, kept as their reference in tests. */
+  genericTightSize(o: Obj, spec: TypeSpec, depth: number): number {
     this.checkDepth(depth);
     const fields = spec.byVersion[this.version]!;
     const bs = this.bs;
@@ -406,6 +432,69 @@ export class Marshaller {
       }
     }
     return rc;
+  }
+
+  // Per-kind steps of the compiled walkers (see compileWalker); each is what one case of the generic walk does.
+
+  /** @internal */
+  tightLongSize(v: unknown): number {
+    const c = longClass(toLong(v));
+    this.bs.write(c >= 2);
+    this.bs.write((c & 1) === 1);
+    return LONG_BYTES[c]!;
+  }
+
+  /** @internal */
+  tightBytesSize(v: unknown, f: FieldSpec): number {
+    const b = this.checkBytes(v, f);
+    this.bs.write(b !== null);
+    return b === null ? 0 : 4 + b.length;
+  }
+
+  /** @internal */
+  tightArraySize(v: unknown, f: FieldSpec, depth: number): number {
+    const a = this.checkArray(v, f);
+    this.bs.write(a !== null);
+    if (a === null) return 0;
+    let rc = 2;
+    for (let j = 0; j < a.length; j++) rc += this.tightNestedSize(a[j] as Obj | null, f, depth);
+    return rc;
+  }
+
+  /** @internal */
+  tightLongWrite(v: unknown): void {
+    const n = toLong(v);
+    const c = longClass(n);
+    if (c === 1) this.i16(n);
+    else if (c === 2) this.i32(n);
+    else if (c === 3) this.i64(n);
+  }
+
+  /** @internal */
+  tightBytesWrite(v: unknown): void {
+    if (v === null || v === undefined) return;
+    const b = v as Uint8Array;
+    this.i32(b.length);
+    this.bytes(b, b.length);
+  }
+
+  /** @internal */
+  tightCachedWrite(v: unknown): void {
+    if (this.cacheEnabled) {
+      const d = this.tape[this.tapePos++]!;
+      this.i16(d >> 1);
+      if ((d & 1) === 1) this.tightNestedWrite(v as Obj | null);
+    } else {
+      this.tightNestedWrite(v as Obj | null);
+    }
+  }
+
+  /** @internal */
+  tightArrayWrite(v: unknown): void {
+    if (v === null || v === undefined) return;
+    const a = v as (Obj | null)[];
+    this.i16(a.length);
+    for (let j = 0; j < a.length; j++) this.tightNestedWrite(a[j]!);
   }
 
   private checkConst(v: unknown, f: FieldSpec): void {
@@ -481,7 +570,8 @@ export class Marshaller {
     return this.version === 1 || this.version === 10 ? cutMessage(m) : m;
   }
 
-  private tightWrite(o: Obj, spec: TypeSpec): void {
+  /** The table-walking form of tightWrite. */
+  genericTightWrite(o: Obj, spec: TypeSpec): void {
     const fields = spec.byVersion[this.version]!;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
@@ -800,4 +890,97 @@ interface StackElementLike {
   methodName?: string | null;
   fileName?: string | null;
   lineNumber: number;
+}
+
+// ----------------------------------------------------------------------------------------------- compiled walkers
+
+/** One type's fields at one version, as straight-line code. */
+interface Walker {
+  size(m: Marshaller, o: Obj, depth: number): number;
+  write(m: Marshaller, o: Obj): void;
+}
+
+const walkers: (Walker | undefined)[] = [];
+
+/** The walker for `spec` at `version` (already checked to exist by specFor), compiled on first use. */
+function compiled(spec: TypeSpec, version: number): Walker {
+  const i = spec.type * 16 + version;
+  let w = walkers[i];
+  if (w === undefined) {
+    w = compileWalker(spec.byVersion[version]!);
+    walkers[i] = w;
+  }
+  return w;
+}
+
+/**
+ * Compiles a field table into the two tight passes for it, the same steps as genericTightSize/genericTightWrite
+ * unrolled. The table walk reads every field through a computed name (`o[f.name]`) and switches on its kind;
+ * here each field is a fixed property read V8 can cache per type, and the switch is gone: encoding a
+ * MessageDispatch costs about half as much. Generated from the tables only: JSON-quoted field names, field
+ * indexes and sizes, nothing from the wire or the objects being encoded.
+ */
+function compileWalker(fields: readonly FieldSpec[]): Walker {
+  const size: string[] = ['m.checkDepth(depth);', 'let rc = 0;'];
+  const write: string[] = [];
+  fields.forEach((f, i) => {
+    const v = `o[${JSON.stringify(f.name)}]`;
+    const spec = `F[${i}]`;
+    switch (f.kind) {
+      case K.BYTE:
+        size.push('rc += 1;');
+        write.push(`m.u8(${v});`);
+        break;
+      case K.BOOL:
+        size.push(`m.bs.write(${v} === true);`);
+        break;
+      case K.SHORT:
+        size.push('rc += 2;');
+        write.push(`m.i16(${v});`);
+        break;
+      case K.INT:
+        size.push('rc += 4;');
+        write.push(`m.i32(${v});`);
+        break;
+      case K.LONG:
+        size.push(`rc += m.tightLongSize(${v});`);
+        write.push(`m.tightLongWrite(${v});`);
+        break;
+      case K.STRING:
+        size.push(`rc += m.tightStringSize(${v});`);
+        write.push(`m.optString(${v});`);
+        break;
+      case K.BYTES:
+      case K.BYTE_SEQ:
+        size.push(`rc += m.tightBytesSize(${v}, ${spec});`);
+        write.push(`m.tightBytesWrite(${v});`);
+        break;
+      case K.CONST_BYTES:
+        size.push(`m.checkConst(${v}, ${spec});`, `rc += ${f.constSize | 0};`);
+        write.push(`m.bytes(${v}, ${f.constSize | 0});`);
+        break;
+      case K.NESTED:
+        size.push(`rc += m.tightNestedSize(${v}, ${spec}, depth);`);
+        write.push(`m.tightNestedWrite(${v});`);
+        break;
+      case K.CACHED:
+        size.push(`rc += m.tightCachedSize(${v}, ${spec}, depth);`);
+        write.push(`m.tightCachedWrite(${v});`);
+        break;
+      case K.ARRAY:
+        size.push(`rc += m.tightArraySize(${v}, ${spec}, depth);`);
+        write.push(`m.tightArrayWrite(${v});`);
+        break;
+      case K.THROWABLE:
+        size.push(`rc += m.tightThrowableSize(${v}, 0);`);
+        write.push(`m.tightThrowableWrite(${v}, 0);`);
+        break;
+    }
+  });
+  size.push('return rc;');
+  const source = `return {
+    size(m, o, depth) { ${size.join(' ')} },
+    write(m, o) { ${write.join(' ')} },
+  };`;
+  return (new Function('F', source) as (f: readonly FieldSpec[]) => Walker)(fields);
 }

@@ -1,0 +1,124 @@
+/**
+ * OpenWire per-message CPU cost, in process and without sockets, for the record (not a test):
+ *   node --import tsx bench/openwire-bench.ts [messages=20000] [consumers=1] [repeats=7]
+ *
+ * A client codec encodes `messages` 1 KiB BytesMessages as the Java client sends them (tight encoding, marshal
+ * cache, version 12, properties `seq` and `ts`); the broker side then does what OpenWireConnection does for each:
+ * decode the frame (fed in 64 KiB chunks, like socket reads), convert it to the core Message, convert it back and
+ * encode a MessageDispatch for each of `consumers` consumer connections into a batch taken every 64 messages.
+ * Prints the best of `repeats` runs in ns per message for each half. The machine is shared and noisy: compare
+ * runs made one after the other, and trust the minimum.
+ */
+import { Destination } from '../src/model/destination.js';
+import { Message } from '../src/model/message.js';
+import { PropertyType } from '../src/model/properties.js';
+import { ByteWriter } from '../src/protocol/openwire/codec/byte-writer.js';
+import type * as ow from '../src/protocol/openwire/codec/commands.js';
+import { T } from '../src/protocol/openwire/codec/types.js';
+import { OpenWireFormat } from '../src/protocol/openwire/codec/wire-format.js';
+import { consumerId } from '../src/protocol/openwire/codec/ids.js';
+import {
+  fromOpenWireMessage,
+  toOpenWireDestination,
+  toOpenWireMessage,
+} from '../src/protocol/openwire/message-convert.js';
+
+const messages = Number(process.argv[2] ?? 20_000);
+const consumers = Number(process.argv[3] ?? 1);
+const repeats = Number(process.argv[4] ?? 7);
+if (![messages, consumers, repeats].every((n) => Number.isSafeInteger(n) && n > 0)) {
+  console.error('usage: openwire-bench.ts [messages] [consumers] [repeats]');
+  process.exit(2);
+}
+
+/** A pair of formats negotiated with each other, as a Java client and the broker end up. */
+function pair(): { client: OpenWireFormat; broker: OpenWireFormat } {
+  const client = new OpenWireFormat();
+  const broker = new OpenWireFormat();
+  client.negotiate(broker.preferredWireFormatInfo());
+  broker.negotiate(client.preferredWireFormatInfo());
+  return { client, broker };
+}
+
+/** The producer's frames, cut into 64 KiB chunks. */
+function producerChunks(): Buffer[] {
+  const { client } = pair();
+  const queue = Destination.queue('bench.queue');
+  const body = Buffer.alloc(1024, 'abcdefghijklmnopqrstuvwxyz');
+  const w = new ByteWriter(1 << 16);
+  const start = Date.now() * 1000;
+  for (let i = 0; i < messages; i++) {
+    const m = new Message();
+    m.messageId = `ID:bench-host-40000-1700000000000-1:1:1:1:${i + 1}`;
+    m.producerId = 'ID:bench-host-40000-1700000000000-1:1:1:1';
+    m.destination = queue;
+    m.bodyType = 'bytes';
+    m.body = body;
+    m.timestamp = Date.now();
+    m.priority = 4;
+    m.properties.set('seq', { type: PropertyType.Long, value: BigInt(i) });
+    m.properties.set('ts', { type: PropertyType.Long, value: BigInt(start + i) });
+    const cmd = toOpenWireMessage(m);
+    client.encodeTo({ ...cmd, commandId: i + 1 }, w);
+  }
+  const all = w.take();
+  const chunks: Buffer[] = [];
+  for (let p = 0; p < all.length; p += 65536) chunks.push(Buffer.from(all.subarray(p, p + 65536)));
+  return chunks;
+}
+
+function run(chunks: readonly Buffer[]): { decodeNs: number; dispatchNs: number; bytes: number } {
+  const { broker } = pair();
+  const outs = Array.from({ length: consumers }, (_, i) => ({
+    format: pair().broker,
+    writer: new ByteWriter(512),
+    consumerId: consumerId('ID:bench-host-40000-1700000000000-2:1', 1, i + 1),
+  }));
+  const received: Message[] = [];
+  const t0 = process.hrtime.bigint();
+  for (const c of chunks) {
+    broker.feed(c, (cmd) => {
+      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) received.push(fromOpenWireMessage(cmd as ow.Message, 'conn'));
+    });
+  }
+  const t1 = process.hrtime.bigint();
+  let bytes = 0;
+  for (let i = 0; i < received.length; i++) {
+    const msg = received[i]!;
+    msg.brokerSequence = i + 1;
+    for (const o of outs) {
+      const md: ow.MessageDispatch = {
+        type: T.MESSAGE_DISPATCH,
+        commandId: 0,
+        responseRequired: false,
+        consumerId: o.consumerId,
+        destination: toOpenWireDestination(msg.destination),
+        message: toOpenWireMessage(msg),
+        redeliveryCounter: 0,
+      };
+      o.format.encodeTo(md, o.writer);
+      if ((i & 63) === 63) bytes += o.writer.take().length;
+    }
+  }
+  for (const o of outs) bytes += o.writer.take().length;
+  const t2 = process.hrtime.bigint();
+  if (received.length !== messages) throw new Error(`decoded ${received.length} of ${messages} messages`);
+  return { decodeNs: Number(t1 - t0) / messages, dispatchNs: Number(t2 - t1) / messages, bytes };
+}
+
+const chunks = producerChunks();
+let best = { decodeNs: Infinity, dispatchNs: Infinity, bytes: 0 };
+for (let r = 0; r < repeats; r++) {
+  const x = run(chunks);
+  best = {
+    decodeNs: Math.min(best.decodeNs, x.decodeNs),
+    dispatchNs: Math.min(best.dispatchNs, x.dispatchNs),
+    bytes: x.bytes,
+  };
+}
+console.log(
+  `${messages} messages, ${consumers} consumer(s), best of ${repeats}: ` +
+    `receive ${best.decodeNs.toFixed(0)} ns/msg (decode + convert), ` +
+    `dispatch ${best.dispatchNs.toFixed(0)} ns/msg (${(best.dispatchNs / consumers).toFixed(0)} per delivery), ` +
+    `${(best.bytes / messages / consumers).toFixed(0)} B/delivery`,
+);
