@@ -1,4 +1,5 @@
 import type { ProtocolOptions } from '../protocol.js';
+import type { ByteWriter } from './codec/byte-writer.js';
 import type * as ow from './codec/commands.js';
 import { OpenWireFormat, type NegotiatedWireFormat, type WireFormatOptions } from './codec/wire-format.js';
 
@@ -39,6 +40,11 @@ export class WireCodec {
 
   encode(command: ow.DataStructure): Buffer {
     return this.format.encode(command);
+  }
+
+  /** Appends the frame for `command` to a batch; nothing is appended if it cannot be encoded. */
+  encodeTo(command: ow.DataStructure, writer: ByteWriter): void {
+    this.format.encodeTo(command, writer);
   }
 
   get stackTraceEnabled(): boolean {

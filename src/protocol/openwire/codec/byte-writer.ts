@@ -1,14 +1,22 @@
+const EMPTY = Buffer.alloc(0);
+/** The largest buffer allocated from the size hint alone (one huge frame should not make every batch huge). */
+const MAX_HINT = 1 << 20;
+
 /**
  * A growable output buffer that frames can be appended to, so a connection can batch several commands into one
  * socket write: `format.encodeTo(cmd, writer)` for each, then `writer.take()`.
+ *
+ * The buffer is allocated on the first write after a `take`, sized from the batch taken last time, so a steady
+ * stream of batches grows its buffer once rather than by doubling each time, and an idle connection holds none.
  */
 export class ByteWriter {
-  buf: Buffer;
+  buf: Buffer = EMPTY;
   pos = 0;
+  /** Size of the last batch taken: the next batch is probably about as large. */
+  private hint = 0;
 
-  constructor(private readonly initialSize = 8192) {
-    this.buf = Buffer.allocUnsafe(initialSize);
-  }
+  /** `initialSize`: the smallest buffer allocated. */
+  constructor(private readonly initialSize = 8192) {}
 
   /** Bytes written so far. */
   get length(): number {
@@ -19,10 +27,12 @@ export class ByteWriter {
   ensure(n: number): void {
     const need = this.pos + n;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    // A fresh buffer takes the last batch's size and a quarter more; a full one doubles.
+    const fresh = this.pos === 0 ? Math.min(MAX_HINT, this.hint + (this.hint >> 2)) : 0;
+    let size = Math.max(this.initialSize, this.buf.length * 2, fresh);
     while (size < need) size *= 2;
     const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    if (this.pos > 0) this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
 
@@ -32,12 +42,13 @@ export class ByteWriter {
   }
 
   /**
-   * Hands over what was written without copying and starts a fresh buffer, so the bytes returned can be queued
-   * on a socket while the writer goes on.
+   * Hands over what was written without copying and forgets the buffer, so the bytes returned can be queued on
+   * a socket while the writer goes on in a new one.
    */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.initialSize);
+    this.hint = this.pos;
+    this.buf = EMPTY;
     this.pos = 0;
     return out;
   }
