@@ -54,6 +54,8 @@ describe(`OpenWire interop with the ActiveMQ Java client (broker: ${selectedBrok
   );
   test('prefetch 0: receive pulls, messages spread over consumers', scenario('prefetch-zero'));
   test('temporary queue request/reply', scenario('temp-queue-request-reply'));
+  test('XA: prepared send invisible until commit; rollback after prepare discards', scenario('xa-two-phase'));
+  test('XA: one-phase commit of a receive; recover() lists a prepared branch', scenario('xa-one-phase-and-recover'));
   test('QueueBrowser sees without consuming', scenario('queue-browser'));
   test('wildcard consumers FOO.> and FOO.*', scenario('wildcard-consumers'));
   test('async (jms.useAsyncSend) and sync sends', scenario('async-sync-send'));

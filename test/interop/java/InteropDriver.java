@@ -28,6 +28,7 @@ public final class InteropDriver {
         BridgeScenarios.register(SCENARIOS);
         SecurityScenarios.register(SCENARIOS);
         SemanticsScenarios.register(SCENARIOS);
+        XaScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
