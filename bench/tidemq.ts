@@ -1,11 +1,15 @@
 /**
- * TideMQ under test, started through its CLI like a user would:
- *   node dist/src/cli/main.js start --bind 127.0.0.1 --openwire-port <p> --stomp-port <p> --data-dir <dir>
- *        [--persistent false]
+ * TideMQ under test, started through its CLI like a user would, from the same activemq.xml ActiveMQ gets:
+ *   node dist/src/cli/main.js start --config <dir>/activemq.xml --bind 127.0.0.1 --openwire-port <p>
+ *        --stomp-port <p> --data-dir <dir> [--persistent false]
+ * Without --config, `tidemq start` uses its embedded default, which (like ActiveMQ's stock activemq.xml) limits
+ * each connector to 1,000 connections; the benchmark's ActiveMQ configuration has no such limit, and
+ * idle-connections opens 1,002. One file for both brokers keeps them configured alike.
  * It is ready once it has printed "Connector <name> started at <uri>" for the connectors the scenario uses.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { activemqXml } from './activemq.js';
 import type { BrokerLaunch, BrokerPorts } from './broker-process.js';
 
 const connectorLine = /Connector (\S+) started at (\S+)/;
@@ -46,12 +50,16 @@ export function tidemqLaunch(repoRoot: string, c: TideMQConfig, needs: readonly 
   const main = tidemqMain(repoRoot);
   if (!existsSync(main)) throw new Error(`${main} is missing: build TideMQ first (npm run build)`);
   mkdirSync(c.dataDir, { recursive: true });
+  const config = join(dirname(c.dataDir), 'activemq.xml');
+  writeFileSync(config, activemqXml({ ports: c.ports, persistent: c.persistent, dataDir: c.dataDir }));
   const prof =
     c.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', c.profile.dir, '--cpu-prof-name', c.profile.name];
   const args = [
     ...prof,
     main,
     'start',
+    '--config',
+    config,
     '--bind',
     '127.0.0.1',
     '--openwire-port',
