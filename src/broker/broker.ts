@@ -83,6 +83,13 @@ export interface SecurityContext {
 export interface ConnectionControl {
   /** Closes the connection from the broker side, telling the client why where the protocol can. */
   close(reason: BrokerError): void;
+  /**
+   * Closes one consumer from the broker side (abortSlowConsumerStrategy without abortConnection): the protocol
+   * tells its client (OpenWire ConsumerControl close=true) and, should the client not answer with its own
+   * removal within a second, removes the consumer through its broker chain, as ActiveMQ's
+   * AbortSlowConsumerStrategy does. Optional: without it the region detaches the consumer itself.
+   */
+  closeConsumer?(consumerId: string, reason: BrokerError): void;
 }
 
 /** One message handed to a consumer. `message` is shared; the rest belongs to this delivery. */

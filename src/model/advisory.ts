@@ -26,6 +26,20 @@ export type AdvisoryPayload =
    */
   | { readonly kind: 'message'; readonly message: Message };
 
+/** ActiveMQDestination.getDestinationTypeAsString. */
+function typeString(d: Destination): string {
+  switch (d.type) {
+    case 'queue':
+      return 'Queue';
+    case 'topic':
+      return 'Topic';
+    case 'temp-queue':
+      return 'TempQueue';
+    case 'temp-topic':
+      return 'TempTopic';
+  }
+}
+
 /** ActiveMQ's advisory topic names (AdvisorySupport). */
 export const Advisory = {
   prefix: 'ActiveMQ.Advisory.',
@@ -38,12 +52,15 @@ export const Advisory = {
   producer: (d: Destination): string => `ActiveMQ.Advisory.Producer.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
   expired: (d: Destination): string => `ActiveMQ.Advisory.Expired.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
   noConsumer: (d: Destination): string => `ActiveMQ.Advisory.NoConsumer.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
-  dlq: (d: Destination): string => `ActiveMQ.Advisory.MessageDLQd.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
-  discarded: (d: Destination): string =>
-    `ActiveMQ.Advisory.MessageDiscarded.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
-  consumed: (d: Destination): string => `ActiveMQ.Advisory.MessageConsumed.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
-  delivered: (d: Destination): string =>
-    `ActiveMQ.Advisory.MessageDelivered.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`,
+  // The ones below use ActiveMQDestination.getDestinationTypeAsString (Queue, Topic, TempQueue, TempTopic),
+  // as AdvisorySupport does for them; Expired, NoConsumer, Consumer and Producer only tell queue from topic.
+  dlq: (d: Destination): string => `ActiveMQ.Advisory.MessageDLQd.${typeString(d)}.${d.name}`,
+  discarded: (d: Destination): string => `ActiveMQ.Advisory.MessageDiscarded.${typeString(d)}.${d.name}`,
+  consumed: (d: Destination): string => `ActiveMQ.Advisory.MessageConsumed.${typeString(d)}.${d.name}`,
+  delivered: (d: Destination): string => `ActiveMQ.Advisory.MessageDelivered.${typeString(d)}.${d.name}`,
+  full: (d: Destination): string => `ActiveMQ.Advisory.FULL.${typeString(d)}.${d.name}`,
+  slowConsumer: (d: Destination): string => `ActiveMQ.Advisory.SlowConsumer.${typeString(d)}.${d.name}`,
+  fastProducer: (d: Destination): string => `ActiveMQ.Advisory.FastProducer.${typeString(d)}.${d.name}`,
   /** JMSType of every advisory message (AdvisorySupport.ADIVSORY_MESSAGE_TYPE). */
   messageType: 'Advisory',
   /** The advisory topic that reports creation and removal of destinations like `d`. */

@@ -56,10 +56,36 @@ export class AdvisoryBroker extends BrokerFilter {
           orignalDestination: typed.string(d.key),
         }),
       full: (d, usageName, usage) =>
-        this.fireAbout(`ActiveMQ.Advisory.FULL.${d.isQueue ? 'Queue' : 'Topic'}.${d.name}`, d, null, {
+        this.fireAbout(Advisory.full(d), d, null, {
           usageName: typed.string(usageName),
           usageCount: typed.long(BigInt(usage)),
         }),
+      // AdvisoryBroker.messageDelivered / messageConsumed: a copy of the message, its id and its
+      // destination's qualified name.
+      messageDelivered: (d, m) =>
+        this.fireAbout(Advisory.delivered(d), d, m, {
+          orignalMessageId: typed.string(m.messageId),
+          orignalDestination: typed.string(d.key),
+        }),
+      messageConsumed: (d, m) =>
+        this.fireAbout(Advisory.consumed(d), d, m, {
+          orignalMessageId: typed.string(m.messageId),
+          orignalDestination: typed.string(d.key),
+        }),
+      // AdvisoryBroker.slowConsumer / fastProducer: the ConsumerInfo / ProducerInfo as the dataStructure and
+      // its id as a property.
+      slowConsumer: (d, connectionId, info) => {
+        if (Advisory.isAdvisory(d)) return;
+        this.fire(Advisory.slowConsumer(d), { kind: 'consumer', connectionId, info }, {}, null, {
+          consumerId: typed.string(info.consumerId),
+        });
+      },
+      fastProducer: (d, connectionId, info) => {
+        if (Advisory.isAdvisory(d)) return;
+        this.fire(Advisory.fastProducer(d), { kind: 'producer', connectionId, info }, {}, null, {
+          producerId: typed.string(info.producerId),
+        });
+      },
     });
     this.producerId = `${this.ids.next()}:1:1`;
     this.internal = {

@@ -1,4 +1,5 @@
 import { sharedDeadLetterStrategy, type DeadLetterStrategy } from './dead-letter-strategy.js';
+import type { SlowConsumerStrategyConfig } from './abort-slow-consumer-strategy.js';
 
 /** Keeps the last messages of a topic for retroactive consumers (ActiveMQ's subscriptionRecoveryPolicy). */
 export type SubscriptionRecoveryPolicy =
@@ -53,13 +54,16 @@ export interface PolicyEntry {
   deadLetterStrategy?: DeadLetterStrategy;
   pendingMessageLimitStrategy?: PendingMessageLimitStrategy | null;
   subscriptionRecoveryPolicy?: SubscriptionRecoveryPolicy | null;
+  /** What happens to a slow consumer besides the advisory (abortSlowConsumerStrategy); null = nothing. */
+  slowConsumerStrategy?: SlowConsumerStrategyConfig | null;
 }
 
 /** A PolicyEntry with every default applied; what destinations read. */
 export type ResolvedPolicy = Readonly<
-  Required<Omit<PolicyEntry, 'pendingMessageLimitStrategy' | 'subscriptionRecoveryPolicy'>> & {
+  Required<Omit<PolicyEntry, 'pendingMessageLimitStrategy' | 'subscriptionRecoveryPolicy' | 'slowConsumerStrategy'>> & {
     pendingMessageLimitStrategy: PendingMessageLimitStrategy | null;
     subscriptionRecoveryPolicy: SubscriptionRecoveryPolicy | null;
+    slowConsumerStrategy: SlowConsumerStrategyConfig | null;
   }
 >;
 
@@ -99,6 +103,7 @@ const DEFAULTS: ResolvedPolicy = {
   deadLetterStrategy: sharedDeadLetterStrategy(),
   pendingMessageLimitStrategy: null,
   subscriptionRecoveryPolicy: null,
+  slowConsumerStrategy: null,
 };
 
 /** The policy destinations get when no entry matches and the map has no default entry. */
@@ -130,6 +135,17 @@ export function resolvePolicy(entry: PolicyEntry | undefined): ResolvedPolicy {
   const recovery = r.subscriptionRecoveryPolicy;
   if (recovery?.type === 'fixedCount' && !(Number.isInteger(recovery.maximumSize) && recovery.maximumSize >= 0)) {
     throw new RangeError(`fixedCountSubscriptionRecoveryPolicy maximumSize must be an integer >= 0`);
+  }
+  const slow = r.slowConsumerStrategy;
+  if (slow !== null) {
+    for (const key of ['checkPeriod', 'maxSlowCount', 'maxSlowDuration'] as const) {
+      const v = slow[key];
+      if (v !== undefined && !Number.isFinite(v))
+        throw new RangeError(`abortSlowConsumerStrategy ${key} must be a number`);
+    }
+    if (slow.checkPeriod !== undefined && slow.checkPeriod <= 0) {
+      throw new RangeError(`abortSlowConsumerStrategy checkPeriod must be > 0, got ${slow.checkPeriod}`);
+    }
   }
   return Object.freeze(r);
 }

@@ -38,6 +38,8 @@ export class Queue implements ReferenceOwner {
   allExclusive = false;
   /** policyEntry sendAdvisoryIfNoConsumers. */
   noConsumerAdvisory = false;
+  /** policyEntry advisoryForDelivery. */
+  deliveryAdvisory = false;
   /** policyEntry expireMessagesPeriod (ms; 0 = no sweep). */
   expirePeriod = 30_000;
   /** Bytes of messages held here (pending and in flight), for producer flow control. */

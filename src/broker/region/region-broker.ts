@@ -35,6 +35,7 @@ import {
 import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
+import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
@@ -76,7 +77,7 @@ export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 interface ConnectionState {
   readonly context: ConnectionContext;
   readonly consumers: Map<string, Subscription | BrowserSubscription>;
-  readonly producers: Set<string>;
+  readonly producers: Map<string, ProducerInfo>;
   readonly temporary: Set<Destination>;
   readonly transactions: Set<string>;
 }
@@ -105,6 +106,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
   private readonly warnedProducers = new Set<string>();
   private readonly expireTimers = new Map<number, Timer>();
+  /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
+  private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
 
   private readonly connections = new Map<string, ConnectionState>();
   private readonly clientIds = new Map<string, string>();
@@ -236,6 +239,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.started = false;
     for (const t of this.expireTimers.values()) t.cancel();
     this.expireTimers.clear();
+    for (const s of this.slowStrategies.values()) s.stop();
+    this.slowStrategies.clear();
     this.scheduler?.stop();
     this.memoryUsage.abortWaiters();
     for (const t of this.pullTimers.values()) t.cancel();
@@ -266,7 +271,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.connections.set(info.connectionId, {
       context,
       consumers: new Map(),
-      producers: new Set(),
+      producers: new Map(),
       temporary: new Set(),
       transactions: new Set(),
     });
@@ -300,7 +305,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   async addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void> {
     const state = this.connection(context);
     if (info.destination !== null && info.destination.isTemporary) this.checkTemporaryExists(info.destination);
-    state.producers.add(info.producerId);
+    state.producers.set(info.producerId, info);
   }
 
   async removeProducer(context: ConnectionContext, producerId: string): Promise<void> {
@@ -377,6 +382,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (lastDeliveredSequence !== undefined && lastDeliveredSequence !== UNKNOWN_DELIVERY) {
       sub.forgetUndelivered(lastDeliveredSequence);
     }
+    if (sub instanceof TopicSubscription) for (const s of this.slowStrategies.values()) s.forget(sub);
     if (sub instanceof DurableTopicSubscription) {
       sub.deactivate();
       return;
@@ -423,6 +429,64 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
           l.messageDiscarded?.(message.destination, message, sub.consumerId, sub.discarded);
       };
     }
+    ts.onSlow = (sub) => {
+      this.logger.warn(
+        `TopicSubscription: consumer=${sub.consumerId}: has twice its prefetch limit pending, without an ack; it appears to be slow: ${sub.context.info.remoteAddress}`,
+      );
+      this.slowConsumer(sub);
+    };
+  }
+
+  /**
+   * BaseDestination.slowConsumer, for every destination the subscription spans: the SlowConsumer advisory where
+   * that destination's policy has advisoryForSlowConsumers, then its slowConsumerStrategy.
+   */
+  private slowConsumer(sub: TopicSubscription): void {
+    for (const t of sub.topics) {
+      const policy = this.policyFor(t.destination);
+      if (policy.advisoryForSlowConsumers && !Advisory.isAdvisory(t.destination)) {
+        for (const l of this.listeners) l.slowConsumer?.(t.destination, sub.context.info.connectionId, sub.info);
+      }
+      const config = policy.slowConsumerStrategy;
+      if (config !== null) this.slowStrategy(config).slowConsumer(sub);
+    }
+  }
+
+  private slowStrategy(config: SlowConsumerStrategyConfig): AbortSlowConsumerStrategy<TopicSubscription> {
+    let strategy = this.slowStrategies.get(config);
+    if (strategy === undefined) {
+      strategy = new AbortSlowConsumerStrategy<TopicSubscription>(
+        config,
+        this.clock,
+        {
+          // AbortSlowConsumerStrategy.abortSubscription: the connection fails with an InactivityIOException
+          // (asynchronously), or the client is told to close the consumer and it is removed locally a second later.
+          abortConnection: (subs, reason) => {
+            const context = subs[0]!.context;
+            this.clock.setTimeout(() => context.control.close(new BrokerError('ERR_INACTIVITY', reason)), 0);
+          },
+          abortConsumer: (sub) => {
+            const context = sub.context;
+            const reason = new BrokerError(
+              'ERR_INACTIVITY',
+              `Consumer ${sub.consumerId} was aborted as a slow consumer`,
+            );
+            if (context.control.closeConsumer !== undefined) {
+              context.control.closeConsumer(sub.consumerId, reason);
+              return;
+            }
+            this.clock.setTimeout(() => {
+              this.removeConsumer(context, sub.consumerId).catch((e: unknown) =>
+                this.logger.info(`exception on local remove of slow consumer: ${sub.consumerId}`, { error: e }),
+              );
+            }, 1000);
+          },
+        },
+        this.logger,
+      );
+      this.slowStrategies.set(config, strategy);
+    }
+    return strategy;
   }
 
   // ---- durable subscriptions ---------------------------------------------------------------------
@@ -519,6 +583,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     sub.subscriptionName = name;
     sub.durableHost = this;
     sub.active = false;
+    sub.onSlow = (s) => this.slowConsumer(s);
     this.durables.set(sub.key, sub);
     const members = destination.members();
     for (const m of members) if (!m.isWildcard) this.getTopic(m);
@@ -646,9 +711,16 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
     const usage = entity?.usage ?? this.memoryUsage;
     if (!usage.isFull) return;
+    if (context.security?.isBrokerInternal === true || Advisory.isAdvisory(dest)) return;
     const policy = this.policyFor(dest);
-    if (!policy.producerFlowControl || context.security?.isBrokerInternal === true || Advisory.isAdvisory(dest)) return;
+    // Queue/Topic.send: isFull (advisoryWhenFull) and fastProducer (advisoryForFastProducers) for every send
+    // that finds the destination full, before producerFlowControl is even looked at.
     if (policy.advisoryWhenFull) for (const l of this.listeners) l.full?.(dest, usage.name, usage.usage);
+    if (policy.advisoryForFastProducers) {
+      const info = this.producerInfo(context, message);
+      for (const l of this.listeners) l.fastProducer?.(dest, context.info.connectionId, info);
+    }
+    if (!policy.producerFlowControl) return;
     const producer = message.producerId ?? context.info.connectionId;
     const more = 'See http://activemq.apache.org/producer-flow-control.html for more info';
     if (policy.sendFailIfNoSpace || this.sendFailIfNoSpace) {
@@ -668,6 +740,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.warnedProducers.delete(episode);
     if (!this.started) throw new BrokerError('ERR_BROKER_STOPPED', 'The broker is stopping');
     if (!ok) throw new BrokerError('ERR_RESOURCE_ALLOCATION', text);
+  }
+
+  /** The registered ProducerInfo of a message's producer; one made up from the message for an unregistered one. */
+  private producerInfo(context: ConnectionContext, message: Message): ProducerInfo {
+    const id = message.producerId;
+    const known = id === null ? undefined : this.connections.get(context.info.connectionId)?.producers.get(id);
+    return known ?? { producerId: id ?? `${context.info.connectionId}:0:0`, destination: null, windowSize: 0 };
   }
 
   /** Delivers a message to its destination(s): composite members, wildcard matches, queue or topic. */
@@ -700,6 +779,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (dest.isQueue) {
       const q = this.getQueue(dest);
       if (store && message.persistent) await this.store.write([{ op: 'add', destination: dest, message }], true);
+      // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
+      if (q.deliveryAdvisory) this.delivered(dest, message);
       if (q.consumers.length === 0 && q.noConsumerAdvisory) this.noConsumer(dest, message);
       q.add(message);
       return;
@@ -710,6 +791,25 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
     topic.add(message);
+    // Topic.send: messageDelivered after the message went to the subscriptions.
+    if (topic.deliveryAdvisory) this.delivered(dest, message);
+  }
+
+  /** BaseDestination.messageDelivered (advisoryForDelivery): the message arrived at `dest`. */
+  private delivered(dest: Destination, message: Message): void {
+    if (Advisory.isAdvisory(dest)) return;
+    for (const l of this.listeners) l.messageDelivered?.(dest, message);
+  }
+
+  /**
+   * Destination.acknowledge → BaseDestination.messageConsumed (advisoryForConsumed). A queue or a durable
+   * subscription's topic reports it; a non-durable topic subscriber's ack never reaches the Topic in ActiveMQ.
+   */
+  messageAcked(ref: MessageReference, subscription: Subscription): void {
+    if (subscription instanceof TopicSubscription && !(subscription instanceof DurableTopicSubscription)) return;
+    const dest = ref.message.destination;
+    if (Advisory.isAdvisory(dest) || !this.policyFor(dest).advisoryForConsumed) return;
+    for (const l of this.listeners) l.messageConsumed?.(dest, ref.message);
   }
 
   /** BaseDestination.onMessageWithNoConsumers: only a NON_PERSISTENT message is reported (ActiveMQ 5.17). */
@@ -1139,6 +1239,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     q.prioritized = policy.prioritizedMessages;
     q.allExclusive = policy.allConsumersExclusiveByDefault;
     q.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
+    q.deliveryAdvisory = policy.advisoryForDelivery;
     q.usage = new MemoryUsage(`${q.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
     if (this.customPolicies) q.maxScan = policy.maxPageSize;
     q.expirePeriod = policy.expireMessagesPeriod;
@@ -1165,6 +1266,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
             : 0;
     t.alwaysRetroactive = policy.alwaysRetroactive;
     t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
+    t.deliveryAdvisory = policy.advisoryForDelivery;
     t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
   }
 

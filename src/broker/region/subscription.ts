@@ -23,6 +23,11 @@ export interface SubscriptionHost {
     refs: MessageReference[],
   ): void;
   now(): number;
+  /**
+   * The consumer acknowledged `ref` (standard, individual or poison ack; inside a transaction too), or an
+   * auto-ack consumer was given it: ActiveMQ's Destination.acknowledge → messageConsumed point.
+   */
+  messageAcked?(ref: MessageReference, subscription: Subscription): void;
 }
 
 /**
@@ -49,6 +54,10 @@ export abstract class Subscription {
 
   get consumerId(): string {
     return this.info.consumerId;
+  }
+
+  get connectionId(): string {
+    return this.context.info.connectionId;
   }
 
   /** Room for one more message under prefetch (or an outstanding pull at prefetch 0). */
@@ -81,6 +90,7 @@ export abstract class Subscription {
     // Auto-ack consumers (STOMP ack:auto) consume on write, as ActiveMQ's STOMP converter does.
     if (this.info.ackMode === 'auto') {
       ref.deliveryCount++;
+      this.host.messageAcked?.(ref, this);
       ref.owner.consumed(ref);
     } else {
       ref.deliveryCount++;
@@ -213,6 +223,7 @@ export abstract class Subscription {
         ref.transactionId = ack.transactionId;
         if (!ref.delivered) this.released++;
         refs.push(ref);
+        if (!expired) this.host.messageAcked?.(ref, this);
       }
       this.host.addTransactedAcks(this.context, ack.transactionId, this, refs);
       return refs.length > 0;
@@ -228,7 +239,10 @@ export abstract class Subscription {
       if (ref.delivered) this.released--;
       freed++;
       if (expired) this.host.messageExpired(ref, this);
-      else ref.owner.consumed(ref);
+      else {
+        this.host.messageAcked?.(ref, this);
+        ref.owner.consumed(ref);
+      }
     }
     return freed > 0;
   }
@@ -241,10 +255,12 @@ export abstract class Subscription {
       ref.transactionId = ack.transactionId;
       if (!ref.delivered) this.released++;
       this.host.addTransactedAcks(this.context, ack.transactionId, this, [ref]);
+      this.host.messageAcked?.(ref, this);
       return true;
     }
     this.dispatched.removeAt(i);
     if (ref.delivered || ref.transactionId !== null) this.released--;
+    this.host.messageAcked?.(ref, this);
     ref.owner.consumed(ref);
     return true;
   }
@@ -272,7 +288,9 @@ export abstract class Subscription {
     for (let i = last; i >= start; i--) {
       const ref = this.dispatched.removeAt(i);
       if (ref.delivered || ref.transactionId !== null) this.released--;
+      // PrefetchSubscription acknowledges a poison-acked message after sending it to the DLQ.
       this.host.deadLetter(ref, cause, this);
+      this.host.messageAcked?.(ref, this);
     }
     return true;
   }

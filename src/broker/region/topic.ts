@@ -21,6 +21,8 @@ export class Topic {
   alwaysRetroactive = false;
   /** policyEntry sendAdvisoryIfNoConsumers. */
   noConsumerAdvisory = false;
+  /** policyEntry advisoryForDelivery. */
+  deliveryAdvisory = false;
   /** Bytes waiting in this topic's subscriptions, for producer flow control. */
   usage: MemoryUsage | null = null;
 
@@ -75,14 +77,22 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
   usage: MemoryUsage | null = null;
   /** Told about each message dropped by the pending limit (advisoryForDiscardingMessages). */
   onDiscard: ((sub: TopicSubscription, message: Message) => void) | null = null;
+  /** In a slow episode (ActiveMQ's AbstractSubscription.slowConsumer flag). */
+  slow = false;
+  /** Told once when a slow episode starts (advisoryForSlowConsumers, slowConsumerStrategy). */
+  onSlow: ((sub: TopicSubscription) => void) | null = null;
 
   enqueue(message: Message): void {
     if (!this.matches(message, message.redeliveryCounter)) return;
     const ref = new MessageReference(this, message, ++this.sequence);
     if (this.pending.length === 0 && this.available) {
       this.dispatch(ref);
+      // TopicSubscription.add: a message that goes straight out ends the slow episode (nothing else does,
+      // apart from the subscription's removal).
+      this.slow = false;
       return;
     }
+    this.noteBacklog();
     this.pushPending(ref);
     if (this.pendingLimit >= 0 && this.pending.length > this.pendingLimit) {
       // constantPendingMessageLimitStrategy: a slow non-durable subscriber loses its oldest messages
@@ -92,6 +102,21 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
       if (this.onDiscard !== null && old !== undefined) this.onDiscard(this, old.message);
     }
     this.drain();
+  }
+
+  /**
+   * TopicSubscription.add: a subscriber with a prefetch above 1 that already holds more than its prefetch
+   * in pending messages (besides a full prefetch window, so "twice its prefetch") becomes slow. Counted
+   * before the new message is added, as ActiveMQ does.
+   */
+  protected noteBacklog(): void {
+    const prefetch = this.info.prefetch;
+    if (prefetch > 1 && this.pending.length > prefetch && !this.slow) this.becameSlow();
+  }
+
+  protected becameSlow(): void {
+    this.slow = true;
+    this.onSlow?.(this);
   }
 
   protected pushPending(ref: MessageReference): void {
@@ -134,6 +159,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
 
   override close(): MessageReference[] {
     const refs = super.close();
+    this.slow = false;
     for (const t of this.topics) t.detach(this);
     this.topics.length = 0;
     for (const ref of this.pending.clear()) this.usage?.decrease(ref.message.size);
@@ -181,8 +207,26 @@ export class DurableTopicSubscription extends TopicSubscription {
     this.usage?.increase(ref.message.size);
   }
 
+  /** Durable subscriptions follow PrefetchSubscription's rule instead, in drain(). */
+  protected override noteBacklog(): void {}
+
+  /**
+   * PrefetchSubscription.dispatchPending: with room in the prefetch window the episode ends and pending
+   * messages go out; with none while messages wait, the subscription becomes slow (once per episode).
+   */
+  override drain(): void {
+    if (!this.active) return;
+    if (this.hasCredit) {
+      this.slow = false;
+      super.drain();
+    } else if (this.pending.length > 0 && !this.slow) {
+      this.becameSlow();
+    }
+  }
+
   /** The consumer leaves; the subscription and its messages stay. */
   deactivate(): void {
+    this.slow = false;
     const refs = Subscription.prototype.close.call(this);
     for (const ref of refs) this.returned(ref);
   }
