@@ -52,7 +52,8 @@ const BATCH_HIGH_WATER = 256 * 1024;
  *
  * Commands are handled one at a time, in order, except non-transacted message sends: those run concurrently so
  * a producer's persistent sends share the store's group commit, and complete (Response/ProducerAck) in order of
- * arrival because the store completes writes in order.
+ * arrival because the store completes writes in order; and non-transacted acks without a response, which are
+ * applied in order but do not hold up the next command while their store write completes (see startAck).
  */
 export class OpenWireConnection implements ProtocolConnection {
   private readonly codec: WireCodec;
@@ -140,6 +141,11 @@ export class OpenWireConnection implements ProtocolConnection {
     }
     if (isMessage(cmd) && cmd.transactionId === null) {
       this.startSend(cmd);
+      return;
+    }
+    if (cmd.type === T.MESSAGE_ACK && !cmd.responseRequired && cmd.transactionId === null) {
+      const ack = cmd;
+      this.chain = this.chain.then(() => this.startAck(ack));
       return;
     }
     this.chain = this.chain.then(() => this.handle(cmd as ow.Command));
@@ -360,6 +366,28 @@ export class OpenWireConnection implements ProtocolConnection {
     const message = fromOpenWireMessage(cmd, context.info.connectionId);
     const txId = cmd.transactionId === null ? null : this.rememberTransaction(cmd.transactionId);
     return this.ctx.broker.send(context, message, txId);
+  }
+
+  /**
+   * A non-transacted ack nobody waits for takes its turn in the command order, but the next command does not wait
+   * for the store write it causes (the removal of a persistent message, written without fsync). As in ActiveMQ,
+   * where the ack is applied to the subscription at once and the store removal is asynchronous: holding the
+   * connection's commands until each removal is written would limit a consumer to one ack per journal write
+   * and sync (about 2,000/s), fill its prefetch, and stall dispatch. Relies on Broker.acknowledge applying the
+   * ack before its first await (BrokerFilter passes it straight through to RegionBroker.acknowledge).
+   */
+  private startAck(cmd: ow.MessageAck): void {
+    if (this.closed) return;
+    let p: Promise<void>;
+    try {
+      p = this.ctx.broker.acknowledge(this.requireContext(), this.toAck(cmd));
+    } catch (e) {
+      this.replyError(cmd, e);
+      return;
+    }
+    const done = p.then(undefined, (e: unknown) => this.replyError(cmd, e));
+    this.sends.add(done);
+    void done.finally(() => this.sends.delete(done));
   }
 
   /** Async sends under a producer window are acknowledged with their size (ActiveMQ's ProducerAck). */
