@@ -56,6 +56,19 @@ export const configuredSetup: BrokerSetup = {
           </policyEntry>
           <policyEntry topic="interop.cfg-no-consumer.>" sendAdvisoryIfNoConsumers="true"/>
           <policyEntry queue="interop.cfg-expired-advisory.>" expireMessagesPeriod="500"/>
+          <policyEntry queue="interop.cfg-msg-advisories.>" advisoryForDelivery="true" advisoryForConsumed="true"/>
+          <policyEntry topic="interop.cfg-slow-consumer.>" advisoryForSlowConsumers="true"/>
+          <policyEntry queue="interop.cfg-fast-producer.>" producerFlowControl="true" memoryLimit="100 kb"
+                       advisoryForFastProducers="true">
+            <pendingQueuePolicy>
+              <vmQueueCursor/>
+            </pendingQueuePolicy>
+          </policyEntry>
+          <policyEntry topic="interop.cfg-abort-slow.>">
+            <slowConsumerStrategy>
+              <abortSlowConsumerStrategy abortConnection="true" checkPeriod="500" maxSlowDuration="1000"/>
+            </slowConsumerStrategy>
+          </policyEntry>
         </policyEntries>
       </policyMap>
     </destinationPolicy>
@@ -141,4 +154,19 @@ describe(`JMS semantics with a configured broker (broker: ${selectedBrokerKind()
   test('selectorAware virtual topic forwards only what a consumer queue’s consumers select', scenario('cfg-vt'));
   test('Expired advisory carries the expired message as its dataStructure', scenario('cfg-expired-advisory'));
   test('NoConsumer advisory is the non-persistent message itself', scenario('cfg-no-consumer'));
+  test('MessageDelivered and MessageConsumed advisories carry the message', scenario('cfg-msg-advisories'));
+  test(
+    'SlowConsumer advisory: a topic subscriber past twice its prefetch, once per episode',
+    scenario('cfg-slow-consumer'),
+  );
+  test('FastProducer advisory for the send that finds the queue full', scenario('cfg-fast-producer'));
+  test(
+    'abortSlowConsumerStrategy abortConnection: the slow subscriber’s connection is dropped',
+    {
+      // The strategy is in the region (src/broker/policy/abort-slow-consumer-strategy.ts) but
+      // src/server/policy-from-config.ts does not pass <slowConsumerStrategy> on yet.
+      todo: selectedBrokerKind() === 'tidemq' ? 'slowConsumerStrategy not mapped from activemq.xml yet' : false,
+    },
+    scenario('cfg-abort-slow'),
+  );
 });

@@ -17,8 +17,11 @@ import javax.jms.TextMessage;
 import javax.jms.Topic;
 import org.apache.activemq.ActiveMQConnection;
 import org.apache.activemq.ScheduledMessage;
+import org.apache.activemq.ActiveMQMessageConsumer;
 import org.apache.activemq.command.ActiveMQMessage;
 import org.apache.activemq.command.ActiveMQTextMessage;
+import org.apache.activemq.command.ConsumerInfo;
+import org.apache.activemq.command.ProducerInfo;
 
 /**
  * Scenarios that need the broker configuration of test/interop/semantics-configured.test.ts (schedulerSupport,
@@ -44,6 +47,10 @@ final class ConfiguredScenarios {
         registry.put("cfg-vt", ConfiguredScenarios::selectorAwareVirtualTopic);
         registry.put("cfg-expired-advisory", ConfiguredScenarios::expiredAdvisory);
         registry.put("cfg-no-consumer", ConfiguredScenarios::noConsumerAdvisory);
+        registry.put("cfg-msg-advisories", ConfiguredScenarios::deliveredAndConsumedAdvisories);
+        registry.put("cfg-slow-consumer", ConfiguredScenarios::slowConsumerAdvisory);
+        registry.put("cfg-fast-producer", ConfiguredScenarios::fastProducerAdvisory);
+        registry.put("cfg-abort-slow", ConfiguredScenarios::abortSlowConsumer);
     }
 
     private static void assertNoScheduleProperties(Message m, String what) throws Exception {
@@ -497,5 +504,145 @@ final class ConfiguredScenarios {
         Check.equal("topic://ActiveMQ.Advisory.NoConsumer.Topic." + topic.getTopicName(), String.valueOf(d),
                 "advisory destination");
         Ctx.expectNone(advisories, "an advisory for the persistent message");
+    }
+
+    /** The message a MessageDelivered / MessageConsumed advisory carries, with the two properties ActiveMQ sets. */
+    private static void checkMessageAdvisory(ActiveMQMessage advisory, TextMessage sent, Queue queue, String what)
+            throws Exception {
+        Check.equal("Advisory", advisory.getJMSType(), what + " JMSType");
+        Check.equal(sent.getJMSMessageID(), advisory.getStringProperty("orignalMessageId"), what + " orignalMessageId");
+        Check.equal("queue://" + queue.getQueueName(), advisory.getStringProperty("orignalDestination"),
+                what + " orignalDestination");
+        ActiveMQTextMessage payload = Check.instanceOf(ActiveMQTextMessage.class, advisory.getDataStructure(),
+                what + " dataStructure");
+        Check.equal(sent.getJMSMessageID(), payload.getJMSMessageID(), what + " payload message id");
+        Check.equal(queue, payload.getDestination(), what + " payload destination");
+        Check.equal("t3", payload.getStringProperty("tag"), what + " payload property");
+        Check.equal(null, payload.getText(), what + " payload body (cleared: includeBodyForAdvisory is off)");
+    }
+
+    /**
+     * advisoryForDelivery + advisoryForConsumed on queues interop.cfg-msg-advisories.>: MessageDelivered when the
+     * message reaches the queue, MessageConsumed when it is acknowledged (not when it is dispatched).
+     */
+    static void deliveredAndConsumedAdvisories(Ctx ctx) throws Exception {
+        Session session = ctx.connect().createSession(false, Session.CLIENT_ACKNOWLEDGE);
+        Queue queue = session.createQueue(ctx.name("q"));
+        MessageConsumer delivered = session.createConsumer(session.createTopic("ActiveMQ.Advisory.MessageDelivered.Queue."
+                + queue.getQueueName()));
+        MessageConsumer consumedAdvisories = session.createConsumer(
+                session.createTopic("ActiveMQ.Advisory.MessageConsumed.Queue." + queue.getQueueName()));
+        TextMessage sent = session.createTextMessage("watched");
+        sent.setStringProperty("tag", "t3");
+        session.createProducer(queue).send(sent);
+        checkMessageAdvisory(Ctx.expect(delivered, ActiveMQMessage.class, "delivered advisory"), sent, queue,
+                "delivered");
+        Ctx.expectNone(consumedAdvisories, "a consumed advisory before anyone consumed");
+        MessageConsumer consumer = session.createConsumer(queue);
+        Message got = Ctx.expect(consumer, "the message");
+        Ctx.expectNone(consumedAdvisories, "a consumed advisory before the acknowledgement");
+        got.acknowledge();
+        checkMessageAdvisory(Ctx.expect(consumedAdvisories, ActiveMQMessage.class, "consumed advisory"), sent, queue,
+                "consumed");
+        Ctx.expectNone(delivered, "a second delivered advisory");
+    }
+
+    /**
+     * advisoryForSlowConsumers on topics interop.cfg-slow-consumer.>: a subscriber with prefetch 10 that never
+     * acknowledges becomes slow when a message arrives while more than 10 already wait besides its full prefetch
+     * window (TopicSubscription.add), i.e. on the 22nd message; one advisory per slow episode, carrying its
+     * ConsumerInfo.
+     */
+    static void slowConsumerAdvisory(Ctx ctx) throws Exception {
+        Session session = ctx.connect("jms.alwaysSyncSend=true").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic topic = session.createTopic(ctx.name("t"));
+        MessageConsumer advisories = session.createConsumer(session.createTopic("ActiveMQ.Advisory.SlowConsumer.Topic."
+                + topic.getTopicName()));
+        Session slowSession = ctx.connect("jms.prefetchPolicy.topicPrefetch=10")
+                .createSession(false, Session.AUTO_ACKNOWLEDGE);
+        ActiveMQMessageConsumer slow = (ActiveMQMessageConsumer) slowSession.createConsumer(topic);
+        MessageProducer producer = session.createProducer(topic);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        for (int i = 0; i < 21; i++) producer.send(session.createTextMessage("m" + i));
+        Ctx.expectNone(advisories, "a slow-consumer advisory with 11 messages waiting");
+        producer.send(session.createTextMessage("m21"));
+        ActiveMQMessage advisory = Ctx.expect(advisories, ActiveMQMessage.class, "slow-consumer advisory");
+        Check.equal("Advisory", advisory.getJMSType(), "advisory JMSType");
+        Check.equal(slow.getConsumerId().toString(), advisory.getStringProperty("consumerId"), "consumerId property");
+        ConsumerInfo info = Check.instanceOf(ConsumerInfo.class, advisory.getDataStructure(), "advisory dataStructure");
+        Check.equal(slow.getConsumerId(), info.getConsumerId(), "ConsumerInfo consumerId");
+        Check.equal(topic, info.getDestination(), "ConsumerInfo destination");
+        Check.equal(10, info.getPrefetchSize(), "ConsumerInfo prefetchSize");
+        for (int i = 22; i < 32; i++) producer.send(session.createTextMessage("m" + i));
+        Ctx.expectNone(advisories, "a second advisory in the same slow episode");
+    }
+
+    /**
+     * advisoryForFastProducers on queues interop.cfg-fast-producer.> (memoryLimit 100 kb, systemUsage
+     * sendFailIfNoSpace): Queue.send calls fastProducer for a send that finds the queue full, before it refuses
+     * the send; the advisory carries the producer's ProducerInfo.
+     */
+    static void fastProducerAdvisory(Ctx ctx) throws Exception {
+        Session session = ctx.connect("jms.alwaysSyncSend=true").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue(ctx.name("q"));
+        MessageConsumer advisories = session.createConsumer(session.createTopic("ActiveMQ.Advisory.FastProducer.Queue."
+                + queue.getQueueName()));
+        MessageProducer producer = session.createProducer(queue);
+        String body = "x".repeat(10_000);
+        TextMessage first = session.createTextMessage(body);
+        producer.send(first);
+        String producerId = ((ActiveMQMessage) first).getMessageId().getProducerId().toString();
+        Ctx.expectNone(advisories, "a fast-producer advisory while the queue has room");
+        int sent = 1;
+        boolean refused = false;
+        while (sent < 200 && !refused) {
+            try {
+                producer.send(session.createTextMessage(body));
+                sent++;
+            } catch (ResourceAllocationException e) {
+                refused = true;
+            }
+        }
+        Check.isTrue(refused, "no ResourceAllocationException after " + sent + " sends of 10 kB to a 100 kB queue");
+        ActiveMQMessage advisory = Ctx.expect(advisories, ActiveMQMessage.class, "fast-producer advisory");
+        Check.equal("Advisory", advisory.getJMSType(), "advisory JMSType");
+        Check.equal(producerId, advisory.getStringProperty("producerId"), "producerId property");
+        ProducerInfo info = Check.instanceOf(ProducerInfo.class, advisory.getDataStructure(), "advisory dataStructure");
+        Check.equal(producerId, info.getProducerId().toString(), "ProducerInfo producerId");
+        Check.equal(queue, info.getDestination(), "ProducerInfo destination");
+        Ctx.expectNone(advisories, "a second advisory: only the refused send found the queue full");
+        ctx.note(sent + " sends fitted");
+    }
+
+    /**
+     * abortSlowConsumerStrategy abortConnection="true" checkPeriod="500" maxSlowDuration="1000" on topics
+     * interop.cfg-abort-slow.>: a subscriber that stays slow for two checks loses its connection (ActiveMQ fails
+     * it with an InactivityIOException, so the client only sees the transport go away); other connections stay.
+     */
+    static void abortSlowConsumer(Ctx ctx) throws Exception {
+        Session session = ctx.connect("jms.alwaysSyncSend=true").createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Topic topic = session.createTopic(ctx.name("t"));
+        ActiveMQConnection slowConnection = ctx.connect("jms.prefetchPolicy.topicPrefetch=10");
+        java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+        slowConnection.setExceptionListener(e -> failed.countDown());
+        Session slowSession = slowConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        slowSession.createConsumer(topic);
+        MessageProducer producer = session.createProducer(topic);
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        for (int i = 0; i < 30; i++) producer.send(session.createTextMessage("m" + i));
+        Check.isTrue(failed.await(Ctx.RECEIVE_MS, java.util.concurrent.TimeUnit.MILLISECONDS),
+                "the slow consumer's connection was not aborted");
+        // ActiveMQConnection.onException tells the ExceptionListener before it marks the transport failed.
+        long deadline = System.currentTimeMillis() + Ctx.RECEIVE_MS;
+        while (!slowConnection.isTransportFailed() && !slowConnection.isClosed()
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        Check.isTrue(slowConnection.isTransportFailed() || slowConnection.isClosed(),
+                "the aborted connection's transport has failed");
+        MessageConsumer healthy = session.createConsumer(topic);
+        producer.send(session.createTextMessage("after abort"));
+        Check.equal("after abort", Ctx.expect(healthy, TextMessage.class, "a message on the healthy connection")
+                .getText(), "body");
     }
 }
