@@ -59,6 +59,17 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
         ? { type: 'constant', limit: c.pendingMessageLimitStrategy.limit }
         : null,
     subscriptionRecoveryPolicy: recoveryFromConfig(c),
+    slowConsumerStrategy:
+      c.slowConsumerStrategy?.type === 'abortSlowConsumer'
+        ? {
+            type: 'abortSlowConsumer',
+            abortConnection: c.slowConsumerStrategy.abortConnection,
+            checkPeriod: c.slowConsumerStrategy.checkPeriod,
+            maxSlowCount: c.slowConsumerStrategy.maxSlowCount,
+            maxSlowDuration: c.slowConsumerStrategy.maxSlowDuration,
+            ignoreNetworkConsumers: c.slowConsumerStrategy.ignoreNetworkConsumers,
+          }
+        : null,
   };
   if (c.sendFailIfNoSpace !== null) entry.sendFailIfNoSpace = c.sendFailIfNoSpace;
   if (c.sendFailIfNoSpaceAfterTimeout !== null) entry.sendFailIfNoSpaceAfterTimeout = c.sendFailIfNoSpaceAfterTimeout;

@@ -162,11 +162,6 @@ describe(`JMS semantics with a configured broker (broker: ${selectedBrokerKind()
   test('FastProducer advisory for the send that finds the queue full', scenario('cfg-fast-producer'));
   test(
     'abortSlowConsumerStrategy abortConnection: the slow subscriber’s connection is dropped',
-    {
-      // The strategy is in the region (src/broker/policy/abort-slow-consumer-strategy.ts) but
-      // src/server/policy-from-config.ts does not pass <slowConsumerStrategy> on yet.
-      todo: selectedBrokerKind() === 'tidemq' ? 'slowConsumerStrategy not mapped from activemq.xml yet' : false,
-    },
     scenario('cfg-abort-slow'),
   );
 });
