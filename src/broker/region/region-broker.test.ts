@@ -2,79 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegionBroker } from './region-broker.js';
 import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-adapter.js';
-import { AckType, type AckMode, type ConsumerInfo } from '../../model/commands.js';
+import { AckType } from '../../model/commands.js';
 import { Destination } from '../../model/destination.js';
-import { Message } from '../../model/message.js';
 import { ManualClock } from '../../util/clock.js';
-import type { ConnectionContext, ConsumerHandle, Delivery } from '../broker.js';
-
-let counter = 0;
-
-function context(clientId: string | null = null): ConnectionContext {
-  const id = `conn-${++counter}`;
-  return {
-    info: { connectionId: id, clientId, userName: null, password: null, remoteAddress: 'test', protocol: 'test' },
-    security: null,
-    control: { close: () => {} },
-  };
-}
-
-class TestSink {
-  readonly received: Delivery[] = [];
-  nulls = 0;
-  ready = true;
-  deliver(d: Delivery | null): void {
-    if (d === null) this.nulls++;
-    else this.received.push(d);
-  }
-  get bodies(): string[] {
-    return this.received.map((d) => Buffer.from(d.message.body ?? []).toString());
-  }
-}
-
-function consumerInfo(dest: Destination, opts: Partial<ConsumerInfo> = {}): ConsumerInfo {
-  return {
-    consumerId: `c-${++counter}`,
-    destination: dest,
-    prefetch: 1000,
-    selector: null,
-    ackMode: 'client' as AckMode,
-    noLocal: false,
-    exclusive: false,
-    priority: 0,
-    retroactive: false,
-    browser: false,
-    subscriptionName: null,
-    ...opts,
-  };
-}
-
-let seq = 0;
-function message(dest: Destination, body: string, init: Partial<Message> = {}): Message {
-  const m = new Message();
-  m.messageId = `ID:test-${++seq}`;
-  m.destination = dest;
-  m.bodyType = 'text';
-  m.body = Buffer.from(body);
-  Object.assign(m, init);
-  return m;
-}
+import { consumer, context, message } from './test-support.js';
 
 async function broker(): Promise<RegionBroker> {
   const b = new RegionBroker({ store: new MemoryPersistenceAdapter(), clock: new ManualClock() });
   await b.start();
   return b;
-}
-
-async function consumer(
-  b: RegionBroker,
-  ctx: ConnectionContext,
-  dest: Destination,
-  opts: Partial<ConsumerInfo> = {},
-): Promise<{ sink: TestSink; handle: ConsumerHandle }> {
-  const sink = new TestSink();
-  const handle = await b.addConsumer(ctx, consumerInfo(dest, opts), sink);
-  return { sink, handle };
 }
 
 function ack(consumerId: string, messageId: string, type = AckType.Standard, transactionId: string | null = null) {

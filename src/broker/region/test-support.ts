@@ -18,9 +18,12 @@ export function context(clientId: string | null = null): ConnectionContext {
 
 export class TestSink {
   readonly received: Delivery[] = [];
+  /** Empty answers: a pull that found nothing, or the end of a browse. */
+  nulls = 0;
   ready = true;
   deliver(d: Delivery | null): void {
-    if (d !== null) this.received.push(d);
+    if (d === null) this.nulls++;
+    else this.received.push(d);
   }
   get bodies(): string[] {
     return this.received.map((d) => Buffer.from(d.message.body ?? []).toString());
