@@ -161,6 +161,8 @@ export function toOpenWireMessage(msg: Message): ow.Message {
   if (
     origin instanceof OpenWireOrigin &&
     origin.destination === msg.destination &&
+    // JMSXUserID stamped by the broker (populateJMSXUserID) must go out, not the client's own value.
+    origin.message.userID === msg.userId &&
     (msg.encodedProperties !== null || !msg.hasProperties) &&
     origin.message.marshalledProperties === msg.encodedProperties
   ) {

@@ -306,7 +306,10 @@ export class OpenWireConnection implements ProtocolConnection {
         peerCertificates: this.transport.peerCertificates,
       },
       security: null,
-      control: { close: (reason) => this.fail(reason.message) },
+      control: {
+        close: (reason) => this.fail(reason.message),
+        closeConsumer: (consumerId) => this.closeConsumer(consumerId),
+      },
     };
     try {
       await this.ctx.broker.addConnection(context);
@@ -458,6 +461,34 @@ export class OpenWireConnection implements ProtocolConnection {
       redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
     };
     this.write(md);
+  }
+
+  /**
+   * The broker drops one consumer (abortSlowConsumerStrategy without abortConnection): as ActiveMQ does, tell the
+   * client with ConsumerControl close, and remove the consumer ourselves if the client has not within a second.
+   */
+  private closeConsumer(consumerId: string): void {
+    const state = this.consumers.get(consumerId);
+    if (state === undefined || this.closed) return;
+    this.write({
+      type: T.CONSUMER_CONTROL,
+      commandId: 0,
+      responseRequired: false,
+      destination: state.info.destination,
+      close: true,
+      consumerId: state.info.consumerId,
+      prefetch: 0,
+      flush: false,
+      start: false,
+      stop: false,
+    } satisfies ow.ConsumerControl);
+    this.timers.push(
+      this.ctx.clock.setTimeout(() => {
+        if (this.consumers.get(consumerId) !== state || this.context === null) return;
+        this.consumers.delete(consumerId);
+        void this.ctx.broker.removeConsumer(this.context, consumerId).catch(() => {});
+      }, 1000),
+    );
   }
 
   private onDrain(): void {
