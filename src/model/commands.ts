@@ -14,6 +14,8 @@ export interface ConnectionInfo {
   readonly remoteAddress: string;
   /** `openwire`, `stomp`, … for logs and management; never for branching in the core. */
   readonly protocol: string;
+  /** The connection arrived over TLS; certificate login applies to it (jaasDualAuthenticationPlugin). */
+  readonly secure?: boolean;
   /** The verified TLS client certificate chain (DER), for certificate login. */
   readonly peerCertificates?: readonly Uint8Array[];
 }

@@ -115,6 +115,12 @@ test('certificate and dual logins: DN as the user name, ActiveMQ’s texts', asy
   await dual.addConnection(viaPassword);
   assert.equal(viaCert.security!.userName, 'CN=client, O="Acme, Inc.", C=US');
   assert.equal(viaPassword.security!.userName, 'user');
+  // Over TLS the dual plugin insists on a certificate, even when the client also offers a password.
+  const tlsNoCert = ctx('user', 'password');
+  const secured = { ...tlsNoCert, info: { ...tlsNoCert.info, secure: true } };
+  await assert.rejects(dual.addConnection(secured), {
+    message: 'Unable to authenticate transport without SSL certificate.',
+  });
 });
 
 test('a flood of failures from one address delays that address only (ordering, not timing)', async () => {

@@ -34,7 +34,10 @@ export class JaasAuthenticationBroker extends AuthenticationFilter {
     const { userName, password } = context.info;
     const certificates = context.info.peerCertificates ?? [];
     const { password: passwordLogin, certificate: certificateLogin } = this.options;
-    if (certificateLogin !== null && (certificates.length > 0 || passwordLogin === null)) {
+    // As ActiveMQ's dual plugin: a connection over TLS logs in by certificate (and fails without one), any
+    // other by password; the certificate-only plugin always uses certificates.
+    const byCertificate = passwordLogin === null || context.info.secure === true || certificates.length > 0;
+    if (certificateLogin !== null && byCertificate) {
       if (certificates.length === 0) {
         throw new BrokerError(
           'ERR_SECURITY_AUTHENTICATION',

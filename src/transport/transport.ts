@@ -8,6 +8,8 @@ export interface Transport {
   readonly remoteAddress: string;
   /** The scheme the client used, as ActiveMQ prints it: `tcp`, `ssl`, `ws`, … */
   readonly scheme: string;
+  /** True when the bytes travel over TLS (ssl://, stomp+ssl://, wss://, auto+ssl://). */
+  readonly secure: boolean;
   /** The verified client certificate chain (DER, leaf first) on TLS transports with client auth. */
   readonly peerCertificates: readonly Uint8Array[];
 

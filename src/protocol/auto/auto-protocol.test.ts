@@ -14,6 +14,7 @@ class FakeTransport implements Transport {
   readonly remoteAddress = '127.0.0.1:1';
   readonly scheme = 'auto';
   readonly peerCertificates: readonly Uint8Array[] = [];
+  readonly secure = false;
   readonly writable = true;
   destroyed = false;
   private data: ((c: Buffer) => void)[] = [];

@@ -303,6 +303,7 @@ export class OpenWireConnection implements ProtocolConnection {
         password: info.password,
         remoteAddress: this.remote,
         protocol: 'openwire',
+        secure: this.transport.secure,
         peerCertificates: this.transport.peerCertificates,
       },
       security: null,

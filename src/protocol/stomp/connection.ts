@@ -275,6 +275,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       password: h.get('passcode') ?? null,
       remoteAddress: this.transport.remoteAddress,
       protocol: 'stomp',
+      secure: this.transport.secure,
       peerCertificates: this.transport.peerCertificates,
     };
     const context: ConnectionContext = {

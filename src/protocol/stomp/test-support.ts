@@ -20,6 +20,7 @@ import { stompSettings } from './settings.js';
 /** One end of an in-memory byte pipe with a receive buffer, pause/resume and a high-water mark. */
 export class MemoryTransport implements Transport {
   readonly scheme = 'tcp';
+  readonly secure = false;
   readonly peerCertificates: readonly Uint8Array[] = [];
   peer!: MemoryTransport;
   /** write() calls made on this end, to observe batching. */

@@ -18,6 +18,10 @@ export class ReplayTransport implements Transport {
   get scheme(): string {
     return this.inner.scheme;
   }
+  get secure(): boolean {
+    return this.inner.secure;
+  }
+
   get peerCertificates(): readonly Uint8Array[] {
     return this.inner.peerCertificates;
   }

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import { TLSSocket } from 'node:tls';
 import type { Transport } from '../transport.js';
 
 /**
@@ -27,6 +27,10 @@ export class SocketTransport implements Transport {
       this.closed = true;
       for (const l of this.closeListeners) l(this.failure);
     });
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket;
   }
 
   get peerCertificates(): readonly Uint8Array[] {

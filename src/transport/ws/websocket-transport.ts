@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import type { WebSocket } from 'ws';
 import { peerCertificateChain } from '../tcp/socket-transport.js';
 import type { Transport } from '../transport.js';
@@ -53,6 +54,10 @@ export class WebSocketTransport implements Transport {
       }
       for (const l of this.closeListeners) l(this.failure);
     });
+  }
+
+  get secure(): boolean {
+    return this.socket instanceof TLSSocket;
   }
 
   get peerCertificates(): readonly Uint8Array[] {
