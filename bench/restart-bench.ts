@@ -459,7 +459,9 @@ async function runBroker(kind: BrokerKind, o: Options, live: Set<BrokerProcess>,
     live.add(first);
     await first.waitReady([ports.openwire, ports.stomp], startTimeoutMs, launch.readyWhen);
     log(`loading ${o.n} messages of ${o.body} bytes, ${o.batch} per transaction`);
-    const loadMs = await loadMessages(ports.stomp, o);
+    const loadMs = await loadMessages(ports.stomp, o).catch((e: Error) => {
+      throw new Error(`${kind}: load failed: ${e.message}\n${kind} printed:\n${first.tail(40)}`);
+    });
     log(`loaded in ${(loadMs / 1000).toFixed(1)} s; stopping cleanly`);
     const stopMs = await stopProc(first, live);
     if (stopMs >= stopGraceMs) throw new Error(`${kind} did not stop within ${stopGraceMs} ms and was killed`);
