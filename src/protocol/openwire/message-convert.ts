@@ -1,7 +1,8 @@
-import { Destination, type DestinationType } from '../../model/destination.js';
+import { Destination } from '../../model/destination.js';
 import { Message, type BodyType } from '../../model/message.js';
 import { decodePrimitiveMap, encodePrimitiveMap } from '../../model/primitive-map.js';
 import { T } from './codec/types.js';
+import { destinationTypeName, destinationTypeNumber, splitDestinationOptions } from './codec/ids.js';
 import type * as ow from './codec/commands.js';
 import { javaUtf8ToUtf8, utf8ToJavaUtf8 } from './java-utf8.js';
 import { advisoryToOpenWire } from './advisory-convert.js';
@@ -9,20 +10,6 @@ import { messageIdToString, parseMessageId, producerIdToString, parseProducerId 
 
 /** The tag under which an OpenWire message keeps its original decoded form (Message.origin.format). */
 export const OPENWIRE_ORIGIN = 'openwire';
-
-const destinationTypes: Record<number, DestinationType> = {
-  [T.ACTIVEMQ_QUEUE]: 'queue',
-  [T.ACTIVEMQ_TOPIC]: 'topic',
-  [T.ACTIVEMQ_TEMP_QUEUE]: 'temp-queue',
-  [T.ACTIVEMQ_TEMP_TOPIC]: 'temp-topic',
-};
-
-const destinationNumbers: Record<DestinationType, ow.DestinationTypeNumber> = {
-  queue: T.ACTIVEMQ_QUEUE,
-  topic: T.ACTIVEMQ_TOPIC,
-  'temp-queue': T.ACTIVEMQ_TEMP_QUEUE,
-  'temp-topic': T.ACTIVEMQ_TEMP_TOPIC,
-};
 
 const bodyTypes: Record<number, BodyType> = {
   [T.ACTIVEMQ_MESSAGE]: 'message',
@@ -65,21 +52,14 @@ export function fromOpenWireDestination(d: ow.ActiveMQDestination): {
 } {
   const known = fromCache.get(d);
   if (known !== undefined && known.destination.name === nameOf(d)) return known;
-  const type = destinationTypes[d.type] ?? 'queue';
-  let name = d.physicalName ?? '';
-  let options = noOptions;
-  const q = name.indexOf('?');
-  if (q >= 0) {
-    const parsed = new Map<string, string>();
-    for (const pair of name.slice(q + 1).split('&')) {
-      const eq = pair.indexOf('=');
-      if (eq > 0) parsed.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)));
-    }
-    options = parsed;
-    name = name.slice(0, q);
-  }
-  const out = { destination: Destination.of(type, name), options };
-  if (q < 0) fromCache.set(d, out);
+  const physical = nameOf(d);
+  const { name, options: parsed } = splitDestinationOptions(physical);
+  const out = {
+    destination: Destination.of(destinationTypeName(d.type), name),
+    options: parsed.size === 0 ? noOptions : parsed,
+  };
+  // Only names without options are remembered: the cache check compares the name as received.
+  if (name.length === physical.length) fromCache.set(d, out);
   return out;
 }
 
@@ -96,7 +76,7 @@ const toCache = new WeakMap<Destination, ow.ActiveMQDestination>();
 export function toOpenWireDestination(d: Destination): ow.ActiveMQDestination {
   let out = toCache.get(d);
   if (out === undefined) {
-    out = { type: destinationNumbers[d.type], physicalName: d.name };
+    out = { type: destinationTypeNumber(d.type), physicalName: d.name };
     toCache.set(d, out);
   }
   return out;
