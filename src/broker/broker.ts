@@ -97,6 +97,11 @@ export interface Delivery {
   readonly consumerId: string;
   readonly message: Message;
   readonly redelivered: boolean;
+  /**
+   * This delivery made the consumer the owner of the message's group (ActiveMQ's JMSXGroupFirstForConsumer),
+   * so it can reset any per-group state it keeps.
+   */
+  readonly groupFirst?: boolean;
   /** Times the message was delivered before this one (JMSXDeliveryCount - 1). */
   readonly redeliveryCount: number;
 }

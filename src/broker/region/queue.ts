@@ -23,6 +23,8 @@ export class Queue implements ReferenceOwner {
   readonly pending = new Deque<MessageReference>();
   readonly consumers: Subscription[] = [];
   /** JMSXGroupID → the consumer that owns the group. */
+  /** Set by selectConsumer when it just gave a group its owner; read by the dispatch that follows. */
+  private groupAssigned = false;
   private readonly groups = new Map<string, Subscription>();
   private sequence = 0;
   private roundRobin = 0;
@@ -197,7 +199,9 @@ export class Queue implements ReferenceOwner {
         continue;
       }
       this.pending.removeAt(i);
-      sub.dispatch(ref);
+      const groupFirst = this.groupAssigned;
+      this.groupAssigned = false;
+      sub.dispatch(ref, groupFirst);
     }
   }
 
@@ -272,7 +276,11 @@ export class Queue implements ReferenceOwner {
     if (!anyAvailable) return undefined;
     if (best === null) return null;
     this.roundRobin = (bestIndex + 1) % n;
-    if (group !== null && ref.message.groupSequence !== -1) this.groups.set(group, best);
+    if (group !== null) {
+      // A new owner for the group: the delivery is marked JMSXGroupFirstForConsumer, as ActiveMQ's assignGroup does.
+      this.groupAssigned = true;
+      if (ref.message.groupSequence !== -1) this.groups.set(group, best);
+    }
     return best;
   }
 

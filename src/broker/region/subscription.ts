@@ -78,13 +78,14 @@ export abstract class Subscription {
   }
 
   /** Hands one message to the consumer. Callers check `available` and `matches` first. */
-  dispatch(ref: MessageReference): void {
+  dispatch(ref: MessageReference, groupFirst = false): void {
     if (this.info.prefetch <= 0 && this.pulls > 0) this.pulls--;
     if (this.info.ackMode !== 'auto') this.dispatched.push(ref);
     this.sink.deliver({
       consumerId: this.info.consumerId,
       message: ref.message,
       redelivered: ref.deliveryCount > 0,
+      groupFirst,
       redeliveryCount: ref.deliveryCount,
     });
     // Auto-ack consumers (STOMP ack:auto) consume on write, as ActiveMQ's STOMP converter does.

@@ -458,7 +458,7 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       consumerId: state.info.consumerId,
       destination: delivery === null ? state.info.destination : toOpenWireDestination(delivery.message.destination),
-      message: delivery === null ? null : toOpenWireMessage(delivery.message),
+      message: delivery === null ? null : dispatchedMessage(delivery),
       redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
     };
     this.write(md);
@@ -789,4 +789,11 @@ function describe(cmd: ow.DataStructure): string {
 
 function describeThrowable(t: ow.ThrowableInfo): string {
   return t.className !== null && t.message !== null ? `${t.className}: ${t.message}` : (t.message ?? t.className ?? '');
+}
+
+/** The message of a dispatch; a group's first delivery to its new owner carries JMSXGroupFirstForConsumer. */
+function dispatchedMessage(delivery: Delivery): ow.Message {
+  const m = toOpenWireMessage(delivery.message);
+  // The converted message may be shared with other deliveries, so the flag goes on a copy.
+  return delivery.groupFirst === true ? { ...m, jmsxGroupFirstForConsumer: true } : m;
 }

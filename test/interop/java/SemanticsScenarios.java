@@ -145,6 +145,11 @@ final class SemanticsScenarios {
             Message mb = Ctx.expect(b, "5 messages for consumer b");
             String ga = ma.getStringProperty("JMSXGroupID");
             String gb = mb.getStringProperty("JMSXGroupID");
+            // The broker marks the delivery that made a consumer the group's owner (JMSXGroupFirstForConsumer).
+            Check.equal(i == 0, ((org.apache.activemq.command.ActiveMQMessage) ma).isJMSXGroupFirstForConsumer(),
+                    "JMSXGroupFirstForConsumer of consumer a's message " + (i + 1));
+            Check.equal(i == 0, ((org.apache.activemq.command.ActiveMQMessage) mb).isJMSXGroupFirstForConsumer(),
+                    "JMSXGroupFirstForConsumer of consumer b's message " + (i + 1));
             groupOfA = groupOfA == null ? ga : groupOfA;
             groupOfB = groupOfB == null ? gb : groupOfB;
             Check.equal(groupOfA, ga, "consumer a keeps its group");
