@@ -456,7 +456,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   private async onAck(frame: StompFrame): Promise<void> {
     const context = this.requireConnected();
     const h = frame.headers;
-    let messageId = h.get('message-id');
+    const messageId = h.get('message-id');
     const subscriptionId = h.get('subscription');
     const ackId = h.get('id');
     if (messageId === undefined && this.version !== '1.2') {
@@ -469,32 +469,44 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       throw new StompProtocolError('ACK received without a ack id for acknowledge!');
     }
     const transactionId = this.transactionFor(frame);
-    let ack: MessageAck | null = null;
-    if (ackId !== undefined && this.version === '1.2') {
-      const pending = this.pendingAcks.get(ackId);
-      if (pending !== undefined) {
-        messageId = pending.messageId;
-        ack = pending.subscription.onAck(pending.messageId, transactionId);
-      }
-    } else if (subscriptionId !== undefined) {
-      ack = this.subscriptionsById.get(subscriptionId)?.onAck(messageId!, transactionId) ?? null;
-    } else {
-      // STOMP 1.0: the message id alone; the first subscription that sent it takes the ack.
-      for (const sub of this.subscriptionsByConsumer.values()) {
-        ack = sub.onAck(messageId!, transactionId);
-        if (ack !== null) break;
-      }
-    }
+    const ack = this.findAck(ackId, subscriptionId, messageId, (sub, id) => sub.onAck(id, transactionId), true);
     if (ack === null) throw new StompProtocolError(`Unexpected ACK received for message-id [${messageId ?? ackId}]`);
     await this.broker.acknowledge(context, ack);
     this.receipt(frame);
+  }
+
+  /**
+   * The broker ack for an ACK/NACK frame: by the 1.2 `id` header, else by subscription and message id, else
+   * (STOMP 1.0 ACK only) the first subscription that sent that message id.
+   */
+  private findAck(
+    ackId: string | undefined,
+    subscriptionId: string | undefined,
+    messageId: string | undefined,
+    make: (sub: StompSubscription, messageId: string) => MessageAck | null,
+    anySubscription: boolean,
+  ): MessageAck | null {
+    if (ackId !== undefined && this.version === '1.2') {
+      const pending = this.pendingAcks.get(ackId);
+      return pending === undefined ? null : make(pending.subscription, pending.messageId);
+    }
+    if (subscriptionId !== undefined) {
+      const sub = this.subscriptionsById.get(subscriptionId);
+      return sub === undefined ? null : make(sub, messageId!);
+    }
+    if (!anySubscription) return null;
+    for (const sub of this.subscriptionsByConsumer.values()) {
+      const ack = make(sub, messageId!);
+      if (ack !== null) return ack;
+    }
+    return null;
   }
 
   private async onNack(frame: StompFrame): Promise<void> {
     const context = this.requireConnected();
     if (this.version === '1.0') throw new StompProtocolError('NACK received but connection is in v1.0 mode.');
     const h = frame.headers;
-    let messageId = h.get('message-id');
+    const messageId = h.get('message-id');
     const subscriptionId = h.get('subscription');
     const ackId = h.get('id');
     if (subscriptionId === undefined && this.version !== '1.2') {
@@ -507,16 +519,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       throw new StompProtocolError('NACK received without an ack header to acknowledge!');
     }
     const transactionId = this.transactionFor(frame);
-    let ack: MessageAck | null = null;
-    if (ackId !== undefined && this.version === '1.2') {
-      const pending = this.pendingAcks.get(ackId);
-      if (pending !== undefined) {
-        messageId = pending.messageId;
-        ack = pending.subscription.onNack(pending.messageId, transactionId);
-      }
-    } else if (subscriptionId !== undefined) {
-      ack = this.subscriptionsById.get(subscriptionId)?.onNack(messageId!, transactionId) ?? null;
-    }
+    const ack = this.findAck(ackId, subscriptionId, messageId, (sub, id) => sub.onNack(id, transactionId), false);
     if (ack === null) throw new StompProtocolError(`Unexpected NACK received for message-id [${messageId ?? ackId}]`);
     await this.broker.acknowledge(context, ack);
     this.receipt(frame);
