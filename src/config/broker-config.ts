@@ -414,6 +414,8 @@ export interface PolicyEntryConfig {
   slowConsumerStrategy: SlowConsumerStrategyConfig | null;
   /** Topic dispatch; null = ActiveMQ's default (simple). */
   dispatchPolicy: DispatchPolicyConfig | null;
+  /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor, fileQueueCursor. */
+  pendingQueuePolicy: 'store' | 'vm' | 'file';
 }
 
 export interface PolicyMapConfig {

@@ -50,6 +50,17 @@ export class Message {
    * last one they handed to the application, so the broker knows which unacknowledged messages were seen.
    */
   brokerSequence = 0;
+  /**
+   * Its place in the store's send order, set by the store when it is added (0 until then). The store cursor
+   * reads a queue's backlog after a position in this order.
+   */
+  storeSequence = 0;
+  /**
+   * The producer waits for an answer (a sync send, a STOMP receipt): the store must make it durable before
+   * the send completes. Sends nobody waits for join the next group commit without a sync of their own, as
+   * KahaDB syncs only messages whose isResponseRequired() is true.
+   */
+  responseRequired = true;
   /** Deliveries already counted before this broker loaded it (from the store). */
   redeliveryCounter = 0;
   bodyType: BodyType = 'message';
@@ -127,4 +138,15 @@ export class Message {
 export interface MessageOrigin {
   readonly format: string;
   readonly data: unknown;
+}
+
+/**
+ * Bytes the broker may keep: a small view into a large buffer (a message decoded from a 64 KiB socket read
+ * keeps the whole read alive) is copied to a buffer of its own, so what memory limits count is what the heap
+ * holds. A view that is most of its buffer is kept as it is (no copy for large messages).
+ */
+export function ownedBytes<T extends Uint8Array>(b: T): T {
+  const backing = b.buffer.byteLength;
+  if (backing <= 2 * b.byteLength + 1024) return b;
+  return (Buffer.isBuffer(b) ? Buffer.from(b) : b.slice()) as T;
 }

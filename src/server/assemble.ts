@@ -11,7 +11,7 @@ import type { Logger } from '../util/logger.js';
 import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
 import { securityPlugin, userIdPlugin } from './assemble-security.js';
-import { createStore } from './assemble-store.js';
+import { createStore, createTempStore } from './assemble-store.js';
 import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
 
 export interface AssembleOptions extends ConnectorOverrides {
@@ -63,10 +63,12 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     }
   }
 
+  const tempStore = createTempStore(config, log);
   return {
     brokerName: config.brokerName,
     connectors,
     store: createStore(config, log),
+    ...(tempStore !== undefined ? { tempStore } : {}),
     plugins,
     advisorySupport: config.advisorySupport,
     // ActiveMQ installs the default virtual topic interceptor unless destinationInterceptors are configured.

@@ -45,6 +45,8 @@ export interface BrokerServiceOptions {
   brokerName?: string;
   connectors: ConnectorSpec[];
   store?: PersistenceAdapter;
+  /** Where queues spill non-persistent messages beyond their memory window (tmp_storage); none = memory. */
+  tempStore?: PersistenceAdapter;
   /** Filters in install order: the first one listed sees each call first. */
   plugins?: BrokerPlugin[];
   selectorCompiler?: SelectorCompiler;
@@ -90,6 +92,7 @@ export class BrokerService {
     this.region = new RegionBroker({
       brokerName: options.brokerName ?? 'localhost',
       store: auditRecovery(options.store ?? new MemoryPersistenceAdapter(), audit),
+      ...(options.tempStore !== undefined ? { tempStore: options.tempStore } : {}),
       clock,
       logger: this.logger.child({ area: 'broker' }),
       ...(options.selectorCompiler ? { selectorCompiler: options.selectorCompiler } : {}),

@@ -11,10 +11,25 @@ export interface PersistenceAdapter {
   readonly name: string;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** Everything that survived: called once after start, before any client connects. */
-  recover(): Promise<RecoveredState>;
-  /** Applies a batch atomically. With `sync`, resolves only once the batch is durable. */
+  /**
+   * Everything that survived: called once after start, before any client connects. With
+   * `deferQueueMessages`, queue messages are not read back: `messages` holds topics only and `deferred` counts
+   * each queue's pending messages, which the broker's store cursor then reads with `readMessages` as
+   * consumers need them (restart time and heap no longer grow with a queue backlog).
+   */
+  recover(options?: RecoverOptions): Promise<RecoveredState>;
+  /**
+   * Applies a batch atomically. With `sync`, resolves only once the batch is durable. Each `add` gets its
+   * store sequence (`message.storeSequence`) before the promise settles.
+   */
   write(batch: readonly StoreOperation[], sync: boolean): Promise<void>;
+  /**
+   * The store cursor's read (ActiveMQ's MessageStore.recoverNextMessages): up to `max` pending messages of a
+   * queue whose store sequence is above `afterSequence`, in send order, each a new Message read back from the
+   * store with its `storeSequence` and counted redeliveries. A message added while the read runs may or may
+   * not be included; one removed while it runs may still be.
+   */
+  readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]>;
   /** Bytes the store occupies, for storeUsage limits. */
   size(): number;
 }
@@ -54,15 +69,27 @@ export interface DurableSubscriptionRecord {
   readonly noLocal: boolean;
 }
 
+export interface RecoverOptions {
+  /** Leave queue messages in the store (see `PersistenceAdapter.recover`). */
+  readonly deferQueueMessages?: boolean;
+}
+
 export interface RecoveredState {
   readonly destinations: Destination[];
   /** Per destination, the messages still pending, in send order. */
   readonly messages: Map<string, Message[]>;
+  /** With `deferQueueMessages`: per queue key, how many messages are pending and their ids (for audits). */
+  readonly deferred?: Map<string, DeferredQueue>;
   readonly subscriptions: DurableSubscriptionRecord[];
   /** Per topic destination and subscription key, the ids that subscription already consumed. */
   readonly subscriptionAcks: Map<string, Set<string>>;
   /** Prepared XA transactions with their pending operations. */
   readonly prepared: Map<string, readonly StoreOperation[]>;
+}
+
+export interface DeferredQueue {
+  readonly count: number;
+  ids(): Iterable<string>;
 }
 
 export function emptyRecoveredState(): RecoveredState {

@@ -25,6 +25,10 @@ export interface IndexedDestination<R> {
   readonly destination: Destination;
   readonly messages: Map<string, IndexedMessage<R>>;
   readonly subscriptions: Map<string, DurableSubscriptionRecord>;
+  /** The store cursor's place in `messages` (see StoreIndex.entriesAfter); absent until the first read. */
+  reader?: { it: Iterator<IndexedMessage<R>>; seq: number } | undefined;
+  /** The highest seq ever added here: a reader at it has nothing more to read. */
+  lastSeq?: number;
 }
 
 /**
@@ -130,6 +134,7 @@ export class StoreIndex<R> {
   restore(destination: Destination | IndexedDestination<R>, entry: IndexedMessage<R>): void {
     const d = destination instanceof Destination ? this.ensureDestination(destination) : destination;
     d.messages.set(entry.id, entry);
+    if (entry.seq > (d.lastSeq ?? 0)) d.lastSeq = entry.seq;
     if (entry.seq >= this.seq) this.seq = entry.seq + 1;
   }
 
@@ -157,6 +162,7 @@ export class StoreIndex<R> {
     if (s >= this.seq) this.seq = s + 1;
     const entry: IndexedMessage<R> = { id, seq: s, ref, redelivered: -1, waiting };
     d.messages.set(id, entry);
+    if (s > (d.lastSeq ?? 0)) d.lastSeq = s;
     return entry;
   }
 
@@ -198,6 +204,39 @@ export class StoreIndex<R> {
     this.prepared.set(transactionId, ref);
     this.release(old);
     return true;
+  }
+
+  /**
+   * Up to `max` pending entries of a destination with seq above `afterSeq`, in send order. A queue's
+   * messages sit in `messages` in send order (they are added in seq order, on replay too), and a Map iterator
+   * is live: it skips entries deleted behind it and sees entries added after it. So the cursor keeps one
+   * iterator per destination and continues it when asked for the position where it stopped; only a read from
+   * another position (rare: a browse, a reset) walks from the start, over entries the caller already holds.
+   * The iterator is never driven to its end (a finished Map iterator stays finished): `lastSeq` says when
+   * nothing is left.
+   */
+  entriesAfter(destination: Destination, afterSeq: number, max: number): IndexedMessage<R>[] {
+    const d = this.destinations.get(destination.key);
+    const out: IndexedMessage<R>[] = [];
+    if (d === undefined || max <= 0) return out;
+    const last = d.lastSeq ?? 0;
+    let reader = d.reader;
+    if (reader === undefined || reader.seq !== afterSeq) {
+      reader = { it: d.messages.values(), seq: afterSeq };
+      d.reader = reader;
+    }
+    while (out.length < max && reader.seq < last) {
+      const r = reader.it.next();
+      if (r.done === true) {
+        d.reader = undefined;
+        break;
+      }
+      const e = r.value;
+      if (e.seq <= afterSeq) continue;
+      reader.seq = e.seq;
+      out.push(e);
+    }
+    return out;
   }
 
   /** Pending messages per destination in send order. */

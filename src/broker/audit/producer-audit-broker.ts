@@ -1,5 +1,5 @@
 import type { Message } from '../../model/message.js';
-import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../store/persistence-adapter.js';
+import type { PersistenceAdapter, RecoveredState, RecoverOptions, StoreOperation } from '../../store/persistence-adapter.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext } from '../broker.js';
 import { BrokerFilter } from '../broker-filter.js';
@@ -87,10 +87,12 @@ export function auditRecovery(store: PersistenceAdapter, audit: ProducerAudit): 
     start: () => store.start(),
     stop: () => store.stop(),
     write: (batch, sync) => store.write(batch, sync),
+    readMessages: (destination, after, max) => store.readMessages(destination, after, max),
     size: () => store.size(),
-    async recover(): Promise<RecoveredState> {
-      const state = await store.recover();
+    async recover(options?: RecoverOptions): Promise<RecoveredState> {
+      const state = await store.recover(options);
       for (const messages of state.messages.values()) for (const m of messages) audit.isDuplicate(m.messageId);
+      for (const queue of state.deferred?.values() ?? []) for (const id of queue.ids()) audit.isDuplicate(id);
       const mark = (ops: readonly StoreOperation[]): void => {
         for (const op of ops) {
           if (op.op === 'add') audit.isDuplicate(op.message.messageId);

@@ -1,5 +1,6 @@
 import { sharedDeadLetterStrategy, type DeadLetterStrategy } from './dead-letter-strategy.js';
 import type { SlowConsumerStrategyConfig } from './abort-slow-consumer-strategy.js';
+import type { PendingQueueCursor } from '../region/queue-cursor.js';
 
 /** Keeps the last messages of a topic for retroactive consumers (ActiveMQ's subscriptionRecoveryPolicy). */
 export type SubscriptionRecoveryPolicy =
@@ -33,6 +34,14 @@ export interface PolicyEntry {
   sendFailIfNoSpaceAfterTimeout?: number;
   /** How far past messages no consumer can take the dispatcher looks (default 200). */
   maxPageSize?: number;
+  /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor or fileQueueCursor. */
+  pendingQueuePolicy?: PendingQueueCursor;
+  /** Keep newly sent persistent messages in memory while below the high-water mark (default true). */
+  useCache?: boolean;
+  /** Percent of the destination's memory limit above which the cursor leaves new messages on disk (70). */
+  cursorMemoryHighWaterMark?: number;
+  /** How many messages a browser is given at most, memory and disk together (default 400). */
+  maxBrowsePageSize?: number;
   /** Queues dispatch higher JMSPriority first (default false: arrival order). */
   prioritizedMessages?: boolean;
   /** Period of the expired-message sweep (ms, default 30000; 0 = no sweep). */
@@ -87,6 +96,10 @@ const DEFAULTS: ResolvedPolicy = {
   sendFailIfNoSpace: false,
   sendFailIfNoSpaceAfterTimeout: 0,
   maxPageSize: 200,
+  pendingQueuePolicy: 'store',
+  useCache: true,
+  cursorMemoryHighWaterMark: 70,
+  maxBrowsePageSize: 400,
   prioritizedMessages: false,
   expireMessagesPeriod: 30_000,
   useConsumerPriority: true,
@@ -122,6 +135,8 @@ export function resolvePolicy(entry: PolicyEntry | undefined): ResolvedPolicy {
     'durableTopicPrefetch',
     'memoryLimit',
     'maxPageSize',
+    'maxBrowsePageSize',
+    'cursorMemoryHighWaterMark',
     'expireMessagesPeriod',
     'sendFailIfNoSpaceAfterTimeout',
   ] as const) {

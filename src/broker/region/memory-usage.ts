@@ -28,6 +28,12 @@ export class MemoryUsage {
     return (this.limit > 0 && this.used >= this.limit) || (this.parent !== null && this.parent.isFull);
   }
 
+  /** Percent of the limit in use, here or in any parent (whichever is fuller); 0 without any limit. */
+  get percentUsage(): number {
+    const own = this.limit > 0 ? (this.used * 100) / this.limit : 0;
+    return this.parent === null ? own : Math.max(own, this.parent.percentUsage);
+  }
+
   increase(bytes: number): void {
     this.used += bytes;
     if (this.parent !== null) this.parent.increase(bytes);

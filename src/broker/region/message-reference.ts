@@ -13,6 +13,8 @@ export class MessageReference {
   delivered = false;
   /** Consumed, expired or dead-lettered: skip it wherever it still sits. */
   dropped = false;
+  /** Paged in from the temp store: consuming it removes it from there. */
+  inTemp = false;
 
   constructor(
     /** The queue or durable subscription that keeps it, told when it is consumed or returned. */

@@ -3,6 +3,7 @@ import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
+import { QueueCursor, type CursorStores } from './queue-cursor.js';
 import type { Subscription } from './subscription.js';
 
 /** What a queue needs from the region: the store, expiry and dead-lettering. */
@@ -49,14 +50,19 @@ export class Queue implements ReferenceOwner {
   /** Messages that have been consumed, for statistics. */
   dequeueCount = 0;
   enqueueCount = 0;
+  /** What is not in memory, and how it comes back (pendingQueuePolicy). */
+  readonly cursor = new QueueCursor();
 
   constructor(
     readonly destination: Destination,
     private readonly host: QueueHost,
+    /** The stores the cursor pages from; null keeps everything in memory (as vmQueueCursor). */
+    private readonly stores: CursorStores | null = null,
   ) {}
 
+  /** Pending in memory, in flight, and left on disk by the cursor. */
   get size(): number {
-    return this.pending.length + this.inflightCount();
+    return this.pending.length + this.inflightCount() + this.cursor.backlog;
   }
 
   inflightCount(): number {
@@ -65,16 +71,164 @@ export class Queue implements ReferenceOwner {
     return n;
   }
 
-  /** Adds a message (already stored if persistent) and dispatches. */
-  add(message: Message): void {
+  /**
+   * Adds a message (already stored if persistent) and dispatches. A message the cursor does not keep in memory
+   * stays in the store, or is written to the temp store: the promise then settles once it is there (the send
+   * waits for it, so a temp store that is full holds the producer back).
+   */
+  add(message: Message): Promise<void> | undefined {
     this.enqueueCount++;
-    this.insert(new MessageReference(this, message, ++this.sequence));
-    this.dispatch();
+    const c = this.cursor;
+    if (message.persistent) c.storing.delete(message.messageId);
+    if (this.keepInMemory(message)) {
+      if (message.persistent && message.storeSequence > c.storePosition) c.storePosition = message.storeSequence;
+      this.insert(new MessageReference(this, message, ++this.sequence));
+      this.dispatch();
+      return undefined;
+    }
+    if (message.persistent && c.kind === 'store') {
+      c.storeBacklog++;
+      return undefined;
+    }
+    c.tempBacklog++;
+    c.tempWrites++;
+    return this.stores!.spill(this.destination, message).then(
+      () => {
+        c.tempWrites--;
+        this.dispatch();
+      },
+      (e: unknown) => {
+        c.tempWrites--;
+        c.tempBacklog--;
+        throw e;
+      },
+    );
+  }
+
+  /** The cursor's choice (AbstractStoreCursor.addMessageLast): memory while there is room and no backlog. */
+  private keepInMemory(message: Message): boolean {
+    const c = this.cursor;
+    if (c.kind === 'vm' || this.stores === null) return true;
+    const stored = message.persistent && message.storeSequence > 0;
+    // A persistent message whose place in the store is unknown (not written by this send, a duplicate the
+    // store ignored), or whose store write raced a page read that already passed its place: only memory can
+    // keep it now.
+    if (message.persistent && c.kind === 'store' && message.storeSequence <= c.storePosition) return true;
+    if (!this.stores.canSpill && (!message.persistent || c.kind === 'file')) return true;
+    if (c.spilling) return false;
+    if (stored && c.kind === 'store' && !c.useCache) return false;
+    return this.usage === null || this.usage.percentUsage < c.highWaterMark;
+  }
+
+  /**
+   * No room to page in more: memory is at the cursor's high-water mark. An empty queue always takes one
+   * message, so a single message larger than the window still moves.
+   */
+  private full(): boolean {
+    if (this.pending.length === 0 && this.inflightCount() === 0) return false;
+    return this.usage !== null && this.usage.percentUsage >= this.cursor.highWaterMark;
+  }
+
+  /** A persistent message's store write begins: see QueueCursor.storing. */
+  storing(message: Message): void {
+    if (message.persistent) this.cursor.storing.add(message.messageId);
+  }
+
+  /** Its store write failed: the send fails and the message never reaches `add`. */
+  storeFailed(message: Message): void {
+    this.cursor.storing.delete(message.messageId);
   }
 
   /** Adds a message recovered from the store, without dispatching. */
   restore(message: Message): void {
+    if (message.persistent && message.storeSequence > this.cursor.storePosition) {
+      this.cursor.storePosition = message.storeSequence;
+    }
     this.insert(new MessageReference(this, message, ++this.sequence));
+  }
+
+  /** The store kept this many of the queue's messages unread at start (deferred recovery). */
+  restoreBacklog(count: number): void {
+    this.cursor.storeBacklog += count;
+  }
+
+  /**
+   * Pages in the next messages from the store and the temp store (AbstractStoreCursor.fillBatch), when the
+   * messages in memory run low and someone could take them. One page-in runs at a time; it dispatches when
+   * it lands, and asks for the next if still short.
+   */
+  private pageIn(): void {
+    const c = this.cursor;
+    if (c.paging || this.stores === null || c.backlog === 0) return;
+    if (this.consumers.length === 0 || this.pending.length >= c.pageSize || this.full()) return;
+    c.paging = true;
+    const stores = this.stores;
+    const max = c.pageSize;
+    void (async () => {
+      try {
+        if (c.storeBacklog > 0) {
+          const page = await stores.readStore(this.destination, c.storePosition, max);
+          let taken = 0;
+          let seen = 0;
+          for (const m of page) {
+            // A page stops where memory does (Queue.doPageIn checks the cursor has space); the rest stays on
+            // disk, and the position is not moved past it.
+            if (this.full()) break;
+            seen++;
+            if (m.storeSequence > c.storePosition) c.storePosition = m.storeSequence;
+            if (c.storing.has(m.messageId)) continue; // its send will add it
+            taken++;
+            m.brokerSequence = stores.nextBrokerSequence();
+            this.insert(new MessageReference(this, m, ++this.sequence));
+          }
+          const exhausted = page.length < max && seen === page.length;
+          c.storeBacklog = exhausted ? 0 : Math.max(page.length - seen, c.storeBacklog - taken);
+        }
+        if (c.tempBacklog > 0 && this.pending.length < max && !this.full()) {
+          const page = await stores.readTemp(this.destination, c.tempPosition, max);
+          let taken = 0;
+          for (const m of page) {
+            if (this.full()) break;
+            if (m.storeSequence > c.tempPosition) c.tempPosition = m.storeSequence;
+            m.brokerSequence = stores.nextBrokerSequence();
+            const ref = new MessageReference(this, m, ++this.sequence);
+            ref.inTemp = true;
+            this.insert(ref);
+            taken++;
+          }
+          // Messages still being written are counted but not yet readable: they come with the next page.
+          const exhausted = page.length < max && taken === page.length && c.tempWrites === 0;
+          c.tempBacklog = exhausted ? 0 : Math.max(page.length - taken, c.tempBacklog - taken);
+        }
+      } catch (e) {
+        stores.pageFailed(this.destination, e);
+        c.paging = false;
+        return;
+      }
+      c.paging = false;
+      this.dispatch();
+    })();
+  }
+
+  /**
+   * Up to `max` messages for a browser: those in memory, then the backlog read from the stores without
+   * taking it (ActiveMQ's maxBrowsePageSize bounds a browse the same way).
+   */
+  async browse(max: number): Promise<MessageReference[]> {
+    const refs: MessageReference[] = [];
+    for (const ref of this.pending) {
+      if (refs.length >= max) return refs;
+      if (!ref.dropped) refs.push(ref);
+    }
+    const c = this.cursor;
+    if (this.stores === null || refs.length >= max) return refs;
+    const more: Message[] = [];
+    if (c.storeBacklog > 0) more.push(...(await this.stores.readStore(this.destination, c.storePosition, max - refs.length)));
+    if (c.tempBacklog > 0 && refs.length + more.length < max) {
+      more.push(...(await this.stores.readTemp(this.destination, c.tempPosition, max - refs.length - more.length)));
+    }
+    for (const m of more) refs.push(new MessageReference(this, m, 0));
+    return refs;
   }
 
   private insert(ref: MessageReference): void {
@@ -133,6 +287,7 @@ export class Queue implements ReferenceOwner {
     ref.dropped = true;
     this.usage?.decrease(ref.message.size);
     this.dequeueCount++;
+    if (ref.inTemp) this.stores?.unspill(this.destination, ref.message);
     this.host.messageConsumed(this.destination, ref, null);
   }
 
@@ -145,10 +300,15 @@ export class Queue implements ReferenceOwner {
     this.pending.insertAt(this.position(ref), ref);
   }
 
-  /** Removes every pending message (purge); in-flight ones stay with their consumers. */
+  /**
+   * Removes every pending message in memory (purge); in-flight ones stay with their consumers. The backlog
+   * is forgotten: the caller removes the destination from the stores.
+   */
   purge(): MessageReference[] {
     const refs = this.pending.clear();
     for (const ref of refs) this.consumed(ref);
+    this.cursor.storeBacklog = 0;
+    this.cursor.tempBacklog = 0;
     return refs;
   }
 
@@ -170,6 +330,7 @@ export class Queue implements ReferenceOwner {
     } finally {
       this.dispatching = false;
     }
+    if (this.cursor.backlog > 0) this.pageIn();
   }
 
   private dispatchPass(): void {

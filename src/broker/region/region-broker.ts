@@ -35,6 +35,7 @@ import {
 import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
+import type { CursorStores } from './queue-cursor.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
@@ -69,6 +70,11 @@ export interface RegionBrokerOptions {
   sendFailIfNoSpace?: boolean;
   /** systemUsage sendFailIfNoSpaceAfterTimeout (ms): block at most this long, then reject (0 = no limit). */
   sendFailIfNoSpaceAfterTimeout?: number;
+  /**
+   * The temp store (ActiveMQ's tmp_storage under tempUsage): where queues spill non-persistent messages
+   * beyond their memory window. Emptied at start. Without one, non-persistent messages stay in memory.
+   */
+  tempStore?: PersistenceAdapter;
 }
 
 /** BrokerService's default systemUsage memory limit. */
@@ -90,6 +96,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   readonly brokerName: string;
   readonly brokerId: string;
   private readonly store: PersistenceAdapter;
+  private readonly tempStore: PersistenceAdapter | null;
+  /** How queues page their backlog in and out (see QueueCursor). */
+  private readonly cursorStores: CursorStores;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
@@ -131,6 +140,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.brokerName = options.brokerName ?? 'localhost';
     this.brokerId = new IdGenerator('ID:').next();
     this.store = options.store;
+    this.tempStore = options.tempStore ?? null;
+    this.cursorStores = this.makeCursorStores();
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? Logger.silent();
     this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
@@ -163,7 +174,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.scheduler = new MessageScheduler({
         clock: this.clock,
         logger: this.logger,
-        send: (m) => this.route(m, true),
+        send: (m) => {
+          // Nobody waits for a scheduled delivery, but its job was removed from the store: sync it.
+          m.responseRequired = true;
+          return this.route(m, true);
+        },
         write: (ops) => this.store.write(ops, true),
       });
     }
@@ -174,10 +189,55 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.clock.now();
   }
 
+  private makeCursorStores(): CursorStores {
+    const temp = this.tempStore;
+    const logWrite = (e: unknown) => this.logger.error('Temp store write failed', { error: e });
+    return {
+      readStore: (d, after, max) => this.store.readMessages(d, after, max),
+      canSpill: temp !== null,
+      spill: (d, m) => {
+        if (temp === null) return Promise.reject(new BrokerError('ERR_ILLEGAL_STATE', 'no temp store'));
+        // The temp store needs no sync: nothing in it survives a restart.
+        return temp.write([{ op: 'add', destination: d, message: m }], false);
+      },
+      readTemp: (d, after, max) => (temp === null ? Promise.resolve([]) : temp.readMessages(d, after, max)),
+      unspill: (d, m) => {
+        temp?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false).catch(logWrite);
+      },
+      nextBrokerSequence: () => ++this.sequence,
+      pageFailed: (d, e) =>
+        this.logger.error(`Failed to page in messages of ${d.key} from the store; paging resumes when more arrive`, {
+          error: e,
+        }),
+    };
+  }
+
   async start(): Promise<void> {
     if (this.started) return;
     await this.store.start();
-    const state = await this.store.recover();
+    if (this.tempStore !== null) {
+      await this.tempStore.start();
+      // Nothing in the temp store outlives a restart: what it held was non-persistent.
+      await this.tempStore.recover({ deferQueueMessages: true });
+    }
+    // Queue backlogs stay in the store: the cursor pages them in as consumers need them, so start-up time
+    // and heap do not grow with them (ActiveMQ's store cursor does the same).
+    const state = await this.store.recover({ deferQueueMessages: true });
+    for (const [key, backlog] of state.deferred ?? []) {
+      const d = Destination.parse(key);
+      if (d === SCHEDULER_STORE) {
+        // The scheduler keeps its jobs in memory; read them all back.
+        let after = 0;
+        for (;;) {
+          const page = await this.store.readMessages(d, after, 1000);
+          for (const m of page) this.messageScheduler().restore(m);
+          if (page.length < 1000) break;
+          after = page[page.length - 1]!.storeSequence;
+        }
+        continue;
+      }
+      this.getQueue(d).restoreBacklog(backlog.count);
+    }
     for (const d of state.destinations) {
       if (d === SCHEDULER_STORE) continue;
       if (d.isQueue) this.getQueue(d);
@@ -249,6 +309,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       await this.removeConnection(state.context).catch(() => {});
     }
     await this.store.stop();
+    await this.tempStore?.stop();
   }
 
   // ---- connections -------------------------------------------------------------------------------
@@ -332,7 +393,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
       const refs: MessageReference[] = [];
-      for (const q of this.matchingQueues(dest)) for (const ref of q.pending) if (!ref.dropped) refs.push(ref);
+      const max = this.policyFor(dest).maxBrowsePageSize;
+      for (const q of this.matchingQueues(dest)) {
+        if (refs.length >= max) break;
+        refs.push(...(await q.browse(max - refs.length)));
+      }
       const browser = new BrowserSubscription(info, sink, selector, refs, this.clock);
       state.consumers.set(info.consumerId, browser);
       queueMicrotask(() => browser.pump());
@@ -778,16 +843,25 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     if (dest.isQueue) {
       const q = this.getQueue(dest);
-      if (store && message.persistent) await this.store.write([{ op: 'add', destination: dest, message }], true);
+      if (store && message.persistent) {
+        q.storing(message);
+        try {
+          await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+        } catch (e) {
+          q.storeFailed(message);
+          throw e;
+        }
+      }
       // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
       if (q.deliveryAdvisory) this.delivered(dest, message);
       if (q.consumers.length === 0 && q.noConsumerAdvisory) this.noConsumer(dest, message);
-      q.add(message);
+      const spilled = q.add(message);
+      if (spilled !== undefined) await spilled;
       return;
     }
     const topic = this.getTopic(dest);
     if (store && message.persistent && this.hasDurableFor(topic, message)) {
-      await this.store.write([{ op: 'add', destination: dest, message }], true);
+      await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
     }
     if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
     topic.add(message);
@@ -978,6 +1052,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       props.set('originalDeliveryMode', typed.string('NON_PERSISTENT'));
     }
     if (cause !== null) props.set('dlqDeliveryFailureCause', typed.string(cause));
+    copy.responseRequired = true;
     this.route(copy, true).then(
       () => {
         for (const l of this.listeners) l.messageDeadLettered?.(from, message, dlq);
@@ -1074,8 +1149,19 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     let ops = tx.preparedOperations ?? this.transactionOperations(tx);
     if (tx.state === 'prepared') ops = [...ops, { op: 'forget-prepared', transactionId }];
+    // Queue sends in the batch are shown to the queues' cursors as being stored (see QueueCursor.storing).
+    const queued: [Queue, Message][] = [];
+    for (const op of ops) {
+      if (op.op === 'add' && op.destination.isQueue) queued.push([this.getQueue(op.destination), op.message]);
+    }
+    for (const [q, m] of queued) q.storing(m);
     // Topic sends in the batch are stored only if a durable subscription wants them; route() decides.
-    await this.storeWrite(ops, true);
+    try {
+      await this.storeWrite(ops, true);
+    } catch (e) {
+      for (const [q, m] of queued) q.storeFailed(m);
+      throw e;
+    }
     this.endTransaction(tx);
     this.storeSuppressed++;
     try {
@@ -1196,7 +1282,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     let q = this.queues.get(destination.name);
     if (q === undefined) {
       const physical = Destination.of(destination.type, destination.name);
-      q = new Queue(physical, this);
+      q = new Queue(physical, this, this.cursorStores);
       this.configureQueue(q);
       this.queues.set(destination.name, q);
       for (const sub of this.wildcardQueueSubs) {
@@ -1242,6 +1328,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     q.deliveryAdvisory = policy.advisoryForDelivery;
     q.usage = new MemoryUsage(`${q.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
     if (this.customPolicies) q.maxScan = policy.maxPageSize;
+    q.cursor.kind = policy.pendingQueuePolicy;
+    q.cursor.useCache = policy.useCache;
+    q.cursor.highWaterMark = policy.cursorMemoryHighWaterMark;
+    q.cursor.pageSize = Math.max(1, policy.maxPageSize);
     q.expirePeriod = policy.expireMessagesPeriod;
     const period = q.expirePeriod;
     if (period > 0 && !this.expireTimers.has(period)) {

@@ -111,6 +111,10 @@ export function readPolicyEntry(r: ElementReader): PolicyEntryConfig {
           : { type: 'cached', cacheSize: 1024 }),
     slowConsumerStrategy: onlyOne(r, 'slowConsumerStrategy', readSlowConsumerStrategy),
     dispatchPolicy: onlyOne(r, 'dispatchPolicy', readDispatchPolicy),
+    pendingQueuePolicy:
+      onlyOne(r, 'pendingQueuePolicy', (s) =>
+        s.name === 'vmQueueCursor' ? 'vm' : s.name === 'fileQueueCursor' ? 'file' : 'store',
+      ) ?? 'store',
   };
   r.finish();
   return entry;

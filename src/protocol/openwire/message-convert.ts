@@ -1,5 +1,5 @@
 import { Destination } from '../../model/destination.js';
-import { Message, type BodyType } from '../../model/message.js';
+import { Message, ownedBytes, type BodyType } from '../../model/message.js';
 import { decodePrimitiveMap, encodePrimitiveMap } from '../../model/primitive-map.js';
 import { T } from './codec/types.js';
 import { destinationTypeName, destinationTypeNumber, splitDestinationOptions } from './codec/ids.js';
@@ -93,6 +93,9 @@ export function javaMessageSize(m: ow.Message): number {
  * along so an OpenWire consumer gets it back untouched.
  */
 export function fromOpenWireMessage(m: ow.Message, connectionId: string): Message {
+  // The decoded command keeps views into the frame; the broker may hold this message for long.
+  if (m.content !== null) m.content = ownedBytes(m.content);
+  if (m.marshalledProperties !== null) m.marshalledProperties = ownedBytes(m.marshalledProperties);
   const msg = new Message();
   msg.messageId = m.messageId === null ? '' : messageIdToString(m.messageId);
   msg.destination = m.destination === null ? Destination.queue('') : fromOpenWireDestination(m.destination).destination;
@@ -120,6 +123,8 @@ export function fromOpenWireMessage(m: ow.Message, connectionId: string): Messag
     msg.setEncodedProperties(m.marshalledProperties, decodePrimitiveMap);
   }
   msg.origin = { format: OPENWIRE_ORIGIN, data: new OpenWireOrigin(m, msg.destination) };
+  // An async send (useAsyncSend, or non-persistent by default) waits for no answer: no disk sync of its own.
+  msg.responseRequired = m.responseRequired;
   return msg;
 }
 

@@ -27,6 +27,8 @@ type Inbound = StompFrame | StompFrameError | StompProtocolError;
 /** Inbound frames queued beyond this pause the transport until the queue is worked down. */
 const PAUSE_AT = 256;
 const RESUME_AT = 16;
+/** SENDs without a receipt that may run at once; beyond it the next frame waits (and the socket pauses). */
+const MAX_ASYNC_SENDS = 256;
 
 // ActiveMQ's ActiveMQPrefetchPolicy defaults, which its STOMP converter applies per destination kind.
 const QUEUE_PREFETCH = 1000;
@@ -67,6 +69,8 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   private readonly queue: Inbound[] = [];
   private pumping = false;
   private paused = false;
+  /** Sends without a receipt still running (see onSend). */
+  private readonly asyncSends = new Set<Promise<unknown>>();
 
   private readonly subscriptionsById = new Map<string, StompSubscription>();
   private readonly subscriptionsByConsumer = new Map<string, StompSubscription>();
@@ -211,6 +215,9 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
           continue;
         }
         try {
+          if (this.asyncSends.size > 0 && !(item.command === 'SEND' && !item.headers.has('receipt'))) {
+            await this.drainSends();
+          }
           await this.handle(item);
         } catch (e) {
           this.fail(e, item);
@@ -333,8 +340,32 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       now: this.clock.now(),
     });
     for (const d of created) await this.broker.addDestination(context, d);
+    const receipt = h.get('receipt');
+    message.responseRequired = receipt !== undefined;
+    if (receipt === undefined && transactionId === null) {
+      // Nobody waits for this send: it runs alongside the next frames (up to a bound), so a producer without
+      // receipts shares group commits instead of waiting for a disk sync per message. A failure still ends
+      // the connection with an ERROR frame, as it would have.
+      const p: Promise<void> = this.broker.send(context, message, null).then(
+        () => {
+          this.asyncSends.delete(p);
+        },
+        (e: unknown) => {
+          this.asyncSends.delete(p);
+          this.fail(e, frame);
+        },
+      );
+      this.asyncSends.add(p);
+      if (this.asyncSends.size >= MAX_ASYNC_SENDS) await this.drainSends();
+      return;
+    }
     await this.broker.send(context, message, transactionId);
     this.receipt(frame);
+  }
+
+  /** Waits for the sends still running, so a frame after them sees them done (receipts keep their meaning). */
+  private async drainSends(): Promise<void> {
+    while (this.asyncSends.size > 0) await Promise.all([...this.asyncSends]);
   }
 
   private async onSubscribe(frame: StompFrame): Promise<void> {

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { Destination } from '../../model/destination.js';
-import { Message } from '../../model/message.js';
+import { Message, ownedBytes } from '../../model/message.js';
 import { PropertyType, typed, typedToString, type Properties, type TypedValue } from '../../model/properties.js';
 import { encodeHeaderText } from './codec/escape.js';
 import type { StompFrame, StompVersion } from './codec/frame.js';
@@ -120,12 +120,12 @@ function setText(m: Message, body: Buffer): void {
   m.bodyType = 'text';
   // Java decodes the body as UTF-8 (replacing malformed bytes) before storing the text; the same is done
   // here so the core only ever holds valid UTF-8.
-  m.body = isUtf8(body) ? body : Buffer.from(body.toString('utf8'), 'utf8');
+  m.body = isUtf8(body) ? ownedBytes(body) : Buffer.from(body.toString('utf8'), 'utf8');
 }
 
 function setBytes(m: Message, body: Buffer): void {
   m.bodyType = 'bytes';
-  m.body = body;
+  m.body = ownedBytes(body);
 }
 
 function parseLong(name: string, value: string): number {

@@ -1,9 +1,13 @@
-import type { PropertyDecoder } from '../../model/message.js';
+import type { Destination } from '../../model/destination.js';
+import type { Message, PropertyDecoder } from '../../model/message.js';
+import { ByteReader } from '../bytes.js';
+import { decodeOperation } from '../operation-codec.js';
+import type { IndexedMessage } from '../store-index.js';
 import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
 import { ByteWriter } from '../bytes.js';
 import { encodeOperation } from '../operation-codec.js';
-import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import type { PersistenceAdapter, RecoveredState, RecoverOptions, StoreOperation } from '../persistence-adapter.js';
 import { StoreFullError, StoreStateError, type StoreNoSpaceError } from '../store-errors.js';
 import { StoreIndex } from '../store-index.js';
 import { encodeCheckpoint, type Location } from './checkpoint.js';
@@ -102,6 +106,10 @@ interface Encoded {
 const SPACE_CHECK_MS = 1000;
 /** Batches allowed to wait for space at once; more are refused, so a flood cannot pile up in memory. */
 const MAX_SPACE_WAITERS = 10_000;
+/** The store cursor reads neighbouring locations with one call while the gap between them is at most this. */
+const READ_GAP = 16 * 1024;
+/** ...and while one call spans at most this many bytes. */
+const READ_SPAN = 1024 * 1024;
 /** Smallest segment the storeLimit cap may choose. */
 const MIN_SEGMENT = 64 * 1024;
 
@@ -126,7 +134,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private live = new Map<number, { refs: number; bytes: number }>();
   private journal: Journal | null = null;
   private lock: LockHandle | null = null;
-  private recovered: RecoveredState | null = null;
+  private recovered: ((deferQueues: boolean) => Promise<RecoveredState>) | null = null;
   private timers: Timer[] = [];
   private maintenance: Promise<void> = Promise.resolve();
   private changes = 0;
@@ -196,7 +204,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         retain: (loc) => this.retain(loc),
         report: (d) => this.report(d),
       });
-      this.recovered = result.state;
+      this.recovered = result.load;
       this.checkpointBytes = result.checkpointBytes;
       this.checkpointSegment = 0;
       const journal = new Journal(
@@ -267,12 +275,123 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     }
   }
 
-  recover(): Promise<RecoveredState> {
+  recover(options?: RecoverOptions): Promise<RecoveredState> {
     if (this.journal === null) return Promise.reject(new StoreStateError('journal store: recover() before start()'));
-    const state = this.recovered;
-    if (state === null) return Promise.reject(new StoreStateError('journal store: recover() called twice'));
+    const load = this.recovered;
+    if (load === null) return Promise.reject(new StoreStateError('journal store: recover() called twice'));
     this.recovered = null;
-    return Promise.resolve(state);
+    // Content that cannot be read (missing segments) refuses the start: the store closes and lets go of its lock.
+    return load(options?.deferQueueMessages === true).catch(async (e: unknown) => {
+      await this.abandon();
+      throw e;
+    });
+  }
+
+  /** Closes without a final checkpoint: the start is refused, nothing more may be written. */
+  private async abandon(): Promise<void> {
+    const journal = this.journal;
+    if (journal === null) return;
+    this.stopping = true;
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    await this.maintenance;
+    this.journal = null;
+    await journal.close();
+    await this.lock?.release();
+    this.lock = null;
+  }
+
+  /**
+   * Reads a page of a queue's backlog back from the segments. Locations close together in one segment are
+   * read with one call (a backlog written in a burst sits in a few records), and a location that moved while
+   * the read ran (compaction rewrote its segment) is read again from where the index now points.
+   */
+  async readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]> {
+    if (this.journal === null) throw new StoreStateError('journal store is not started');
+    const entries = this.index.entriesAfter(destination, afterSequence, max);
+    const out: (Message | null)[] = new Array<Message | null>(entries.length).fill(null);
+    let todo = entries.map((e, i) => ({ e, i }));
+    for (let attempt = 0; attempt < 3 && todo.length > 0; attempt++) {
+      const failed: typeof todo = [];
+      const bySegment = new Map<number, typeof todo>();
+      for (const t of todo) {
+        const list = bySegment.get(t.e.ref.segment);
+        if (list === undefined) bySegment.set(t.e.ref.segment, [t]);
+        else list.push(t);
+      }
+      for (const [seg, list] of bySegment) {
+        try {
+          await this.readSegment(seg, list, out, destination);
+        } catch {
+          failed.push(...list.filter((t) => out[t.i] === null));
+        }
+      }
+      // Only entries still pending are worth another try; their `ref` now says where they live.
+      todo = failed.filter((t) => this.index.destinations.get(destination.key)?.messages.get(t.e.id) === t.e);
+    }
+    for (const t of todo) {
+      this.report({
+        kind: 'lost-message',
+        file: pathIn(this.s.directory, segmentName(t.e.ref.segment)),
+        offset: t.e.ref.offset,
+        length: t.e.ref.length,
+        detail: `message ${t.e.id} on ${destination.key} could not be read back for dispatch`,
+      });
+    }
+    return out.filter((m): m is Message => m !== null);
+  }
+
+  private async readSegment(
+    seg: number,
+    list: { e: IndexedMessage<Location>; i: number }[],
+    out: (Message | null)[],
+    destination: Destination,
+  ): Promise<void> {
+    list.sort((a, b) => a.e.ref.offset - b.e.ref.offset);
+    const h = await this.fs.open(pathIn(this.s.directory, segmentName(seg)), false);
+    try {
+      let k = 0;
+      while (k < list.length) {
+        // One read for a run of locations with small gaps between them.
+        const start = list[k]!.e.ref.offset;
+        let end = start + list[k]!.e.ref.length;
+        let j = k + 1;
+        while (j < list.length) {
+          const loc = list[j]!.e.ref;
+          if (loc.offset - end > READ_GAP || loc.offset + loc.length - start > READ_SPAN) break;
+          end = Math.max(end, loc.offset + loc.length);
+          j++;
+        }
+        const buf = await this.fs.read(h, start, end - start);
+        for (let x = k; x < j; x++) {
+          const { e, i } = list[x]!;
+          const from = e.ref.offset - start;
+          if (from + e.ref.length > buf.length) throw new StoreStateError(`short read in ${segmentName(seg)}`);
+          try {
+            const op = decodeOperation(new ByteReader(buf, from, from + e.ref.length), {
+              propertyDecoder: this.options.propertyDecoder,
+            });
+            if (op.op !== 'add') throw new StoreStateError(`the record holds a ${op.op} operation`);
+            const m = op.message;
+            m.storeSequence = e.seq;
+            if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
+            out[i] = m;
+          } catch (err) {
+            // A body that no longer decodes is reported and left in the store for an operator to look at.
+            this.report({
+              kind: 'corrupt-record',
+              file: pathIn(this.s.directory, segmentName(seg)),
+              offset: e.ref.offset,
+              length: e.ref.length,
+              detail: `message ${e.id} on ${destination.key} does not decode: ${(err as Error).message}`,
+            });
+          }
+        }
+        k = j;
+      }
+    } finally {
+      await this.fs.close(h);
+    }
   }
 
   write(batch: readonly StoreOperation[], sync: boolean): Promise<void> {
@@ -334,7 +453,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
           const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
           const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
           this.retain(loc);
-          if (op.op === 'add') this.index.addMessage(op.destination, op.message.messageId, loc, firstSeq + addIndex++);
+          if (op.op === 'add') {
+            const seq = firstSeq + addIndex++;
+            if (this.index.addMessage(op.destination, op.message.messageId, loc, seq) !== null) {
+              op.message.storeSequence = seq;
+            }
+          }
           else this.index.apply(op, loc);
         } else {
           this.index.apply(op, null);

@@ -2,7 +2,7 @@ import type { Message } from '../../model/message.js';
 import { ByteReader } from '../bytes.js';
 import type { MessageDecodeOptions } from '../message-codec.js';
 import { decodeOperation, summarizeOperation, type OperationSummary } from '../operation-codec.js';
-import type { RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import type { DeferredQueue, RecoveredState, StoreOperation } from '../persistence-adapter.js';
 import { StoreCorruptError } from '../store-errors.js';
 import type { StoreIndex } from '../store-index.js';
 import { decodeCheckpoint, type Location } from './checkpoint.js';
@@ -43,7 +43,11 @@ export interface RecoveryInput {
 }
 
 export interface RecoveryResult {
-  readonly state: RecoveredState;
+  /**
+   * Step 4, run when the broker asks for what survived: reads the pending content. With `deferQueues`, queue
+   * messages stay on disk (only their segments' presence is checked); the store cursor reads them later.
+   */
+  readonly load: (deferQueues: boolean) => Promise<RecoveredState>;
   /** Where the next record goes, and whether that segment file exists (with its header). */
   readonly tail: JournalPosition;
   readonly tailExists: boolean;
@@ -192,9 +196,9 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
     }
   }
 
-  // 4. Read the pending content.
-  const state = await loadContent(input, segments, fromCheckpoint);
-  return { state, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
+  // 4. Read the pending content, when asked.
+  const load = (deferQueues: boolean) => loadContent(input, new Map(segments), fromCheckpoint, deferQueues);
+  return { load, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
 }
 
 function replayRecord(
@@ -300,6 +304,7 @@ async function loadContent(
   input: RecoveryInput,
   segments: Map<number, number>,
   fromCheckpoint: boolean,
+  deferQueues: boolean,
 ): Promise<RecoveredState> {
   const { fs, directory, index, report } = input;
   const file = (seg: number) => pathIn(directory, segmentName(seg));
@@ -309,15 +314,30 @@ async function loadContent(
     if (list === undefined) bySegment.set(seg, [w]);
     else list.push(w);
   };
+  // Deferred queue messages are not read, but the segments they live in must be there.
+  const deferredMissing = new Map<number, Wanted[]>();
   for (const d of index.destinations.values()) {
-    for (const m of d.messages.values())
-      want(m.ref.segment, { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m });
+    const defer = deferQueues && d.destination.isQueue;
+    for (const m of d.messages.values()) {
+      const w: Wanted = { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m };
+      if (!defer) want(m.ref.segment, w);
+      else if (!segments.has(m.ref.segment)) {
+        const list = deferredMissing.get(m.ref.segment);
+        if (list === undefined) deferredMissing.set(m.ref.segment, [w]);
+        else list.push(w);
+      }
+    }
   }
   for (const [tx, loc] of index.prepared) want(loc.segment, { kind: 'prepared', tx, loc });
 
-  const missing = [...bySegment.keys()].filter((s) => !segments.has(s)).sort((a, b) => a - b);
+  const missing = [...new Set([...bySegment.keys(), ...deferredMissing.keys()])]
+    .filter((s) => !segments.has(s))
+    .sort((a, b) => a - b);
   if (missing.length > 0 && !input.ignoreMissingJournalfiles) {
-    const count = missing.reduce((n, s) => n + bySegment.get(s)!.length, 0);
+    const count = missing.reduce(
+      (n, s) => n + (bySegment.get(s)?.length ?? 0) + (deferredMissing.get(s)?.length ?? 0),
+      0,
+    );
     throw new StoreCorruptError(
       `journal files missing from ${directory}: ${missing.map(segmentName).join(', ')} hold ${count} pending ` +
         'messages or transactions (set ignoreMissingJournalfiles to start without them)',
@@ -349,6 +369,8 @@ async function loadContent(
     }
     index.discard(w.loc);
   };
+
+  for (const [seg, list] of deferredMissing) for (const w of list) lose(w, 'lost-message', `${segmentName(seg)} is missing`);
 
   const toCheck = input.checkForCorruptJournalFiles ? [...segments.keys()] : [...bySegment.keys()];
   for (const seg of toCheck.sort((a, b) => a - b)) {
@@ -394,12 +416,19 @@ async function loadContent(
   }
 
   const out = new Map<string, Message[]>();
+  const deferred = new Map<string, DeferredQueue>();
   for (const d of index.destinations.values()) {
+    if (deferQueues && d.destination.isQueue) {
+      const map = d.messages;
+      if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+      continue;
+    }
     const list: Message[] = [];
     for (const e of index.sortedMessages(d)) {
       const m = messages.get(e);
       if (m === undefined) continue;
       if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
+      m.storeSequence = e.seq;
       list.push(m);
     }
     if (list.length > 0) out.set(d.destination.key, list);
@@ -407,6 +436,7 @@ async function loadContent(
   return {
     destinations: [...index.destinations.values()].map((d) => d.destination),
     messages: out,
+    deferred,
     subscriptions: index.subscriptionsList(),
     subscriptionAcks: index.subscriptionAcks(),
     prepared,

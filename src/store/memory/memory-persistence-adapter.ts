@@ -1,5 +1,12 @@
+import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
-import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import type {
+  DeferredQueue,
+  PersistenceAdapter,
+  RecoveredState,
+  RecoverOptions,
+  StoreOperation,
+} from '../persistence-adapter.js';
 import { validateOperation } from '../operation-codec.js';
 import { StoreStateError } from '../store-errors.js';
 import { StoreIndex } from '../store-index.js';
@@ -33,24 +40,20 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
     return Promise.resolve();
   }
 
-  recover(): Promise<RecoveredState> {
+  recover(options?: RecoverOptions): Promise<RecoveredState> {
     if (!this.started) return Promise.reject(new StoreStateError('memory store: recover() before start()'));
     if (this.recovered) return Promise.reject(new StoreStateError('memory store: recover() called twice'));
     this.recovered = true;
     const messages = new Map<string, Message[]>();
+    const deferred = new Map<string, DeferredQueue>();
     for (const d of this.index.destinations.values()) {
-      const list: Message[] = [];
-      for (const e of this.index.sortedMessages(d)) {
-        const m = e.ref as Message;
-        if (e.redelivered >= 0 && e.redelivered !== m.redeliveryCounter) {
-          // The broker's Message objects are never mutated; hand back a copy with the counted deliveries.
-          const c = m.copy();
-          c.redeliveryCounter = e.redelivered;
-          list.push(c);
-        } else {
-          list.push(m);
-        }
+      if (options?.deferQueueMessages === true && d.destination.isQueue) {
+        const map = d.messages;
+        if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+        continue;
       }
+      const list: Message[] = [];
+      for (const e of this.index.sortedMessages(d)) list.push(withCount(e.ref as Message, e.redelivered));
       if (list.length > 0) messages.set(d.destination.key, list);
     }
     const prepared = new Map<string, readonly StoreOperation[]>();
@@ -58,6 +61,7 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
     return Promise.resolve({
       destinations: [...this.index.destinations.values()].map((d) => d.destination),
       messages,
+      deferred,
       subscriptions: this.index.subscriptionsList(),
       subscriptionAcks: this.index.subscriptionAcks(),
       prepared,
@@ -77,15 +81,36 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
       if (op.op === 'add') ref = op.message;
       else if (op.op === 'prepare') ref = [...op.operations];
       if (ref !== null) this.bytes += refSize(ref);
-      this.index.apply(op, ref);
+      const entry = this.index.apply(op, ref);
+      if (entry !== null && op.op === 'add') op.message.storeSequence = entry.seq;
     }
     return Promise.resolve();
+  }
+
+  readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]> {
+    const out: Message[] = [];
+    for (const e of this.index.entriesAfter(destination, afterSequence, max)) {
+      const m = withCount(e.ref as Message, e.redelivered);
+      // The stored object may be the one the broker still holds elsewhere: hand back a copy it may keep.
+      const c = m === e.ref ? m.copy() : m;
+      c.storeSequence = e.seq;
+      out.push(c);
+    }
+    return Promise.resolve(out);
   }
 
   /** Approximate bytes held by pending messages and prepared transactions. */
   size(): number {
     return this.bytes;
   }
+}
+
+/** The broker's Message objects are never mutated; a copy carries the counted deliveries. */
+function withCount(m: Message, redelivered: number): Message {
+  if (redelivered < 0 || redelivered === m.redeliveryCounter) return m;
+  const c = m.copy();
+  c.redeliveryCounter = redelivered;
+  return c;
 }
 
 function refSize(ref: Ref): number {

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Destination } from '../../model/destination.js';
+import { FakeFileLayer } from '../../store/journal/fake-file-layer.js';
+import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
+import { ManualClock } from '../../util/clock.js';
+import { Logger } from '../../util/logger.js';
+import { PolicyMap } from '../policy/policy-map.js';
+import { RegionBroker } from './region-broker.js';
+import { ack, consumer, context, message, settle } from './test-support.js';
+import type { PendingQueueCursor } from './queue-cursor.js';
+
+const Q = Destination.queue('cursor.q');
+const LIMIT = 64 * 1024;
+const BODY = 'x'.repeat(600);
+
+function journal(fs: FakeFileLayer, directory: string): JournalPersistenceAdapter {
+  return new JournalPersistenceAdapter({
+    directory,
+    fileLayer: fs,
+    clock: new ManualClock(),
+    logger: Logger.silent(),
+    journalMaxFileLength: 256 * 1024,
+  });
+}
+
+function broker(fs: FakeFileLayer, kind: PendingQueueCursor = 'store'): RegionBroker {
+  const policies = new PolicyMap();
+  policies.setDefaultEntry({ pendingQueuePolicy: kind });
+  return new RegionBroker({
+    store: journal(fs, '/store'),
+    tempStore: journal(fs, '/tmp_storage'),
+    memoryLimit: LIMIT,
+    policies,
+    logger: Logger.silent(),
+  });
+}
+
+/** Sends `n` messages and reports whether every send completed (a blocked producer never does). */
+async function sendAll(b: RegionBroker, n: number, persistent: boolean, prefix = ''): Promise<boolean> {
+  const ctx = context();
+  await b.addConnection(ctx);
+  let done = 0;
+  for (let i = 0; i < n; i++) {
+    const m = message(Q, `${prefix}${i}:${BODY}`, { persistent, responseRequired: i % 50 === 0 });
+    void b.send(ctx, m, null).then(
+      () => done++,
+      () => {},
+    );
+    if (i % 100 === 99) await settle();
+  }
+  for (let i = 0; i < 50 && done < n; i++) await settle();
+  return done === n;
+}
+
+/** Consumes everything with a small prefetch, acknowledging each delivery; returns the bodies' numbers. */
+async function drain(b: RegionBroker, expected: number): Promise<number[]> {
+  const ctx = context();
+  await b.addConnection(ctx);
+  const { sink, handle } = await consumer(b, ctx, Q, { prefetch: 10 });
+  let acked = 0;
+  for (let spins = 0; acked < expected && spins < 20_000; spins++) {
+    while (acked < sink.received.length) {
+      const d = sink.received[acked++]!;
+      await b.acknowledge(ctx, ack(handle.info.consumerId, d.message.messageId));
+      assert.ok(b.memoryUsage.usage <= LIMIT, `memory ${b.memoryUsage.usage} over the limit`);
+    }
+    await settle();
+  }
+  return sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':'))));
+}
+
+const inOrder = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('queue cursors: a backlog beyond the memory limit', () => {
+  for (const persistent of [true, false]) {
+    it(`storeCursor takes 10x the memory limit of ${persistent ? '' : 'non-'}persistent messages, then drains them in order`, async () => {
+      const fs = new FakeFileLayer();
+      const b = broker(fs);
+      await b.start();
+      const n = 1000; // ~850 KiB accounted: 13x the 64 KiB limit
+      assert.equal(await sendAll(b, n, persistent), true, 'a producer was blocked');
+      const q = b.findQueue(Q.name)!;
+      assert.equal(q.size, n);
+      assert.ok(b.memoryUsage.usage <= LIMIT, `memory ${b.memoryUsage.usage} over the limit`);
+      assert.ok(q.pending.length < n / 2, `${q.pending.length} of ${n} held in memory`);
+      assert.deepEqual(await drain(b, n), inOrder(n));
+      assert.equal(q.size, 0);
+      await b.stop();
+    });
+  }
+
+  it('restarts without reading the backlog, then pages it in order; a browse sees maxBrowsePageSize of it', async () => {
+    const fs = new FakeFileLayer();
+    const first = broker(fs);
+    await first.start();
+    assert.equal(await sendAll(first, 900, true), true);
+    await first.stop();
+
+    const b = broker(fs);
+    await b.start();
+    const q = b.findQueue(Q.name)!;
+    assert.equal(q.size, 900);
+    assert.equal(q.pending.length, 0, 'the backlog was read at start');
+
+    const ctx = context();
+    await b.addConnection(ctx);
+    const browser = await consumer(b, ctx, Q, { browser: true });
+    for (let i = 0; i < 20 && browser.sink.nulls === 0; i++) await settle();
+    assert.deepEqual(
+      browser.sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
+      inOrder(400),
+    );
+    assert.deepEqual(await drain(b, 900), inOrder(900));
+    await b.stop();
+  });
+
+  it('storeCursor keeps both kinds beside each other: persistent in the store, non-persistent in the temp store', async () => {
+    const fs = new FakeFileLayer();
+    const b = broker(fs);
+    await b.start();
+    assert.equal(await sendAll(b, 500, true), true);
+    assert.equal(await sendAll(b, 500, false, '9000'), true); // numbered 90000..9000499
+    const bodies = await drain(b, 1000);
+    assert.equal(bodies.length, 1000);
+    assert.equal(new Set(bodies).size, 1000, 'a message was delivered twice');
+    await b.stop();
+  });
+
+  it('vmQueueCursor keeps everything in memory: producer flow control stops the producer at the limit', async () => {
+    const fs = new FakeFileLayer();
+    const b = broker(fs, 'vm');
+    await b.start();
+    assert.equal(await sendAll(b, 1000, true), false);
+    const q = b.findQueue(Q.name)!;
+    assert.ok(q.size < 1000 && q.pending.length === q.size);
+    await b.stop();
+  });
+});
