@@ -26,7 +26,7 @@ export function brokerXml(o: BrokerXmlOptions): string {
       </systemUsage>
     </systemUsage>`;
   return `<beans xmlns="http://www.springframework.org/schema/beans">
-  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="crash" useJmx="false">
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="crash" useJmx="false" dataDirectory="${o.directory}/..">
     <persistenceAdapter>
       <kahaDB directory="${o.directory}"${attrs}/>
     </persistenceAdapter>${usage}
