@@ -54,6 +54,7 @@ export function createTempStore(config: BrokerConfig, log: Logger): PersistenceA
   const journal = new JournalPersistenceAdapter({
     directory,
     journalDiskSyncStrategy: 'never',
+    recoverable: false,
     journalMaxFileLength: 32 * 1024 * 1024,
     storeLimit: config.systemUsage.tempUsage.limit ?? 0,
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,

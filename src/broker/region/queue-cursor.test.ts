@@ -17,6 +17,7 @@ const BODY = 'x'.repeat(600);
 function journal(fs: FakeFileLayer, directory: string): JournalPersistenceAdapter {
   return new JournalPersistenceAdapter({
     directory,
+    recoverable: directory !== '/store',
     fileLayer: fs,
     clock: new ManualClock(),
     logger: Logger.silent(),

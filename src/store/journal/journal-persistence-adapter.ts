@@ -51,6 +51,11 @@ export interface JournalPersistenceAdapterOptions {
   readonly sendFailIfNoSpace?: boolean;
   /** systemUsage sendFailIfNoSpaceAfterTimeout: wait at most this many ms for space, then refuse (0: no limit). */
   readonly sendFailIfNoSpaceAfterTimeout?: number;
+  /**
+   * false for a store nothing is recovered from (the temp store, cleared at every start): no checkpoint image
+   * is written, dead segments are still deleted. Default true.
+   */
+  readonly recoverable?: boolean;
   /** A sealed segment whose live bytes fall below this fraction of its length is compacted (default 0.5). */
   readonly compactionThreshold?: number;
   /** Decodes stored encoded property blocks on recovery (the OpenWire primitive-map decoder). */
@@ -84,6 +89,7 @@ interface Settings {
   readonly sendFailIfNoSpace: boolean;
   readonly sendFailIfNoSpaceAfterTimeout: number;
   readonly compactionThreshold: number;
+  readonly recoverable: boolean;
 }
 
 /** A batch waiting for store space (producer flow control on storeUsage). */
@@ -140,6 +146,8 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private changes = 0;
   private checkpointedChanges = -1;
   private checkpointBytes = 0;
+  /** Journal bytes appended since the last checkpoint (see checkpoint()). */
+  private appendedSinceCheckpoint = 0;
   private cleanupSoon = false;
   private lastSize = 0;
   private stats: RecoveryStats | null = null;
@@ -179,6 +187,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       sendFailIfNoSpace: o.sendFailIfNoSpace ?? false,
       sendFailIfNoSpaceAfterTimeout: o.sendFailIfNoSpaceAfterTimeout ?? 0,
       compactionThreshold: o.compactionThreshold ?? 0.5,
+      recoverable: o.recoverable ?? true,
     };
     this.fs = o.fileLayer ?? new NodeFileLayer();
     this.clock = o.clock ?? systemClock;
@@ -228,8 +237,10 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       this.seq = this.index.nextSeq;
       this.changes = 1;
       this.checkpointedChanges = 0;
-      // A fresh checkpoint: the next start replays nothing that this one already did.
-      await this.checkpoint();
+      // A fresh checkpoint, so the next start replays nothing that this one already did; not needed when this
+      // start replayed nothing (a clean stop left one), which saves a full snapshot of a large backlog's index.
+      if (result.replayedRecords > 0 || result.checkpointBytes === 0) await this.checkpoint(true);
+      else this.checkpointedChanges = this.changes;
       this.timers.push(
         this.clock.setInterval(() => this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
         this.clock.setInterval(() => this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
@@ -465,6 +476,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         }
       }
       this.changes++;
+      this.appendedSinceCheckpoint += record.length;
     });
   }
 
@@ -613,7 +625,23 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     const journal = this.journal;
     if (journal === null || journal.failure !== null) return;
     if (!force && this.changes === this.checkpointedChanges) return;
+    // A checkpoint is a full snapshot of the index: with a deep backlog it is large. It is rewritten only once
+    // the journal has grown by at least its size since the last one, so checkpointing costs at most as much I/O
+    // as the journal itself, and a restart replays at most about that much.
+    if (!force && this.appendedSinceCheckpoint < this.checkpointBytes) return;
+    if (!this.s.recoverable) {
+      // Nothing is ever recovered from this store (the temp store): no image, just let dead segments go.
+      this.checkpointedChanges = this.changes;
+      this.appendedSinceCheckpoint = 0;
+      const tail = journal.tail.segment;
+      await this.deleteSegments(
+        journal,
+        [...journal.written.keys()].filter((seg) => seg < tail && !this.live.has(seg)),
+      );
+      return;
+    }
     const changes = this.changes;
+    const appended = this.appendedSinceCheckpoint;
     const position = journal.tail;
     const image = encodeCheckpoint(this.ckptWriter, this.index, position);
     const dead = [...journal.written.keys()].filter((s) => s < position.segment && !this.live.has(s));
@@ -646,6 +674,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     await this.fs.syncDir(this.s.directory);
     this.checkpointBytes = image.length;
     this.checkpointedChanges = changes;
+    this.appendedSinceCheckpoint -= appended;
     this.checkpointSegment = position.segment;
     await this.deleteSegments(
       journal,
@@ -680,12 +709,15 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         return seg < tailSegment && len > 0 && l.bytes < len * this.s.compactionThreshold;
       })
       .sort((a, b) => a[0] - b[0]);
+    let moved = false;
     for (const [seg, l] of candidates) {
       if (l.bytes > budget) break;
       budget -= l.bytes;
       await this.compactSegment(seg);
+      moved = true;
     }
-    await this.checkpoint(true);
+    // Compaction and producers waiting for space need the checkpoint that lets dead segments go now.
+    await this.checkpoint(moved || this.spaceWaiters.length > 0);
   }
 
   private async compactSegment(seg: number): Promise<void> {
