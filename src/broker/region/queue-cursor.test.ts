@@ -6,6 +6,7 @@ import { JournalPersistenceAdapter } from '../../store/journal/journal-persisten
 import { ManualClock } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
+import { typed } from '../../model/properties.js';
 import { RegionBroker } from './region-broker.js';
 import { ack, consumer, context, message, settle } from './test-support.js';
 import type { PendingQueueCursor } from './queue-cursor.js';
@@ -125,6 +126,27 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
     const bodies = await drain(b, 1000);
     assert.equal(bodies.length, 1000);
     assert.equal(new Set(bodies).size, 1000, 'a message was delivered twice');
+    await b.stop();
+  });
+
+  it('a selector consumer finds its few matches deep in a backlog that memory cannot hold', async () => {
+    const fs = new FakeFileLayer();
+    const b = broker(fs);
+    await b.start();
+    const ctx = context();
+    await b.addConnection(ctx);
+    for (let i = 0; i < 1000; i++) {
+      const m = message(Q, `${i}:${BODY}`, { persistent: true });
+      m.properties.set('n', typed.int(i));
+      await b.send(ctx, m, null);
+    }
+    assert.ok(b.findQueue(Q.name)!.pending.length < 1000);
+    const picky = await consumer(b, ctx, Q, { selector: 'n >= 990', prefetch: 100 });
+    for (let i = 0; i < 200 && picky.sink.received.length < 10; i++) await settle();
+    assert.deepEqual(
+      picky.sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
+      Array.from({ length: 10 }, (_, i) => 990 + i),
+    );
     await b.stop();
   });
 

@@ -51,6 +51,11 @@ export class QueueCursor {
    * send delivers them itself), so no message is both paged in and added.
    */
   readonly storing = new Set<string>();
+  /** Store sequences a scan ahead brought in before the cursor reached them (see Queue.scanAhead). */
+  readonly pagedAhead = new Set<number>();
+  /** Where the scan ahead got to in the store, and whether it reached the end since the last change. */
+  scanPosition = 0;
+  scanDone = false;
   /** A page-in is running. */
   paging = false;
 

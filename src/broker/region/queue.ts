@@ -88,6 +88,7 @@ export class Queue implements ReferenceOwner {
     }
     if (message.persistent && c.kind === 'store') {
       c.storeBacklog++;
+      c.scanDone = false;
       return undefined;
     }
     c.tempBacklog++;
@@ -160,7 +161,14 @@ export class Queue implements ReferenceOwner {
   private pageIn(): void {
     const c = this.cursor;
     if (c.paging || this.stores === null || c.backlog === 0) return;
-    if (this.consumers.length === 0 || this.pending.length >= c.pageSize || this.full()) return;
+    if (this.consumers.length === 0) return;
+    if (this.full()) {
+      if (c.storeBacklog > 0 && !c.scanDone && this.anyAvailable()) this.scanAhead();
+      return;
+    }
+    // A full page is enough, unless consumers with room left it undispatched: their selectors (or groups) match
+    // nothing in it, so more is paged in for them while memory allows (ActiveMQ would stop at maxPageSize).
+    if (this.pending.length >= c.pageSize && !this.anyAvailable()) return;
     c.paging = true;
     const stores = this.stores;
     const max = c.pageSize;
@@ -177,6 +185,7 @@ export class Queue implements ReferenceOwner {
             seen++;
             if (m.storeSequence > c.storePosition) c.storePosition = m.storeSequence;
             if (c.storing.has(m.messageId)) continue; // its send will add it
+            if (c.pagedAhead.delete(m.storeSequence)) continue; // a scan ahead brought it in already
             taken++;
             m.brokerSequence = stores.nextBrokerSequence();
             this.insert(new MessageReference(this, m, ++this.sequence));
@@ -211,6 +220,41 @@ export class Queue implements ReferenceOwner {
   }
 
   /**
+   * Memory is full of messages that the consumers with room do not want (their selectors match none of them):
+   * read ahead in the store for messages they do want and bring in only those, remembering them so the cursor
+   * skips them when it gets there. Once the whole backlog was scanned, it waits for new messages or consumers.
+   * (ActiveMQ stops at its page here and such consumers starve until others drain the page.)
+   */
+  private scanAhead(): void {
+    const c = this.cursor;
+    const stores = this.stores!;
+    c.paging = true;
+    void (async () => {
+      let brought = 0;
+      try {
+        const from = Math.max(c.scanPosition, c.storePosition);
+        const page = await stores.readStore(this.destination, from, c.pageSize);
+        for (const m of page) {
+          c.scanPosition = m.storeSequence;
+          if (c.storing.has(m.messageId) || c.pagedAhead.has(m.storeSequence)) continue;
+          if (!this.consumers.some((sub) => sub.available && sub.matches(m, m.redeliveryCounter))) continue;
+          m.brokerSequence = stores.nextBrokerSequence();
+          c.pagedAhead.add(m.storeSequence);
+          c.storeBacklog = Math.max(0, c.storeBacklog - 1);
+          this.insert(new MessageReference(this, m, ++this.sequence));
+          brought++;
+        }
+        if (page.length < c.pageSize) c.scanDone = true;
+      } catch (e) {
+        stores.pageFailed(this.destination, e);
+        c.scanDone = true;
+      }
+      c.paging = false;
+      if (brought > 0 || !c.scanDone) this.dispatch();
+    })();
+  }
+
+  /**
    * Up to `max` messages for a browser: those in memory, then the backlog read from the stores without
    * taking it (ActiveMQ's maxBrowsePageSize bounds a browse the same way).
    */
@@ -227,7 +271,11 @@ export class Queue implements ReferenceOwner {
     if (c.tempBacklog > 0 && refs.length + more.length < max) {
       more.push(...(await this.stores.readTemp(this.destination, c.tempPosition, max - refs.length - more.length)));
     }
-    for (const m of more) refs.push(new MessageReference(this, m, 0));
+    for (const m of more) {
+      // Read from the store but already in memory (a scan ahead): listed once, from memory.
+      if (m.persistent && c.pagedAhead.has(m.storeSequence)) continue;
+      refs.push(new MessageReference(this, m, 0));
+    }
     return refs;
   }
 
@@ -273,6 +321,7 @@ export class Queue implements ReferenceOwner {
     let i = this.consumers.length;
     while (i > 0 && this.consumers[i - 1]!.info.priority < sub.info.priority) i--;
     this.consumers.splice(i, 0, sub);
+    this.cursor.scanDone = false;
     this.dispatch();
   }
 
