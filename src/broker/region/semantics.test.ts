@@ -208,7 +208,7 @@ test('broker-side redelivery: a poisoned message comes back after the delay, the
 });
 
 test('producer flow control: a send over the memory limit waits until a consumer makes room', async () => {
-  const policies = new PolicyMap().put(Q('PFC'), { memoryLimit: 1000, advisoryWhenFull: true });
+  const policies = new PolicyMap().put(Q('PFC'), { memoryLimit: 2000, advisoryWhenFull: true });
   const { b, logs, events } = await broker({ policies });
   const ctx = context();
   await b.addConnection(ctx);
