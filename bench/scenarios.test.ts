@@ -30,3 +30,20 @@ test('the spec figures of the full runs', () => {
   assert.equal(by('idle-connections').idleConnections, 1000);
   assert.equal(by('many-destinations').destinations, 10_000);
 });
+
+test('persistent-async: persistent sends that wait for nothing, over OpenWire and over STOMP', () => {
+  for (const n of ['persistent-async', 'stomp-persistent-async']) {
+    const s = scenarios.find((x) => x.name === n)!;
+    assert.equal(s.full.persistent, true, n);
+    assert.equal(s.full.asyncSend, true, n);
+    assert.equal(s.full.messageSize, 1024, n);
+    assert.equal(s.full.producers, 1, n);
+    assert.equal(s.full.consumersPerDestination, 1, n);
+  }
+  assert.equal(scenarios.find((x) => x.name === 'stomp-persistent-async')!.client, 'stomp');
+  // Only these two send persistent messages asynchronously: the other persistent scenarios stay synchronous.
+  assert.deepEqual(
+    scenarios.filter((s) => s.full.asyncSend).map((s) => s.name),
+    ['persistent-async', 'stomp-persistent-async'],
+  );
+});

@@ -29,6 +29,7 @@ const base: Shape = {
   messages: 100_000,
   messageSize: 1024,
   persistent: false,
+  asyncSend: false,
   inFlight: 1000,
   idleConnections: 0,
 };
@@ -64,6 +65,14 @@ const jmsScenarios = [
     'persistent 8p',
     'Eight producers sending persistent 1 KiB messages synchronously to one queue: how well the store batches syncs.',
     { persistent: true, producers: 8, messages: 20_000 },
+  ),
+  scenario(
+    'persistent-async',
+    'persistent async',
+    'One producer sending 100,000 persistent 1 KiB messages without waiting for the broker (Java: ' +
+      'jms.useAsyncSend=true; STOMP: no receipt), one consumer: persistent sends that join the group commit.',
+    // In flight is bounded as everywhere (sent - received <= 1000), so this is a 1→1 rate, not a backlog.
+    { persistent: true, asyncSend: true },
   ),
   scenario(
     'queue-4to4',
@@ -110,7 +119,14 @@ const jmsScenarios = [
 ];
 
 /** STOMP variants of the scenarios where STOMP clients are common; driven by the Node generator. */
-const stompNames = ['queue-1to1', 'queue-persistent-1p', 'topic-1to10', 'idle-connections', 'fan-in'];
+const stompNames = [
+  'queue-1to1',
+  'queue-persistent-1p',
+  'persistent-async',
+  'topic-1to10',
+  'idle-connections',
+  'fan-in',
+];
 
 export const scenarios: readonly Scenario[] = [
   ...jmsScenarios.map((s) => ({ ...s, client: 'jms' as const })),

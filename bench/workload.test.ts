@@ -12,6 +12,7 @@ const w: Workload = {
   messages: 1000,
   messageSize: 1024,
   persistent: false,
+  asyncSend: true,
   inFlight: 100,
   idleConnections: 0,
   stallTimeoutMs: 5000,
@@ -22,6 +23,7 @@ test('workload arguments round-trip in the kebab-case the Java generator reads',
   const args = workloadArgs(w);
   assert.ok(args.includes('--consumers-per-destination'));
   assert.ok(args.includes('--stall-timeout-ms'));
+  assert.equal(args[args.indexOf('--async-send') + 1], 'true');
   const { workload, rest } = parseWorkloadArgs([...args, '--port', '61613']);
   assert.deepEqual(workload, w);
   assert.equal(rest.get('port'), '61613');
@@ -37,6 +39,7 @@ test('bad generator arguments fail with the argument name', () => {
   const set = (k: string, v: string) => args.map((a, i) => (args[i - 1] === k ? v : a));
   assert.throws(() => parseWorkloadArgs(set('--messages', '-1')), /--messages/);
   assert.throws(() => parseWorkloadArgs(set('--destination-type', 'pipe')), /queue or topic/);
+  assert.throws(() => parseWorkloadArgs(set('--async-send', 'yes')), /--async-send must be true or false/);
   assert.throws(() => parseWorkloadArgs(set('--producers', '0')), /at least 1/);
   assert.throws(() => parseWorkloadArgs(args.slice(2)), /missing argument --destination-type/);
 });

@@ -14,6 +14,11 @@
  *   latency is then the broker's path plus a bounded queue, not the age of a backlog. 0 = no bound.
  * - `idleConnections` extra connections are opened first and stay idle; the generator pauses at PHASE lines so
  *   the harness can sample the broker's memory before and after.
+ * - `asyncSend`: persistent sends do not wait for the broker either. The Java generator sets the JMS client's
+ *   `jms.useAsyncSend=true` (ActiveMQConnectionFactory.setUseAsyncSend), so a persistent send is a oneway
+ *   ActiveMQMessage with no Response; the STOMP generator sends persistent:true SENDs without a receipt header.
+ *   Without it persistent sends are synchronous (the JMS default; a RECEIPT per SEND over STOMP) and
+ *   non-persistent ones asynchronous, as before.
  */
 export type DestinationType = 'queue' | 'topic';
 
@@ -27,6 +32,8 @@ export interface Workload {
   messages: number;
   messageSize: number;
   persistent: boolean;
+  /** Persistent sends without waiting for the broker (see above); non-persistent sends are async either way. */
+  asyncSend: boolean;
   inFlight: number;
   idleConnections: number;
   /** The generator gives up waiting for messages after this long without progress. */
@@ -84,12 +91,18 @@ export function parseWorkloadArgs(argv: readonly string[]): { workload: Workload
   };
   const type = take('destinationType');
   if (type !== 'queue' && type !== 'topic') throw new Error(`--destination-type must be queue or topic, not ${type}`);
-  const persistent = take('persistent');
-  if (persistent !== 'true' && persistent !== 'false') throw new Error('--persistent must be true or false');
+  const flag = (k: 'persistent' | 'asyncSend'): boolean => {
+    const v = take(k);
+    if (v !== 'true' && v !== 'false') throw new Error(`--${kebab(k)} must be true or false, not ${v}`);
+    return v === 'true';
+  };
+  const persistent = flag('persistent');
+  const asyncSend = flag('asyncSend');
   const w: Workload = {
     destinationType: type,
     prefix: take('prefix'),
-    persistent: persistent === 'true',
+    persistent,
+    asyncSend,
     destinations: 0,
     producers: 0,
     consumersPerDestination: 0,

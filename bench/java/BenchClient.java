@@ -42,6 +42,7 @@ public final class BenchClient {
     private long messages;
     private int messageSize;
     private boolean persistent;
+    private boolean asyncSend;
     private long inFlight;
     private int idleConnections;
     private long stallTimeoutMs;
@@ -125,6 +126,7 @@ public final class BenchClient {
         messages = Long.parseLong(need(m, "messages"));
         messageSize = Integer.parseInt(need(m, "message-size"));
         persistent = Boolean.parseBoolean(need(m, "persistent"));
+        asyncSend = Boolean.parseBoolean(need(m, "async-send"));
         inFlight = Long.parseLong(need(m, "in-flight"));
         idleConnections = Integer.parseInt(need(m, "idle-connections"));
         stallTimeoutMs = Long.parseLong(need(m, "stall-timeout-ms"));
@@ -148,6 +150,9 @@ public final class BenchClient {
 
     private Connection connect(String role) throws JMSException {
         ActiveMQConnectionFactory f = new ActiveMQConnectionFactory(url);
+        // jms.useAsyncSend=true: persistent sends are oneways too, no Response awaited (non-persistent ones
+        // outside a transaction are async by default either way).
+        if (asyncSend) f.setUseAsyncSend(true);
         Connection c = f.createConnection();
         c.setExceptionListener(e -> errors.add(role + ": " + e));
         synchronized (connections) {

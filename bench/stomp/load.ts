@@ -265,10 +265,11 @@ async function run(w: Workload, host: string, port: number): Promise<GeneratorRe
           seq: g,
           ts: nowMicros(),
         };
-        if (w.persistent) {
+        if (w.persistent && !w.asyncSend) {
           // A persistent send waits for the broker's receipt: the STOMP equivalent of a JMS synchronous send.
           await c.request('SEND', headers, body);
         } else {
+          // Non-persistent, or persistent with asyncSend: no receipt, only TCP back-pressure holds the producer.
           const pending = c.write(encodeFrame('SEND', headers, body));
           if (pending !== undefined) await pending;
           // Yield now and then so the consumers sharing this event loop keep reading.
