@@ -19,6 +19,16 @@ test('non-persistent configuration has no store', () => {
   assert.doesNotMatch(xml, /kahaDB/);
 });
 
+test('a memoryUsage limit goes into systemUsage, the element both brokers read; none by default', () => {
+  const ports = { openwire: 1, stomp: 2 };
+  const xml = activemqXml({ ports, persistent: true, dataDir: '/d', memoryLimit: '64 mb' });
+  assert.match(
+    xml,
+    /<systemUsage><systemUsage><memoryUsage><memoryUsage limit="64 mb"\/><\/memoryUsage><\/systemUsage><\/systemUsage>/,
+  );
+  assert.doesNotMatch(activemqXml({ ports, persistent: true, dataDir: '/d' }), /systemUsage/);
+});
+
 test('JVM options default to upstream ActiveMQ and can be overridden', () => {
   assert.deepEqual(activemqJvmOptions({}), ['-Xms64M', '-Xmx1G']);
   assert.deepEqual(activemqJvmOptions({ BENCH_ACTIVEMQ_OPTS: ' -Xmx2G  -Xms2G ' }), ['-Xmx2G', '-Xms2G']);

@@ -1,10 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCpuTicks, parseRss, sampleProcess } from './proc.js';
+import { parseCpuTicks, parseHwm, parseRss, peakRss, sampleProcess } from './proc.js';
 
 test('reads VmRSS in bytes', () => {
   assert.equal(parseRss('Name:\tjava\nVmPeak:\t  100 kB\nVmRSS:\t   2048 kB\nThreads: 3\n'), 2048 * 1024);
   assert.equal(parseRss('Name:\tzombie\n'), undefined);
+});
+
+test('reads the peak resident set (VmHWM), not the current one', () => {
+  assert.equal(parseHwm('VmPeak:\t  100 kB\nVmHWM:\t   4096 kB\nVmRSS:\t   2048 kB\n'), 4096 * 1024);
+  assert.equal(parseHwm('Name:\tzombie\n'), undefined);
+  assert.ok((peakRss(process.pid) ?? 0) >= (sampleProcess(process.pid)?.rssBytes ?? Infinity) - 1024 * 1024);
 });
 
 test('reads utime + stime even when the command name has spaces and parentheses', () => {

@@ -12,6 +12,24 @@ export function parseRss(status: string): number | undefined {
   return m === null ? undefined : Number(m[1]) * 1024;
 }
 
+/**
+ * VmHWM in bytes from the text of /proc/<pid>/status: the peak resident set since the process started, which
+ * catches a peak between two samples. undefined when the line is missing.
+ */
+export function parseHwm(status: string): number | undefined {
+  const m = /^VmHWM:\s+(\d+)\s+kB$/m.exec(status);
+  return m === null ? undefined : Number(m[1]) * 1024;
+}
+
+/** The peak resident set of a live process so far (VmHWM), or undefined if it has gone. */
+export function peakRss(pid: number): number | undefined {
+  try {
+    return parseHwm(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 /** utime + stime in clock ticks from the text of /proc/<pid>/stat. */
 export function parseCpuTicks(stat: string): number {
   // The command name (field 2) is in parentheses and may itself contain spaces or ')': split after the last ')'.

@@ -18,7 +18,6 @@
  * Prints a markdown table; temp directories and broker processes are removed on exit, also on error or Ctrl-C.
  */
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { connect, type Socket } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +27,9 @@ import { BrokerProcess, type BrokerLaunch, type BrokerPorts } from './broker-pro
 import { machine, versions } from './machine.js';
 import { freePorts } from './ports.js';
 import { sampleProcess } from './proc.js';
-import { encodeFrame, FrameDecoder, type Frame } from './stomp/frame.js';
+import { StompClient } from './stomp/client.js';
+import { encodeFrame, type Frame } from './stomp/frame.js';
+import { sleep, waitForPort } from './readiness.js';
 import { tidemqLaunch } from './tidemq.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -77,142 +78,6 @@ function parseOptions(argv: readonly string[]): Options {
   return { n, body, batch, idleSeconds, ...(only === undefined ? {} : { only }) };
 }
 
-/** Just enough of a STOMP 1.2 client: CONNECT, frames written with backpressure, receipts, the next MESSAGE. */
-class StompClient {
-  private readonly decoder = new FrameDecoder();
-  private readonly receipts = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
-  private readonly messages: Frame[] = [];
-  private messageWaiter: ((f: Frame) => void) | undefined;
-  private failure: Error | undefined;
-  private failWaiters: ((e: Error) => void)[] = [];
-  private nextReceipt = 0;
-  /** When set, MESSAGE frames go here instead of to nextMessage(). */
-  onMessage: ((f: Frame) => void) | undefined;
-
-  private constructor(private readonly socket: Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Frame[];
-      try {
-        frames = this.decoder.push(chunk);
-      } catch (e) {
-        this.fail(new Error(`STOMP decode: ${(e as Error).message}`));
-        return;
-      }
-      for (const f of frames) this.dispatch(f);
-    });
-    socket.on('error', (e) => this.fail(e));
-    socket.on('close', () => this.fail(new Error('connection closed by the broker')));
-  }
-
-  /** Connects and completes the STOMP handshake; rejects on refusal, an ERROR frame or after timeoutMs. */
-  static async open(port: number, timeoutMs: number): Promise<StompClient> {
-    const socket = connect({ host: '127.0.0.1', port });
-    const c = new StompClient(socket);
-    const timer = setTimeout(() => c.fail(new Error(`no CONNECTED within ${timeoutMs} ms`)), timeoutMs);
-    try {
-      await c.until(new Promise<void>((r) => socket.once('connect', () => r())));
-      const connected = c.until(
-        new Promise<void>((r) => {
-          c.onConnected = r;
-        }),
-      );
-      socket.write(encodeFrame('CONNECT', { 'accept-version': '1.2', host: 'localhost', 'heart-beat': '0,0' }));
-      await connected;
-      return c;
-    } catch (e) {
-      c.close();
-      throw e;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private onConnected: (() => void) | undefined;
-
-  private dispatch(f: Frame): void {
-    switch (f.command) {
-      case 'CONNECTED':
-        this.onConnected?.();
-        this.onConnected = undefined;
-        return;
-      case 'RECEIPT': {
-        const id = f.headers.get('receipt-id') ?? '';
-        const w = this.receipts.get(id);
-        this.receipts.delete(id);
-        w?.resolve();
-        return;
-      }
-      case 'MESSAGE':
-        if (this.onMessage !== undefined) this.onMessage(f);
-        else if (this.messageWaiter !== undefined) {
-          const w = this.messageWaiter;
-          this.messageWaiter = undefined;
-          w(f);
-        } else this.messages.push(f);
-        return;
-      case 'ERROR':
-        this.fail(new Error(`STOMP ERROR: ${f.headers.get('message') ?? ''} ${f.body.toString('utf8', 0, 300)}`));
-        return;
-      default:
-        this.fail(new Error(`unexpected STOMP frame ${f.command}`));
-    }
-  }
-
-  private fail(e: Error): void {
-    if (this.failure !== undefined) return;
-    this.failure = e;
-    for (const w of this.receipts.values()) w.reject(e);
-    this.receipts.clear();
-    for (const w of this.failWaiters) w(e);
-    this.failWaiters = [];
-    this.socket.destroy();
-  }
-
-  /** `p`, or the connection's failure if that comes first. */
-  private until<T>(p: Promise<T>): Promise<T> {
-    if (this.failure !== undefined) return Promise.reject(this.failure);
-    return Promise.race([p, new Promise<never>((_r, reject) => this.failWaiters.push(reject))]);
-  }
-
-  /** Writes bytes, waiting for the socket to drain when its buffer is full (so the loader never outruns TCP). */
-  async write(bytes: Buffer): Promise<void> {
-    if (this.failure !== undefined) throw this.failure;
-    if (!this.socket.write(bytes)) await this.until(new Promise<void>((r) => this.socket.once('drain', () => r())));
-  }
-
-  /** Sends a frame with a receipt header and resolves when the broker's RECEIPT arrives. */
-  async request(command: string, headers: Record<string, string | number>): Promise<void> {
-    const id = `r${++this.nextReceipt}`;
-    const answered = new Promise<void>((resolve, reject) => this.receipts.set(id, { resolve, reject }));
-    await this.write(encodeFrame(command, { ...headers, receipt: id }));
-    await this.until(answered);
-  }
-
-  nextMessage(timeoutMs: number): Promise<Frame> {
-    const queued = this.messages.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_r, reject) => {
-      timer = setTimeout(() => reject(new Error(`no MESSAGE within ${timeoutMs} ms`)), timeoutMs);
-    });
-    return this.until(
-      Promise.race([new Promise<Frame>((r) => (this.messageWaiter = r)), timeout]).finally(() => clearTimeout(timer)),
-    );
-  }
-
-  /** Resolves when the connection fails (with its error), so a caller waiting on messages also hears of it. */
-  failed(): Promise<never> {
-    return this.until(new Promise<never>(() => undefined));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /** Loads n persistent messages, `batch` per STOMP transaction, two COMMITs in flight; returns elapsed ms. */
 async function loadMessages(port: number, o: Options): Promise<number> {
   const c = await StompClient.open(port, 30_000);
@@ -251,27 +116,6 @@ async function loadMessages(port: number, o: Options): Promise<number> {
     return performance.now() - t0;
   } finally {
     c.close();
-  }
-}
-
-/** Resolves once a TCP connection to the port succeeds, polling every 20 ms; throws when `alive` says the broker died. */
-async function waitForPort(port: number, deadline: number, alive: () => void): Promise<void> {
-  for (;;) {
-    alive();
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect({ host: '127.0.0.1', port });
-      s.once('connect', () => {
-        s.destroy();
-        r(true);
-      });
-      s.once('error', () => {
-        s.destroy();
-        r(false);
-      });
-    });
-    if (ok) return;
-    if (performance.now() > deadline) throw new Error(`port ${port} did not accept connections in time`);
-    await sleep(20);
   }
 }
 

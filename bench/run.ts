@@ -20,6 +20,7 @@ import { machine, versions } from './machine.js';
 import { parseOptions, usage, type BrokerName, type Options } from './options.js';
 import { freePorts } from './ports.js';
 import { sampleProcess } from './proc.js';
+import { findRepoRoot } from './repo-root.js';
 import { ratios, summarize, type RoundResult, type RunResult, type ScenarioResult } from './results.js';
 import { formatTable } from './report.js';
 import { findScenario, scenarios, timeLimits, type Scenario } from './scenarios.js';
@@ -30,17 +31,6 @@ import { workloadArgs, type Workload } from './workload.js';
 const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
-
-/** The checkout root: the nearest directory above this file with package.json (works from bench/ and dist/bench/). */
-function findRepoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('cannot find the repository root (package.json)');
-    dir = up;
-  }
-  return dir;
-}
 
 /** The Node STOMP generator: the compiled .js beside this file, or the .ts through tsx when run from source. */
 function stompGenerator(): { command: string; args: string[] } {
@@ -245,7 +235,7 @@ async function main(): Promise<number> {
     for (const s of scenarios) process.stdout.write(`${s.name.padEnd(26)} ${s.description}\n`);
     return 0;
   }
-  const repoRoot = findRepoRoot();
+  const repoRoot = findRepoRoot(import.meta.url);
   const resultsDir = join(repoRoot, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
   const date = new Date();

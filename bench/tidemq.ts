@@ -41,6 +41,8 @@ export interface TideMQConfig {
   ports: BrokerPorts;
   persistent: boolean;
   dataDir: string;
+  /** systemUsage memoryUsage limit written into the shared activemq.xml (see ActiveMQConfig). */
+  memoryLimit?: string;
   /** When set, node writes a CPU profile (--cpu-prof) into this directory under this name when TideMQ exits. */
   profile?: { dir: string; name: string };
 }
@@ -51,7 +53,15 @@ export function tidemqLaunch(repoRoot: string, c: TideMQConfig, needs: readonly 
   if (!existsSync(main)) throw new Error(`${main} is missing: build TideMQ first (npm run build)`);
   mkdirSync(c.dataDir, { recursive: true });
   const config = join(dirname(c.dataDir), 'activemq.xml');
-  writeFileSync(config, activemqXml({ ports: c.ports, persistent: c.persistent, dataDir: c.dataDir }));
+  writeFileSync(
+    config,
+    activemqXml({
+      ports: c.ports,
+      persistent: c.persistent,
+      dataDir: c.dataDir,
+      ...(c.memoryLimit === undefined ? {} : { memoryLimit: c.memoryLimit }),
+    }),
+  );
   const prof =
     c.profile === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', c.profile.dir, '--cpu-prof-name', c.profile.name];
   const args = [
