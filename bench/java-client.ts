@@ -37,6 +37,8 @@ export interface JavaClient {
   /** The program and arguments that start the generator; append `--url` and the workload arguments. */
   command: string;
   args: string[];
+  /** The JVM options and class path without a main class, for the other programs in bench/java/ (FloodProducer). */
+  jvmArgs: string[];
 }
 
 /** Compiles the generator if the cache has no build of the current sources; throws with javac's output if not. */
@@ -81,9 +83,7 @@ export function buildJavaClient(repoRoot: string, cacheRoot = join(homedir(), '.
       throw new Error(`javac failed: ${err.stderr?.toString() || err.message}`);
     }
   }
-  return {
-    command: 'java',
-    // ParallelGC: the throughput collector, fewest background threads; the generator shares 2 cores with the broker.
-    args: ['-Xms256m', '-Xmx1g', '-XX:+UseParallelGC', '-cp', [...classpath, out].join(':'), 'BenchClient'],
-  };
+  // ParallelGC: the throughput collector, fewest background threads; the generator shares 2 cores with the broker.
+  const jvmArgs = ['-Xms256m', '-Xmx1g', '-XX:+UseParallelGC', '-cp', [...classpath, out].join(':')];
+  return { command: 'java', args: [...jvmArgs, 'BenchClient'], jvmArgs };
 }
