@@ -482,28 +482,31 @@ async function main(): Promise<number> {
   });
   if (o.brokers.includes('activemq')) ensureActiveMQ((l) => process.stderr.write(`${l}\n`));
   const date = new Date();
-  const rounds: BacklogRound[] = [];
-  for (let round = 1; round <= o.rounds; round++) {
-    for (const b of roundOrder(round, o.brokers)) rounds.push(await runRound(b, round, o, repoRoot, live));
-  }
+  const out = o.out ?? join(repoRoot, 'bench', 'results', `${fileStamp(date)}-deep-backlog.json`);
   const run: BacklogRun = {
     bench: 'deep-backlog',
     date: date.toISOString(),
     options: o,
     machine: machine(),
     versions: versions(repoRoot),
-    rounds,
-    summary: summarizeBacklog(rounds, o.brokers),
+    rounds: [],
+    summary: {},
   };
-  const out = o.out ?? join(repoRoot, 'bench', 'results', `${fileStamp(date)}-deep-backlog.json`);
-  writeJson(out, run);
+  for (let round = 1; round <= o.rounds; round++) {
+    for (const b of roundOrder(round, o.brokers)) {
+      run.rounds.push(await runRound(b, round, o, repoRoot, live));
+      run.summary = summarizeBacklog(run.rounds, o.brokers);
+      // Written after every round, so an interrupted run keeps what it measured.
+      writeJson(out, run);
+    }
+  }
   const m = run.machine;
   const v = run.versions;
   console.log(`deep-backlog ${run.date}: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB`);
   console.log(`versions: node ${v.node}, TideMQ ${v.tidemq}, ActiveMQ ${v.activemq}, java ${v.java}\n`);
   console.log(backlogTable(run));
   console.log(`\nwrote ${out}`);
-  return rounds.some((r) => r.error !== undefined) ? 1 : 0;
+  return run.rounds.some((r) => r.error !== undefined) ? 1 : 0;
 }
 
 // Run only as a script, so the test beside it can import the pure parts.
