@@ -1066,7 +1066,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   private expireSweep(period: number): void {
-    for (const q of this.queues.values()) if (q.expirePeriod === period) q.expireMessages();
+    for (const q of this.queues.values()) {
+      if (q.expirePeriod === period) q.expireMessages(this.policyFor(q.destination).maxExpirePageSize);
+    }
   }
 
   // ---- transactions ------------------------------------------------------------------------------
