@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrokerSetup, InteropBroker } from './harness/broker.js';
 import { selectedBrokerKind } from './harness/broker.js';
 import { buildInteropClasses } from './harness/java-build.js';
+import { JavaDriver } from './harness/java-driver.js';
 import { startInteropBroker } from './harness/start-broker.js';
 import { encodeFrame, StompFrameParser, type StompFrame } from './harness/stomp-frames.js';
 
@@ -142,6 +143,7 @@ class Stomp {
 
 describe(`Wildcard consumers under authorization (broker: ${selectedBrokerKind()})`, () => {
   let broker: InteropBroker;
+  let driver: JavaDriver;
   const open: Stomp[] = [];
   const connect = async (login: { login: string; passcode: string }, clientId?: string) => {
     const s = await Stomp.open(broker, login, clientId);
@@ -151,12 +153,35 @@ describe(`Wildcard consumers under authorization (broker: ${selectedBrokerKind()
   const run = Date.now().toString(36);
 
   before(async () => {
-    broker = await startInteropBroker(await buildInteropClasses(), wildcardSetup);
+    const classes = await buildInteropClasses();
+    driver = new JavaDriver(classes.clientClasspath);
+    broker = await startInteropBroker(classes, wildcardSetup);
   });
 
   after(async () => {
     for (const s of open) s.close();
+    await driver?.close();
     await broker?.stop();
+  });
+
+  test('OpenWire, with the Java client: the same refusals, and wildcards attached only where the user may read', async () => {
+    const text = await driver.run('security-wildcards', [broker.openwireUrl]);
+    const notes: Record<string, string> = {};
+    for (const part of text.slice(text.indexOf(': ') + 2).split('; ')) {
+      const eq = part.indexOf('=');
+      notes[part.slice(0, eq)] = part.slice(eq + 1);
+    }
+    const denied = (user: string, dest: string) =>
+      `javax.jms.JMSSecurityException: User ${user} is not authorized to read from: ${dest}`;
+    assert.deepEqual(notes, {
+      'guest-topic-all': denied('guest', 'topic://>'),
+      'guest-topic-virtual-all': denied('guest', 'topic://VirtualTopic.>'),
+      'user-queue-all': denied('user', 'queue://>'),
+      'user-queue-consumer-all': denied('user', 'queue://Consumer.>'),
+      'guest-topic-five': 'received allowed',
+      'user-queue-two': 'received allowed',
+      'user-browse-two': 'browsed allowed',
+    });
   });
 
   test('a wildcard broader than every grant is refused with ActiveMQ’s text', async () => {
