@@ -201,6 +201,17 @@ describe(`Wildcard consumers under authorization (broker: ${selectedBrokerKind()
     );
   });
 
+  test('a composite consumer naming a queue the user may not read is refused, naming it', async () => {
+    const user = await connect(USER);
+    // Both refuse; TideMQ names the member refused, ActiveMQ prints the composite its own way.
+    const refused =
+      selectedBrokerKind() === 'activemq' ? `app.c${run},queue://secret.c${run}` : `queue://secret.c${run}`;
+    assert.equal(
+      await user.subscribe(`/queue/app.c${run},/queue/secret.c${run}`),
+      `ERROR User user is not authorized to read from: ${refused}`,
+    );
+  });
+
   test('a permitted topic wildcard receives nothing from topics the user may not read, old or new', async () => {
     const system = await connect(SYSTEM);
     // One admins-only topic exists before the subscription, one is created after it.
