@@ -117,6 +117,32 @@ test('a success for one user does not clear the failures of another (issue 18.3)
   }
 });
 
+test('a legitimate client’s success does not reset a guesser on its host while a guess is in progress', async () => {
+  const { login, settle, clock } = setup();
+  for (let i = 0; i < 3; i++) {
+    void login('admin', `guess${i}`, '10.0.0.6:1');
+    await settle();
+  }
+  const held = login('admin', 'guess3', '10.0.0.6:1');
+  await settle();
+  assert.equal(held.state(), 'pending');
+  const app = login('admin', 'right', '10.0.0.6:2');
+  await settle();
+  assert.equal(app.state(), 'ok');
+  const next = login('admin', 'guess4', '10.0.0.6:1');
+  await settle();
+  assert.equal(next.state(), 'pending', 'the count was not reset');
+  clock.advance(60_000);
+  await settle();
+  // With nothing else in progress, a success clears the record (a user who mistyped is not punished later).
+  const again = login('admin', 'right', '10.0.0.6:3');
+  await settle();
+  assert.equal(again.state(), 'ok');
+  const typo = login('admin', 'typo', '10.0.0.6:1');
+  await settle();
+  assert.equal(typo.state(), 'refused');
+});
+
 test('rotating the source address does not bypass the throttle', async () => {
   const { login, settle, checks, lines } = setup();
   const attempts = [];

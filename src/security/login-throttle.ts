@@ -130,13 +130,19 @@ export class LoginThrottle {
     return { user, source, trusted, done: false };
   }
 
-  /** The password (or certificate) was right: answered at once; this user's record for this source is cleared. */
+  /**
+   * The password (or certificate) was right: answered at once. This user's record for this source is cleared
+   * (unless other attempts for it are in progress) and the source becomes trusted for the user.
+   */
   succeeded(attempt: LoginAttempt, proved: boolean): void {
     if (!this.finish(attempt)) return;
     const pairKey = `${attempt.user}\0${attempt.source}`;
-    // Only a login that proved something: anonymous or guest logins must not reset a guesser's count.
+    // Only a login that proved something: anonymous or guest logins must not reset a guesser's count. Nor does a
+    // success while other attempts for the user from this source are still in progress: that is a guesser on the
+    // same host, whose count a legitimate client's reconnects must not keep resetting.
     if (!proved) return;
-    this.bySource.delete(pairKey);
+    const pair = this.bySource.get(pairKey);
+    if (pair === undefined || pair.pending === 0) this.bySource.delete(pairKey);
     this.trusted.delete(pairKey);
     this.evict(this.trusted);
     this.trusted.set(pairKey, this.clock.now());
