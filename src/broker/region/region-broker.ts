@@ -612,7 +612,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     for (const t of refused) {
       t.detach(sub);
       sub.topics.splice(sub.topics.indexOf(t), 1);
-      ops.push({ op: 'remove-subscription', destination: t.destination, key: sub.key });
     }
     const gone = new Set([...refused].map((t) => t.destination));
     for (const ref of sub.pending) {
@@ -627,6 +626,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         });
       }
     }
+    // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
+    for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
     await this.storeWrite(ops, true);
   }
 
