@@ -396,7 +396,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       const max = this.policyFor(dest).maxBrowsePageSize;
       for (const q of this.matchingQueues(dest)) {
         if (refs.length >= max) break;
-        refs.push(...(await q.browse(max - refs.length)));
+        if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
       }
       const browser = new BrowserSubscription(info, sink, selector, refs, this.clock);
       state.consumers.set(info.consumerId, browser);
@@ -410,6 +410,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       for (const m of members) if (!m.isWildcard) this.getQueue(m);
       if (wildcard) this.wildcardQueueSubs.add(qs);
       for (const q of this.matchingQueues(dest)) {
+        if (!allowed(info, q.destination)) continue;
         qs.queues.push(q);
         q.attach(qs);
       }
@@ -425,6 +426,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       for (const m of members) if (!m.isWildcard) this.getTopic(m);
       if (wildcard) this.wildcardTopicSubs.add(ts);
       for (const t of this.matchingTopics(dest)) {
+        if (!allowed(info, t.destination)) continue;
         ts.topics.push(t);
         t.attach(ts);
       }
@@ -590,7 +592,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       sub = undefined;
     }
     if (sub === undefined) {
-      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector);
+      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector, info.accepts);
       const destinations = [info.destination];
       if (info.destination.isWildcard || info.destination.isComposite) {
         for (const t of sub.topics) destinations.push(t.destination);
@@ -600,6 +602,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         true,
       );
     }
+    // A recovered subscription, or one another connection made, may span topics this consumer may not read.
+    if (info.accepts !== undefined) await this.detachRefused(sub, info.accepts);
     sub.context = context;
     sub.info = info;
     sub.sink = sink;
@@ -627,6 +631,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     selectorText: string | null,
     noLocal: boolean,
     compiled?: MessageSelector | null,
+    accepts?: (destination: Destination) => boolean,
   ): DurableTopicSubscription {
     const info: ConsumerInfo = {
       consumerId: `durable:${clientId}:${name}`,
@@ -640,6 +645,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       retroactive: false,
       browser: false,
       subscriptionName: name,
+      ...(accepts !== undefined ? { accepts } : {}),
     };
     const offline: ConsumerSink = { deliver: () => {}, ready: false };
     const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
@@ -654,10 +660,38 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     for (const m of members) if (!m.isWildcard) this.getTopic(m);
     if (destination.isWildcard || members.length > 1) this.wildcardTopicSubs.add(sub);
     for (const t of this.matchingTopics(destination)) {
+      if (!allowed(info, t.destination)) continue;
       sub.topics.push(t);
       t.attach(sub);
     }
     return sub;
+  }
+
+  /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
+  private async detachRefused(sub: DurableTopicSubscription, accepts: (d: Destination) => boolean): Promise<void> {
+    const refused = new Set(sub.topics.filter((t) => !accepts(t.destination)));
+    if (refused.size === 0) return;
+    const ops: StoreOperation[] = [];
+    for (const t of refused) {
+      t.detach(sub);
+      sub.topics.splice(sub.topics.indexOf(t), 1);
+    }
+    const gone = new Set([...refused].map((t) => t.destination));
+    for (const ref of sub.pending) {
+      if (ref.dropped || !gone.has(ref.message.destination)) continue;
+      ref.dropped = true;
+      if (ref.message.persistent) {
+        ops.push({
+          op: 'remove',
+          destination: ref.message.destination,
+          messageId: ref.message.messageId,
+          subscription: sub.key,
+        });
+      }
+    }
+    // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
+    for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
+    await this.storeWrite(ops, true);
   }
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
@@ -1288,7 +1322,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.configureQueue(q);
       this.queues.set(destination.name, q);
       for (const sub of this.wildcardQueueSubs) {
-        if (covers(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
           sub.queues.push(q);
           q.attach(sub);
         }
@@ -1305,7 +1339,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.configureTopic(t);
       this.topics.set(destination.name, t);
       for (const sub of this.wildcardTopicSubs) {
-        if (covers(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
           sub.topics.push(t);
           t.attach(sub);
           // The store keeps this topic's messages for the subscription only once it is recorded on it.
@@ -1458,6 +1492,11 @@ function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
     });
   }
   return map;
+}
+
+/** The authorization filter's verdict on attaching a consumer to a concrete destination (ConsumerInfo.accepts). */
+function allowed(info: ConsumerInfo, destination: Destination): boolean {
+  return info.accepts === undefined || info.accepts(destination);
 }
 
 /** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */
