@@ -64,7 +64,11 @@ function stompFrames(): Buffer[] {
   const parts: Buffer[] = [];
   const body = Buffer.alloc(bodyBytes, 'abcdefghijklmnopqrstuvwxyz');
   for (let i = 0; i < n; i++) {
-    parts.push(Buffer.from(`SEND\ndestination:/queue/cost.queue\npersistent:true\nseq:${i}\n\n`), body, Buffer.from([0]));
+    parts.push(
+      Buffer.from(`SEND\ndestination:/queue/cost.queue\npersistent:true\nseq:${i}\n\n`),
+      body,
+      Buffer.from([0]),
+    );
   }
   return chunks(Buffer.concat(parts));
 }

@@ -157,7 +157,8 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
     const ctx = context();
     await b.addConnection(ctx);
     const expiration = Date.now() + 1500;
-    for (let i = 0; i < 1000; i++) await b.send(ctx, message(Q, `${i}:${BODY}`, { persistent: true, expiration }), null);
+    for (let i = 0; i < 1000; i++)
+      await b.send(ctx, message(Q, `${i}:${BODY}`, { persistent: true, expiration }), null);
     const q = b.findQueue(Q.name)!;
     assert.ok(q.cursor.storeBacklog > 500, `backlog ${q.cursor.storeBacklog}`);
     while (Date.now() <= expiration) await new Promise((r) => setTimeout(r, 20));

@@ -267,7 +267,8 @@ export class Queue implements ReferenceOwner {
     const c = this.cursor;
     if (this.stores === null || refs.length >= max) return refs;
     const more: Message[] = [];
-    if (c.storeBacklog > 0) more.push(...(await this.stores.readStore(this.destination, c.storePosition, max - refs.length)));
+    if (c.storeBacklog > 0)
+      more.push(...(await this.stores.readStore(this.destination, c.storePosition, max - refs.length)));
     if (c.tempBacklog > 0 && refs.length + more.length < max) {
       more.push(...(await this.stores.readTemp(this.destination, c.tempPosition, max - refs.length - more.length)));
     }

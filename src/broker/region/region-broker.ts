@@ -202,7 +202,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       },
       readTemp: (d, after, max) => (temp === null ? Promise.resolve([]) : temp.readMessages(d, after, max)),
       unspill: (d, m) => {
-        temp?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false).catch(logWrite);
+        temp
+          ?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false)
+          .catch(logWrite);
       },
       nextBrokerSequence: () => ++this.sequence,
       pageFailed: (d, e) =>
