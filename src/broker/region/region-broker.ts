@@ -36,6 +36,7 @@ import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-schedule
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
@@ -109,11 +110,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly schedulerSupport: boolean;
   private scheduler: MessageScheduler | null = null;
   readonly memoryUsage: MemoryUsage;
-  private readonly sendFailIfNoSpace: boolean;
-  private readonly sendFailIfNoSpaceAfterTimeout: number;
   private readonly listeners: BrokerEventListener[] = [];
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
-  private readonly warnedProducers = new Set<string>();
+  private readonly warned = new WarnedOnce();
+  private readonly flowControl: ProducerFlowControl;
   private readonly expireTimers = new Map<number, Timer>();
   /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
   private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
@@ -151,8 +151,21 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.schedulerSupport = options.schedulerSupport ?? false;
     if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, this.schedulerSupport);
     this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-    this.sendFailIfNoSpace = options.sendFailIfNoSpace ?? false;
-    this.sendFailIfNoSpaceAfterTimeout = options.sendFailIfNoSpaceAfterTimeout ?? 0;
+    const host: FlowControlHost = {
+      clock: this.clock,
+      logger: this.logger,
+      listeners: this.listeners,
+      warned: this.warned,
+      isStarted: () => this.started,
+      usageFor: (d) => this.usageFor(d),
+      policyFor: (d) => this.policyFor(d),
+      producerInfo: (c, m) => this.producerInfo(c, m),
+    };
+    this.flowControl = new ProducerFlowControl(
+      host,
+      options.sendFailIfNoSpace ?? false,
+      options.sendFailIfNoSpaceAfterTimeout ?? 0,
+    );
   }
 
   addEventListener(listener: BrokerEventListener): void {
@@ -187,6 +200,12 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
+  private usageFor(dest: Destination): MemoryUsage {
+    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
+    return entity?.usage ?? this.memoryUsage;
   }
 
   private makeCursorStores(): CursorStores {
@@ -771,7 +790,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       await this.messageScheduler().schedule(message, schedule);
       return;
     }
-    await this.flowControl(context, message);
+    await this.flowControl.check(context, message);
     await this.route(message, true);
   }
 
@@ -781,7 +800,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (!this.schedulerSupport) {
       // ActiveMQ ignores the properties silently; say so once per producer so the surprise is explained.
       const producer = message.producerId ?? message.producerConnectionId ?? 'unknown';
-      if (this.warnOnce(`sched:${producer}`)) {
+      if (this.warned.first(`sched:${producer}`)) {
         this.logger.warn(
           `Producer ${producer} set ${ScheduledMessage.delay}/${ScheduledMessage.period}/${ScheduledMessage.cron} ` +
             `but schedulerSupport is off: the message is delivered at once (enable schedulerSupport to schedule it)`,
@@ -791,56 +810,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return null;
     }
     return scheduleOf(message);
-  }
-
-  private warnOnce(key: string): boolean {
-    if (this.warnedProducers.has(key)) return false;
-    if (this.warnedProducers.size >= 10_000) this.warnedProducers.clear();
-    this.warnedProducers.add(key);
-    return true;
-  }
-
-  /**
-   * Producer flow control: a send to a destination over its memory limit (its policy's memoryLimit or the
-   * broker's) waits until consumers make room, which delays the send's response — and the ProducerAck of
-   * an async send — as ActiveMQ's Queue/Topic.send do; with sendFailIfNoSpace it fails at once.
-   */
-  private async flowControl(context: ConnectionContext, message: Message): Promise<void> {
-    const dest = message.destination;
-    if (dest.isComposite || dest.isWildcard) return;
-    // Not created here: route() decides whether the destination may be created (temporary ones may not).
-    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
-    const usage = entity?.usage ?? this.memoryUsage;
-    if (!usage.isFull) return;
-    if (context.security?.isBrokerInternal === true || Advisory.isAdvisory(dest)) return;
-    const policy = this.policyFor(dest);
-    // Queue/Topic.send: isFull (advisoryWhenFull) and fastProducer (advisoryForFastProducers) for every send
-    // that finds the destination full, before producerFlowControl is even looked at.
-    if (policy.advisoryWhenFull) for (const l of this.listeners) l.full?.(dest, usage.name, usage.usage);
-    if (policy.advisoryForFastProducers) {
-      const info = this.producerInfo(context, message);
-      for (const l of this.listeners) l.fastProducer?.(dest, context.info.connectionId, info);
-    }
-    if (!policy.producerFlowControl) return;
-    const producer = message.producerId ?? context.info.connectionId;
-    const more = 'See http://activemq.apache.org/producer-flow-control.html for more info';
-    if (policy.sendFailIfNoSpace || this.sendFailIfNoSpace) {
-      throw new BrokerError(
-        'ERR_RESOURCE_ALLOCATION',
-        dest.isQueue
-          ? `Usage Manager Memory Limit reached on ${dest.key}. ${more}`
-          : `Usage Manager memory limit (${usage.limit || usage.root.limit}) reached. Rejecting send for producer (${producer}) to prevent flooding ${dest.key}. ${more}`,
-      );
-    }
-    const text = `Usage Manager Memory Limit reached. Stopping producer (${producer}) to prevent flooding ${dest.key}. ${more}`;
-    const episode = `pfc:${producer}`;
-    // Once per blocked episode, not per message: a producer stuck for minutes must not flood the log.
-    if (this.warnOnce(episode)) this.logger.warn(text);
-    const timeout = policy.sendFailIfNoSpaceAfterTimeout || this.sendFailIfNoSpaceAfterTimeout;
-    const ok = await usage.waitForSpace(timeout, (fn, ms) => this.clock.setTimeout(fn, ms));
-    this.warnedProducers.delete(episode);
-    if (!this.started) throw new BrokerError('ERR_BROKER_STOPPED', 'The broker is stopping');
-    if (!ok) throw new BrokerError('ERR_RESOURCE_ALLOCATION', text);
   }
 
   /** The registered ProducerInfo of a message's producer; one made up from the message for an unregistered one. */
