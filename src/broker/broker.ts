@@ -36,8 +36,20 @@ export interface Broker {
   /** Deletes a durable subscription (JMS unsubscribe). */
   removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void>;
 
-  /** Resolves when the message is accepted: stored first if persistent, or added to the transaction. */
+  /**
+   * Resolves when the message is accepted: stored first if persistent (durable on disk when
+   * `message.responseRequired`, else written with the next group commit), or added to the transaction. A queue
+   * may keep it on disk rather than in memory (its pending-message cursor); a producer held back by flow control
+   * sees the promise settle late.
+   */
   send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void>;
+  /**
+   * The acknowledgement contract. Applied synchronously, before the returned promise exists: the messages leave
+   * their subscription, prefetch credit is given back and dispatch goes on, so a protocol may hand the next
+   * command to the broker without waiting (OpenWire does for acks nobody waits for). The promise settles once the
+   * store removals the ack caused are written (not synced: a consumption is redone, never lost, after a crash);
+   * it rejects with the store's error when one failed. Acks inside a transaction are applied at its commit.
+   */
   acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void>;
   /** Prefetch-0 consumers ask for one message; after `timeoutMs` (0 = now, -1 = wait) the sink gets `null`. */
   pull(context: ConnectionContext, consumerId: string, timeoutMs: number): void;

@@ -37,6 +37,13 @@ export interface ConsumerInfo {
   readonly browser: boolean;
   /** Durable topic subscription name; with the connection's clientId it names the subscription. */
   readonly subscriptionName: string | null;
+  /**
+   * Set by the authorization filter: whether this consumer may be attached to a concrete destination its
+   * (wildcard or composite) destination covers. The region asks it for every destination it attaches the
+   * consumer to, including ones created later (ActiveMQ's AuthorizationDestinationFilter.addSubscription).
+   * Absent means every covered destination.
+   */
+  accepts?: (destination: Destination) => boolean;
 }
 
 export const enum AckType {

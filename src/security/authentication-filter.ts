@@ -5,7 +5,7 @@ import type { Logger } from '../util/logger.js';
 import type { LoginThrottle } from './login-throttle.js';
 
 export interface AuthenticationGuard {
-  /** Slows down repeated failures per remote host; shared by every authentication plugin of the broker. */
+  /** Slows down password guessing per user and source; shared by every authentication plugin of the broker. */
   throttle?: LoginThrottle;
   logger?: Logger;
 }
@@ -13,8 +13,8 @@ export interface AuthenticationGuard {
 /**
  * What every authentication plugin shares (ActiveMQ's AbstractAuthenticationBroker): the connection gets its
  * SecurityContext in addConnection, before anything else can use it, and loses it again when the rest of the chain
- * refuses the connection. Around each attempt: the per-host throttle, and a warning with the remote address for
- * every refusal (the client only sees ActiveMQ's text).
+ * refuses the connection. Around each attempt: the login throttle, and a warning with the remote address and the
+ * reason for every refusal (the client only sees ActiveMQ's text).
  */
 export abstract class AuthenticationFilter extends BrokerFilter {
   constructor(
@@ -31,8 +31,10 @@ export abstract class AuthenticationFilter extends BrokerFilter {
     if (context.security !== null) return super.addConnection(context);
     const { remoteAddress, userName, password } = context.info;
     const throttle = this.guard.throttle;
-    if (throttle !== undefined && !(await throttle.beforeAttempt(remoteAddress))) {
-      this.guard.logger?.warn('Authentication refused: too many failed attempts from this address', {
+    const attempt = throttle?.admit(userName, remoteAddress);
+    if (typeof attempt === 'string') {
+      // The throttle logged the lock-out once; each refusal only at debug level, so a flood cannot fill the log.
+      this.guard.logger?.debug(`Authentication refused without checking the password: ${attempt}`, {
         user: userName,
         remote: remoteAddress,
         protocol: context.info.protocol,
@@ -44,19 +46,24 @@ export abstract class AuthenticationFilter extends BrokerFilter {
       security = await this.authenticate(context);
     } catch (e) {
       if (e instanceof BrokerError && e.code === 'ERR_SECURITY_AUTHENTICATION') {
-        throttle?.failed(remoteAddress);
         this.guard.logger?.warn('Authentication failed', {
           user: userName,
           remote: remoteAddress,
           protocol: context.info.protocol,
-          reason: e.cause instanceof Error ? e.cause.message : undefined,
+          reason: e.cause instanceof Error ? e.cause.message : e.message,
         });
+        // The answer to a wrong password waits for the throttle; a right one (below) never does.
+        if (attempt !== undefined) await throttle!.failed(attempt);
+      } else if (attempt !== undefined) {
+        throttle!.abandoned(attempt);
       }
       throw e;
     }
-    // Only a login that proved something clears the host's record: anonymous or guest connections must not let a
+    // Only a login that proved something clears the record: anonymous or guest connections must not let a
     // guessing host reset its own count between attempts.
-    if (password !== null || (context.info.peerCertificates?.length ?? 0) > 0) throttle?.succeeded(remoteAddress);
+    if (attempt !== undefined) {
+      throttle!.succeeded(attempt, password !== null || (context.info.peerCertificates?.length ?? 0) > 0);
+    }
     context.security = security;
     try {
       await super.addConnection(context);

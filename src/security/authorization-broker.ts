@@ -4,6 +4,7 @@ import type { ConsumerInfo, ProducerInfo } from '../model/commands.js';
 import type { Destination } from '../model/destination.js';
 import type { Message } from '../model/message.js';
 import { BrokerError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
 import type { AuthorizationMap, Operation } from './authorization-map.js';
 
 const verbs: Record<Operation, string> = { read: 'read from', write: 'write to', admin: 'create' };
@@ -12,6 +13,15 @@ const verbs: Record<Operation, string> = { read: 'read from', write: 'write to',
  * ActiveMQ's AuthorizationBroker: read to consume or browse, write to send, admin to create a destination
  * that does not exist yet (or remove one). Checks run in the broker for every protocol, per member of a
  * composite destination, and the error texts are ActiveMQ's.
+ *
+ * A wildcard consumer is checked twice, as in ActiveMQ: its own name against the map (AuthorizationBroker
+ * .addConsumer, where `topic://>` needs an entry as broad as `>`), then every concrete destination the region
+ * attaches it to, now or when one is created later (AuthorizationDestinationFilter.addSubscription; a refused one
+ * is skipped, not an error, as AbstractRegion does for wildcard subscriptions). The second check is the
+ * `accepts` predicate this filter puts on the ConsumerInfo.
+ *
+ * Each refusal is logged at warn level with ActiveMQ's text (TransportConnection.service:
+ * `Security Error occurred on connection to: <remote>, <message>`).
  */
 export class AuthorizationBroker extends BrokerFilter {
   /** Destinations each connection has already been allowed to write to, so sends skip the lookup. */
@@ -20,6 +30,7 @@ export class AuthorizationBroker extends BrokerFilter {
   constructor(
     next: Broker,
     private readonly map: AuthorizationMap,
+    private readonly logger?: Logger,
   ) {
     super(next);
   }
@@ -34,12 +45,40 @@ export class AuthorizationBroker extends BrokerFilter {
     if (sec.isBrokerInternal) return;
     for (const member of destination.members()) {
       if (!this.map.isAllowed(member, op, sec.groups)) {
-        throw new BrokerError(
-          'ERR_SECURITY_NOT_AUTHORIZED',
-          `User ${sec.userName ?? 'null'} is not authorized to ${verbs[op]}: ${member.key}`,
-        );
+        throw this.refused(context, `User ${sec.userName ?? 'null'} is not authorized to ${verbs[op]}: ${member.key}`);
       }
     }
+  }
+
+  /** The error for a refusal, logged as ActiveMQ logs it (the client sees only the message). */
+  private refused(context: ConnectionContext, message: string): BrokerError {
+    this.logger?.warn(`Security Error occurred on connection to: ${context.info.remoteAddress}, ${message}`, {
+      user: context.security?.userName ?? null,
+      protocol: context.info.protocol,
+      connectionId: context.info.connectionId,
+    });
+    return new BrokerError('ERR_SECURITY_NOT_AUTHORIZED', message);
+  }
+
+  /**
+   * The per-destination read check for a consumer whose destination is a wildcard or composite (any other is
+   * only ever attached to the destination already checked). Refusals are logged at debug level, as ActiveMQ's
+   * AbstractRegion logs `Subscription denied for … to destination …`.
+   */
+  private readFilter(context: ConnectionContext, info: ConsumerInfo): ((d: Destination) => boolean) | undefined {
+    const sec = this.security(context);
+    const dest = info.destination;
+    if (sec.isBrokerInternal || (!dest.isWildcard && !dest.isComposite)) return undefined;
+    const map = this.map;
+    const logger = this.logger;
+    return (d) => {
+      if (map.isAllowed(d, 'read', sec.groups)) return true;
+      logger?.debug(`Subscription denied for ${info.consumerId} to destination ${d.key}`, {
+        user: sec.userName,
+        consumer: dest.key,
+      });
+      return false;
+    };
   }
 
   /** Creating a destination implicitly (first send or subscribe) needs admin, as an explicit create does. */
@@ -54,6 +93,8 @@ export class AuthorizationBroker extends BrokerFilter {
     try {
       this.check(context, info.destination, 'read');
       this.checkCreate(context, info.destination);
+      const accepts = this.readFilter(context, info);
+      if (accepts !== undefined) info.accepts = accepts;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -103,10 +144,7 @@ export class AuthorizationBroker extends BrokerFilter {
       if (!sec.isBrokerInternal && this.next.destinationExists(destination)) {
         for (const member of destination.members()) {
           if (!this.map.isAllowed(member, 'admin', sec.groups)) {
-            throw new BrokerError(
-              'ERR_SECURITY_NOT_AUTHORIZED',
-              `User ${sec.userName ?? 'null'} is not authorized to remove: ${member.key}`,
-            );
+            throw this.refused(context, `User ${sec.userName ?? 'null'} is not authorized to remove: ${member.key}`);
           }
         }
       }

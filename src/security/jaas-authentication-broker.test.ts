@@ -15,7 +15,6 @@ import { JaasAuthenticationBroker } from './jaas-authentication-broker.js';
 import { JaasLogin } from './jaas/jaas-login.js';
 import { parseLoginConfig } from './jaas/login-config.js';
 import { PropertiesFiles } from './jaas/properties-files.js';
-import { LoginThrottle } from './login-throttle.js';
 import { defaultPasswordVerifier } from './password.js';
 import { UserIdBroker } from './user-id-broker.js';
 
@@ -121,48 +120,6 @@ test('certificate and dual logins: DN as the user name, ActiveMQ’s texts', asy
   await assert.rejects(dual.addConnection(secured), {
     message: 'Unable to authenticate transport without SSL certificate.',
   });
-});
-
-test('a flood of failures from one address delays that address only (ordering, not timing)', async () => {
-  const clock = new ManualClock();
-  const throttle = new LoginThrottle(clock, 2, 1000, 8000);
-  const { password } = logins();
-  const b = new JaasAuthenticationBroker(region(clock), { password, certificate: null, throttle });
-  // Two free failures, then two throttled ones (each waits its turn before failing).
-  for (let i = 0; i < 2; i++) await assert.rejects(b.addConnection(ctx('user', 'guess' + i, '203.0.113.9:' + i)));
-  for (let i = 2; i < 4; i++) {
-    const attempt = assert.rejects(b.addConnection(ctx('user', 'guess' + i, '203.0.113.9:' + i)));
-    clock.advance(1000 * 2 ** (i - 2));
-    await attempt;
-  }
-  const order: string[] = [];
-  const flooded = b.addConnection(ctx('user', 'password', '203.0.113.9:99')).then(() => order.push('flooded'));
-  const queued = b.addConnection(ctx('user', 'password', '203.0.113.9:100')).then(
-    () => order.push('queued'),
-    () => order.push('queued-refused'),
-  );
-  const other = b.addConnection(ctx('user', 'password', '198.51.100.1:5')).then(() => order.push('other'));
-  await other;
-  assert.deepEqual(order, ['other'], 'another address is not held up by the flood');
-  clock.advance(4000); // the flooded host's first turn (2 free attempts, then 1000·2² ms)
-  await flooded;
-  assert.deepEqual(order, ['other', 'flooded']);
-  clock.advance(4000); // attempts from the same host queue one behind the other
-  await queued;
-  assert.deepEqual(order, ['other', 'flooded', 'queued']);
-});
-
-test('a throttled host whose queue is too long is refused without a password check', async () => {
-  const clock = new ManualClock();
-  const throttle = new LoginThrottle(clock, 0, 1000, 1000, 600_000, 100, 2500);
-  throttle.failed('203.0.113.9:1');
-  assert.equal(await Promise.race([throttle.beforeAttempt('203.0.113.9:2'), Promise.resolve('pending')]), 'pending');
-  void throttle.beforeAttempt('203.0.113.9:3');
-  assert.equal(await throttle.beforeAttempt('203.0.113.9:4'), false);
-  // Anonymous successes do not clear a guessing host's record; a real login does.
-  assert.equal(throttle.delayFor('203.0.113.9:5'), 1000);
-  throttle.succeeded('203.0.113.9:5');
-  assert.equal(throttle.delayFor('203.0.113.9:5'), 0);
 });
 
 test('populateJMSXUserID: the login name replaces what the client sent; the principal with useAuthenticatedPrincipal', async () => {

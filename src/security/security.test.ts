@@ -10,7 +10,6 @@ import { SimpleAuthenticationBroker } from './simple-authentication-broker.js';
 import { AuthorizationBroker } from './authorization-broker.js';
 import { AuthorizationMap, groupSet } from './authorization-map.js';
 import { defaultPasswordVerifier, hashPassword } from './password.js';
-import { LoginThrottle } from './login-throttle.js';
 
 let n = 0;
 function ctx(userName: string | null, password: string | null, remote = '10.0.0.1:1000'): ConnectionContext {
@@ -150,18 +149,4 @@ test('hashed passwords verify; a wrong one does not', async () => {
   assert.match(stored, /^scrypt:/);
   assert.equal(await defaultPasswordVerifier.verify('s3cret', stored), true);
   assert.equal(await defaultPasswordVerifier.verify('nope', stored), false);
-});
-
-test('repeated failures from one host slow that host only', () => {
-  const clock = new ManualClock();
-  const t = new LoginThrottle(clock, 2, 100, 1000);
-  for (let i = 0; i < 2; i++) t.failed('1.2.3.4:1');
-  assert.equal(t.delayFor('1.2.3.4:99'), 100);
-  t.failed('1.2.3.4:1');
-  assert.equal(t.delayFor('1.2.3.4:5'), 200);
-  for (let i = 0; i < 10; i++) t.failed('1.2.3.4:1');
-  assert.equal(t.delayFor('1.2.3.4:5'), 1000);
-  assert.equal(t.delayFor('5.6.7.8:1'), 0);
-  t.succeeded('1.2.3.4:1');
-  assert.equal(t.delayFor('1.2.3.4:1'), 0);
 });

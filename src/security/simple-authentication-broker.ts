@@ -50,9 +50,25 @@ export class SimpleAuthenticationBroker extends AuthenticationFilter {
       return { userName: o.anonymousUser ?? 'anonymous', groups, isBrokerInternal: false };
     }
     const user = userName === null ? undefined : this.users.get(userName);
-    const ok = user !== undefined && password !== null && (await o.verifier.verify(password, user.password));
-    if (!ok) {
-      throw new BrokerError('ERR_SECURITY_AUTHENTICATION', `User name [${userName ?? 'null'}] or password is invalid.`);
+    // The reason stays in the broker's log; the client only sees ActiveMQ's text.
+    const reason =
+      userName === null
+        ? 'No user name given'
+        : user === undefined
+          ? 'User does not exist'
+          : password === null
+            ? 'No password given'
+            : (await o.verifier.verify(password, user.password))
+              ? null
+              : 'Password does not match';
+    if (reason !== null || user === undefined) {
+      throw new BrokerError(
+        'ERR_SECURITY_AUTHENTICATION',
+        `User name [${userName ?? 'null'}] or password is invalid.`,
+        {
+          cause: new Error(reason ?? 'User does not exist'),
+        },
+      );
     }
     return { userName: user.username, groups: user.groups, isBrokerInternal: false };
   }

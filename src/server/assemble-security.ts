@@ -53,7 +53,7 @@ export function securityPlugin(p: PluginConfig, throttle: LoginThrottle, log: Lo
         temp === null ? null : { read: new Set(temp.read), write: new Set(temp.write), admin: new Set(temp.admin) },
         def === null ? null : { read: new Set(def.read), write: new Set(def.write), admin: new Set(def.admin) },
       );
-      return (next) => new AuthorizationBroker(next, map);
+      return (next) => new AuthorizationBroker(next, map, log.child({ area: 'security' }));
     }
     case 'jaasAuthentication':
     case 'jaasCertificateAuthentication':

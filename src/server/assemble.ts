@@ -30,7 +30,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
   const connectors = await assembleConnectors(config, log, options);
 
   const plugins: BrokerPlugin[] = [];
-  const throttle = new LoginThrottle(clock);
+  const throttle = new LoginThrottle(clock, {}, log.child({ area: 'security' }));
   let redeliveryPolicies;
   for (const p of config.plugins) {
     if (p.type === 'redelivery') {

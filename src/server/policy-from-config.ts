@@ -41,6 +41,7 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
     memoryLimit: c.memoryLimit,
     maxPageSize: c.maxPageSize,
     maxBrowsePageSize: c.maxBrowsePageSize,
+    maxExpirePageSize: c.maxExpirePageSize,
     pendingQueuePolicy: c.pendingQueuePolicy,
     useCache: c.useCache,
     cursorMemoryHighWaterMark: c.cursorMemoryHighWaterMark,

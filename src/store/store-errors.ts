@@ -71,7 +71,7 @@ export class StoreLockedError extends BrokerError {
  */
 export class StoreFailedError extends BrokerError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('ERR_INTERNAL', message, options);
+    super('ERR_STORE_IO', message, options);
     this.name = 'StoreFailedError';
   }
 }
@@ -79,7 +79,7 @@ export class StoreFailedError extends BrokerError {
 /** Bytes read from disk that do not decode: a damaged record, checkpoint or segment header. */
 export class StoreCorruptError extends BrokerError {
   constructor(message: string) {
-    super('ERR_INTERNAL', message);
+    super('ERR_STORE_CORRUPT', message);
     this.name = 'StoreCorruptError';
   }
 }

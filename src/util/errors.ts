@@ -1,8 +1,10 @@
 /**
- * The catalogue of coded errors. Each code names the Java exception class ActiveMQ raises for the same
- * condition, so the OpenWire converter can send it in an ExceptionResponse and the Java client throws the
- * exception user code already catches (java.lang.SecurityException becomes JMSSecurityException, …).
- * Other protocols map the same code to their own wire error in their converter.
+ * The catalogue of coded errors. A code names the cause (`ERR_STORE_IO`, not `ERR_INTERNAL`), so logs and
+ * management tell a disk failure from a damaged journal or a refused login. Each code also carries the Java
+ * exception class ActiveMQ raises for the same condition, so the OpenWire converter can send it in an
+ * ExceptionResponse and the Java client throws the exception user code already catches
+ * (java.lang.SecurityException becomes JMSSecurityException, …). Other protocols map the same code to their
+ * own wire error in their converter.
  */
 export const ErrorCodes = {
   ERR_SECURITY_AUTHENTICATION: 'java.lang.SecurityException',
@@ -20,10 +22,21 @@ export const ErrorCodes = {
   ERR_INACTIVITY: 'org.apache.activemq.transport.InactivityIOException',
   ERR_BROKER_STOPPED: 'org.apache.activemq.broker.BrokerStoppedException',
   ERR_CONFIG: 'java.lang.IllegalArgumentException',
+  /** A store write or fsync failed; the store refuses writes until restarted (KahaDB's journal IOException). */
+  ERR_STORE_IO: 'java.io.IOException',
+  /** Bytes read back from the store do not decode: a damaged record, checkpoint or segment (KahaDB: IOException). */
+  ERR_STORE_CORRUPT: 'java.io.IOException',
+  /** A fault of the broker itself with no more specific code. */
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
+
+/**
+ * Codes that mean the broker failed, not the client: logged at error level with their stack and cause, where a
+ * client's mistake (a refused login, a bad destination) is logged briefly.
+ */
+const BROKER_FAULTS: ReadonlySet<ErrorCode> = new Set(['ERR_STORE_IO', 'ERR_STORE_CORRUPT', 'ERR_INTERNAL']);
 
 export class BrokerError extends Error {
   readonly code: ErrorCode;
@@ -37,6 +50,11 @@ export class BrokerError extends Error {
   /** The Java class ActiveMQ uses for this condition. */
   get javaClassName(): string {
     return ErrorCodes[this.code];
+  }
+
+  /** The broker failed (store, internal error), as opposed to refusing what a client asked. */
+  get isBrokerFault(): boolean {
+    return BROKER_FAULTS.has(this.code);
   }
 }
 

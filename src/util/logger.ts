@@ -79,15 +79,52 @@ export class Logger {
       return;
     }
     let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${msg}`;
+    let traces = '';
     for (const [k, v] of Object.entries(all)) {
+      if (v instanceof Error) {
+        // The message (and code) on the line; the stack and its causes below it, as Java loggers print them.
+        line += ` ${k}=${JSON.stringify(v.message)}`;
+        const code = (v as { code?: unknown }).code;
+        if (typeof code === 'string') line += ` ${k}Code=${code}`;
+        traces += '\n' + stackOf(v);
+        continue;
+      }
       line += ` ${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : JSON.stringify(v, jsonSafe)}`;
     }
-    this.options.write(line);
+    this.options.write(line + traces);
   }
+}
+
+/** How deep a chain of causes is followed; a cycle or a very long chain stops here. */
+const MAX_CAUSES = 8;
+
+/** An error's stack, then `Caused by:` and each cause's stack, as Java prints a Throwable. */
+export function stackOf(error: Error): string {
+  let out = error.stack ?? `${error.name}: ${error.message}`;
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES; depth++) {
+    out +=
+      '\nCaused by: ' + (cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return out;
+}
+
+/** An error as JSON: name, message, code, stack and its cause chain (bounded). */
+function errorJson(error: Error, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: error.name, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) out['code'] = code;
+  if (error.stack !== undefined) out['stack'] = error.stack;
+  const cause = error.cause;
+  if (cause !== undefined && cause !== null && depth < MAX_CAUSES) {
+    out['cause'] = cause instanceof Error ? errorJson(cause, depth + 1) : String(cause);
+  }
+  return out;
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Error) return { message: value.message, code: (value as { code?: unknown }).code };
+  if (value instanceof Error) return errorJson(value);
   return value;
 }

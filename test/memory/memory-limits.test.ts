@@ -168,13 +168,26 @@ for (const mode of ['async', 'sync'] as const) {
     const lines: string[] = [];
     const flood = runLines(
       'java',
-      ['-cp', classpath, 'FloodClient', 'flood', openwireUrl(broker, options), 'flooded', '1024', String(count), persistence],
+      [
+        '-cp',
+        classpath,
+        'FloodClient',
+        'flood',
+        openwireUrl(broker, options),
+        'flooded',
+        '1024',
+        String(count),
+        persistence,
+      ],
       (l) => lines.push(l),
       300_000,
     );
     const worst = await healthyWhile(broker, flood.done);
     assert.equal(await flood.done, 0, flood.stderr.text());
-    assert.ok(lines.some((l) => l.startsWith('END')), lines.slice(-3).join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('END')),
+      lines.slice(-3).join('\n'),
+    );
     assert.equal(broker.exited, false);
     const rss = peakRss(broker);
     t.diagnostic(`healthy worst round trip ${worst} ms; peak RSS ${(rss / MiB).toFixed(0)} MiB`);

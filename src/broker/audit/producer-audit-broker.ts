@@ -1,5 +1,10 @@
 import type { Message } from '../../model/message.js';
-import type { PersistenceAdapter, RecoveredState, RecoverOptions, StoreOperation } from '../../store/persistence-adapter.js';
+import type {
+  PersistenceAdapter,
+  RecoveredState,
+  RecoverOptions,
+  StoreOperation,
+} from '../../store/persistence-adapter.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext } from '../broker.js';
 import { BrokerFilter } from '../broker-filter.js';

@@ -42,6 +42,8 @@ export interface PolicyEntry {
   cursorMemoryHighWaterMark?: number;
   /** How many messages a browser is given at most, memory and disk together (default 400). */
   maxBrowsePageSize?: number;
+  /** How many messages of a queue's backlog on disk each expiry sweep looks at (default 400). */
+  maxExpirePageSize?: number;
   /** Queues dispatch higher JMSPriority first (default false: arrival order). */
   prioritizedMessages?: boolean;
   /** Period of the expired-message sweep (ms, default 30000; 0 = no sweep). */
@@ -100,6 +102,7 @@ const DEFAULTS: ResolvedPolicy = {
   useCache: true,
   cursorMemoryHighWaterMark: 70,
   maxBrowsePageSize: 400,
+  maxExpirePageSize: 400,
   prioritizedMessages: false,
   expireMessagesPeriod: 30_000,
   useConsumerPriority: true,
@@ -136,6 +139,7 @@ export function resolvePolicy(entry: PolicyEntry | undefined): ResolvedPolicy {
     'memoryLimit',
     'maxPageSize',
     'maxBrowsePageSize',
+    'maxExpirePageSize',
     'cursorMemoryHighWaterMark',
     'expireMessagesPeriod',
     'sendFailIfNoSpaceAfterTimeout',

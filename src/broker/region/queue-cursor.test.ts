@@ -150,6 +150,30 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
     await b.stop();
   });
 
+  it('the expiry sweep reaches into the backlog on disk (maxExpirePageSize of it), dead-lettering what expired', async () => {
+    const fs = new FakeFileLayer();
+    const b = broker(fs);
+    await b.start();
+    const ctx = context();
+    await b.addConnection(ctx);
+    const expiration = Date.now() + 1500;
+    for (let i = 0; i < 1000; i++)
+      await b.send(ctx, message(Q, `${i}:${BODY}`, { persistent: true, expiration }), null);
+    const q = b.findQueue(Q.name)!;
+    assert.ok(q.cursor.storeBacklog > 500, `backlog ${q.cursor.storeBacklog}`);
+    while (Date.now() <= expiration) await new Promise((r) => setTimeout(r, 20));
+    const before = q.size;
+    q.expireMessages(400);
+    for (let i = 0; i < 50 && q.size > before - 400 - q.pending.length; i++) await settle();
+    const dlq = b.findQueue('ActiveMQ.DLQ');
+    assert.ok(q.size <= before - 400, `size ${before} -> ${q.size}`);
+    assert.ok(dlq !== undefined && dlq.size >= 400, `DLQ ${dlq?.size}`);
+    // What is left comes back without the expired ones, none twice.
+    const rest = await drain(b, 0);
+    assert.equal(rest.length, 0, 'an expired message was delivered');
+    await b.stop();
+  });
+
   it('vmQueueCursor keeps everything in memory: producer flow control stops the producer at the limit', async () => {
     const fs = new FakeFileLayer();
     const b = broker(fs, 'vm');

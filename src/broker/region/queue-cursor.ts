@@ -51,7 +51,10 @@ export class QueueCursor {
    * send delivers them itself), so no message is both paged in and added.
    */
   readonly storing = new Set<string>();
-  /** Store sequences a scan ahead brought in before the cursor reached them (see Queue.scanAhead). */
+  /**
+   * Store sequences taken care of before the cursor reached them: brought in by a scan ahead (Queue.scanAhead)
+   * or expired by the sweep (Queue.expireMessages). The cursor passes over them.
+   */
   readonly pagedAhead = new Set<number>();
   /** Where the scan ahead got to in the store, and whether it reached the end since the last change. */
   scanPosition = 0;

@@ -267,7 +267,8 @@ export class Queue implements ReferenceOwner {
     const c = this.cursor;
     if (this.stores === null || refs.length >= max) return refs;
     const more: Message[] = [];
-    if (c.storeBacklog > 0) more.push(...(await this.stores.readStore(this.destination, c.storePosition, max - refs.length)));
+    if (c.storeBacklog > 0)
+      more.push(...(await this.stores.readStore(this.destination, c.storePosition, max - refs.length)));
     if (c.tempBacklog > 0 && refs.length + more.length < max) {
       more.push(...(await this.stores.readTemp(this.destination, c.tempPosition, max - refs.length - more.length)));
     }
@@ -427,8 +428,12 @@ export class Queue implements ReferenceOwner {
     }
   }
 
-  /** Removes expired messages anywhere in the queue (the periodic sweep, expireMessagesPeriod). */
-  expireMessages(): void {
+  /**
+   * Removes expired messages from the queue (the periodic sweep, expireMessagesPeriod): everything in memory,
+   * then the first `maxExpirePageSize` of the persistent backlog on disk, as ActiveMQ's Queue.expireMessages
+   * browses that many. Messages deeper in the backlog expire when they are paged in.
+   */
+  expireMessages(maxExpirePageSize = 400): void {
     const now = this.host.now();
     for (let i = 0; i < this.pending.length;) {
       const ref = this.pending.at(i);
@@ -438,6 +443,29 @@ export class Queue implements ReferenceOwner {
         this.host.messageExpired(ref, null);
       } else i++;
     }
+    const c = this.cursor;
+    if (c.storeBacklog === 0 || c.paging || this.stores === null || maxExpirePageSize <= 0) return;
+    const stores = this.stores;
+    c.paging = true;
+    void (async () => {
+      try {
+        const page = await stores.readStore(this.destination, c.storePosition, maxExpirePageSize);
+        const at = this.host.now();
+        for (const m of page) {
+          if (!m.isExpired(at) || c.storing.has(m.messageId) || c.pagedAhead.has(m.storeSequence)) continue;
+          // Taken care of here: the cursor passes over it when it gets there.
+          c.pagedAhead.add(m.storeSequence);
+          c.storeBacklog = Math.max(0, c.storeBacklog - 1);
+          const ref = new MessageReference(this, m, ++this.sequence);
+          this.usage?.increase(m.size); // consumed() gives it back
+          this.host.messageExpired(ref, null);
+        }
+      } catch (e) {
+        stores.pageFailed(this.destination, e);
+      }
+      c.paging = false;
+      this.dispatch();
+    })();
   }
 
   /**

@@ -36,6 +36,7 @@ import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-schedule
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
@@ -109,11 +110,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly schedulerSupport: boolean;
   private scheduler: MessageScheduler | null = null;
   readonly memoryUsage: MemoryUsage;
-  private readonly sendFailIfNoSpace: boolean;
-  private readonly sendFailIfNoSpaceAfterTimeout: number;
   private readonly listeners: BrokerEventListener[] = [];
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
-  private readonly warnedProducers = new Set<string>();
+  private readonly warned = new WarnedOnce();
+  private readonly flowControl: ProducerFlowControl;
   private readonly expireTimers = new Map<number, Timer>();
   /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
   private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
@@ -151,8 +151,21 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.schedulerSupport = options.schedulerSupport ?? false;
     if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, this.schedulerSupport);
     this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
-    this.sendFailIfNoSpace = options.sendFailIfNoSpace ?? false;
-    this.sendFailIfNoSpaceAfterTimeout = options.sendFailIfNoSpaceAfterTimeout ?? 0;
+    const host: FlowControlHost = {
+      clock: this.clock,
+      logger: this.logger,
+      listeners: this.listeners,
+      warned: this.warned,
+      isStarted: () => this.started,
+      usageFor: (d) => this.usageFor(d),
+      policyFor: (d) => this.policyFor(d),
+      producerInfo: (c, m) => this.producerInfo(c, m),
+    };
+    this.flowControl = new ProducerFlowControl(
+      host,
+      options.sendFailIfNoSpace ?? false,
+      options.sendFailIfNoSpaceAfterTimeout ?? 0,
+    );
   }
 
   addEventListener(listener: BrokerEventListener): void {
@@ -189,6 +202,12 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.clock.now();
   }
 
+  /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
+  private usageFor(dest: Destination): MemoryUsage {
+    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
+    return entity?.usage ?? this.memoryUsage;
+  }
+
   private makeCursorStores(): CursorStores {
     const temp = this.tempStore;
     const logWrite = (e: unknown) => this.logger.error('Temp store write failed', { error: e });
@@ -202,7 +221,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       },
       readTemp: (d, after, max) => (temp === null ? Promise.resolve([]) : temp.readMessages(d, after, max)),
       unspill: (d, m) => {
-        temp?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false).catch(logWrite);
+        temp
+          ?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false)
+          .catch(logWrite);
       },
       nextBrokerSequence: () => ++this.sequence,
       pageFailed: (d, e) =>
@@ -396,7 +417,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       const max = this.policyFor(dest).maxBrowsePageSize;
       for (const q of this.matchingQueues(dest)) {
         if (refs.length >= max) break;
-        refs.push(...(await q.browse(max - refs.length)));
+        if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
       }
       const browser = new BrowserSubscription(info, sink, selector, refs, this.clock);
       state.consumers.set(info.consumerId, browser);
@@ -410,6 +431,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       for (const m of members) if (!m.isWildcard) this.getQueue(m);
       if (wildcard) this.wildcardQueueSubs.add(qs);
       for (const q of this.matchingQueues(dest)) {
+        if (!allowed(info, q.destination)) continue;
         qs.queues.push(q);
         q.attach(qs);
       }
@@ -425,6 +447,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       for (const m of members) if (!m.isWildcard) this.getTopic(m);
       if (wildcard) this.wildcardTopicSubs.add(ts);
       for (const t of this.matchingTopics(dest)) {
+        if (!allowed(info, t.destination)) continue;
         ts.topics.push(t);
         t.attach(ts);
       }
@@ -590,7 +613,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       sub = undefined;
     }
     if (sub === undefined) {
-      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector);
+      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector, info.accepts);
       const destinations = [info.destination];
       if (info.destination.isWildcard || info.destination.isComposite) {
         for (const t of sub.topics) destinations.push(t.destination);
@@ -600,6 +623,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         true,
       );
     }
+    // A recovered subscription, or one another connection made, may span topics this consumer may not read.
+    if (info.accepts !== undefined) await this.detachRefused(sub, info.accepts);
     sub.context = context;
     sub.info = info;
     sub.sink = sink;
@@ -627,6 +652,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     selectorText: string | null,
     noLocal: boolean,
     compiled?: MessageSelector | null,
+    accepts?: (destination: Destination) => boolean,
   ): DurableTopicSubscription {
     const info: ConsumerInfo = {
       consumerId: `durable:${clientId}:${name}`,
@@ -640,6 +666,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       retroactive: false,
       browser: false,
       subscriptionName: name,
+      ...(accepts !== undefined ? { accepts } : {}),
     };
     const offline: ConsumerSink = { deliver: () => {}, ready: false };
     const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
@@ -654,10 +681,38 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     for (const m of members) if (!m.isWildcard) this.getTopic(m);
     if (destination.isWildcard || members.length > 1) this.wildcardTopicSubs.add(sub);
     for (const t of this.matchingTopics(destination)) {
+      if (!allowed(info, t.destination)) continue;
       sub.topics.push(t);
       t.attach(sub);
     }
     return sub;
+  }
+
+  /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
+  private async detachRefused(sub: DurableTopicSubscription, accepts: (d: Destination) => boolean): Promise<void> {
+    const refused = new Set(sub.topics.filter((t) => !accepts(t.destination)));
+    if (refused.size === 0) return;
+    const ops: StoreOperation[] = [];
+    for (const t of refused) {
+      t.detach(sub);
+      sub.topics.splice(sub.topics.indexOf(t), 1);
+    }
+    const gone = new Set([...refused].map((t) => t.destination));
+    for (const ref of sub.pending) {
+      if (ref.dropped || !gone.has(ref.message.destination)) continue;
+      ref.dropped = true;
+      if (ref.message.persistent) {
+        ops.push({
+          op: 'remove',
+          destination: ref.message.destination,
+          messageId: ref.message.messageId,
+          subscription: sub.key,
+        });
+      }
+    }
+    // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
+    for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
+    await this.storeWrite(ops, true);
   }
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
@@ -735,7 +790,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       await this.messageScheduler().schedule(message, schedule);
       return;
     }
-    await this.flowControl(context, message);
+    await this.flowControl.check(context, message);
     await this.route(message, true);
   }
 
@@ -745,7 +800,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (!this.schedulerSupport) {
       // ActiveMQ ignores the properties silently; say so once per producer so the surprise is explained.
       const producer = message.producerId ?? message.producerConnectionId ?? 'unknown';
-      if (this.warnOnce(`sched:${producer}`)) {
+      if (this.warned.first(`sched:${producer}`)) {
         this.logger.warn(
           `Producer ${producer} set ${ScheduledMessage.delay}/${ScheduledMessage.period}/${ScheduledMessage.cron} ` +
             `but schedulerSupport is off: the message is delivered at once (enable schedulerSupport to schedule it)`,
@@ -755,56 +810,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return null;
     }
     return scheduleOf(message);
-  }
-
-  private warnOnce(key: string): boolean {
-    if (this.warnedProducers.has(key)) return false;
-    if (this.warnedProducers.size >= 10_000) this.warnedProducers.clear();
-    this.warnedProducers.add(key);
-    return true;
-  }
-
-  /**
-   * Producer flow control: a send to a destination over its memory limit (its policy's memoryLimit or the
-   * broker's) waits until consumers make room, which delays the send's response — and the ProducerAck of
-   * an async send — as ActiveMQ's Queue/Topic.send do; with sendFailIfNoSpace it fails at once.
-   */
-  private async flowControl(context: ConnectionContext, message: Message): Promise<void> {
-    const dest = message.destination;
-    if (dest.isComposite || dest.isWildcard) return;
-    // Not created here: route() decides whether the destination may be created (temporary ones may not).
-    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
-    const usage = entity?.usage ?? this.memoryUsage;
-    if (!usage.isFull) return;
-    if (context.security?.isBrokerInternal === true || Advisory.isAdvisory(dest)) return;
-    const policy = this.policyFor(dest);
-    // Queue/Topic.send: isFull (advisoryWhenFull) and fastProducer (advisoryForFastProducers) for every send
-    // that finds the destination full, before producerFlowControl is even looked at.
-    if (policy.advisoryWhenFull) for (const l of this.listeners) l.full?.(dest, usage.name, usage.usage);
-    if (policy.advisoryForFastProducers) {
-      const info = this.producerInfo(context, message);
-      for (const l of this.listeners) l.fastProducer?.(dest, context.info.connectionId, info);
-    }
-    if (!policy.producerFlowControl) return;
-    const producer = message.producerId ?? context.info.connectionId;
-    const more = 'See http://activemq.apache.org/producer-flow-control.html for more info';
-    if (policy.sendFailIfNoSpace || this.sendFailIfNoSpace) {
-      throw new BrokerError(
-        'ERR_RESOURCE_ALLOCATION',
-        dest.isQueue
-          ? `Usage Manager Memory Limit reached on ${dest.key}. ${more}`
-          : `Usage Manager memory limit (${usage.limit || usage.root.limit}) reached. Rejecting send for producer (${producer}) to prevent flooding ${dest.key}. ${more}`,
-      );
-    }
-    const text = `Usage Manager Memory Limit reached. Stopping producer (${producer}) to prevent flooding ${dest.key}. ${more}`;
-    const episode = `pfc:${producer}`;
-    // Once per blocked episode, not per message: a producer stuck for minutes must not flood the log.
-    if (this.warnOnce(episode)) this.logger.warn(text);
-    const timeout = policy.sendFailIfNoSpaceAfterTimeout || this.sendFailIfNoSpaceAfterTimeout;
-    const ok = await usage.waitForSpace(timeout, (fn, ms) => this.clock.setTimeout(fn, ms));
-    this.warnedProducers.delete(episode);
-    if (!this.started) throw new BrokerError('ERR_BROKER_STOPPED', 'The broker is stopping');
-    if (!ok) throw new BrokerError('ERR_RESOURCE_ALLOCATION', text);
   }
 
   /** The registered ProducerInfo of a message's producer; one made up from the message for an unregistered one. */
@@ -1066,7 +1071,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   private expireSweep(period: number): void {
-    for (const q of this.queues.values()) if (q.expirePeriod === period) q.expireMessages();
+    for (const q of this.queues.values()) {
+      if (q.expirePeriod === period) q.expireMessages(this.policyFor(q.destination).maxExpirePageSize);
+    }
   }
 
   // ---- transactions ------------------------------------------------------------------------------
@@ -1286,7 +1293,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.configureQueue(q);
       this.queues.set(destination.name, q);
       for (const sub of this.wildcardQueueSubs) {
-        if (covers(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
           sub.queues.push(q);
           q.attach(sub);
         }
@@ -1303,7 +1310,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.configureTopic(t);
       this.topics.set(destination.name, t);
       for (const sub of this.wildcardTopicSubs) {
-        if (covers(sub.info.destination, physical)) {
+        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
           sub.topics.push(t);
           t.attach(sub);
           // The store keeps this topic's messages for the subscription only once it is recorded on it.
@@ -1456,6 +1463,11 @@ function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
     });
   }
   return map;
+}
+
+/** The authorization filter's verdict on attaching a consumer to a concrete destination (ConsumerInfo.accepts). */
+function allowed(info: ConsumerInfo, destination: Destination): boolean {
+  return info.accepts === undefined || info.accepts(destination);
 }
 
 /** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */

@@ -197,7 +197,7 @@ export class OpenWireConnection implements ProtocolConnection {
 
   private replyError(cmd: ow.Command, e: unknown): void {
     const err = toBrokerError(e);
-    if (err.code === 'ERR_INTERNAL') this.log.error('Command failed', { command: describe(cmd), error: e });
+    if (err.isBrokerFault) this.log.error('Command failed', { command: describe(cmd), error: e });
     else this.log.debug('Command refused', { command: describe(cmd), error: err.message });
     if (this.closed) return;
     const exception = this.throwable(err);

@@ -653,7 +653,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     if (this.isClosing()) return;
     const message = error instanceof Error ? error.message : String(error);
     const clientFault = error instanceof StompProtocolError || error instanceof StompFrameError;
-    if (clientFault || (isBrokerError(error) && error.code !== 'ERR_INTERNAL')) {
+    if (clientFault || (isBrokerError(error) && !error.isBrokerFault)) {
       this.logger.info('STOMP connection closed on error', { error: message, command: frame?.command });
     } else {
       this.logger.warn('STOMP connection failed', { error });

@@ -469,8 +469,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
             if (this.index.addMessage(op.destination, op.message.messageId, loc, seq) !== null) {
               op.message.storeSequence = seq;
             }
-          }
-          else this.index.apply(op, loc);
+          } else this.index.apply(op, loc);
         } else {
           this.index.apply(op, null);
         }

@@ -370,7 +370,8 @@ async function loadContent(
     index.discard(w.loc);
   };
 
-  for (const [seg, list] of deferredMissing) for (const w of list) lose(w, 'lost-message', `${segmentName(seg)} is missing`);
+  for (const [seg, list] of deferredMissing)
+    for (const w of list) lose(w, 'lost-message', `${segmentName(seg)} is missing`);
 
   const toCheck = input.checkForCorruptJournalFiles ? [...segments.keys()] : [...bySegment.keys()];
   for (const seg of toCheck.sort((a, b) => a - b)) {

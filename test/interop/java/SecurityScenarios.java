@@ -25,6 +25,7 @@ final class SecurityScenarios {
 
     static void register(Map<String, Scenario> registry) {
         registry.put("security-probe", SecurityScenarios::probe);
+        SecurityWildcardScenarios.register(registry);
     }
 
     @FunctionalInterface
