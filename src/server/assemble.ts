@@ -5,11 +5,13 @@ import { destinationOf } from './destination-ref.js';
 import { parseSelector } from '../destination/selector/index.js';
 import type { CompositeDestinationConfig } from '../broker/virtual/composite-destination-broker.js';
 import { defaultVirtualTopic, type VirtualTopicConfig } from '../broker/virtual/virtual-topic-broker.js';
+import { StartupDestinationsBroker } from '../broker/startup/startup-destinations-broker.js';
 import { LoginThrottle } from '../security/login-throttle.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
+import { messagePlugin } from './assemble-plugins.js';
 import { securityPlugin, userIdPlugin } from './assemble-security.js';
 import { createStore } from './assemble-store.js';
 import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
@@ -30,6 +32,11 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
   const connectors = await assembleConnectors(config, log, options);
 
   const plugins: BrokerPlugin[] = [];
+  // <destinations>: created at start through the whole chain, so outermost (BrokerService.startDestinations).
+  if (config.destinations.length > 0) {
+    const destinations = config.destinations.map(destinationOf);
+    plugins.push((next) => new StartupDestinationsBroker(next, destinations));
+  }
   const throttle = new LoginThrottle(clock);
   let redeliveryPolicies;
   for (const p of config.plugins) {
@@ -37,7 +44,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
       redeliveryPolicies = redeliveryPolicyMapFromConfig(p);
       continue;
     }
-    const plugin = securityPlugin(p, throttle, log);
+    const plugin = messagePlugin(p, clock) ?? securityPlugin(p, throttle, log);
     if (plugin !== null) plugins.push(plugin);
   }
 
@@ -75,6 +82,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     ...(config.destinationPolicy !== null ? { policies: policyMapFromConfig(config.destinationPolicy) } : {}),
     ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
     schedulerSupport: config.schedulerSupport,
+    rejectDurableConsumers: config.rejectDurableConsumers,
     ...memoryLimitOf(config),
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
     ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null

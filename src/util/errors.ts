@@ -20,6 +20,8 @@ export const ErrorCodes = {
   ERR_INACTIVITY: 'org.apache.activemq.transport.InactivityIOException',
   ERR_BROKER_STOPPED: 'org.apache.activemq.broker.BrokerStoppedException',
   ERR_CONFIG: 'java.lang.IllegalArgumentException',
+  /** rejectDurableConsumers: ActiveMQ's TopicRegion throws a plain JMSException. */
+  ERR_DURABLE_CONSUMERS_REJECTED: 'javax.jms.JMSException',
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;
 
