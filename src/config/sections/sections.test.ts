@@ -11,7 +11,7 @@ const load = (inner: string, attrs = '') =>
     cwd: '/work',
   });
 
-test('broker attributes are typed; ignored ones warn', () => {
+test('broker attributes are typed; ignored ones warn, and so do typed ones nothing consumes (issue 12.9)', () => {
   const { config, warnings } = load(
     '',
     ' brokerName="b1" dataDirectory="data" schedulerSupport="true" advisorySupport="false" populateJMSXUserID="true"' +
@@ -29,8 +29,52 @@ test('broker attributes are typed; ignored ones warn', () => {
   assert.equal(config.offlineDurableSubscriberTimeout, 86_400_000);
   assert.equal(config.start, false);
   assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:1:213: attribute schedulePeriodForDestinationPurge="10000" of <broker> is not implemented by TideMQ and has no effect: inactive destinations are not purged`,
+    `${FILE}:1:255: attribute offlineDurableSubscriberTimeout="86400000" of <broker> is not implemented by TideMQ and has no effect: offline durable subscriptions are kept forever`,
+    `${FILE}:1:298: attribute start="false" of <broker> is not implemented by TideMQ and has no effect: \`tidemq start\` always starts the broker it loads`,
     `${FILE}:1:312: attribute dedicatedTaskRunner of <broker> is not supported by TideMQ and is ignored`,
   ]);
+});
+
+test('an inert broker attribute written with the value TideMQ behaves as is quiet; any other value warns', () => {
+  // Debian's stock activemq.xml says useJmx="false": TideMQ has no JMX, so that is exactly what happens.
+  assert.deepEqual(load('', ' useJmx="false" useShutdownHook="true" keepDurableSubsActive="true"').warnings, []);
+  assert.deepEqual(load('', ' useJmx="true" brokerId="ID:fixed"').warnings.map(formatWarning), [
+    `${FILE}:1:56: attribute useJmx="true" of <broker> is not implemented by TideMQ and has no effect: TideMQ has no JMX; its management API replaces it`,
+    `${FILE}:1:70: attribute brokerId="ID:fixed" of <broker> is not implemented by TideMQ and has no effect: TideMQ generates the broker id`,
+  ]);
+});
+
+test('--strict refuses an inert broker attribute at its file:line:col', () => {
+  assert.throws(
+    () =>
+      loadBrokerConfigText(
+        '<broker xmlns="http://activemq.apache.org/schema/core"\n        cacheTempDestinations="true"/>',
+        FILE,
+        { env: {}, cwd: '/work', strict: true },
+      ),
+    (e: Error) =>
+      e.message.startsWith(`${FILE}:2:9: attribute cacheTempDestinations="true" of <broker> is not implemented`),
+  );
+});
+
+test('a <networkConnector> is read and checked, and reported: no bridge is started (an error under --strict)', () => {
+  const xml =
+    '<networkConnectors>\n  <networkConnector name="nc" uri="static:(tcp://peer:61616)" duplex="true"/>\n</networkConnectors>';
+  const { config, warnings } = load(xml);
+  assert.equal(config.networkConnectors[0]?.duplex, true);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:3:3: <networkConnector> is not implemented by TideMQ yet: no network bridge is started to static:(tcp://peer:61616)`,
+  ]);
+  assert.throws(
+    () =>
+      loadBrokerConfigText(`<broker xmlns="http://activemq.apache.org/schema/core">\n${xml}\n</broker>`, FILE, {
+        env: {},
+        cwd: '/work',
+        strict: true,
+      }),
+    /activemq\.xml:3:3: <networkConnector> is not implemented/,
+  );
 });
 
 test('destination policy: entries, defaultEntry and their strategies', () => {
@@ -185,6 +229,9 @@ test('plugins: JAAS, authorization with temp and default entries, redelivery, an
   <traceBrokerPathPlugin/>
 </plugins>`);
   assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:15:3: <statisticsBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
+    `${FILE}:16:3: <loggingBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
+    `${FILE}:17:3: <discardingDLQBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
     `${FILE}:19:3: <traceBrokerPathPlugin> is not implemented by TideMQ; the plugin is ignored`,
   ]);
   const types = config.plugins.map((p) => p.type);

@@ -1,0 +1,77 @@
+import type { ElementReader } from '../element-reader.js';
+import { tag } from '../load-context.js';
+
+/**
+ * An attribute TideMQ reads (it has a typed field, so embedders can see it) but does not act on. `behaves`
+ * is what TideMQ does regardless, in the attribute's own terms: writing that value changes nothing and is
+ * accepted quietly (Debian's stock file says useJmx="false", and TideMQ has no JMX); any other value is
+ * reported where it stands, and is an error under --strict.
+ */
+export interface InertAttribute {
+  readonly name: string;
+  /** The value TideMQ behaves as; undefined: any value is reported. */
+  readonly behaves?: string | number | boolean;
+  readonly why: string;
+}
+
+/** The <broker> attributes no part of TideMQ consumes (the audit of issue 12.9; keep it in step with the code). */
+export const INERT_BROKER_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'brokerId', why: 'TideMQ generates the broker id' },
+  { name: 'schedulerDirectory', why: 'scheduled messages are kept with the broker, not in a directory of their own' },
+  { name: 'tmpDataDirectory', why: 'TideMQ does not spool non-persistent messages to disk' },
+  { name: 'useJmx', behaves: false, why: 'TideMQ has no JMX; its management API replaces it' },
+  { name: 'maxSchedulerRepeatAllowed', behaves: 1000, why: 'the scheduler does not cap repeats' },
+  { name: 'anonymousProducerAdvisorySupport', behaves: false, why: 'no advisories for anonymous producers' },
+  { name: 'schedulePeriodForDestinationPurge', behaves: 0, why: 'inactive destinations are not purged' },
+  { name: 'maxPurgedDestinationsPerSweep', behaves: 0, why: 'inactive destinations are not purged' },
+  { name: 'start', behaves: true, why: '`tidemq start` always starts the broker it loads' },
+  { name: 'offlineDurableSubscriberTimeout', behaves: -1, why: 'offline durable subscriptions are kept forever' },
+  {
+    name: 'offlineDurableSubscriberTaskSchedule',
+    behaves: 300000,
+    why: 'offline durable subscriptions are kept forever',
+  },
+  { name: 'keepDurableSubsActive', behaves: true, why: 'not configurable in TideMQ' },
+  { name: 'enableStatistics', behaves: true, why: 'statistics cannot be turned off' },
+  {
+    name: 'allowTempAutoCreationOnSend',
+    behaves: false,
+    why: 'temporary destinations are created by their connection only',
+  },
+  { name: 'cacheTempDestinations', behaves: false, why: 'temporary destinations go with their connection' },
+  { name: 'timeBeforePurgeTempDestinations', behaves: 5000, why: 'temporary destinations go with their connection' },
+  {
+    name: 'enableMessageExpirationOnActiveDurableSubs',
+    behaves: false,
+    why: 'not configurable in TideMQ',
+  },
+  { name: 'splitSystemUsageForProducersConsumers', behaves: false, why: 'producers and consumers share systemUsage' },
+  { name: 'producerSystemUsagePortion', behaves: 60, why: 'producers and consumers share systemUsage' },
+  { name: 'consumerSystemUsagePortion', behaves: 40, why: 'producers and consumers share systemUsage' },
+  { name: 'useShutdownHook', behaves: true, why: '`tidemq start` always stops cleanly on SIGTERM and SIGINT' },
+];
+
+/** Reports each inert attribute written with a value TideMQ does not behave as (call after reading them). */
+export function reportInert(r: ElementReader, table: readonly InertAttribute[]): void {
+  for (const a of table) {
+    const attr = r.attribute(a.name);
+    if (attr === undefined) continue;
+    const value = valueOf(r, a);
+    if (a.behaves !== undefined && value === a.behaves) continue;
+    r.ctx.warn(
+      attr.location,
+      `attribute ${a.name}="${attr.value}" of ${tag(r.el)} is not implemented by TideMQ and has no effect: ${a.why}`,
+    );
+  }
+}
+
+function valueOf(r: ElementReader, a: InertAttribute): unknown {
+  switch (typeof a.behaves) {
+    case 'boolean':
+      return r.bool(a.name);
+    case 'number':
+      return r.number(a.name);
+    default:
+      return r.string(a.name);
+  }
+}
