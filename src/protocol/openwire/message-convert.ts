@@ -143,11 +143,17 @@ export function toOpenWireMessage(msg: Message): ow.Message {
     origin.destination === msg.destination &&
     // JMSXUserID stamped by the broker (populateJMSXUserID) must go out, not the client's own value.
     origin.message.userID === msg.userId &&
+    // Headers a broker plugin may rewrite on send (timeStampingBrokerPlugin, forcePersistencyModeBrokerPlugin).
+    origin.message.persistent === msg.persistent &&
+    origin.message.timestamp === msg.timestamp &&
+    origin.message.expiration === msg.expiration &&
     (msg.encodedProperties !== null || !msg.hasProperties) &&
     origin.message.marshalledProperties === msg.encodedProperties
   ) {
     // The client reports this back (lastDeliveredSequenceId); ActiveMQ stamps it on the message id the same way.
     if (origin.message.messageId !== null) origin.message.messageId.brokerSequenceId = msg.brokerSequence;
+    // Set once by the broker on arrival (RegionBroker.send), like brokerSequenceId: the same for every delivery.
+    origin.message.brokerInTime = msg.brokerInTime;
     return origin.message;
   }
   const base = origin instanceof OpenWireOrigin ? origin.message : null;

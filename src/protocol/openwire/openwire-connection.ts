@@ -458,7 +458,7 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       consumerId: state.info.consumerId,
       destination: delivery === null ? state.info.destination : toOpenWireDestination(delivery.message.destination),
-      message: delivery === null ? null : dispatchedMessage(delivery),
+      message: delivery === null ? null : dispatchedMessage(delivery, this.ctx.clock.now()),
       redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
     };
     this.write(md);
@@ -791,9 +791,15 @@ function describeThrowable(t: ow.ThrowableInfo): string {
   return t.className !== null && t.message !== null ? `${t.className}: ${t.message}` : (t.message ?? t.className ?? '');
 }
 
-/** The message of a dispatch; a group's first delivery to its new owner carries JMSXGroupFirstForConsumer. */
-function dispatchedMessage(delivery: Delivery): ow.Message {
+/**
+ * The message of a dispatch, stamped with brokerOutTime (the time it leaves the broker, as ActiveMQ's
+ * RegionBroker.preProcessDispatch sets it; Java clients read it with getBrokerOutTime). A group's first delivery
+ * to its new owner carries JMSXGroupFirstForConsumer. The converted message may be shared with other deliveries,
+ * so per-delivery fields go on a shallow copy.
+ */
+function dispatchedMessage(delivery: Delivery, now: number): ow.Message {
   const m = toOpenWireMessage(delivery.message);
-  // The converted message may be shared with other deliveries, so the flag goes on a copy.
-  return delivery.groupFirst === true ? { ...m, jmsxGroupFirstForConsumer: true } : m;
+  return delivery.groupFirst === true
+    ? { ...m, brokerOutTime: now, jmsxGroupFirstForConsumer: true }
+    : { ...m, brokerOutTime: now };
 }
