@@ -1,4 +1,3 @@
-import { getHeapStatistics } from 'node:v8';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { Destination } from '../model/destination.js';
 import { destinationOf } from './destination-ref.js';
@@ -13,6 +12,7 @@ import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
 import { messagePlugin } from './assemble-plugins.js';
 import { securityPlugin, userIdPlugin } from './assemble-security.js';
+import { memoryLimitOf } from './assemble-memory.js';
 import { createStore } from './assemble-store.js';
 import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
 
@@ -83,7 +83,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
     schedulerSupport: config.schedulerSupport,
     rejectDurableConsumers: config.rejectDurableConsumers,
-    ...memoryLimitOf(config),
+    memoryLimit: memoryLimitOf(config, log),
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
     ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null
       ? { sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout }
@@ -91,17 +91,4 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     logger: log,
     clock,
   } satisfies BrokerServiceOptions;
-}
-
-/**
- * systemUsage memoryUsage: a limit in bytes, or ActiveMQ's percentOfJvmHeap taken of V8's heap limit (the
- * nearest thing Node has to the JVM's -Xmx).
- */
-function memoryLimitOf(config: BrokerConfig): { memoryLimit?: number } {
-  const m = config.systemUsage.memoryUsage;
-  if (m.limit !== null) return { memoryLimit: m.limit };
-  if (m.percentOfJvmHeap !== null) {
-    return { memoryLimit: Math.floor((getHeapStatistics().heap_size_limit * m.percentOfJvmHeap) / 100) };
-  }
-  return {};
 }
