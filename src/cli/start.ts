@@ -146,7 +146,7 @@ export async function runStart(argv: string[]): Promise<number> {
       loaded = loadBrokerConfig(flags.config, { properties, strict: flags.strict });
       logger.info(`Loaded configuration ${path.resolve(flags.config)}`);
     } else {
-      properties['activemq.data'] ??= path.resolve('data');
+      // activemq.data defaults as the launcher's: ACTIVEMQ_DATA, else <ACTIVEMQ_BASE or the working directory>/data.
       loaded = loadBrokerConfigText(embeddedConfig(flags), path.resolve('tidemq-embedded.xml'), { properties });
     }
     for (const w of loaded.warnings) logger.warn(formatWarning(w));
