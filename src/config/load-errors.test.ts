@@ -43,7 +43,15 @@ function write(dir: string, name: string, text: string): string {
 test('malformed XML is reported where the parser stopped', () => {
   assert.equal(
     errorOf(`<beans xmlns="${BEANS}">\n<broker xmlns="${AMQ}">\n  <plugins>\n</broker>\n</beans>`),
-    `${FILE}:4:10: malformed XML: unexpected close tag`,
+    `${FILE}:4:10: malformed XML: unexpected close tag </broker>: <plugins> opened at 3:3 is not closed`,
+  );
+  assert.equal(
+    errorOf(`<broker xmlns="${AMQ}"><a></b></broker>`),
+    `${FILE}:1:63: malformed XML: unexpected close tag </b>: <a> opened at 1:56 is not closed`,
+  );
+  assert.equal(
+    errorOf(`<broker xmlns="${AMQ}">\n  <plugins>\n`),
+    `${FILE}:3:1: malformed XML: unclosed tag: plugins (<plugins> opened at 2:3)`,
   );
   assert.equal(errorOf(`<broker xmlns="${AMQ}" a="1" a="2"/>`), `${FILE}:1:62: malformed XML: duplicate attribute: a`);
   assert.equal(
