@@ -238,13 +238,38 @@ test('placeholders resolve from -D first, then properties files, then the enviro
   assert.equal(fromFile.config.dataDirectory, '/env/data/x');
   assert.equal(fromFile.config.transportConnectors[0]!.name, 'env-relaxed');
   assert.equal(fromFile.config.transportConnectors[0]!.uri, 'tcp://127.0.0.1:1234');
-  const fromD = loadBrokerConfig(file, { env, properties: { shared: 'from-D', host: '::1' } });
+  const fromD = loadBrokerConfig(file, { env, properties: { shared: 'from-D', host: '[::1]' } });
   assert.equal(fromD.config.brokerName, 'from-D');
-  assert.equal(fromD.config.transportConnectors[0]!.uri, 'tcp://::1:1234');
+  assert.equal(fromD.config.transportConnectors[0]!.uri, 'tcp://[::1]:1234');
   assert.equal(
     loadBrokerConfig(file, { env: { ...env, ONLY_ENV: undefined } }).config.transportConnectors[0]!.name,
     'fallback',
   );
+});
+
+test('a bad connector URI is refused at load, at its uri attribute, naming the connector (issue 12.10)', () => {
+  assert.equal(
+    errorOf(
+      wrapped(
+        '<transportConnectors>\n  <transportConnector name="openwire" uri="tcp://0.0.0.0:61616?maximumConection=10"/>\n</transportConnectors>',
+      ),
+    ),
+    `${FILE}:4:39: <transportConnector name="openwire"> uri="tcp://0.0.0.0:61616?maximumConection=10": ` +
+      'Invalid connect parameters: {maximumConection=10}',
+  );
+});
+
+test('an inert <transportConnector> attribute is reported at its place', () => {
+  const { warnings } = loadBrokerConfigText(
+    wrapped(
+      '<transportConnectors>\n  <transportConnector uri="tcp://0.0.0.0:61616" updateClusterClients="true" disableAsyncDispatch="false"/>\n</transportConnectors>',
+    ),
+    FILE,
+    { env: {} },
+  );
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:4:49: attribute updateClusterClients="true" of <transportConnector> is not implemented by TideMQ and has no effect: TideMQ has no broker clusters to advertise`,
+  ]);
 });
 
 test('an unresolved placeholder is an error naming it at its attribute', () => {
