@@ -452,8 +452,9 @@ test('ignored parts give one warning each, with their place', () => {
   assert.deepEqual(warnings.map(formatWarning), [
     `${FILE}:3:1: <managementContext> is ignored: TideMQ has no JMX; its management API replaces it`,
     `${FILE}:4:10: <runtimeConfigurationPlugin> is not implemented by TideMQ; the plugin is ignored`,
+    `${FILE}:5:44: attribute indexCacheSize="5000" of <kahaDB> is not implemented by TideMQ and has no effect: the index is in memory`,
   ]);
-  // indexCacheSize is implemented (typed), so no warning for it.
+  // indexCacheSize is typed, but nothing reads it: the journal store has no on-disk index, so it is reported.
   assert.equal(config.persistenceAdapter.type === 'kahaDB' && config.persistenceAdapter.indexCacheSize, 5000);
 });
 
@@ -485,7 +486,7 @@ test('other Spring beans warn once each; a bean a jdbcPersistenceAdapter uses do
 test('strict mode turns the first ignored part into an error', () => {
   assert.equal(
     errorOf(IGNORED, { strict: true }),
-    `${FILE}:3:1: <managementContext> is ignored: TideMQ has no JMX; its management API replaces it (strict mode refuses what TideMQ would ignore; 1 more)`,
+    `${FILE}:3:1: <managementContext> is ignored: TideMQ has no JMX; its management API replaces it (strict mode refuses what TideMQ would ignore; 2 more)`,
   );
   assert.equal(
     errorOf(wrapped('', ' useMirroredQueues="true"'), { strict: true }),

@@ -66,13 +66,34 @@ export const INERT_CONNECTOR_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'discoveryUri', why: 'discovery (multicast, …) is not implemented' },
 ];
 
+/**
+ * The <kahaDB> attributes TideMQ's journal store does not read: it has no B-tree index (the index is rebuilt
+ * from the journal at start, so forceRecoverIndex always holds), no archive, no ack compaction, no preallocation.
+ */
+export const INERT_KAHADB_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'journalMaxWriteBatchSize', behaves: 4 * 1024 * 1024, why: 'batches are sized by the journal itself' },
+  { name: 'checksumJournalFiles', behaves: true, why: 'every journal record is always checksummed' },
+  { name: 'archiveDataLogs', behaves: false, why: 'journal files are deleted, never archived' },
+  { name: 'directoryArchive', why: 'journal files are deleted, never archived' },
+  { name: 'concurrentStoreAndDispatchQueues', behaves: true, why: 'not configurable in TideMQ' },
+  { name: 'concurrentStoreAndDispatchTopics', behaves: false, why: 'not configurable in TideMQ' },
+  { name: 'indexCacheSize', behaves: 10000, why: 'the index is in memory' },
+  { name: 'indexWriteBatchSize', behaves: 1000, why: 'the index is in memory' },
+  { name: 'enableIndexWriteAsync', behaves: false, why: 'the index is in memory' },
+  { name: 'enableAckCompaction', behaves: true, why: 'not configurable in TideMQ' },
+  { name: 'compactAcksAfterNoGC', behaves: 10, why: 'not configurable in TideMQ' },
+  { name: 'cleanupOnStop', behaves: true, why: 'not configurable in TideMQ' },
+  { name: 'preallocationStrategy', behaves: 'sparse_file', why: 'journal files are not preallocated' },
+  { name: 'preallocationScope', behaves: 'entire_journal', why: 'journal files are not preallocated' },
+];
+
 /** Reports each inert attribute written with a value TideMQ does not behave as (call after reading them). */
 export function reportInert(r: ElementReader, table: readonly InertAttribute[]): void {
   for (const a of table) {
     const attr = r.attribute(a.name);
     if (attr === undefined) continue;
     const value = valueOf(r, a);
-    if (a.behaves !== undefined && value === a.behaves) continue;
+    if (a.behaves !== undefined && (value === a.behaves || sameText(value, a.behaves))) continue;
     r.ctx.warn(
       attr.location,
       `attribute ${a.name}="${attr.value}" of ${tag(r.el)} is not implemented by TideMQ and has no effect: ${a.why}`,
@@ -89,4 +110,9 @@ function valueOf(r: ElementReader, a: InertAttribute): unknown {
     default:
       return r.string(a.name);
   }
+}
+
+/** Enum-like strings compare case-insensitively, as ActiveMQ's valueOf after toUpperCase. */
+function sameText(value: unknown, behaves: string | number | boolean): boolean {
+  return typeof value === 'string' && typeof behaves === 'string' && value.toLowerCase() === behaves.toLowerCase();
 }

@@ -3,6 +3,7 @@ import type { KahaDBConfig, PersistenceAdapterConfig, SystemUsageConfig, UsageLi
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
+import { INERT_KAHADB_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -93,6 +94,7 @@ function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: 
     c.preallocationStrategy;
   c.preallocationScope =
     r.choice('preallocationScope', ['entire_journal', 'entire_journal_async', 'none'] as const) ?? c.preallocationScope;
+  reportInert(r, INERT_KAHADB_ATTRIBUTES);
   r.finish();
   return c;
 }
@@ -158,6 +160,23 @@ export function readSystemUsage(r: ElementReader): SystemUsageConfig {
       }
     }
     const limit = u.number('limit');
+    // TideMQ sizes the store by limit only, and has no temp store or scheduler store of their own (issue 12.9).
+    const inert =
+      prop === 'tempUsage' || prop === 'jobSchedulerUsage'
+        ? (['limit', 'percentLimit'] as const).filter((n) => u.has(n) && !(n === 'limit' && limit === into.limit))
+        : prop === 'storeUsage' && percentLimit !== undefined
+          ? (['percentLimit'] as const)
+          : [];
+    for (const n of inert) {
+      const why =
+        prop === 'storeUsage'
+          ? 'a share of the disk is not implemented; give storeUsage a limit'
+          : 'TideMQ keeps no separate store for it';
+      u.ctx.warn(
+        u.attribute(n)!.location,
+        `attribute ${n} of ${tag(u.el)} is not implemented by TideMQ and has no effect: ${why}`,
+      );
+    }
     const result: UsageLimitConfig = {
       limit: limit ?? (percentOfJvmHeap || percentLimit ? null : into.limit),
       percentOfJvmHeap: percentOfJvmHeap ?? null,

@@ -358,3 +358,31 @@ test('transport connector attributes and the sslContext are typed', () => {
   assert.equal(config.sslContext!.keyStoreType, 'jks');
   assert.equal(config.sslContext!.trustStorePassword, 'tpw');
 });
+
+test('systemUsage parts TideMQ does not size by are reported; the stock values stay quiet', () => {
+  const stock = load(`<systemUsage><systemUsage>
+  <memoryUsage><memoryUsage percentOfJvmHeap="70"/></memoryUsage>
+  <storeUsage><storeUsage limit="100 gb"/></storeUsage>
+  <tempUsage><tempUsage limit="50 gb"/></tempUsage>
+</systemUsage></systemUsage>`);
+  assert.deepEqual(stock.warnings, []);
+  const { warnings } = load(`<systemUsage><systemUsage>
+  <storeUsage><storeUsage percentLimit="50"/></storeUsage>
+  <tempUsage><tempUsage limit="1 gb"/></tempUsage>
+</systemUsage></systemUsage>`);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:3:27: attribute percentLimit of <storeUsage> is not implemented by TideMQ and has no effect: a share of the disk is not implemented; give storeUsage a limit`,
+    `${FILE}:4:25: attribute limit of <tempUsage> is not implemented by TideMQ and has no effect: TideMQ keeps no separate store for it`,
+  ]);
+});
+
+test('<kahaDB> tuning the journal store does not have is reported; values it behaves as are quiet', () => {
+  const quiet = load(
+    '<persistenceAdapter><kahaDB directory="k" preallocationStrategy="SPARSE_FILE" checksumJournalFiles="true"/></persistenceAdapter>',
+  );
+  assert.deepEqual(quiet.warnings, []);
+  const { warnings } = load('<persistenceAdapter><kahaDB directory="k" archiveDataLogs="true"/></persistenceAdapter>');
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:2:43: attribute archiveDataLogs="true" of <kahaDB> is not implemented by TideMQ and has no effect: journal files are deleted, never archived`,
+  ]);
+});
