@@ -18,7 +18,6 @@ export interface InertAttribute {
 export const INERT_BROKER_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'brokerId', why: 'TideMQ generates the broker id' },
   { name: 'schedulerDirectory', why: 'scheduled messages are kept with the broker, not in a directory of their own' },
-  { name: 'tmpDataDirectory', why: 'TideMQ does not spool non-persistent messages to disk' },
   { name: 'useJmx', behaves: false, why: 'TideMQ has no JMX; its management API replaces it' },
   { name: 'maxSchedulerRepeatAllowed', behaves: 1000, why: 'the scheduler does not cap repeats' },
   { name: 'anonymousProducerAdvisorySupport', behaves: false, why: 'no advisories for anonymous producers' },
@@ -85,6 +84,34 @@ export const INERT_KAHADB_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'cleanupOnStop', behaves: true, why: 'not configurable in TideMQ' },
   { name: 'preallocationStrategy', behaves: 'sparse_file', why: 'journal files are not preallocated' },
   { name: 'preallocationScope', behaves: 'entire_journal', why: 'journal files are not preallocated' },
+];
+
+/**
+ * The <policyEntry> attributes nothing consumes. (useCache, cursorMemoryHighWaterMark, maxBrowsePageSize and
+ * pendingQueuePolicy are being implemented with the store cursor, so they are not listed.)
+ */
+export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'maxExpirePageSize', behaves: 400, why: 'expiry scans are not paged' },
+  { name: 'gcInactiveDestinations', behaves: false, why: 'inactive destinations are not removed' },
+  { name: 'gcWithNetworkConsumers', behaves: false, why: 'inactive destinations are not removed' },
+  { name: 'inactiveTimeoutBeforeGC', behaves: 60000, why: 'inactive destinations are not removed' },
+  { name: 'inactiveTimoutBeforeGC', behaves: 60000, why: 'inactive destinations are not removed' },
+  { name: 'optimizedDispatch', behaves: false, why: 'not configurable in TideMQ' },
+  { name: 'lazyDispatch', behaves: false, why: 'not configurable in TideMQ' },
+  { name: 'strictOrderDispatch', behaves: false, why: 'not configurable in TideMQ' },
+  {
+    name: 'persistJMSRedelivered',
+    behaves: false,
+    why: 'the redelivered flag is not written to the store before dispatch',
+  },
+  { name: 'enableAudit', behaves: true, why: 'the producer audit is always on' },
+  { name: 'maxAuditDepth', behaves: 10000, why: 'the audit is sized by TideMQ' },
+  { name: 'maxProducersToAudit', behaves: 64, why: 'the audit is sized by TideMQ' },
+  { name: 'maxQueueAuditDepth', behaves: 10000, why: 'the audit is sized by TideMQ' },
+  { name: 'blockedProducerWarningInterval', behaves: 30000, why: 'not configurable in TideMQ' },
+  { name: 'timeBeforeDispatchStarts', behaves: 0, why: 'dispatch starts at once' },
+  { name: 'consumersBeforeDispatchStarts', behaves: 0, why: 'dispatch starts at once' },
+  { name: 'maxDestinations', behaves: -1, why: 'the number of destinations is not limited' },
 ];
 
 /** Reports each inert attribute written with a value TideMQ does not behave as (call after reading them). */

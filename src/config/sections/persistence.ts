@@ -160,18 +160,16 @@ export function readSystemUsage(r: ElementReader): SystemUsageConfig {
       }
     }
     const limit = u.number('limit');
-    // TideMQ sizes the store by limit only, and has no temp store or scheduler store of their own (issue 12.9).
-    const inert =
-      prop === 'tempUsage' || prop === 'jobSchedulerUsage'
-        ? (['limit', 'percentLimit'] as const).filter((n) => u.has(n) && !(n === 'limit' && limit === into.limit))
-        : prop === 'storeUsage' && percentLimit !== undefined
-          ? (['percentLimit'] as const)
-          : [];
+    // Stores are sized by limit only (a percentLimit would leave them unlimited), and the scheduler has no store
+    // of its own to size (issue 12.9).
+    const inert: ('limit' | 'percentLimit')[] = [];
+    if (percentLimit !== undefined) inert.push('percentLimit');
+    if (prop === 'jobSchedulerUsage' && limit !== undefined && limit !== into.limit) inert.push('limit');
     for (const n of inert) {
       const why =
-        prop === 'storeUsage'
-          ? 'a share of the disk is not implemented; give storeUsage a limit'
-          : 'TideMQ keeps no separate store for it';
+        n === 'percentLimit'
+          ? 'a share of the disk is not implemented; give it a limit'
+          : 'scheduled messages have no store of their own';
       u.ctx.warn(
         u.attribute(n)!.location,
         `attribute ${n} of ${tag(u.el)} is not implemented by TideMQ and has no effect: ${why}`,

@@ -99,7 +99,17 @@ test('destination policy: entries, defaultEntry and their strategies', () => {
   </policyEntries>
   <defaultEntry><policyEntry lazyDispatch="true" messageGroupMapFactoryType="bucket"/></defaultEntry>
 </policyMap></destinationPolicy>`);
-  assert.deepEqual(warnings, []);
+  // Typed, but nothing consumes them yet: each is reported (issue 12.9).
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute gcInactiveDestinations="true" of <policyEntry> is not implemented by TideMQ and has no effect: inactive destinations are not removed',
+      'attribute inactiveTimoutBeforeGC="5000" of <policyEntry> is not implemented by TideMQ and has no effect: inactive destinations are not removed',
+      'attribute optimizedDispatch="true" of <policyEntry> is not implemented by TideMQ and has no effect: not configurable in TideMQ',
+      '<dispatchPolicy> strictOrder is not implemented by TideMQ; topics dispatch as simpleDispatchPolicy',
+      'attribute lazyDispatch="true" of <policyEntry> is not implemented by TideMQ and has no effect: not configurable in TideMQ',
+    ],
+  );
   const [q, t, temp] = config.destinationPolicy!.entries;
   assert.deepEqual(q!.destination, { type: 'queue', name: '>' });
   assert.equal(q!.producerFlowControl, false);
@@ -369,10 +379,11 @@ test('systemUsage parts TideMQ does not size by are reported; the stock values s
   const { warnings } = load(`<systemUsage><systemUsage>
   <storeUsage><storeUsage percentLimit="50"/></storeUsage>
   <tempUsage><tempUsage limit="1 gb"/></tempUsage>
+  <jobSchedulerUsage><jobSchedulerUsage limit="1 gb"/></jobSchedulerUsage>
 </systemUsage></systemUsage>`);
   assert.deepEqual(warnings.map(formatWarning), [
-    `${FILE}:3:27: attribute percentLimit of <storeUsage> is not implemented by TideMQ and has no effect: a share of the disk is not implemented; give storeUsage a limit`,
-    `${FILE}:4:25: attribute limit of <tempUsage> is not implemented by TideMQ and has no effect: TideMQ keeps no separate store for it`,
+    `${FILE}:3:27: attribute percentLimit of <storeUsage> is not implemented by TideMQ and has no effect: a share of the disk is not implemented; give it a limit`,
+    `${FILE}:5:41: attribute limit of <jobSchedulerUsage> is not implemented by TideMQ and has no effect: scheduled messages have no store of their own`,
   ]);
 });
 
