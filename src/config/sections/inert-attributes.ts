@@ -114,6 +114,22 @@ export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'maxDestinations', behaves: -1, why: 'the number of destinations is not limited' },
 ];
 
+/** <virtualTopic> attributes the virtual topic filter does not read (it takes name, prefix and selectorAware). */
+export const INERT_VIRTUAL_TOPIC_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'postfix', behaves: '', why: 'consumer queues are named prefix + topic name' },
+  { name: 'local', behaves: false, why: 'there are no network bridges yet' },
+  { name: 'concurrentSend', behaves: false, why: 'consumer queues are written one after another' },
+  { name: 'transactedSend', behaves: false, why: 'not configurable in TideMQ' },
+  { name: 'dropOnResourceLimit', behaves: false, why: 'a full consumer queue holds back the send' },
+  { name: 'setOriginalDestination', behaves: true, why: 'the original destination is always set' },
+];
+
+/** <compositeQueue>/<compositeTopic> attributes the composite filter does not read. */
+export const INERT_COMPOSITE_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'concurrentSend', behaves: false, why: 'targets are written one after another' },
+  { name: 'sendWhenNotMatched', behaves: false, why: 'a message no filtered target matches goes nowhere else' },
+];
+
 /** Reports each inert attribute written with a value TideMQ does not behave as (call after reading them). */
 export function reportInert(r: ElementReader, table: readonly InertAttribute[]): void {
   for (const a of table) {

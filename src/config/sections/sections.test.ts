@@ -397,3 +397,17 @@ test('<kahaDB> tuning the journal store does not have is reported; values it beh
     `${FILE}:2:43: attribute archiveDataLogs="true" of <kahaDB> is not implemented by TideMQ and has no effect: journal files are deleted, never archived`,
   ]);
 });
+
+test('virtual destination attributes the filters do not read are reported at their place', () => {
+  const { warnings } = load(`<destinationInterceptors><virtualDestinationInterceptor><virtualDestinations>
+  <virtualTopic name="VT.>" prefix="C.*." postfix=".q" setOriginalDestination="true"/>
+  <compositeQueue name="in" sendWhenNotMatched="true"><forwardTo><queue physicalName="out"/></forwardTo></compositeQueue>
+</virtualDestinations></virtualDestinationInterceptor></destinationInterceptors>`);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute postfix=".q" of <virtualTopic> is not implemented by TideMQ and has no effect: consumer queues are named prefix + topic name',
+      'attribute sendWhenNotMatched="true" of <compositeQueue> is not implemented by TideMQ and has no effect: a message no filtered target matches goes nowhere else',
+    ],
+  );
+});
