@@ -130,6 +130,13 @@ export const INERT_COMPOSITE_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'sendWhenNotMatched', behaves: false, why: 'a message no filtered target matches goes nowhere else' },
 ];
 
+/** <redeliveryPolicy> attributes broker-side redelivery does not read. */
+export const INERT_REDELIVERY_ATTRIBUTES: readonly InertAttribute[] = [
+  { name: 'useCollisionAvoidance', behaves: false, why: 'redelivery delays are not randomised' },
+  { name: 'collisionAvoidancePercent', behaves: 15, why: 'redelivery delays are not randomised' },
+  { name: 'preDispatchCheck', behaves: true, why: 'not configurable in TideMQ' },
+];
+
 /** Reports each inert attribute written with a value TideMQ does not behave as (call after reading them). */
 export function reportInert(r: ElementReader, table: readonly InertAttribute[]): void {
   for (const a of table) {

@@ -12,6 +12,7 @@ import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
 import { entryDestination, splitList } from './destinations.js';
+import { INERT_REDELIVERY_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 /**
  * One element inside <plugins>, or null (after a warning) for a plugin TideMQ does not have. The order of
@@ -211,6 +212,7 @@ function readRedeliveryPolicy(r: ElementReader): RedeliveryPolicyConfig {
     collisionAvoidancePercent: percent ?? 15,
     preDispatchCheck: r.bool('preDispatchCheck') ?? true,
   };
+  reportInert(r, INERT_REDELIVERY_ATTRIBUTES);
   r.finish();
   return policy;
 }

@@ -411,3 +411,15 @@ test('virtual destination attributes the filters do not read are reported at the
     ],
   );
 });
+
+test('redeliveryPolicy collision avoidance, which broker-side redelivery does not do, is reported', () => {
+  const { warnings } = load(`<plugins><redeliveryPlugin><redeliveryPolicyMap><redeliveryPolicyMap>
+  <defaultEntry><redeliveryPolicy maximumRedeliveries="2" useCollisionAvoidance="true"/></defaultEntry>
+</redeliveryPolicyMap></redeliveryPolicyMap></redeliveryPlugin></plugins>`);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute useCollisionAvoidance="true" of <redeliveryPolicy> is not implemented by TideMQ and has no effect: redelivery delays are not randomised',
+    ],
+  );
+});
