@@ -44,6 +44,8 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
       redeliveryPolicies = redeliveryPolicyMapFromConfig(p);
       continue;
     }
+    // Read but without a filter yet: already reported at their file:line:col when the configuration loaded.
+    if (p.type === 'statistics' || p.type === 'logging' || p.type === 'discardingDLQ') continue;
     const plugin = messagePlugin(p, clock) ?? securityPlugin(p, throttle, log);
     if (plugin !== null) plugins.push(plugin);
   }
