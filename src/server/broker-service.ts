@@ -11,6 +11,7 @@ import { Logger } from '../util/logger.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
+import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
 import { ProducerAuditBroker, auditRecovery } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
@@ -61,6 +62,8 @@ export interface BrokerServiceOptions {
   policies?: PolicyMap;
   /** redeliveryPlugin's redeliveryPolicyMap: broker-side redelivery for poison-acked (NACKed) messages. */
   redeliveryPolicies?: RedeliveryPolicyMap;
+  /** The broker attribute rejectDurableConsumers: refuse durable topic subscriptions (default false). */
+  rejectDurableConsumers?: boolean;
   /** ActiveMQ's schedulerSupport (default false). */
   schedulerSupport?: boolean;
   /** systemUsage memoryUsage limit in bytes (default 1 GiB). */
@@ -105,9 +108,11 @@ export class BrokerService {
         ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
         : {}),
     });
-    // The install order, innermost first: destination interceptors, advisories, then the configured plugins
+    // The install order, innermost first: rejectDurableConsumers, destination interceptors, advisories, then the configured plugins
     // (security outermost), as ActiveMQ's BrokerService assembles them.
     let chain: Broker = this.region;
+    // ActiveMQ refuses durable consumers in TopicRegion, behind every filter: security is checked first.
+    if (options.rejectDurableConsumers === true) chain = new RejectDurableConsumersBroker(chain);
     const virtualTopics = options.virtualTopics ?? [defaultVirtualTopic];
     if (virtualTopics.length > 0) chain = new VirtualTopicBroker(chain, virtualTopics);
     if ((options.compositeDestinations ?? []).length > 0) {
