@@ -87,18 +87,11 @@ export class OpenWireConnection implements ProtocolConnection {
     transport.onClose((error) => void this.onTransportClosed(error));
     // ActiveMQ's WireFormatNegotiator speaks first; the client answers with its own WireFormatInfo.
     this.write(this.codec.localWireFormatInfo());
-    const connectTimeout = ctx.options.connectTimeoutMs;
-    if (connectTimeout > 0) {
-      this.timers.push(
-        ctx.clock.setTimeout(() => {
-          if (!this.negotiated) {
-            this.fail(
-              `Channel was inactive (no connection attempt made) for too (>${connectTimeout}) long: ${this.remote}`,
-            );
-          }
-        }, connectTimeout),
-      );
-    }
+    // The connect-attempt and frame-completion timeouts belong to the connector's ConnectionGuard; it learns
+    // when the client's WireFormatInfo arrived (ActiveMQ's InactivityMonitor stops its connect check there)
+    // and whether the codec holds part of a frame.
+    ctx.watch?.watchFrames(() => this.codec.pendingBytes > 0);
+    ctx.watch?.onTimeout((reason) => this.fail(reason));
   }
 
   private get remote(): string {
@@ -161,6 +154,7 @@ export class OpenWireConnection implements ProtocolConnection {
       return;
     }
     this.negotiated = true;
+    this.ctx.watch?.connected();
     this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
     this.write({
       type: T.BROKER_INFO,

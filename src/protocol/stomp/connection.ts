@@ -3,7 +3,8 @@ import type { AckMode, ConnectionInfo, ConsumerInfo, MessageAck } from '../../mo
 import type { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import type { Transport } from '../../transport/transport.js';
-import type { Clock, Timer } from '../../util/clock.js';
+import type { ConnectionWatch } from '../../transport/connection-guard.js';
+import type { Clock } from '../../util/clock.js';
 import { BrokerError, isBrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
@@ -57,7 +58,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   private readonly clock: Clock;
   private readonly parser: StompParser;
   private readonly heartbeat: HeartbeatMonitor;
-  private connectTimer: Timer | null;
+  private readonly watch: ConnectionWatch | undefined;
   private context: ConnectionContext | null = null;
   private registered = false;
   private explicitClientId = false;
@@ -96,21 +97,11 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
           null,
         ),
     });
-    const connectTimeout = settings.connectTimeoutMs;
-    this.connectTimer =
-      connectTimeout > 0
-        ? this.clock.setTimeout(() => {
-            if (this.state === 'awaiting-connect') {
-              this.fail(
-                new BrokerError(
-                  'ERR_INACTIVITY',
-                  `Channel was inactive (no connection attempt made) for too (>${connectTimeout}) long: ${transport.remoteAddress}`,
-                ),
-                null,
-              );
-            }
-          }, connectTimeout)
-        : null;
+    // The connect-attempt and frame-completion timeouts belong to the connector's ConnectionGuard; it learns
+    // here when CONNECT arrived and whether the parser is half-way through a frame.
+    this.watch = context.watch;
+    this.watch?.watchFrames(() => !this.parser.idle);
+    this.watch?.onTimeout((reason) => this.fail(new BrokerError('ERR_INACTIVITY', reason), null));
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => {
       for (const sub of this.subscriptionsByConsumer.values()) sub.wakeup();
@@ -257,8 +248,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   // ---- frames -------------------------------------------------------------------------------------------
 
   private async onConnect(frame: StompFrame): Promise<void> {
-    this.connectTimer?.cancel();
-    this.connectTimer = null;
+    this.watch?.connected();
     const h = frame.headers;
     // Frames go out unescaped (as 1.0) until CONNECTED is written, as ActiveMQ switches its wire format's
     // version only then; an ERROR answering a bad CONNECT is thus readable by any client.
@@ -637,7 +627,6 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     this.send('ERROR', headers, message.length > 0 ? Buffer.from(message, 'utf8') : EMPTY_BODY);
     this.state = 'closing';
     this.heartbeat.stop();
-    this.connectTimer?.cancel();
     this.closeSubscriptions();
     this.writer.end();
   }
@@ -650,7 +639,6 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.heartbeat.stop();
-    this.connectTimer?.cancel();
     this.writer.discard();
     this.closeSubscriptions();
     try {
