@@ -282,8 +282,9 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     if (this.isClosing()) return;
     this.state = 'connected';
 
-    // ActiveMQ echoes the client's wish: it writes every cy ms and expects a frame every cx ms, checked with
-    // transport.hbGracePeriodMultiplier of slack (applied only when above 1, as StompTransportFilter does).
+    // ActiveMQ echoes the client's wish: it writes every cy ms and expects a frame every cx ms, with
+    // transport.hbGracePeriodMultiplier of slack (ProtocolConverter.configureInactivityMonitor). The option's
+    // default is 1.5 here (ActiveMQ 1.0 with a coarser check; see option-catalogue.ts and docs/stomp.md).
     const ceiling = this.settings.maxHeartbeatMs;
     const writeEvery = ceiling > 0 && beat.clientWants > ceiling ? ceiling : beat.clientWants;
     const multiplier = this.settings.graceMultiplier > 1 ? this.settings.graceMultiplier : 1;

@@ -24,11 +24,17 @@ export interface HeartbeatCallbacks {
 /**
  * Both heart-beat directions on the injected clock. The converter tells it about every byte read and every
  * frame written; it only asks for a ping or reports silence.
+ *
+ * The read side is a deadline, not a flag checked every period: the connection is dropped once nothing has
+ * been read for `readCheckMs` (the client's interval × transport.hbGracePeriodMultiplier). A flag checked on
+ * a fixed period drops a client that beats exactly at the interval whenever timer jitter puts two beats on
+ * either side of one check (issue 12.7); a deadline measures the real silence.
  */
 export class HeartbeatMonitor {
   private readTimer: Timer | null = null;
   private writeTimer: Timer | null = null;
-  private readSinceCheck = false;
+  private readCheckMs = 0;
+  private lastRead = 0;
   private wroteSinceCheck = false;
 
   constructor(
@@ -39,11 +45,9 @@ export class HeartbeatMonitor {
   start(readCheckMs: number, writeMs: number): void {
     this.stop();
     if (readCheckMs > 0) {
-      this.readTimer = this.clock.setInterval(() => {
-        const silent = !this.readSinceCheck;
-        this.readSinceCheck = false;
-        if (silent) this.callbacks.timeout(readCheckMs);
-      }, readCheckMs);
+      this.readCheckMs = readCheckMs;
+      this.lastRead = this.clock.now();
+      this.armReadCheck(readCheckMs);
     }
     if (writeMs > 0) {
       this.writeTimer = this.clock.setInterval(() => {
@@ -55,8 +59,17 @@ export class HeartbeatMonitor {
     }
   }
 
+  private armReadCheck(delay: number): void {
+    this.readTimer = this.clock.setTimeout(() => {
+      this.readTimer = null;
+      const silent = this.clock.now() - this.lastRead;
+      if (silent >= this.readCheckMs) this.callbacks.timeout(this.readCheckMs);
+      else this.armReadCheck(this.readCheckMs - silent);
+    }, delay);
+  }
+
   onRead(): void {
-    this.readSinceCheck = true;
+    if (this.readTimer !== null) this.lastRead = this.clock.now();
   }
 
   onWrite(): void {

@@ -150,7 +150,11 @@ export const connectionDefaults = (): ConnectionOptions => ({
   useInactivityMonitor: true,
   useKeepAlive: true,
   minmumWireFormatVersion: 0,
-  hbGracePeriodMultiplier: 1.0,
+  // ActiveMQ's ProtocolConverter default is 1.0, but its read check passes whenever any byte arrived during
+  // the last whole check period, so a client beating exactly on time is allowed up to two periods of
+  // silence. TideMQ checks the actual silence against the interval times this multiplier, and 1.5 is the
+  // margin the STOMP 1.2 spec asks receivers to allow for timing inaccuracies.
+  hbGracePeriodMultiplier: 1.5,
   connectAttemptTimeout: 30_000,
   frameTimeout: 60_000,
   closeGracePeriod: 5_000,
