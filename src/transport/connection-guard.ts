@@ -73,6 +73,8 @@ export class ConnectionGuard implements Transport {
   private outboundPaused = false;
   private ending = false;
   private closed = false;
+  /** Bytes handed to the inner transport so far; minus its bufferedBytes, what the client has taken. */
+  private written = 0;
 
   constructor(
     private readonly inner: Transport,
@@ -135,6 +137,7 @@ export class ConnectionGuard implements Transport {
       this.cut(`${pending} bytes of output are waiting for the client, over transport.maxPendingWriteBytes (${max})`);
       return false;
     }
+    this.written += chunk.byteLength;
     const ok = this.inner.write(chunk);
     if (!ok) this.armWriteDeadline();
     if (!this.outboundPaused && this.inner.bufferedBytes >= this.limits.pauseReadingAtBytes) {
@@ -216,16 +219,31 @@ export class ConnectionGuard implements Transport {
     }, timeout);
   }
 
+  /**
+   * Output is backed up: from now on the client must take at least one byte every `writeTimeoutMs`, or it is
+   * cut. Progress, not an empty buffer, is what counts, so a client that reads steadily while the broker
+   * keeps writing is never cut (ActiveMQ's WriteTimeoutFilter likewise times one blocked write).
+   */
   private armWriteDeadline(): void {
     const timeout = this.limits.writeTimeoutMs;
     if (timeout <= 0 || this.writeTimer !== null || this.closed) return;
+    const takenAtArm = this.taken();
     this.writeTimer = this.clock.setTimeout(() => {
       this.writeTimer = null;
+      const waiting = this.inner.bufferedBytes;
+      if (waiting === 0) return;
+      if (this.taken() > takenAtArm) {
+        this.armWriteDeadline();
+        return;
+      }
       this.cut(
-        `the client has not read its output for transport.soWriteTimeout (${timeout} ms); ` +
-          `${this.inner.bufferedBytes} bytes waiting`,
+        `the client has not read its output for transport.soWriteTimeout (${timeout} ms); ${waiting} bytes waiting`,
       );
     }, timeout);
+  }
+
+  private taken(): number {
+    return this.written - this.inner.bufferedBytes;
   }
 
   private drained(): void {
