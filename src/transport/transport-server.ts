@@ -186,6 +186,9 @@ export class TransportServer {
    * client misconfigured with tcp:// (or ws://) instead of ssl:// (wss://).
    */
   private watchHandshakes(server: tls.Server): void {
+    // Node reports a failed or timed-out handshake but, once anyone listens for 'tlsClientError', leaves the
+    // socket open: without this a client that never handshakes would hold its file descriptor for ever.
+    server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
     const debug = tlsDebugEnabled(this.options.tlsDebug ? { enabled: true } : {});
     if (debug) {
       this.detachDebug = attachTlsDebug(server, this.logger, { enabled: true });
