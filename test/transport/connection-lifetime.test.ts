@@ -26,6 +26,7 @@ before(async () => {
       ${c('openwire', `tcp://127.0.0.1:0?${FAST}`)}
       ${c('auto', `auto://127.0.0.1:0?${FAST}`)}
       ${c('ws', `ws://127.0.0.1:0?${FAST}`)}
+      ${c('idle', 'tcp://127.0.0.1:0?wireFormat.maxInactivityDuration=300&wireFormat.maxInactivityDurationInitalDelay=100')}
     </transportConnectors>`),
   );
 });
@@ -220,5 +221,39 @@ describe('12.3: half-sent frames do not hold a connection', () => {
     }
     assert.equal(socket.destroyed, false);
     socket.destroy();
+  });
+});
+
+describe("OpenWire inactivity monitor (the transport layer's InactivityMonitor)", () => {
+  test('a client sending KeepAliveInfo stays and is kept alive; once silent it is closed', async () => {
+    const format = new OpenWireFormat();
+    const socket = connect(broker.port('idle'), '127.0.0.1');
+    socket.on('error', () => {});
+    const gone = new Promise<void>((r) => socket.once('close', () => r()));
+    const seen: Command[] = [];
+    socket.on('data', (chunk) =>
+      format.feed(chunk, (cmd) => {
+        seen.push(cmd);
+        if (cmd.type === T.WIREFORMAT_INFO) format.negotiate(cmd);
+      }),
+    );
+    await waitFor(() => seen.some((c) => c.type === T.WIREFORMAT_INFO), 'broker WireFormatInfo');
+    socket.write(new OpenWireFormat().encode(format.preferredWireFormatInfo()));
+    await waitFor(() => seen.some((c) => c.type === T.BROKER_INFO), 'BrokerInfo (negotiated)');
+    const keepAlive = format.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as Command);
+    const beat = setInterval(() => socket.write(keepAlive), 100);
+    try {
+      // Five times the negotiated 300 ms: the broker both accepts our keep-alives and sends its own.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.equal(socket.destroyed, false);
+      assert.ok(
+        seen.some((c) => c.type === T.KEEP_ALIVE_INFO),
+        'the broker sent KeepAliveInfo',
+      );
+    } finally {
+      clearInterval(beat);
+    }
+    assert.equal(await closedWithin(gone, 3000), true);
+    assert.ok(broker.logs.some((l) => /Channel was inactive for too \(>300\) long/.test(l)));
   });
 });

@@ -4,6 +4,7 @@ import type { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import type { Transport } from '../../transport/transport.js';
 import type { ConnectionWatch } from '../../transport/connection-guard.js';
+import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
 import type { Clock } from '../../util/clock.js';
 import { BrokerError, isBrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
@@ -14,7 +15,7 @@ import { EMPTY_BODY, type StompFrame, type StompVersion } from './codec/frame.js
 import { StompParser } from './codec/parser.js';
 import { StompDestinations } from './destinations.js';
 import { FrameWriter } from './frame-writer.js';
-import { HeartbeatMonitor, parseHeartBeat } from './heartbeat.js';
+import { parseHeartBeat } from './heartbeat.js';
 import { frameToMessage } from './message-convert.js';
 import { StompProtocolError } from './protocol-error.js';
 import { StompSubscription, type PendingAck, type StompAckMode, type SubscriptionHost } from './subscription.js';
@@ -57,7 +58,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   private readonly broker: Broker;
   private readonly clock: Clock;
   private readonly parser: StompParser;
-  private readonly heartbeat: HeartbeatMonitor;
+  private readonly heartbeat: InactivityMonitor;
   private readonly watch: ConnectionWatch | undefined;
   private context: ConnectionContext | null = null;
   private registered = false;
@@ -89,9 +90,10 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
     this.parser = new StompParser(settings.limits);
     this.writer = new FrameWriter(transport, () => this.heartbeat.onWrite());
-    this.heartbeat = new HeartbeatMonitor(this.clock, {
-      ping: () => this.writer.raw(HEARTBEAT),
-      timeout: (ms) =>
+    // STOMP heart-beats are the transport layer's inactivity monitor, as in ActiveMQ (StompInactivityMonitor).
+    this.heartbeat = new InactivityMonitor(this.clock, {
+      keepAlive: () => this.writer.raw(HEARTBEAT),
+      inactive: (ms) =>
         this.fail(
           new BrokerError('ERR_INACTIVITY', `Channel was inactive for too (>${ms}) long: ${transport.remoteAddress}`),
           null,
