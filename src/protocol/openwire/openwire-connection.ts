@@ -4,6 +4,7 @@ import type { Destination } from '../../model/destination.js';
 import type { Timer } from '../../util/clock.js';
 import { BrokerError, toBrokerError } from '../../util/errors.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
+import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
 import type { Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import type * as ow from './codec/commands.js';
@@ -72,8 +73,7 @@ export class OpenWireConnection implements ProtocolConnection {
   /** Frames encoded this turn, not yet handed to the transport (see write). */
   private readonly out = new ByteWriter(512);
   private flushing: NodeJS.Immediate | null = null;
-  private lastRead = 0;
-  private lastWrite = 0;
+  private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
 
   constructor(
@@ -82,23 +82,21 @@ export class OpenWireConnection implements ProtocolConnection {
   ) {
     this.log = ctx.logger.child({ protocol: 'openwire' });
     this.codec = new WireCodec(ctx.options);
+    this.inactivity = new InactivityMonitor(ctx.clock, {
+      keepAlive: () =>
+        this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo),
+      inactive: (ms) => this.fail(`Channel was inactive for too (>${ms}) long: ${this.remote}`),
+    });
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => this.onDrain());
     transport.onClose((error) => void this.onTransportClosed(error));
     // ActiveMQ's WireFormatNegotiator speaks first; the client answers with its own WireFormatInfo.
     this.write(this.codec.localWireFormatInfo());
-    const connectTimeout = ctx.options.connectTimeoutMs;
-    if (connectTimeout > 0) {
-      this.timers.push(
-        ctx.clock.setTimeout(() => {
-          if (!this.negotiated) {
-            this.fail(
-              `Channel was inactive (no connection attempt made) for too (>${connectTimeout}) long: ${this.remote}`,
-            );
-          }
-        }, connectTimeout),
-      );
-    }
+    // The connect-attempt and frame-completion timeouts belong to the connector's ConnectionGuard; it learns
+    // when the client's WireFormatInfo arrived (ActiveMQ's InactivityMonitor stops its connect check there)
+    // and whether the codec holds part of a frame.
+    ctx.watch?.watchFrames(() => this.codec.pendingBytes > 0);
+    ctx.watch?.onTimeout((reason) => this.fail(reason));
   }
 
   private get remote(): string {
@@ -109,7 +107,7 @@ export class OpenWireConnection implements ProtocolConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastRead = this.ctx.clock.now();
+    this.inactivity.onRead();
     try {
       // One command at a time: a WireFormatInfo negotiated here applies from the very next frame.
       this.codec.feed(chunk, (cmd) => {
@@ -161,6 +159,7 @@ export class OpenWireConnection implements ProtocolConnection {
       return;
     }
     this.negotiated = true;
+    this.ctx.watch?.connected();
     this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
     this.write({
       type: T.BROKER_INFO,
@@ -664,7 +663,7 @@ export class OpenWireConnection implements ProtocolConnection {
       this.log.error('Could not encode a command', { command: describe(cmd), error: e });
       return;
     }
-    this.lastWrite = this.ctx.clock.now();
+    this.inactivity.onWrite();
     if (this.log.channel('openwire')) this.log.trace('openwire', 'sent', { command: describe(cmd) });
     if (this.flushing === null) this.flushing = setImmediate(this.flush);
   }
@@ -684,31 +683,19 @@ export class OpenWireConnection implements ProtocolConnection {
     return this.transport.writable && this.out.length < BATCH_HIGH_WATER;
   }
 
+  /**
+   * ActiveMQ's InactivityMonitor with the negotiated maxInactivityDuration: after the initial delay, a
+   * KeepAliveInfo whenever nothing was written for a third of it, and the connection closed when nothing was
+   * read for all of it.
+   */
   private startInactivityMonitor(duration: number, initialDelay: number): void {
     if (duration <= 0) return;
-    const clock = this.ctx.clock;
     const writeEvery = duration > 3 ? Math.floor(duration / 3) : duration;
-    this.lastRead = clock.now();
-    this.timers.push(
-      clock.setTimeout(() => {
-        if (this.closed) return;
-        this.timers.push(
-          clock.setInterval(() => {
-            if (clock.now() - this.lastRead >= duration) {
-              this.fail(`Channel was inactive for too (>${duration}) long: ${this.remote}`);
-            }
-          }, duration),
-          clock.setInterval(() => {
-            if (clock.now() - this.lastWrite >= writeEvery) {
-              this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo);
-            }
-          }, writeEvery),
-        );
-      }, initialDelay),
-    );
+    this.inactivity.start(duration, writeEvery, initialDelay);
   }
 
   private stopTimers(): void {
+    this.inactivity.stop();
     for (const t of this.timers) t.cancel();
     this.timers = [];
   }

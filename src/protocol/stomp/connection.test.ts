@@ -128,8 +128,8 @@ describe('STOMP CONNECT', () => {
     await expectError(h, /only expected when configured for 'client' mode: MESSAGE/);
   });
 
-  it('closes a client that never sends CONNECT within connectTimeoutMs', async () => {
-    const h = harness({ connectTimeoutMs: 5000 });
+  it("closes a client that never sends CONNECT within the connector guard's connectAttemptTimeout", async () => {
+    const h = harness({}, undefined, { connectAttemptTimeoutMs: 5000 });
     h.clock.advance(4999);
     await settle();
     assert.equal(h.client.closed, false);

@@ -7,6 +7,7 @@ import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../model/command
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import type { Transport } from '../../transport/transport.js';
+import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from '../../transport/connection-guard.js';
 import { ManualClock } from '../../util/clock.js';
 import type { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
@@ -47,6 +48,11 @@ export class MemoryTransport implements Transport {
     a.peer = b;
     b.peer = a;
     return [a, b];
+  }
+
+  /** Unread by the peer: what sits in its receive buffer. */
+  get bufferedBytes(): number {
+    return this.peer.inboxBytes;
   }
 
   get writable(): boolean {
@@ -365,14 +371,24 @@ export interface Harness {
 }
 
 /** A converter on one end of a memory pair, a test client on the other, a fake broker and a manual clock. */
-export function harness(options: Partial<ProtocolOptions> = {}, highWaterMark?: number): Harness {
+export function harness(
+  options: Partial<ProtocolOptions> = {},
+  highWaterMark?: number,
+  /** When given, the server side sits behind a ConnectionGuard with these limits, as a connector puts it. */
+  limits?: Partial<ConnectionLimits>,
+): Harness {
   const broker = new FakeBroker();
   const clock = new ManualClock();
   const [serverTransport, clientTransport] = MemoryTransport.pair(highWaterMark);
   const resolved: ProtocolOptions = { ...defaultProtocolOptions, ...options };
+  const guard =
+    limits === undefined
+      ? undefined
+      : new ConnectionGuard(serverTransport, { ...defaultConnectionLimits, ...limits }, clock, Logger.silent());
   const server = new StompConnection(
-    serverTransport,
+    guard ?? serverTransport,
     {
+      ...(guard !== undefined ? { watch: guard.watch } : {}),
       broker,
       clock,
       logger: Logger.silent(),
