@@ -213,6 +213,11 @@ export class ConnectionGuard implements Transport {
     // Timed from the first byte of the frame: a client trickling one byte a second keeps no connection.
     this.frameTimer ??= this.clock.setTimeout(() => {
       this.frameTimer = null;
+      // Not reading on purpose (back-pressure): the frame's rest waits in the socket, not on the client.
+      if (this.protocolPaused || this.outboundPaused) {
+        this.checkFrame();
+        return;
+      }
       if (this.partial?.() === true) {
         this.timedOut(`Frame not completed within transport.frameTimeout (${timeout} ms): ${this.inner.remoteAddress}`);
       }

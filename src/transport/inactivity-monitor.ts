@@ -5,6 +5,11 @@ export interface InactivityCallbacks {
   keepAlive(): void;
   /** Nothing at all was read for `readTimeoutMs`. */
   inactive(readTimeoutMs: number): void;
+  /**
+   * The protocol stopped reading on purpose (back-pressure on a producer it holds back): silence then is not the
+   * peer's, as ActiveMQ's monitor counts a command still being processed as activity.
+   */
+  holdingBack?(): boolean;
 }
 
 /**
@@ -59,6 +64,7 @@ export class InactivityMonitor {
   private armReadCheck(delay: number): void {
     this.readTimer = this.clock.setTimeout(() => {
       this.readTimer = null;
+      if (this.callbacks.holdingBack?.() === true) this.lastRead = this.clock.now();
       const silent = this.clock.now() - this.lastRead;
       if (silent >= this.readTimeoutMs) this.callbacks.inactive(this.readTimeoutMs);
       else this.armReadCheck(this.readTimeoutMs - silent);

@@ -64,6 +64,15 @@ export class OpenWireConnection implements ProtocolConnection {
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly sends = new Set<Promise<void>>();
+  /**
+   * Commands read but not finished (sends waiting for the store or for producer flow control among them).
+   * Past its bounds the socket is no longer read, so a producer the broker holds back is held back by TCP
+   * instead of filling the heap, as ActiveMQ stops reading a connection whose send is blocked.
+   */
+  private readonly backlog = new InboundBacklog(
+    () => this.transport.pause(),
+    () => this.transport.resume(),
+  );
   private readonly sessions = new Set<string>();
   private readonly consumers = new Map<string, ConsumerState>();
   private readonly producers = new Map<string, ProducerState>();
@@ -86,6 +95,7 @@ export class OpenWireConnection implements ProtocolConnection {
       keepAlive: () =>
         this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo),
       inactive: (ms) => this.fail(`Channel was inactive for too (>${ms}) long: ${this.remote}`),
+      holdingBack: () => this.backlog.paused,
     });
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => this.onDrain());
@@ -144,9 +154,12 @@ export class OpenWireConnection implements ProtocolConnection {
     if (cmd.type === T.MESSAGE_ACK && !cmd.responseRequired && cmd.transactionId === null) {
       const ack = cmd;
       this.chain = this.chain.then(() => this.startAck(ack));
+      this.backlog.track(this.chain, 0);
       return;
     }
+    const bytes = isMessage(cmd) ? (cmd.content?.length ?? 0) : 0;
     this.chain = this.chain.then(() => this.handle(cmd as ow.Command));
+    this.backlog.track(this.chain, bytes);
   }
 
   private onWireFormat(info: ow.WireFormatInfo): void {
@@ -362,6 +375,7 @@ export class OpenWireConnection implements ProtocolConnection {
     );
     this.sends.add(p);
     void p.finally(() => this.sends.delete(p));
+    this.backlog.track(p, cmd.content?.length ?? 0);
   }
 
   private send(cmd: ow.Message): Promise<void> {
@@ -789,4 +803,36 @@ function dispatchedMessage(delivery: Delivery, now: number): ow.Message {
   return delivery.groupFirst === true
     ? { ...m, brokerOutTime: now, jmsxGroupFirstForConsumer: true }
     : { ...m, brokerOutTime: now };
+}
+
+/** Bounds the commands a connection has read and not finished: pauses reading above, resumes below half. */
+export class InboundBacklog {
+  count = 0;
+  bytes = 0;
+  paused = false;
+
+  constructor(
+    private readonly pause: () => void,
+    private readonly resume: () => void,
+    private readonly maxCount = 1024,
+    private readonly maxBytes = 8 * 1024 * 1024,
+  ) {}
+
+  track(p: Promise<unknown>, bytes: number): void {
+    this.count++;
+    this.bytes += bytes;
+    if (!this.paused && (this.count >= this.maxCount || this.bytes >= this.maxBytes)) {
+      this.paused = true;
+      this.pause();
+    }
+    const done = (): void => {
+      this.count--;
+      this.bytes -= bytes;
+      if (this.paused && this.count <= this.maxCount / 2 && this.bytes <= this.maxBytes / 2) {
+        this.paused = false;
+        this.resume();
+      }
+    };
+    p.then(done, done);
+  }
 }
