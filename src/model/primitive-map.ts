@@ -329,9 +329,11 @@ class MapReader {
       case PrimitiveTag.BIG_STRING:
         this.skipUtf(this.i32(), 'string');
         return;
-      case PrimitiveTag.BYTE_ARRAY:
-        this.pos += this.length(this.i32(), 'byte array');
+      case PrimitiveTag.BYTE_ARRAY: {
+        const len = this.length(this.i32(), 'byte array');
+        this.pos += len;
         return;
+      }
       case PrimitiveTag.MAP:
         this.skipMap(this.nested(depth));
         return;
