@@ -8,7 +8,7 @@ const { BrokerService } = await import(`${root}/src/server/broker-service.js`);
 const { openWireProtocol } = await import(`${root}/src/protocol/openwire/openwire-module.js`);
 const { stompProtocol } = await import(`${root}/src/protocol/stomp/index.js`);
 const { RawProducer } = await import(`${root}/test/openwire/raw-producer.js`);
-const { RawStomp, waitFor } = await import(`${root}/test/stomp/helpers.js`);
+const { waitFor } = await import(`${root}/test/stomp/helpers.js`);
 const maxFrameSize = Number(process.argv[2] ?? 104857600);
 const service = new BrokerService({
   brokerName: 'bomb',
