@@ -53,38 +53,48 @@ export class RawProducer {
       if (p.closed || Date.now() > deadline) throw new Error('no WireFormatInfo from the broker');
       await new Promise((r) => setTimeout(r, 5));
     }
-    await p.request({
-      type: T.CONNECTION_INFO,
-      commandId: 0,
-      responseRequired: true,
-      connectionId: { type: T.CONNECTION_ID, value: p.connectionId },
-      clientId: null,
-      password: null,
-      userName: null,
-      brokerPath: null,
-      brokerMasterConnector: false,
-      manageable: false,
-      clientMaster: true,
-      faultTolerant: false,
-      failoverReconnect: false,
-      clientIp: null,
-    });
-    await p.request({
-      type: T.SESSION_INFO,
-      commandId: 0,
-      responseRequired: true,
-      sessionId: { type: T.SESSION_ID, connectionId: p.connectionId, value: 1 },
-    });
-    await p.request({
-      type: T.PRODUCER_INFO,
-      commandId: 0,
-      responseRequired: true,
-      producerId: p.producerId,
-      destination: null,
-      brokerPath: null,
-      dispatchAsync: false,
-      windowSize: 0,
-    });
+    const steps: SendAnswer[] = [];
+    steps.push(
+      await p.request({
+        type: T.CONNECTION_INFO,
+        commandId: 0,
+        responseRequired: true,
+        connectionId: { type: T.CONNECTION_ID, value: p.connectionId },
+        // ActiveMQ refuses a connection without one (InvalidClientIDException).
+        clientId: `raw-producer-${p.connectionId}`,
+        password: null,
+        userName: null,
+        brokerPath: null,
+        brokerMasterConnector: false,
+        manageable: false,
+        clientMaster: true,
+        faultTolerant: false,
+        failoverReconnect: false,
+        clientIp: null,
+      }),
+    );
+    steps.push(
+      await p.request({
+        type: T.SESSION_INFO,
+        commandId: 0,
+        responseRequired: true,
+        sessionId: { type: T.SESSION_ID, connectionId: p.connectionId, value: 1 },
+      }),
+    );
+    steps.push(
+      await p.request({
+        type: T.PRODUCER_INFO,
+        commandId: 0,
+        responseRequired: true,
+        producerId: p.producerId,
+        destination: null,
+        brokerPath: null,
+        dispatchAsync: false,
+        windowSize: 0,
+      }),
+    );
+    const refused = steps.find((s) => s.exception !== null);
+    if (refused !== undefined) throw new Error(`the broker refused the producer: ${refused.exception?.message}`);
     return p;
   }
 
