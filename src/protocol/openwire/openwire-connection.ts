@@ -10,6 +10,7 @@ import { ByteWriter } from './codec/byte-writer.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
 import {
+  checkOpenWireMessage,
   fromOpenWireDestination,
   fromOpenWireMessage,
   javaMessageSize,
@@ -378,8 +379,9 @@ export class OpenWireConnection implements ProtocolConnection {
     this.backlog.track(p, cmd.content?.length ?? 0);
   }
 
-  private send(cmd: ow.Message): Promise<void> {
+  private async send(cmd: ow.Message): Promise<void> {
     const context = this.requireContext();
+    checkOpenWireMessage(cmd, this.ctx.options);
     const message = fromOpenWireMessage(cmd, context.info.connectionId);
     const txId = cmd.transactionId === null ? null : this.rememberTransaction(cmd.transactionId);
     return this.ctx.broker.send(context, message, txId);
