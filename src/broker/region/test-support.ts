@@ -1,5 +1,5 @@
 /** Shared by the region's unit tests: contexts, sinks, consumers and messages without a protocol. */
-import { AckType, type AckMode, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
+import { AckType, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
 import type { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
 import type { ConnectionContext, ConsumerHandle, Delivery } from '../broker.js';
@@ -36,7 +36,7 @@ export function consumerInfo(dest: Destination, opts: Partial<ConsumerInfo> = {}
     destination: dest,
     prefetch: 1000,
     selector: null,
-    ackMode: 'client' as AckMode,
+    ackMode: 'client',
     noLocal: false,
     exclusive: false,
     priority: 0,

@@ -74,7 +74,8 @@ describe('journal crash safety', () => {
           byWriter.set(w!, list);
         }
         for (const [w, list] of byWriter) {
-          for (let k = 1; k < list.length; k++) assert.ok(list[k - 1]! <= list[k]!, `${w} out of order: ${list}`);
+          for (let k = 1; k < list.length; k++)
+            assert.ok(list[k - 1]! <= list[k]!, `${w} out of order: ${list.join(',')}`);
         }
       }
     } finally {

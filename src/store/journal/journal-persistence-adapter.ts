@@ -222,9 +222,10 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       this.checkpointedChanges = 0;
       // A fresh checkpoint: the next start replays nothing that this one already did.
       await this.checkpoint();
+      // runMaintenance never rejects: it logs a failed task itself ('store maintenance failed').
       this.timers.push(
-        this.clock.setInterval(() => this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
-        this.clock.setInterval(() => this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
+        this.clock.setInterval(() => void this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
+        this.clock.setInterval(() => void this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
       );
       this.stats = {
         replayedRecords: result.replayedRecords,

@@ -105,7 +105,7 @@ describe('journal write path', () => {
     const results = await Promise.allSettled(doomed.map((m) => store.write([addOp(m)], true)));
     for (const r of results) {
       assert.equal(r.status, 'rejected');
-      assert.ok((r as PromiseRejectedResult).reason instanceof StoreFailedError);
+      assert.ok(r.reason instanceof StoreFailedError);
     }
     await assert.rejects(store.write([addOp(textMessage('later'))], true), StoreFailedError);
     await assert.rejects(store.write([addOp(textMessage('later'))], false), StoreFailedError);

@@ -10,8 +10,8 @@ type Obj = Record<string, unknown> & { type: number };
 function tableWalking(): Marshaller {
   const m = new Marshaller();
   const raw = m as unknown as Record<string, unknown>;
-  raw.tightSize = m.genericTightSize;
-  raw.tightWrite = m.genericTightWrite;
+  raw.tightSize = m.genericTightSize.bind(m);
+  raw.tightWrite = m.genericTightWrite.bind(m);
   return m;
 }
 

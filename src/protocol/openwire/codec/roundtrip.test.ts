@@ -147,7 +147,7 @@ test('longs: every tight size class and the Long.MAX_VALUE sentinel', () => {
     const f = format({ tightEncodingEnabled: tight, cacheEnabled: false });
     const g = format({ tightEncodingEnabled: tight, cacheEnabled: false });
     for (const v of [0, 1, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
-      g.push(f.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as DataStructure));
+      g.push(f.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false }));
       g.next();
       g.push(
         f.encode({
