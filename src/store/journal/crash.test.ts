@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '../../util/logger.js';
 import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
 
-const childUrl = new URL(import.meta.url.endsWith('.ts') ? './crash-child.ts' : './crash-child.js', import.meta.url);
+// The child is a test helper: test/support/ beside src/, both in the checkout and in dist/.
+const childUrl = new URL(
+  `../../../test/support/store/journal/crash-child.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+);
 
 /** Runs the writer child, SIGKILLs it at a random moment after it is ready, returns the acknowledged ids. */
 function runAndKill(directory: string, round: number): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Marshaller } from './marshaller.js';
-import { prng, randomStructure, typesAt } from './testkit.js';
+import { prng, randomStructure, typesAt } from '../../../../test/support/protocol/openwire/codec/testkit.js';
 import { T } from './types.js';
 
 type Obj = Record<string, unknown> & { type: number };
