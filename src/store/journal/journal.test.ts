@@ -3,7 +3,14 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../util/clock.js';
 import { StoreFailedError, StoreNoSpaceError } from '../store-errors.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
-import { addOp, idsOf, openStore, removeOp, textMessage, bodyOf } from '../../../test/support/store/journal/journal-test-kit.js';
+import {
+  addOp,
+  idsOf,
+  openStore,
+  removeOp,
+  textMessage,
+  bodyOf,
+} from '../../../test/support/store/journal/journal-test-kit.js';
 
 describe('journal write path', () => {
   it('group commit: many concurrent sync writes share far fewer fsyncs', async () => {

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { OpenWireFormat, type WireFormatOptions } from './wire-format.js';
 import { ByteWriter } from './byte-writer.js';
 import type { Command, DataStructure } from './commands.js';
-import { expectedAfterRoundTrip, prng, randomStructure, typesAt } from '../../../../test/support/protocol/openwire/codec/testkit.js';
+import {
+  expectedAfterRoundTrip,
+  prng,
+  randomStructure,
+  typesAt,
+} from '../../../../test/support/protocol/openwire/codec/testkit.js';
 import { T } from './types.js';
 
 /** A format already negotiated to `opts` (both sides want the same). */

@@ -2,7 +2,13 @@
  * Test helpers for the STOMP converter: an in-memory Transport pair, a recording fake Broker with simple
  * routing, and a small STOMP client over the pair. Used by the unit tests beside this file.
  */
-import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink, Delivery } from '../../../../src/broker/broker.js';
+import type {
+  Broker,
+  ConnectionContext,
+  ConsumerHandle,
+  ConsumerSink,
+  Delivery,
+} from '../../../../src/broker/broker.js';
 import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../../../src/model/commands.js';
 import type { Destination } from '../../../../src/model/destination.js';
 import type { Message } from '../../../../src/model/message.js';
