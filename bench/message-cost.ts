@@ -96,7 +96,7 @@ measure('openwire', (keep) => {
   broker.negotiate(new OpenWireFormat().preferredWireFormatInfo());
   for (const c of owChunks) {
     broker.feed(c, (cmd) => {
-      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) keep.push(fromOpenWireMessage(cmd as ow.Message, 'conn'));
+      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) keep.push(fromOpenWireMessage(cmd, 'conn'));
     });
   }
 });

@@ -13,8 +13,9 @@ import {
   loadBrokerConfigText,
 } from './load-config.js';
 
-// Fixtures live beside the sources; compiled tests run from dist/, so paths start at the checkout's root.
-const here = repoPath('src/config');
+// Fixtures live under test/fixtures (never compiled or shipped); compiled tests run from dist/, so paths start at
+// the checkout's root.
+const fixtures = repoPath('test/fixtures/config/load-config');
 const repoConf = repoPath('conf');
 const DEBIAN_STOCK = '/etc/activemq/instances-available/main/activemq.xml';
 const MIRROR = '/work/.mirror/apache+activemq/repo';
@@ -67,7 +68,7 @@ test("Debian's stock activemq.xml loads unchanged, with nothing ignored", (t) =>
 });
 
 test('a fixture shaped like the Debian stock file loads, with activemq.base from -D', () => {
-  const file = path.join(here, 'test-fixtures/stock-like.xml');
+  const file = path.join(fixtures, 'stock-like.xml');
   const { config, warnings } = loadBrokerConfig(file, {
     env: {},
     properties: { 'activemq.base': '/var/lib/activemq/main' },
@@ -129,8 +130,8 @@ test("upstream's default activemq.xml loads unchanged with three warnings for th
 });
 
 test('a fixture shaped like the upstream default loads with the same three warnings, at their places', () => {
-  const file = path.join(here, 'test-fixtures/upstream-like.xml');
-  const conf = path.join(here, 'test-fixtures');
+  const file = path.join(fixtures, 'upstream-like.xml');
+  const conf = fixtures;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemq-config-'));
   try {
     // credentials.properties comes from the fixture folder (activemq.conf defaults to it).

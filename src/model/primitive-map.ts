@@ -522,7 +522,7 @@ function valueSize(v: TypedValue, depth: number): number {
       return n;
     }
     default:
-      throw new PrimitiveMapError(`cannot encode property type ${(v as { type: unknown }).type}`);
+      throw new PrimitiveMapError(`cannot encode property type ${String((v as { type: unknown }).type)}`);
   }
 }
 

@@ -20,7 +20,7 @@ import { StompFrameError, StompParser, encodeFrame, type StompFrame } from '../.
 import type { StompLimits } from '../../src/protocol/stomp/codec/limits.js';
 import { OpenWireFormat } from '../../src/protocol/openwire/codec/wire-format.js';
 import { CodecError } from '../../src/protocol/openwire/codec/errors.js';
-import { prng, randomStructure, typesAt } from '../../src/protocol/openwire/codec/testkit.js';
+import { prng, randomStructure, typesAt } from '../support/protocol/openwire/codec/testkit.js';
 import type { Command, Message as OwMessage } from '../../src/protocol/openwire/codec/commands.js';
 import { checkOpenWireMessage, fromOpenWireMessage } from '../../src/protocol/openwire/message-convert.js';
 import {

@@ -240,7 +240,7 @@ describe("OpenWire inactivity monitor (the transport layer's InactivityMonitor)"
     await waitFor(() => seen.some((c) => c.type === T.WIREFORMAT_INFO), 'broker WireFormatInfo');
     socket.write(new OpenWireFormat().encode(format.preferredWireFormatInfo()));
     await waitFor(() => seen.some((c) => c.type === T.BROKER_INFO), 'BrokerInfo (negotiated)');
-    const keepAlive = format.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as Command);
+    const keepAlive = format.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false });
     const beat = setInterval(() => socket.write(keepAlive), 100);
     try {
       // Five times the negotiated 300 ms: the broker both accepts our keep-alives and sends its own.

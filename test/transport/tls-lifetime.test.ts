@@ -50,7 +50,7 @@ test('a TLS client that handshakes, then neither speaks, reads nor closes, frees
   await waitFor(() => broker.service.connector('ssl').connectionCount === 0, 'slot freed', 5000);
   silent.destroy();
   const client = await tlsClient(port, { ca });
-  const r = reader(client as never);
+  const r = reader(client);
   client.write(stompConnect);
   await r.until(/CONNECTED/);
   client.destroy();

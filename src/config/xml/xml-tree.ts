@@ -87,7 +87,8 @@ export function parseXml(text: string, file: string): XmlElement {
   let root: XmlElement | null = null;
   let pendingStart: SourceLocation | null = null;
   let pendingAttrs: Map<string, SourceLocation> = new Map();
-  let failure: ConfigError | null = null;
+  // Widened by `as`: TypeScript cannot see the handlers below assign it, and would narrow it to null.
+  let failure = null as ConfigError | null;
 
   const fail = (error: ConfigError): void => {
     if (!failure) failure = error;
@@ -130,7 +131,7 @@ export function parseXml(text: string, file: string): XmlElement {
   parser.on('opentag', (tag: SaxesTagNS) => {
     inTag = false;
     const attributes: XmlAttribute[] = [];
-    for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) {
+    for (const a of Object.values<SaxesAttributeNS>(tag.attributes)) {
       attributes.push({
         name: a.name,
         local: a.local,

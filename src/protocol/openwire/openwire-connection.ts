@@ -133,7 +133,7 @@ export class OpenWireConnection implements ProtocolConnection {
 
   private accept(cmd: ow.DataStructure): void {
     if (cmd.type === T.WIREFORMAT_INFO) {
-      this.onWireFormat(cmd as ow.WireFormatInfo);
+      this.onWireFormat(cmd);
       return;
     }
     if (!this.negotiated) {
@@ -274,9 +274,7 @@ export class OpenWireConnection implements ProtocolConnection {
         );
         return null;
       case T.KEEP_ALIVE_INFO:
-        return cmd.responseRequired
-          ? ({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as ow.KeepAliveInfo)
-          : null;
+        return cmd.responseRequired ? { type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } : null;
       case T.SHUTDOWN_INFO:
         await this.shutdown();
         return null;
@@ -534,19 +532,19 @@ export class OpenWireConnection implements ProtocolConnection {
     const context = this.requireContext();
     switch (id.type) {
       case T.CONSUMER_ID: {
-        const key = consumerIdToString(id as ow.ConsumerId);
+        const key = consumerIdToString(id);
         this.consumers.delete(key);
         await this.ctx.broker.removeConsumer(context, key, cmd.lastDeliveredSequenceId);
         return null;
       }
       case T.PRODUCER_ID: {
-        const key = producerIdToString(id as ow.ProducerId);
+        const key = producerIdToString(id);
         this.producers.delete(key);
         await this.ctx.broker.removeProducer(context, key);
         return null;
       }
       case T.SESSION_ID: {
-        const session = sessionIdToString(id as ow.SessionId);
+        const session = sessionIdToString(id);
         for (const [key, c] of this.consumers) {
           if (c.session !== session) continue;
           this.consumers.delete(key);

@@ -6,7 +6,7 @@ import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
 import { typed } from '../../model/properties.js';
 import { BrokerError } from '../../util/errors.js';
-import { harness, settle, type Harness } from './test-support.js';
+import { harness, settle, type Harness } from '../../../test/support/protocol/stomp/test-support.js';
 
 async function connected(version = '1.2', extra: Record<string, string> = {}, opts = {}): Promise<Harness> {
   const h = harness(opts);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseConnectorUri } from '../../transport/uri/index.js';
-import { harness, settle, type Harness } from './test-support.js';
+import { harness, settle, type Harness } from '../../../test/support/protocol/stomp/test-support.js';
 
 /**
  * Issue 12.7: a client that heart-beats exactly at the agreed interval must stay connected. Timer jitter puts

@@ -2,21 +2,31 @@
  * Test helpers for the STOMP converter: an in-memory Transport pair, a recording fake Broker with simple
  * routing, and a small STOMP client over the pair. Used by the unit tests beside this file.
  */
-import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink, Delivery } from '../../broker/broker.js';
-import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../model/commands.js';
-import type { Destination } from '../../model/destination.js';
-import type { Message } from '../../model/message.js';
-import type { Transport } from '../../transport/transport.js';
-import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from '../../transport/connection-guard.js';
-import { ManualClock } from '../../util/clock.js';
-import type { BrokerError } from '../../util/errors.js';
-import { Logger } from '../../util/logger.js';
-import { defaultProtocolOptions, type ProtocolOptions } from '../protocol.js';
-import { encodeFrame } from './codec/encoder.js';
-import type { StompFrame, StompVersion } from './codec/frame.js';
-import { StompParser } from './codec/parser.js';
-import { StompConnection } from './connection.js';
-import { stompSettings } from './settings.js';
+import type {
+  Broker,
+  ConnectionContext,
+  ConsumerHandle,
+  ConsumerSink,
+  Delivery,
+} from '../../../../src/broker/broker.js';
+import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../../../src/model/commands.js';
+import type { Destination } from '../../../../src/model/destination.js';
+import type { Message } from '../../../../src/model/message.js';
+import type { Transport } from '../../../../src/transport/transport.js';
+import {
+  ConnectionGuard,
+  defaultConnectionLimits,
+  type ConnectionLimits,
+} from '../../../../src/transport/connection-guard.js';
+import { ManualClock } from '../../../../src/util/clock.js';
+import type { BrokerError } from '../../../../src/util/errors.js';
+import { Logger } from '../../../../src/util/logger.js';
+import { defaultProtocolOptions, type ProtocolOptions } from '../../../../src/protocol/protocol.js';
+import { encodeFrame } from '../../../../src/protocol/stomp/codec/encoder.js';
+import type { StompFrame, StompVersion } from '../../../../src/protocol/stomp/codec/frame.js';
+import { StompParser } from '../../../../src/protocol/stomp/codec/parser.js';
+import { StompConnection } from '../../../../src/protocol/stomp/connection.js';
+import { stompSettings } from '../../../../src/protocol/stomp/settings.js';
 
 /** One end of an in-memory byte pipe with a receive buffer, pause/resume and a high-water mark. */
 export class MemoryTransport implements Transport {
