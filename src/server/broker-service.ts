@@ -7,6 +7,7 @@ import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-ada
 import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 import type { TlsOptions } from 'node:tls';
 import { systemClock, type Clock } from '../util/clock.js';
+import { MemoryReducer } from './memory-reducer.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
@@ -82,6 +83,7 @@ export interface BrokerServiceOptions {
 export class BrokerService {
   readonly broker: Broker;
   readonly region: RegionBroker;
+  private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
   private readonly logger: Logger;
   private started = false;
@@ -108,6 +110,7 @@ export class BrokerService {
         ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
         : {}),
     });
+    this.memoryReducer = new MemoryReducer(this.region.memoryUsage, clock, this.logger.child({ area: 'memory' }));
     // The install order, innermost first: rejectDurableConsumers, destination interceptors, advisories, then the configured plugins
     // (security outermost), as ActiveMQ's BrokerService assembles them.
     let chain: Broker = this.region;
@@ -159,6 +162,7 @@ export class BrokerService {
   async start(): Promise<void> {
     if (this.started) return;
     await this.broker.start();
+    this.memoryReducer.start();
     const up: TransportConnector[] = [];
     try {
       for (const c of this.connectors) {
@@ -186,6 +190,7 @@ export class BrokerService {
         failures.push(e);
       }
     }
+    this.memoryReducer.stop();
     try {
       await this.broker.stop();
     } catch (e) {
