@@ -11,7 +11,6 @@ import { Destination } from '../src/model/destination.js';
 import { Message } from '../src/model/message.js';
 import { PropertyType } from '../src/model/properties.js';
 import { ByteWriter } from '../src/protocol/openwire/codec/byte-writer.js';
-import type * as ow from '../src/protocol/openwire/codec/commands.js';
 import { T } from '../src/protocol/openwire/codec/types.js';
 import { OpenWireFormat } from '../src/protocol/openwire/codec/wire-format.js';
 import { fromOpenWireMessage, toOpenWireMessage } from '../src/protocol/openwire/message-convert.js';
@@ -96,7 +95,7 @@ measure('openwire', (keep) => {
   broker.negotiate(new OpenWireFormat().preferredWireFormatInfo());
   for (const c of owChunks) {
     broker.feed(c, (cmd) => {
-      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) keep.push(fromOpenWireMessage(cmd as ow.Message, 'conn'));
+      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) keep.push(fromOpenWireMessage(cmd, 'conn'));
     });
   }
 });

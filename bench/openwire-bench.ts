@@ -78,7 +78,7 @@ function run(chunks: readonly Buffer[]): { decodeNs: number; dispatchNs: number;
   const t0 = process.hrtime.bigint();
   for (const c of chunks) {
     broker.feed(c, (cmd) => {
-      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) received.push(fromOpenWireMessage(cmd as ow.Message, 'conn'));
+      if (cmd.type === T.ACTIVEMQ_BYTES_MESSAGE) received.push(fromOpenWireMessage(cmd, 'conn'));
     });
   }
   const t1 = process.hrtime.bigint();

@@ -118,10 +118,22 @@ export interface Delivery {
   readonly redeliveryCount: number;
 }
 
+/**
+ * What a sink answers when it cannot put a message into its protocol's form (hostile properties, a compressed
+ * body over the limit): the core dead-letters the message with `cause`, as it does for a Poison ack
+ * (dlqDeliveryFailureCause), instead of counting it as delivered and losing it.
+ */
+export interface Undeliverable {
+  readonly cause: string;
+}
+
 /** The protocol side of a consumer. */
 export interface ConsumerSink {
-  /** Writes one delivery, or a pull's empty answer (`null`). Must not throw. */
-  deliver(delivery: Delivery | null): void;
+  /**
+   * Writes one delivery, or a pull's empty answer (`null`). Must not throw; a message it cannot write is
+   * answered with an Undeliverable.
+   */
+  deliver(delivery: Delivery | null): Undeliverable | undefined | void;
   /** False while the transport's write buffer is full: the broker stops dispatching to this consumer only. */
   readonly ready: boolean;
 }

@@ -20,12 +20,16 @@ Options:
   --bind <address>         Listen on this address (default 127.0.0.1; with --config, overrides every connector)
   --openwire-port <port>   OpenWire port (default 61616; 0 picks a free port; with --config, overrides)
   --stomp-port <port>      STOMP port (default 61613; 0 picks a free port; with --config, overrides)
-  --data-dir <dir>         Data directory (default ./data; ActiveMQ's dataDirectory)
+  --data-dir <dir>         Sets \${activemq.data} (default: ACTIVEMQ_DATA, else <ACTIVEMQ_BASE or ./>/data)
   --persistent <bool>      Keep persistent messages on disk (default true)
   --broker-name <name>     Broker name (default localhost)
   --log-format <fmt>       text (default) or json
   --log-level <level>      debug, info (default), warn, error
   -h, --help               Show this text
+
+Environment: ACTIVEMQ_HOME, ACTIVEMQ_BASE, ACTIVEMQ_CONF, ACTIVEMQ_DATA give \${activemq.home|base|conf|data}
+as ActiveMQ's launcher does (base defaults to home: the folder above conf/, else the working directory).
+percentOfJvmHeap is a share of Node's --max-old-space-size (NODE_OPTIONS=--max-old-space-size=<MiB>), else of 1 GiB.
 `;
 
 interface StartFlags {
@@ -146,11 +150,18 @@ export async function runStart(argv: string[]): Promise<number> {
       loaded = loadBrokerConfig(flags.config, { properties, strict: flags.strict });
       logger.info(`Loaded configuration ${path.resolve(flags.config)}`);
     } else {
-      properties['activemq.data'] ??= path.resolve('data');
+      // activemq.data defaults as the launcher's: ACTIVEMQ_DATA, else <ACTIVEMQ_BASE or the working directory>/data.
       loaded = loadBrokerConfigText(embeddedConfig(flags), path.resolve('tidemq-embedded.xml'), { properties });
     }
     for (const w of loaded.warnings) logger.warn(formatWarning(w));
     const config: BrokerConfig = loaded.config;
+    if (flags.dataDir !== undefined && !isWithin(config.dataDirectory, path.resolve(flags.dataDir))) {
+      // Debian's file says dataDirectory="\${activemq.base}/data": --data-dir (activemq.data) cannot move it.
+      logger.warn(
+        `--data-dir sets \${activemq.data}, which this configuration does not use: its dataDirectory is ` +
+          `${config.dataDirectory}; set ACTIVEMQ_BASE or -Dactivemq.base instead`,
+      );
+    }
     if (flags.brokerName !== undefined) config.brokerName = flags.brokerName;
     if (flags.persistent !== undefined) config.persistent = flags.persistent;
     const portOverrides = new Map<string, number>();
@@ -191,4 +202,9 @@ export async function runStart(argv: string[]): Promise<number> {
     process.on('SIGTERM', () => onSignal('SIGTERM'));
   });
   return 0;
+}
+
+function isWithin(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

@@ -512,7 +512,7 @@ export type PersistenceAdapterConfig = KahaDBConfig | MemoryPersistenceAdapterCo
 export interface UsageLimitConfig {
   /** Bytes; null when given as percentOfJvmHeap only. */
   limit: number | null;
-  /** memoryUsage only: a share of the heap instead of a limit (Node: of the V8 heap limit). */
+  /** memoryUsage only: a share of the heap instead of a limit (of --max-old-space-size, else 1 GiB: see docs/configuration.md). */
   percentOfJvmHeap: number | null;
   /** store and temp usage: a share of the disk partition's free space. */
   percentLimit: number | null;

@@ -13,8 +13,9 @@ import {
   loadBrokerConfigText,
 } from './load-config.js';
 
-// Fixtures live beside the sources; compiled tests run from dist/, so paths start at the checkout's root.
-const here = repoPath('src/config');
+// Fixtures live under test/fixtures (never compiled or shipped); compiled tests run from dist/, so paths start at
+// the checkout's root.
+const fixtures = repoPath('test/fixtures/config/load-config');
 const repoConf = repoPath('conf');
 const DEBIAN_STOCK = '/etc/activemq/instances-available/main/activemq.xml';
 const MIRROR = '/work/.mirror/apache+activemq/repo';
@@ -49,12 +50,12 @@ test("Debian's stock activemq.xml loads unchanged, with nothing ignored", (t) =>
     );
     return;
   }
-  const { config, warnings } = loadBrokerConfig(DEBIAN_STOCK, { env: {} });
+  const { config, warnings } = loadBrokerConfig(DEBIAN_STOCK, { env: {}, cwd: '/var/lib/tidemq' });
   assert.deepEqual(warnings, []);
-  const base = path.dirname(DEBIAN_STOCK);
   assert.equal(config.useJmx, false);
   assert.equal(config.brokerName, 'localhost');
-  assert.equal(config.dataDirectory, path.join(base, 'data'));
+  // ${activemq.base}/data: the working directory (as ActiveMQ's launcher's home), never the /etc folder.
+  assert.equal(config.dataDirectory, '/var/lib/tidemq/data');
   assert.deepEqual(
     config.transportConnectors.map((c) => [c.name, c.uri]),
     [['openwire', 'tcp://127.0.0.1:61616']],
@@ -62,12 +63,12 @@ test("Debian's stock activemq.xml loads unchanged, with nothing ignored", (t) =>
   assert.equal(config.persistenceAdapter.type, 'kahaDB');
   assert.equal(
     config.persistenceAdapter.type === 'kahaDB' && config.persistenceAdapter.directory,
-    path.join(base, 'data/kahadb'),
+    '/var/lib/tidemq/data/kahadb',
   );
 });
 
 test('a fixture shaped like the Debian stock file loads, with activemq.base from -D', () => {
-  const file = path.join(here, 'test-fixtures/stock-like.xml');
+  const file = path.join(fixtures, 'stock-like.xml');
   const { config, warnings } = loadBrokerConfig(file, {
     env: {},
     properties: { 'activemq.base': '/var/lib/activemq/main' },
@@ -129,8 +130,8 @@ test("upstream's default activemq.xml loads unchanged with three warnings for th
 });
 
 test('a fixture shaped like the upstream default loads with the same three warnings, at their places', () => {
-  const file = path.join(here, 'test-fixtures/upstream-like.xml');
-  const conf = path.join(here, 'test-fixtures');
+  const file = path.join(fixtures, 'upstream-like.xml');
+  const conf = fixtures;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tidemq-config-'));
   try {
     // credentials.properties comes from the fixture folder (activemq.conf defaults to it).
@@ -142,7 +143,8 @@ test('a fixture shaped like the upstream default loads with the same three warni
       ['upstream-like.xml:30:5', 'upstream-like.xml:47:5', 'upstream-like.xml:52:3'],
     );
     assert.equal(config.brokerName, 'upstreamlike');
-    assert.equal(config.dataDirectory, path.join(here, 'test-fixtures/data'));
+    // ${activemq.data} = <activemq.base>/data, and the base is the working directory for a file outside conf/.
+    assert.equal(config.dataDirectory, path.join(process.cwd(), 'data'));
     assert.equal(config.transportConnectors.length, 2);
     assert.equal(config.systemUsage.tempUsage.limit, 50 * 1024 ** 3);
     assert.equal(config.systemUsage.memoryUsage.limit, null);
@@ -282,7 +284,37 @@ test('defaults are ActiveMQ 5.17 defaults', () => {
     'activemq.home': '/opt/amq',
     'activemq.data': '/opt/amq/data',
   });
-  assert.equal(defaultActiveMQProperties('/etc/amq/main/activemq.xml')['activemq.base'], '/etc/amq/main');
+});
+
+test('activemq.* follow the launcher: ACTIVEMQ_* from the environment, base = home, never the /etc folder', () => {
+  // Debian's layout: the file sits in /etc, its dataDirectory is ${activemq.base}/data (issue 12.10).
+  assert.deepEqual(defaultActiveMQProperties('/etc/amq/main/activemq.xml', {}, '/home/op'), {
+    'activemq.conf': '/etc/amq/main',
+    'activemq.base': '/home/op',
+    'activemq.home': '/home/op',
+    'activemq.data': '/home/op/data',
+  });
+  const env = { ACTIVEMQ_BASE: '/var/lib/tidemq/main', ACTIVEMQ_DATA: 'store', ACTIVEMQ_HOME: '' };
+  assert.deepEqual(defaultActiveMQProperties('/etc/amq/main/activemq.xml', env, '/home/op'), {
+    'activemq.conf': '/etc/amq/main',
+    'activemq.base': '/var/lib/tidemq/main',
+    'activemq.home': '/home/op',
+    'activemq.data': '/home/op/store',
+  });
+  const debian = '<broker xmlns="http://activemq.apache.org/schema/core" dataDirectory="${activemq.base}/data"/>';
+  const at = (e: Record<string, string>) =>
+    loadBrokerConfigText(debian, '/etc/amq/main/activemq.xml', { env: e, cwd: '/home/op' }).config.dataDirectory;
+  assert.equal(at({}), '/home/op/data');
+  assert.equal(at({ ACTIVEMQ_BASE: '/var/lib/tidemq/main' }), '/var/lib/tidemq/main/data');
+  // ActiveMQ's own conf/activemq.xml uses ${activemq.data}: ACTIVEMQ_DATA is used, -D still wins.
+  const upstream = '<broker xmlns="http://activemq.apache.org/schema/core" dataDirectory="${activemq.data}"/>';
+  const load = (props: Record<string, string>) =>
+    loadBrokerConfigText(upstream, '/opt/amq/conf/activemq.xml', {
+      env: { ACTIVEMQ_DATA: '/srv/amq-data' },
+      properties: props,
+    }).config.dataDirectory;
+  assert.equal(load({}), '/srv/amq-data');
+  assert.equal(load({ 'activemq.data': '/tmp/d' }), '/tmp/d');
 });
 
 test('persistent="false" without a persistenceAdapter uses the memory store', () => {

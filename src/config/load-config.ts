@@ -13,8 +13,8 @@ import { parseXml, XML_LIMITS, type XmlElement } from './xml/xml-tree.js';
 export interface LoadOptions {
   /**
    * Explicit properties, as the CLI's `-Dname=value` pairs; they win over properties files and the
-   * environment. activemq.base, activemq.conf, activemq.data and activemq.home default from the file's place
-   * (see {@link defaultActiveMQProperties}).
+   * environment. activemq.base, activemq.conf, activemq.data and activemq.home default from ACTIVEMQ_BASE, …
+   * in the environment, then from the file's place (see {@link defaultActiveMQProperties}).
    */
   readonly properties?: Readonly<Record<string, string>>;
   /** The environment placeholders fall back to; process.env by default. */
@@ -34,19 +34,32 @@ export interface LoadResult {
 }
 
 /**
- * The activemq.* properties ActiveMQ's launcher passes as system properties, derived from where the
- * configuration is: activemq.conf is its folder; activemq.base (and activemq.home) the folder above when
- * that folder is named "conf" (the layout of ActiveMQ's distribution), else the folder itself;
- * activemq.data is `<base>/data`.
+ * The activemq.* properties ActiveMQ's launcher (bin/activemq) passes as system properties, with its rules:
+ * each comes from its environment variable when set (ACTIVEMQ_HOME, ACTIVEMQ_BASE, ACTIVEMQ_CONF, ACTIVEMQ_DATA);
+ * otherwise activemq.home is the folder above the configuration's when that folder is named "conf" (the layout
+ * of ActiveMQ's distribution), else the working directory (the launcher's home is its install folder, which a
+ * file in /etc is not); activemq.base defaults to activemq.home, as in the launcher; activemq.conf to the
+ * configuration's folder (where classpath: resources are found); activemq.data to `<base>/data`.
+ * So Debian's /etc/activemq/instances-available/main/activemq.xml, whose dataDirectory is
+ * `${activemq.base}/data`, writes under ACTIVEMQ_BASE or the working directory, never under /etc.
  */
-export function defaultActiveMQProperties(configFile: string): Record<string, string> {
-  const conf = path.dirname(path.resolve(configFile));
-  const base = path.basename(conf) === 'conf' ? path.dirname(conf) : conf;
+export function defaultActiveMQProperties(
+  configFile: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+  cwd: string = process.cwd(),
+): Record<string, string> {
+  const fromEnv = (name: string): string | undefined => {
+    const v = env[name];
+    return v !== undefined && v !== '' ? path.resolve(cwd, v) : undefined;
+  };
+  const folder = path.dirname(path.resolve(cwd, configFile));
+  const home = fromEnv('ACTIVEMQ_HOME') ?? (path.basename(folder) === 'conf' ? path.dirname(folder) : cwd);
+  const base = fromEnv('ACTIVEMQ_BASE') ?? home;
   return {
-    'activemq.conf': conf,
+    'activemq.conf': fromEnv('ACTIVEMQ_CONF') ?? folder,
     'activemq.base': base,
-    'activemq.home': base,
-    'activemq.data': path.join(base, 'data'),
+    'activemq.home': home,
+    'activemq.data': fromEnv('ACTIVEMQ_DATA') ?? path.join(base, 'data'),
   };
 }
 
@@ -78,7 +91,8 @@ export function defaultBrokerConfig(cwd: string = process.cwd()): BrokerConfig {
 
 function load(main: string, text: string | null, options: LoadOptions): LoadResult {
   const env = options.env ?? process.env;
-  const explicit = new Map(Object.entries({ ...defaultActiveMQProperties(main), ...options.properties }));
+  const launcher = defaultActiveMQProperties(main, env, options.cwd ?? process.cwd());
+  const explicit = new Map(Object.entries({ ...launcher, ...options.properties }));
   const envLookup: PropertyLookup = (name) => lookupEnv(env, name);
   const environment: PropertyLookup = (name) => explicit.get(name) ?? envLookup(name);
 

@@ -31,11 +31,11 @@ export class Destination {
     return d;
   }
 
-  static queue(name: string): Destination {
+  static queue(this: void, name: string): Destination {
     return Destination.of('queue', name);
   }
 
-  static topic(name: string): Destination {
+  static topic(this: void, name: string): Destination {
     return Destination.of('topic', name);
   }
 

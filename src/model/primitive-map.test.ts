@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { PropertyType, type Properties, type TypedValue } from './properties.js';
 import {
+  checkPrimitiveMap,
   decodePrimitiveList,
   decodePrimitiveMap,
   decodePrimitiveValues,
@@ -151,4 +152,34 @@ test('Java modified UTF-8', () => {
   assert.equal(readJavaUtf8(Buffer.from('😀', 'utf8'), 0, 4), '😀');
   assert.equal(readJavaUtf8(Uint8Array.from([0xe2, 0x82]), 0, 2), null);
   assert.equal(readJavaUtf8(Uint8Array.from([0xef, 0xbf, 0xbd]), 0, 3), '\ufffd');
+});
+
+test('checkPrimitiveMap refuses what the decoder refuses without building anything (issue 18.2)', () => {
+  const hostile: [string, Uint8Array][] = [
+    ['a count of 2^31-1', Uint8Array.from([0x7f, 0xff, 0xff, 0xff, 0, 1, 0x61, 0])],
+    [
+      'nesting past the limit',
+      Buffer.concat([
+        ...Array.from({ length: 40 }, () => Buffer.from([0, 0, 0, 1, 0, 1, 0x61, 11])),
+        Buffer.from([0, 0, 0, 0]),
+      ]),
+    ],
+    ['malformed UTF-8 in a value', Uint8Array.from([0, 0, 0, 1, 0, 1, 0x61, 9, 0, 2, 0xc3, 0x28])],
+    ['a truncated 4-byte sequence in a key', Uint8Array.from([0, 0, 0, 1, 0, 2, 0xf0, 0x9f, 0])],
+    ['a byte array longer than the block', Uint8Array.from([0, 0, 0, 1, 0, 1, 0x61, 10, 0, 0, 0, 9, 1])],
+  ];
+  for (const [what, bytes] of hostile) {
+    assert.throws(() => decodePrimitiveMap(bytes), PrimitiveMapError, what);
+    assert.throws(() => checkPrimitiveMap(bytes), PrimitiveMapError, what);
+  }
+});
+
+test('checkPrimitiveMap accepts every value type, byte arrays and modified UTF-8 included', () => {
+  const props: Properties = new Map<string, TypedValue>([
+    ['bytes', { type: PropertyType.Bytes, value: Uint8Array.from([1, 2, 3]) }],
+    ['after', v.int(7)],
+    ['nul\u0000 and 😀', v.str('x\u0000y😀')],
+    ['nested', { type: PropertyType.List, value: [{ type: PropertyType.Map, value: new Map([['k', v.str('v')]]) }] }],
+  ]);
+  checkPrimitiveMap(encodePrimitiveMap(props));
 });

@@ -139,6 +139,31 @@ export function readJavaUtf8(buf: Uint8Array, start: number, end: number): strin
   return decodeModifiedUtf8Strict(buf, start, end);
 }
 
+/**
+ * Whether `buf[start, end)` is modified UTF-8 that readJavaUtf8 accepts, checked without building the string:
+ * a property block can be validated on arrival while it stays encoded.
+ */
+export function isJavaUtf8(buf: Uint8Array, start: number, end: number): boolean {
+  let i = start;
+  while (i < end) {
+    const a = buf[i++]!;
+    if (a < 0x80) continue;
+    let more: number;
+    if ((a & 0xe0) === 0xc0) more = 1;
+    else if ((a & 0xf0) === 0xe0) more = 2;
+    else if ((a & 0xf8) === 0xf0) more = 3;
+    else return false;
+    if (i + more > end) return false;
+    for (let k = 0; k < more; k++) if ((buf[i + k]! & 0xc0) !== 0x80) return false;
+    if (more === 3) {
+      const cp = ((a & 0x07) << 18) | ((buf[i]! & 0x3f) << 12) | ((buf[i + 1]! & 0x3f) << 6) | (buf[i + 2]! & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) return false;
+    }
+    i += more;
+  }
+  return true;
+}
+
 function decodeModifiedUtf8Strict(buf: Uint8Array, start: number, end: number): string | null {
   const units: number[] = [];
   let out = '';
@@ -253,6 +278,78 @@ class MapReader {
     return n;
   }
 
+  /** Walks over a string, checking it without decoding it. */
+  skipUtf(len: number, what: string): void {
+    this.length(len, what);
+    if (!isJavaUtf8(this.buf, this.pos, this.pos + len)) {
+      throw new PrimitiveMapError(`malformed modified UTF-8 in ${what}`);
+    }
+    this.pos += len;
+  }
+
+  /** The same checks as map(), nothing built: what a decode of these bytes would refuse, this refuses. */
+  skipMap(depth: number): void {
+    const n = this.i32();
+    if (n < 0) return;
+    this.count(n, 3, 'map');
+    for (let i = 0; i < n; i++) {
+      this.skipUtf(this.u16(), 'map key');
+      this.skipValue(depth);
+    }
+  }
+
+  skipValue(depth: number): void {
+    const tag = this.u8();
+    switch (tag) {
+      case PrimitiveTag.NULL:
+        return;
+      case PrimitiveTag.BOOLEAN:
+      case PrimitiveTag.BYTE:
+        this.need(1);
+        this.pos += 1;
+        return;
+      case PrimitiveTag.CHAR:
+      case PrimitiveTag.SHORT:
+        this.need(2);
+        this.pos += 2;
+        return;
+      case PrimitiveTag.INTEGER:
+      case PrimitiveTag.FLOAT:
+        this.need(4);
+        this.pos += 4;
+        return;
+      case PrimitiveTag.LONG:
+      case PrimitiveTag.DOUBLE:
+        this.need(8);
+        this.pos += 8;
+        return;
+      case PrimitiveTag.STRING:
+        this.skipUtf(this.u16(), 'string');
+        return;
+      case PrimitiveTag.BIG_STRING:
+        this.skipUtf(this.i32(), 'string');
+        return;
+      case PrimitiveTag.BYTE_ARRAY: {
+        const len = this.length(this.i32(), 'byte array');
+        this.pos += len;
+        return;
+      }
+      case PrimitiveTag.MAP:
+        this.skipMap(this.nested(depth));
+        return;
+      case PrimitiveTag.LIST: {
+        const d = this.nested(depth);
+        const n = this.i32();
+        if (n < 0) throw new PrimitiveMapError(`negative list size ${n}`);
+        this.count(n, 1, 'list');
+        for (let i = 0; i < n; i++) this.skipValue(d);
+        return;
+      }
+      default:
+        throw new PrimitiveMapError(`unknown primitive type ${tag}`);
+    }
+  }
+
   map(depth: number): Properties {
     const n = this.i32();
     const out: Properties = new Map();
@@ -350,6 +447,17 @@ export function decodePrimitiveMap(bytes: Uint8Array, limits?: Partial<Primitive
   return m;
 }
 
+/**
+ * Checks a marshalled primitive map as decodePrimitiveMap would, without building it (no strings, no maps):
+ * throws the same PrimitiveMapError for the same bytes. Lets a property block be refused on arrival and still
+ * pass through the broker undecoded.
+ */
+export function checkPrimitiveMap(bytes: Uint8Array, limits?: Partial<PrimitiveMapLimits>): void {
+  const r = new MapReader(bytes, bytes.length, limitsOf(limits), 0);
+  r.skipMap(0);
+  if (r.pos !== bytes.length) throw new PrimitiveMapError(`${bytes.length - r.pos} bytes after the primitive map`);
+}
+
 /** Decodes a marshalled primitive list (int32 count, then values). */
 export function decodePrimitiveList(bytes: Uint8Array, limits?: Partial<PrimitiveMapLimits>): TypedValue[] {
   const r = new MapReader(bytes, bytes.length, limitsOf(limits), 0);
@@ -414,7 +522,7 @@ function valueSize(v: TypedValue, depth: number): number {
       return n;
     }
     default:
-      throw new PrimitiveMapError(`cannot encode property type ${(v as { type: unknown }).type}`);
+      throw new PrimitiveMapError(`cannot encode property type ${String((v as { type: unknown }).type)}`);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Broker } from '../broker/broker.js';
+import type { ConnectionWatch } from '../transport/connection-guard.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -35,17 +36,24 @@ export interface ProtocolContext {
   /** The connector's name and URI as configured, for logs and BrokerInfo. */
   readonly connectorName: string;
   readonly connectorUri: string;
+  /**
+   * The connector's ConnectionGuard for this connection, which owns the connect-attempt and frame timeouts:
+   * the protocol says when its handshake arrived and whether its parser holds part of a frame. Absent when a
+   * test drives a protocol without a connector.
+   */
+  readonly watch?: ConnectionWatch;
 }
 
 export interface ProtocolOptions {
   /** Largest frame accepted; a larger one closes the connection before it is buffered. */
   readonly maxFrameSize: number;
-  /** Time allowed between accept and a successful CONNECT / ConnectionInfo. */
-  readonly connectTimeoutMs: number;
   /** OpenWire wireFormat.maxInactivityDuration; for STOMP the ceiling on negotiated heart-beats. */
   readonly maxInactivityDurationMs: number;
   readonly maxInactivityDurationInitialDelayMs: number;
-  /** STOMP transport.hbGracePeriodMultiplier: how late a heart-beat may be before the connection is dropped. */
+  /**
+   * STOMP transport.hbGracePeriodMultiplier: the read check allows the client's heart-beat interval times
+   * this before the connection is dropped.
+   */
   readonly heartbeatGraceMultiplier: number;
   /** Any other protocol-specific options from the URI, by their full names (e.g. `wireFormat.cacheEnabled`). */
   readonly extra: ReadonlyMap<string, string>;
@@ -59,7 +67,6 @@ export interface ProtocolConnection {
 export const defaultProtocolOptions: ProtocolOptions = {
   // ActiveMQ's default activemq.xml sets wireFormat.maxFrameSize=104857600 on every connector.
   maxFrameSize: 104_857_600,
-  connectTimeoutMs: 30_000,
   maxInactivityDurationMs: 30_000,
   maxInactivityDurationInitialDelayMs: 10_000,
   heartbeatGraceMultiplier: 1.5,

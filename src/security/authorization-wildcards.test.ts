@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ConnectionContext } from '../broker/broker.js';
 import { RegionBroker } from '../broker/region/region-broker.js';
-import { consumerInfo, message, settle, TestSink } from '../broker/region/test-support.js';
+import { consumerInfo, message, settle, TestSink } from '../../test/support/broker/region/test-support.js';
 import { Destination } from '../model/destination.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -141,7 +141,7 @@ test('anonymous access maps to the anonymous user and group', async () => {
   const c = ctx(null, null);
   await b.addConnection(c);
   assert.equal(c.security?.userName, 'anon');
-  assert.deepEqual([...c.security!.groups], ['everyone']);
+  assert.deepEqual([...c.security.groups], ['everyone']);
 });
 
 test('hashed passwords verify; a wrong one does not', async () => {

@@ -7,6 +7,7 @@ import { webSocketProtocol } from '../protocol/websocket.js';
 import { defaultProtocolOptions } from '../protocol/protocol.js';
 import { BrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import type { ConnectionLimits } from '../transport/connection-guard.js';
 import type { ConnectorSpec } from './broker-service.js';
 import { protocolModules } from './protocols.js';
 
@@ -72,10 +73,23 @@ export async function assembleConnectors(
         ...(uri.options.tls?.verifyHostName ? { verifyHostName: true } : {}),
         ...(uri.options.tls?.tlsDebug ? { tlsDebug: true } : {}),
         ...(traceChannels.length > 0 ? { traceChannels } : {}),
+        limits: connectionLimits(uri),
       },
     });
   }
   return connectors;
+}
+
+/** The ConnectionGuard limits of a connector, from its `transport.*` options (docs/configuration.md). */
+function connectionLimits(uri: ConnectorUri): Partial<ConnectionLimits> {
+  const t = uri.options.transport;
+  return {
+    connectAttemptTimeoutMs: t.connectAttemptTimeout,
+    frameTimeoutMs: t.frameTimeout,
+    closeGraceMs: t.closeGracePeriod,
+    maxPendingWriteBytes: t.maxPendingWriteBytes,
+    writeTimeoutMs: t.soWriteTimeout,
+  };
 }
 
 /** The module that serves a connector, or null (logged) when this version cannot serve it. */
@@ -147,7 +161,6 @@ function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig, protoco
     maxInactivityDurationInitialDelayMs:
       openwire?.maxInactivityDurationInitalDelay ?? defaultProtocolOptions.maxInactivityDurationInitialDelayMs,
     heartbeatGraceMultiplier: uri.options.transport.hbGracePeriodMultiplier,
-    connectTimeoutMs: uri.options.transport.connectionTimeout > 0 ? uri.options.transport.connectionTimeout : 30_000,
     extra,
   };
 }

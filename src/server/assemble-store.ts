@@ -1,8 +1,9 @@
-import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { decodePrimitiveMap } from '../model/primitive-map.js';
+import { NodeFileLayer, parseSegmentName, pathIn } from '../store/journal/file-layer.js';
 import { JournalPersistenceAdapter } from '../store/journal/journal-persistence-adapter.js';
+import { CHECKPOINT_FILE } from '../store/journal/recovery.js';
 import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-adapter.js';
 import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 import { BrokerError } from '../util/errors.js';
@@ -13,6 +14,7 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
   const pa = config.persistenceAdapter;
   if (!config.persistent || pa.type === 'memory') {
     log.info('Persistence is off: messages live in memory only');
+    // A memory store starts empty, so deleteAllMessagesOnStartup has nothing to delete.
     return new MemoryPersistenceAdapter();
   }
   if (pa.type === 'jdbc') {
@@ -23,7 +25,7 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
   }
   const directory = path.resolve(pa.directory);
   log.info(`Persistent messages are kept in ${directory}`);
-  return new JournalPersistenceAdapter({
+  const store = new JournalPersistenceAdapter({
     directory,
     journalMaxFileLength: pa.journalMaxFileLength,
     journalDiskSyncStrategy: pa.journalDiskSyncStrategy.toLowerCase() as 'always' | 'periodic' | 'never',
@@ -40,6 +42,46 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     propertyDecoder: decodePrimitiveMap,
     logger: log.child({ area: 'store' }),
   });
+  return config.deleteAllMessagesOnStartup ? deletingAllOnStart(store, directory, log) : store;
+}
+
+/**
+ * The broker attribute deleteAllMessagesOnStartup: the store's files are deleted before it starts, so it starts
+ * empty (messages, durable subscriptions, prepared transactions), as ActiveMQ's BrokerService does through
+ * PersistenceAdapter.deleteAllMessages. The store's own lock is taken first, so a store another broker is
+ * running on is refused, not wiped; only the files the journal store writes (db-N.log segments and its
+ * checkpoint) are deleted, never anything else in the directory. Logged at WARN: it destroys data.
+ */
+export function deletingAllOnStart(store: PersistenceAdapter, directory: string, log: Logger): PersistenceAdapter {
+  let wiped = false;
+  const start = store.start.bind(store);
+  store.start = async () => {
+    if (!wiped) {
+      const deleted = await deleteJournalFiles(directory);
+      wiped = true;
+      log.warn(`deleteAllMessagesOnStartup: deleted every stored message in ${directory} (${deleted} files)`);
+    }
+    return start();
+  };
+  return store;
+}
+
+/** Deletes a journal's own files (segments, checkpoint) under its lock, nothing else; returns how many. */
+async function deleteJournalFiles(directory: string): Promise<number> {
+  const files = new NodeFileLayer();
+  await files.mkdirp(directory);
+  const lock = await files.lock(pathIn(directory, 'lock'), directory);
+  let deleted = 0;
+  try {
+    for (const name of await files.list(directory)) {
+      if (parseSegmentName(name) === null && name !== CHECKPOINT_FILE && name !== `${CHECKPOINT_FILE}.tmp`) continue;
+      await files.unlink(pathIn(directory, name));
+      deleted++;
+    }
+  } finally {
+    await lock.release();
+  }
+  return deleted;
 }
 
 /**
@@ -65,7 +107,7 @@ export function createTempStore(config: BrokerConfig, log: Logger): PersistenceA
   return {
     name: 'temp',
     async start() {
-      await clearJournalFiles(directory);
+      await deleteJournalFiles(directory);
       await journal.start();
     },
     stop: () => journal.stop(),
@@ -74,17 +116,4 @@ export function createTempStore(config: BrokerConfig, log: Logger): PersistenceA
     readMessages: (d, after, max) => journal.readMessages(d, after, max),
     size: () => journal.size(),
   };
-}
-
-/** Deletes what a journal keeps in `directory` (segments, checkpoint), nothing else. */
-async function clearJournalFiles(directory: string): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(directory);
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    if (/^db-\d+\.log$/.test(n) || n.startsWith('checkpoint.dat')) await unlink(path.join(directory, n));
-  }
 }

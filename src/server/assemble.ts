@@ -1,16 +1,18 @@
-import { getHeapStatistics } from 'node:v8';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { Destination } from '../model/destination.js';
 import { destinationOf } from './destination-ref.js';
 import { parseSelector } from '../destination/selector/index.js';
 import type { CompositeDestinationConfig } from '../broker/virtual/composite-destination-broker.js';
 import { defaultVirtualTopic, type VirtualTopicConfig } from '../broker/virtual/virtual-topic-broker.js';
+import { StartupDestinationsBroker } from '../broker/startup/startup-destinations-broker.js';
 import { LoginThrottle } from '../security/login-throttle.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { BrokerPlugin, BrokerServiceOptions } from './broker-service.js';
 import { assembleConnectors, type ConnectorOverrides } from './assemble-connectors.js';
+import { messagePlugin } from './assemble-plugins.js';
 import { securityPlugin, userIdPlugin } from './assemble-security.js';
+import { memoryLimitOf } from './assemble-memory.js';
 import { createStore, createTempStore } from './assemble-store.js';
 import { policyMapFromConfig, redeliveryPolicyMapFromConfig } from './policy-from-config.js';
 
@@ -30,6 +32,11 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
   const connectors = await assembleConnectors(config, log, options);
 
   const plugins: BrokerPlugin[] = [];
+  // <destinations>: created at start through the whole chain, so outermost (BrokerService.startDestinations).
+  if (config.destinations.length > 0) {
+    const destinations = config.destinations.map(destinationOf);
+    plugins.push((next) => new StartupDestinationsBroker(next, destinations));
+  }
   const throttle = new LoginThrottle(clock, {}, log.child({ area: 'security' }));
   let redeliveryPolicies;
   for (const p of config.plugins) {
@@ -37,7 +44,9 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
       redeliveryPolicies = redeliveryPolicyMapFromConfig(p);
       continue;
     }
-    const plugin = securityPlugin(p, throttle, log);
+    // Read but without a filter yet: already reported at their file:line:col when the configuration loaded.
+    if (p.type === 'statistics' || p.type === 'logging' || p.type === 'discardingDLQ') continue;
+    const plugin = messagePlugin(p, clock) ?? securityPlugin(p, throttle, log);
     if (plugin !== null) plugins.push(plugin);
   }
 
@@ -77,7 +86,8 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     ...(config.destinationPolicy !== null ? { policies: policyMapFromConfig(config.destinationPolicy) } : {}),
     ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
     schedulerSupport: config.schedulerSupport,
-    ...memoryLimitOf(config),
+    rejectDurableConsumers: config.rejectDurableConsumers,
+    memoryLimit: memoryLimitOf(config, log),
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
     ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null
       ? { sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout }
@@ -85,17 +95,4 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     logger: log,
     clock,
   } satisfies BrokerServiceOptions;
-}
-
-/**
- * systemUsage memoryUsage: a limit in bytes, or ActiveMQ's percentOfJvmHeap taken of V8's heap limit (the
- * nearest thing Node has to the JVM's -Xmx).
- */
-function memoryLimitOf(config: BrokerConfig): { memoryLimit?: number } {
-  const m = config.systemUsage.memoryUsage;
-  if (m.limit !== null) return { memoryLimit: m.limit };
-  if (m.percentOfJvmHeap !== null) {
-    return { memoryLimit: Math.floor((getHeapStatistics().heap_size_limit * m.percentOfJvmHeap) / 100) };
-  }
-  return {};
 }

@@ -7,10 +7,12 @@ import { MemoryPersistenceAdapter } from '../store/memory/memory-persistence-ada
 import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 import type { TlsOptions } from 'node:tls';
 import { systemClock, type Clock } from '../util/clock.js';
+import { MemoryReducer } from './memory-reducer.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
+import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
 import { ProducerAuditBroker, auditRecovery } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
@@ -61,6 +63,8 @@ export interface BrokerServiceOptions {
   policies?: PolicyMap;
   /** redeliveryPlugin's redeliveryPolicyMap: broker-side redelivery for poison-acked (NACKed) messages. */
   redeliveryPolicies?: RedeliveryPolicyMap;
+  /** The broker attribute rejectDurableConsumers: refuse durable topic subscriptions (default false). */
+  rejectDurableConsumers?: boolean;
   /** ActiveMQ's schedulerSupport (default false). */
   schedulerSupport?: boolean;
   /** systemUsage memoryUsage limit in bytes (default 1 GiB). */
@@ -79,6 +83,7 @@ export interface BrokerServiceOptions {
 export class BrokerService {
   readonly broker: Broker;
   readonly region: RegionBroker;
+  private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
   private readonly logger: Logger;
   private started = false;
@@ -105,9 +110,12 @@ export class BrokerService {
         ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
         : {}),
     });
-    // The install order, innermost first: destination interceptors, advisories, then the configured plugins
+    this.memoryReducer = new MemoryReducer(this.region.memoryUsage, clock, this.logger.child({ area: 'memory' }));
+    // The install order, innermost first: rejectDurableConsumers, destination interceptors, advisories, then the configured plugins
     // (security outermost), as ActiveMQ's BrokerService assembles them.
     let chain: Broker = this.region;
+    // ActiveMQ refuses durable consumers in TopicRegion, behind every filter: security is checked first.
+    if (options.rejectDurableConsumers === true) chain = new RejectDurableConsumersBroker(chain);
     const virtualTopics = options.virtualTopics ?? [defaultVirtualTopic];
     if (virtualTopics.length > 0) chain = new VirtualTopicBroker(chain, virtualTopics);
     if ((options.compositeDestinations ?? []).length > 0) {
@@ -154,6 +162,7 @@ export class BrokerService {
   async start(): Promise<void> {
     if (this.started) return;
     await this.broker.start();
+    this.memoryReducer.start();
     const up: TransportConnector[] = [];
     try {
       for (const c of this.connectors) {
@@ -181,6 +190,7 @@ export class BrokerService {
         failures.push(e);
       }
     }
+    this.memoryReducer.stop();
     try {
       await this.broker.stop();
     } catch (e) {

@@ -1,5 +1,6 @@
 import type { Broker } from '../broker/broker.js';
 import type { ProtocolConnection, ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
+import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from '../transport/connection-guard.js';
 import type { Transport } from '../transport/transport.js';
 import { TransportServer, type TransportServerOptions } from '../transport/transport-server.js';
 import type { Clock } from '../util/clock.js';
@@ -16,6 +17,8 @@ export interface ConnectorTransportOptions {
   tlsDebug?: boolean;
   /** trace=true: these debug channels (`openwire`, `stomp`) are on for this connector's connections. */
   traceChannels?: readonly string[];
+  /** Connection lifetime and slow-client limits (ConnectionGuard); unset fields keep their defaults. */
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface TransportConnectorOptions {
@@ -39,6 +42,7 @@ export class TransportConnector {
   private readonly server: TransportServer;
   private readonly connections = new Set<ProtocolConnection>();
   private readonly connectionLogger: Logger;
+  private readonly limits: ConnectionLimits;
 
   constructor(
     readonly options: TransportConnectorOptions,
@@ -48,6 +52,7 @@ export class TransportConnector {
   ) {
     const t = options.transport ?? {};
     const traced = t.traceChannels ?? [];
+    this.limits = { ...defaultConnectionLimits, ...t.limits };
     this.connectionLogger = traced.length > 0 ? tracingLogger(logger, traced) : logger;
     this.server = new TransportServer(
       {
@@ -56,6 +61,8 @@ export class TransportConnector {
         ...(t.websocket ? { websocket: { subprotocols: options.protocol.webSocketSubprotocols } } : {}),
         ...(t.verifyHostName ? { verifyHostName: true } : {}),
         ...(t.tlsDebug ? { tlsDebug: true } : {}),
+        // A TLS handshake or a WebSocket upgrade that never completes is a connect attempt too.
+        ...(this.limits.connectAttemptTimeoutMs > 0 ? { handshakeTimeoutMs: this.limits.connectAttemptTimeoutMs } : {}),
       },
       (transport) => this.accept(transport),
       (remote, reason) => this.logger.warn('Connection refused', { connector: options.name, remote, reason }),
@@ -98,8 +105,13 @@ export class TransportConnector {
     this.connections.clear();
   }
 
-  private accept(transport: Transport): void {
-    const log = this.connectionLogger.child({ connector: this.options.name, remote: transport.remoteAddress });
+  /**
+   * Every accepted transport is wrapped in a ConnectionGuard before the protocol sees it: the one place where
+   * connect and frame timeouts, slow-reader limits and the final destroy of a closed connection live.
+   */
+  private accept(raw: Transport): void {
+    const log = this.connectionLogger.child({ connector: this.options.name, remote: raw.remoteAddress });
+    const transport = new ConnectionGuard(raw, this.limits, this.clock, log);
     try {
       const connection = this.options.protocol.accept(transport, {
         broker: this.broker,
@@ -108,6 +120,7 @@ export class TransportConnector {
         options: this.options.protocolOptions,
         connectorName: this.options.name,
         connectorUri: this.publishedUri,
+        watch: transport.watch,
       });
       this.connections.add(connection);
       transport.onClose(() => this.connections.delete(connection));

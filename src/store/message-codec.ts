@@ -237,7 +237,7 @@ function encodeValue(w: ByteWriter, v: TypedValue, depth: number): void {
 function decodeValue(r: ByteReader, depth: number): TypedValue {
   if (depth > MAX_PROPERTY_DEPTH) throw new StoreCorruptError(`properties nested deeper than ${MAX_PROPERTY_DEPTH}`);
   const tag = r.u8();
-  switch (tag) {
+  switch (tag as PropertyType) {
     case PropertyType.Null:
       return { type: PropertyType.Null, value: null };
     case PropertyType.Boolean:

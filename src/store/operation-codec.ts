@@ -71,7 +71,8 @@ export function encodeOperation(w: ByteWriter, op: StoreOperation, nested = fals
       w.string(str(op.transactionId, 'transactionId'));
       if (!Array.isArray(op.operations)) throw new StoreStateError('prepare: operations is not an array');
       w.varuint(op.operations.length);
-      for (const inner of op.operations) encodeOperation(w, inner, true);
+      // `as`: Array.isArray above narrows a readonly array to any[].
+      for (const inner of op.operations as readonly StoreOperation[]) encodeOperation(w, inner, true);
       return;
     case 'forget-prepared':
       w.string(str(op.transactionId, 'transactionId'));
@@ -164,7 +165,7 @@ export function validateOperation(op: StoreOperation, nested = false): void {
       if (nested) throw new StoreStateError('prepare: a prepared transaction cannot contain another prepare');
       str(op.transactionId, 'transactionId');
       if (!Array.isArray(op.operations)) throw new StoreStateError('prepare: operations is not an array');
-      for (const inner of op.operations) validateOperation(inner, true);
+      for (const inner of op.operations as readonly StoreOperation[]) validateOperation(inner, true);
       return;
     case 'forget-prepared':
       str(op.transactionId, 'transactionId');

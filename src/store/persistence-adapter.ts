@@ -5,7 +5,7 @@ import type { Message } from '../model/message.js';
  * The plug point for message stores, named as ActiveMQ's PersistenceAdapter. The broker describes every
  * change as an operation and hands a batch to `write`; a batch is atomic (a transaction's sends and acks
  * are one batch), and concurrent batches may share one disk sync (group commit). Every store passes the
- * contract suite in store/persistence-adapter.contract.ts.
+ * contract suite in test/support/store/persistence-adapter.contract.ts.
  */
 export interface PersistenceAdapter {
   readonly name: string;

@@ -31,6 +31,11 @@ export interface TransportServerOptions {
   verifyHostName?: boolean;
   /** Log every TLS handshake (transport.tlsDebug=true; TIDEMQ_TLS_DEBUG=1 turns it on everywhere). */
   tlsDebug?: boolean;
+  /**
+   * How long a TLS handshake or a WebSocket upgrade request may take (the connect-attempt timeout): a
+   * client that opens the socket and stays silent must not hold it longer than one that skips TLS.
+   */
+  handshakeTimeoutMs?: number;
 }
 
 /** Node/OpenSSL codes that mean the client spoke plaintext to the TLS port. */
@@ -123,12 +128,25 @@ export class TransportServer {
       if (!this.admit(socket) || !this.hostNameOk(socket)) return;
       this.onTransport(new SocketTransport(socket, this.options.scheme));
     };
-    return this.options.tls ? tls.createServer(this.options.tls, accept) : net.createServer(accept);
+    return this.options.tls ? tls.createServer(this.tlsOptions(), accept) : net.createServer(accept);
+  }
+
+  private tlsOptions(): tls.TlsOptions {
+    const ms = this.options.handshakeTimeoutMs;
+    return ms !== undefined && ms > 0 ? { ...this.options.tls, handshakeTimeout: ms } : this.options.tls!;
+  }
+
+  /** Node's HTTP timeouts for the upgrade request, bounded like any other connect attempt. */
+  private httpOptions(): http.ServerOptions {
+    const ms = this.options.handshakeTimeoutMs;
+    return ms !== undefined && ms > 0 ? { headersTimeout: ms, requestTimeout: ms } : {};
   }
 
   private createWebSocketServer(): net.Server {
     const ws = this.options.websocket!;
-    const server = this.options.tls ? https.createServer(this.options.tls) : http.createServer();
+    const server = this.options.tls
+      ? https.createServer({ ...this.tlsOptions(), ...this.httpOptions() })
+      : http.createServer(this.httpOptions());
     const wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -168,6 +186,9 @@ export class TransportServer {
    * client misconfigured with tcp:// (or ws://) instead of ssl:// (wss://).
    */
   private watchHandshakes(server: tls.Server): void {
+    // Node reports a failed or timed-out handshake but, once anyone listens for 'tlsClientError', leaves the
+    // socket open: without this a client that never handshakes would hold its file descriptor for ever.
+    server.on('tlsClientError', (_error: Error, socket: tls.TLSSocket) => socket.destroy());
     const debug = tlsDebugEnabled(this.options.tlsDebug ? { enabled: true } : {});
     if (debug) {
       this.detachDebug = attachTlsDebug(server, this.logger, { enabled: true });

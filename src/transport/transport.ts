@@ -20,6 +20,8 @@ export interface Transport {
   write(chunk: Uint8Array): boolean;
   /** True while the write buffer is below its high-water mark. */
   readonly writable: boolean;
+  /** Bytes accepted by `write` that have not yet reached the kernel: what the client has left unread. */
+  readonly bufferedBytes: number;
   /** Flushes what is queued, then closes. */
   end(): void;
   /** Closes at once, dropping anything not yet written. */

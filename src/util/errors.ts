@@ -26,6 +26,8 @@ export const ErrorCodes = {
   ERR_STORE_IO: 'java.io.IOException',
   /** Bytes read back from the store do not decode: a damaged record, checkpoint or segment (KahaDB: IOException). */
   ERR_STORE_CORRUPT: 'java.io.IOException',
+  /** rejectDurableConsumers: ActiveMQ's TopicRegion throws a plain JMSException. */
+  ERR_DURABLE_CONSUMERS_REJECTED: 'javax.jms.JMSException',
   /** A fault of the broker itself with no more specific code. */
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;

@@ -104,7 +104,8 @@ export function stackOf(error: Error): string {
   let cause: unknown = error.cause;
   for (let depth = 0; cause !== undefined && cause !== null && depth < MAX_CAUSES; depth++) {
     out +=
-      '\nCaused by: ' + (cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : String(cause));
+      '\nCaused by: ' +
+      (cause instanceof Error ? (cause.stack ?? `${cause.name}: ${cause.message}`) : describeValue(cause));
     cause = cause instanceof Error ? cause.cause : undefined;
   }
   return out;
@@ -118,7 +119,7 @@ function errorJson(error: Error, depth = 0): Record<string, unknown> {
   if (error.stack !== undefined) out['stack'] = error.stack;
   const cause = error.cause;
   if (cause !== undefined && cause !== null && depth < MAX_CAUSES) {
-    out['cause'] = cause instanceof Error ? errorJson(cause, depth + 1) : String(cause);
+    out['cause'] = cause instanceof Error ? errorJson(cause, depth + 1) : describeValue(cause);
   }
   return out;
 }
@@ -127,4 +128,16 @@ function jsonSafe(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) return errorJson(value);
   return value;
+}
+
+/** A thrown non-Error as text: JSON where it has a shape, else its string form. */
+function describeValue(v: unknown): string {
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      return Object.prototype.toString.call(v);
+    }
+  }
+  return String(v);
 }

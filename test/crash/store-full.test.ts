@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { startBroker, type BrokerProcess } from './harness/broker-process.js';
-import { brokerXml, type BrokerXmlOptions } from './harness/broker-xml.js';
+import type { BrokerProcess } from './harness/broker-process.js';
+import { brokerWith as startXmlBroker } from './harness/xml-broker.js';
+import type { BrokerXmlOptions } from './harness/broker-xml.js';
 import { runLines, waitFor } from './harness/child-lines.js';
 import { crashClientClasspath } from './harness/java-classes.js';
 import { StompPeer } from './harness/stomp-peer.js';
@@ -16,17 +14,7 @@ const BODY = 'x'.repeat(10 * 1024);
 /** Short maintenance intervals so freed space shows quickly. */
 const FAST = { checkpointInterval: '200', cleanupInterval: '200' };
 
-async function brokerWith(t: TestContext, o: Omit<BrokerXmlOptions, 'directory'>): Promise<BrokerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemq-full-'));
-  const config = join(dir, 'activemq.xml');
-  writeFileSync(config, brokerXml({ directory: join(dir, 'kahadb'), ...o }));
-  const broker = await startBroker(['--config', config]);
-  t.after(async () => {
-    await broker.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return broker;
-}
+const brokerWith = (t: TestContext, o: Omit<BrokerXmlOptions, 'directory'>) => startXmlBroker(t, o, 'tidemq-full-');
 
 const stomp = (b: BrokerProcess) => StompPeer.connect(b.stomp.host, b.stomp.port);
 

@@ -38,6 +38,7 @@ describe(`OpenWire interop with the ActiveMQ Java client (broker: ${selectedBrok
   test('every message type round-trips (Text, Bytes, Map, Stream, Object, plain)', scenario('message-types'));
   test('every property type round-trips', scenario('property-types'));
   test('JMS headers round-trip', scenario('message-headers'));
+  test('brokerInTime on arrival, brokerOutTime on dispatch', scenario('broker-in-out-time'));
   test('CLIENT_ACKNOWLEDGE: unacknowledged message redelivered after session close', scenario('client-ack-redelivery'));
   test('INDIVIDUAL_ACKNOWLEDGE: only unacknowledged messages redelivered', scenario('individual-ack-redelivery'));
   test('local transaction: producer commit and rollback', scenario('transacted-send'));

@@ -8,12 +8,11 @@
  * this work it waited 15 s and more).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
-import { startBroker, type BrokerProcess } from '../crash/harness/broker-process.js';
-import { brokerXml, type BrokerXmlOptions } from '../crash/harness/broker-xml.js';
+import type { BrokerProcess } from '../crash/harness/broker-process.js';
+import { brokerWith as startXmlBroker } from '../crash/harness/xml-broker.js';
+import type { BrokerXmlOptions } from '../crash/harness/broker-xml.js';
 import { runLines, waitFor } from '../crash/harness/child-lines.js';
 import { crashClientClasspath } from '../crash/harness/java-classes.js';
 import { StompPeer } from '../crash/harness/stomp-peer.js';
@@ -33,17 +32,7 @@ const HEALTHY_BOUND_MS = 10_000;
  */
 const FLOOD_RSS_BOUND = 768 * MiB;
 
-async function brokerWith(t: TestContext, o: Omit<BrokerXmlOptions, 'directory'>): Promise<BrokerProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'tidemq-memory-'));
-  const config = join(dir, 'activemq.xml');
-  writeFileSync(config, brokerXml({ directory: join(dir, 'kahadb'), ...o }));
-  const broker = await startBroker(['--config', config]);
-  t.after(async () => {
-    await broker.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return broker;
-}
+const brokerWith = (t: TestContext, o: Omit<BrokerXmlOptions, 'directory'>) => startXmlBroker(t, o, 'tidemq-memory-');
 
 /** The broker's peak resident set (VmHWM), in bytes. */
 function peakRss(b: BrokerProcess): number {

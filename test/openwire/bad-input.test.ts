@@ -21,7 +21,8 @@ before(async () => {
         protocol: openWireProtocol,
         host: '127.0.0.1',
         port: 0,
-        options: { maxFrameSize: 1024 * 1024, connectTimeoutMs: 2000 },
+        options: { maxFrameSize: 1024 * 1024 },
+        transport: { limits: { connectAttemptTimeoutMs: 2000 } },
       },
     ],
   });

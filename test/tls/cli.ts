@@ -63,8 +63,8 @@ export async function startCli(
       }
     }
   };
-  createInterface({ input: child.stdout! }).on('line', onLine);
-  createInterface({ input: child.stderr! }).on('line', onLine);
+  createInterface({ input: child.stdout }).on('line', onLine);
+  createInterface({ input: child.stderr }).on('line', onLine);
   let exitCode: number | null | undefined;
   child.once('exit', (code) => {
     exitCode = code;

@@ -1,6 +1,6 @@
 /**
  * Key material for the TLS integration and interop tests, made fresh in a temp directory by openssl and
- * keytool (src/transport/tls/test-fixtures.ts) plus the client-side stores ActiveMQ's how-do-i-use-ssl page
+ * keytool (test/support/transport/tls/test-fixtures.ts) plus the client-side stores ActiveMQ's how-do-i-use-ssl page
  * has users make: a client keystore (client key and certificate) and a client truststore (the CA), each as
  * JKS and as PKCS#12, and PEM "stores" for the start-up failures keytool refuses to produce. Nothing here is
  * ever committed.
@@ -14,7 +14,7 @@ import {
   STORE_PASSWORD,
   TRUST_PASSWORD,
   type TlsFixtures,
-} from '../../src/transport/tls/test-fixtures.js';
+} from '../support/transport/tls/test-fixtures.js';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,14 @@ import { ManualClock } from '../../util/clock.js';
 import type { PolicyEntry } from '../policy/policy-entry.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { RegionBroker } from '../region/region-broker.js';
-import { ack, consumerInfo, context, message, settle, TestSink } from '../region/test-support.js';
+import {
+  ack,
+  consumerInfo,
+  context,
+  message,
+  settle,
+  TestSink,
+} from '../../../test/support/broker/region/test-support.js';
 import { AdvisoryBroker } from './advisory-broker.js';
 
 /** MessageDelivered, MessageConsumed, SlowConsumer and FastProducer advisories through the real region. */

@@ -6,7 +6,7 @@ import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-
 import { ManualClock } from '../../util/clock.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { RegionBroker } from '../region/region-broker.js';
-import { consumerInfo, context, message, settle, TestSink } from '../region/test-support.js';
+import { consumerInfo, context, message, settle, TestSink } from '../../../test/support/broker/region/test-support.js';
 import { AdvisoryBroker } from './advisory-broker.js';
 
 async function setup(includeBodyForAdvisory = false) {

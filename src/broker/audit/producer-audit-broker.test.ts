@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
-import { FakeFileLayer } from '../../store/journal/fake-file-layer.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
 import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
 import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-adapter.js';
 import type { PersistenceAdapter } from '../../store/persistence-adapter.js';

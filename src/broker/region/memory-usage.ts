@@ -5,6 +5,8 @@
  */
 export class MemoryUsage {
   private used = 0;
+  /** The highest `used` since the last takePeak(). */
+  private peak = 0;
   private readonly waiters: Set<(abort?: boolean) => void>;
 
   constructor(
@@ -28,6 +30,13 @@ export class MemoryUsage {
     return (this.limit > 0 && this.used >= this.limit) || (this.parent !== null && this.parent.isFull);
   }
 
+  /** The highest percent of its own limit used since the last call (0 without a limit); starts over from now. */
+  takePeakPercent(): number {
+    const p = this.limit > 0 ? (this.peak * 100) / this.limit : 0;
+    this.peak = this.used;
+    return p;
+  }
+
   /** Percent of the limit in use, here or in any parent (whichever is fuller); 0 without any limit. */
   get percentUsage(): number {
     const own = this.limit > 0 ? (this.used * 100) / this.limit : 0;
@@ -36,6 +45,7 @@ export class MemoryUsage {
 
   increase(bytes: number): void {
     this.used += bytes;
+    if (this.used > this.peak) this.peak = this.used;
     if (this.parent !== null) this.parent.increase(bytes);
   }
 

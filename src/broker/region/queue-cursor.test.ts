@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
-import { FakeFileLayer } from '../../store/journal/fake-file-layer.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
 import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
 import { ManualClock } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
 import { RegionBroker } from './region-broker.js';
-import { ack, consumer, context, message, settle } from './test-support.js';
+import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
 import type { PendingQueueCursor } from './queue-cursor.js';
 
 const Q = Destination.queue('cursor.q');

@@ -5,7 +5,7 @@ import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-
 import { AckType } from '../../model/commands.js';
 import { Destination } from '../../model/destination.js';
 import { ManualClock } from '../../util/clock.js';
-import { consumer, context, message } from './test-support.js';
+import { consumer, context, message } from '../../../test/support/broker/region/test-support.js';
 
 async function broker(): Promise<RegionBroker> {
   const b = new RegionBroker({ store: new MemoryPersistenceAdapter(), clock: new ManualClock() });

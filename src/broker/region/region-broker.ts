@@ -2,7 +2,6 @@ import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../model/command
 import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import { Message } from '../../model/message.js';
-import { typed } from '../../model/properties.js';
 import type { PersistenceAdapter, StoreOperation } from '../../store/persistence-adapter.js';
 import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
@@ -22,20 +21,13 @@ import { Advisory } from '../../model/advisory.js';
 import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { DEFAULT_PREFETCH, type ResolvedPolicy } from '../policy/policy-entry.js';
-import {
-  deadLetterDestinationFor,
-  isSentToDeadLetterQueue,
-  sharedDeadLetterStrategy,
-} from '../policy/dead-letter-strategy.js';
-import {
-  redeliveryDelayFor,
-  validateRedeliveryPolicies,
-  type RedeliveryPolicyMap,
-} from '../policy/redelivery-policy.js';
+import { sharedDeadLetterStrategy } from '../policy/dead-letter-strategy.js';
+import { validateRedeliveryPolicies, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
 import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
@@ -114,6 +106,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
   private readonly warned = new WarnedOnce();
   private readonly flowControl: ProducerFlowControl;
+  private readonly deadLetters: DeadLetterHandler;
   private readonly expireTimers = new Map<number, Timer>();
   /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
   private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
@@ -161,6 +154,15 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       policyFor: (d) => this.policyFor(d),
       producerInfo: (c, m) => this.producerInfo(c, m),
     };
+    this.deadLetters = new DeadLetterHandler({
+      clock: this.clock,
+      logger: this.logger,
+      listeners: this.listeners,
+      redelivery: this.redelivery,
+      policyFor: (d) => this.policyFor(d),
+      scheduler: () => this.messageScheduler(),
+      route: (m) => this.route(m, true),
+    });
     this.flowControl = new ProducerFlowControl(
       host,
       options.sendFailIfNoSpace ?? false,
@@ -843,7 +845,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (dest.isTemporary) this.checkTemporaryExists(dest);
     // Queue/Topic.send: a message that arrives expired is never stored or dispatched.
     if (message.expiration > 0 && message.isExpired(this.clock.now())) {
-      this.expire(dest, message, message.redeliveryCounter, null);
+      this.deadLetters.expired(dest, message, message.redeliveryCounter, null);
       return;
     }
     if (dest.isQueue) {
@@ -965,109 +967,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     );
   }
 
-  /**
-   * A consumer gave up on a message (Poison ack; a STOMP NACK). With a broker-side redelivery policy for
-   * its destination it comes back after the policy's delay until maximumRedeliveries is reached
-   * (RedeliveryPlugin.sendToDeadLetterQueue); otherwise, or after that, the dead-letter strategy decides.
-   */
+  /** A consumer gave up on a message (Poison ack; a STOMP NACK): see DeadLetterHandler.poisoned. */
   deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void {
-    const message = ref.message;
-    const dest = message.destination;
-    ref.owner.consumed(ref);
-    if (this.redelivery !== null && dest.isQueue && !message.isExpired(this.clock.now())) {
-      const policy = this.redelivery.entryFor(dest);
-      if (policy !== null) {
-        // ActiveMQ's redeliveryCounter: deliveries before the one that failed.
-        const count = Math.max(0, ref.deliveryCount - 1);
-        if (policy.maximumRedeliveries === -1 || count < policy.maximumRedeliveries) {
-          this.scheduleRedelivery(message, redeliveryDelayFor(policy, count), count + 1);
-          return;
-        }
-        if (!this.redelivery.sendToDlqIfMaxRetriesExceeded) return;
-      } else if (!this.redelivery.fallbackToDeadLetter) return;
-    }
-    this.sendToDeadLetter(dest, message, ref.deliveryCount, cause, false, durableKeyOf(subscription));
-  }
-
-  /** RedeliveryPlugin.scheduleRedelivery: a copy with the next redelivery count, sent after `delay` ms. */
-  private scheduleRedelivery(message: Message, delay: number, redeliveryCount: number): void {
-    const copy = message.copy();
-    copy.redeliveryCounter = redeliveryCount;
-    const props = copy.properties;
-    props.delete(ScheduledMessage.id);
-    props.set('redeliveryDelay', typed.long(BigInt(delay)));
-    props.set(ScheduledMessage.delay, typed.long(BigInt(delay)));
-    this.messageScheduler()
-      .schedule(copy, { delay, period: 0, repeat: 0, cron: null })
-      .catch((e: unknown) =>
-        this.logger.error(`Failed to schedule redelivery for: ${message.messageId}`, { error: e }),
-      );
+    this.deadLetters.poisoned(ref, cause, durableKeyOf(subscription));
   }
 
   messageExpired(ref: MessageReference, subscription: Subscription | null): void {
-    ref.owner.consumed(ref);
-    this.expire(ref.message.destination, ref.message, ref.deliveryCount, durableKeyOf(subscription));
-  }
-
-  /** RegionBroker.messageExpired: the Expired advisory, then the DLQ if the strategy processes expired messages. */
-  private expire(dest: Destination, message: Message, deliveryCount: number, durable: string | null): void {
-    if (Advisory.isAdvisory(dest)) return;
-    for (const l of this.listeners) l.messageExpired?.(dest, message);
-    this.sendToDeadLetter(
-      dest,
-      message,
-      deliveryCount,
-      `java.lang.Throwable: Message Expired. Expiration:${message.expiration}`,
-      true,
-      durable,
-    );
-  }
-
-  /**
-   * RegionBroker.sendToDeadLetterQueue: a copy goes to the strategy's DLQ, persistent (a non-persistent
-   * original is marked originalDeliveryMode=NON_PERSISTENT), never expiring unless the strategy gives an
-   * expiration (the old one is kept as originalExpiration), with dlqDeliveryFailureCause when known.
-   */
-  private sendToDeadLetter(
-    from: Destination,
-    message: Message,
-    deliveryCount: number,
-    cause: string | null,
-    expired: boolean,
-    durable: string | null,
-  ): void {
-    if (Advisory.isAdvisory(from)) return;
-    const strategy = this.policyFor(from).deadLetterStrategy;
-    if (!isSentToDeadLetterQueue(strategy, message, expired)) return;
-    const dlq = deadLetterDestinationFor(strategy, from, durable);
-    // Never loop: a message already in its DLQ stays where it is.
-    if (dlq === null || dlq === message.destination || dlq === from) return;
-    const copy = message.copy();
-    copy.originalDestination = message.destination;
-    copy.destination = dlq;
-    copy.redeliveryCounter = deliveryCount;
-    const props = copy.properties;
-    if (strategy.expiration > 0) copy.expiration = this.clock.now() + strategy.expiration;
-    else {
-      if (!props.has('originalExpiration')) props.set('originalExpiration', typed.long(BigInt(message.expiration)));
-      copy.expiration = 0;
-    }
-    if (!copy.persistent) {
-      copy.persistent = true;
-      props.set('originalDeliveryMode', typed.string('NON_PERSISTENT'));
-    }
-    if (cause !== null) props.set('dlqDeliveryFailureCause', typed.string(cause));
-    copy.responseRequired = true;
-    this.route(copy, true).then(
-      () => {
-        for (const l of this.listeners) l.messageDeadLettered?.(from, message, dlq);
-      },
-      (e: unknown) =>
-        this.logger.error('Failed to move a message to the dead letter queue', {
-          messageId: message.messageId,
-          error: e,
-        }),
-    );
+    this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
   }
 
   private expireSweep(period: number): void {

@@ -12,7 +12,7 @@ import { PolicyMap } from '../policy/policy-map.js';
 import { individualDeadLetterStrategy, sharedDeadLetterStrategy } from '../policy/dead-letter-strategy.js';
 import { RedeliveryPolicyMap, redeliveryPolicy } from '../policy/redelivery-policy.js';
 import { RegionBroker, type RegionBrokerOptions } from './region-broker.js';
-import { ack, consumer, context, message, settle } from './test-support.js';
+import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
 
 const Q = Destination.queue;
 const T = Destination.topic;

@@ -8,7 +8,7 @@ import type { AbortSlowConsumerStrategyConfig } from '../policy/abort-slow-consu
 import { PolicyMap } from '../policy/policy-map.js';
 import type { ConnectionContext } from '../broker.js';
 import { RegionBroker } from './region-broker.js';
-import { ack, consumer, context, message, settle } from './test-support.js';
+import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
 
 /** abortSlowConsumerStrategy wired into the region: what happens to a slow topic subscriber. */
 async function setup(strategy: AbortSlowConsumerStrategyConfig, withCloseConsumer: boolean) {

@@ -81,13 +81,22 @@ export abstract class Subscription {
   dispatch(ref: MessageReference, groupFirst = false): void {
     if (this.info.prefetch <= 0 && this.pulls > 0) this.pulls--;
     if (this.info.ackMode !== 'auto') this.dispatched.push(ref);
-    this.sink.deliver({
+    const undeliverable = this.sink.deliver({
       consumerId: this.info.consumerId,
       message: ref.message,
       redelivered: ref.deliveryCount > 0,
       groupFirst,
       redeliveryCount: ref.deliveryCount,
     });
+    if (undeliverable) {
+      // The protocol could not write it (e.g. properties a STOMP frame cannot carry): treated as a Poison ack
+      // with that cause, so the message reaches the DLQ instead of being consumed unseen or retried for ever.
+      ref.deliveryCount++;
+      if (this.info.ackMode !== 'auto') this.dispatched.removeAt(this.dispatched.length - 1);
+      this.host.deadLetter(ref, undeliverable.cause, this);
+      this.host.messageAcked?.(ref, this);
+      return;
+    }
     // Auto-ack consumers (STOMP ack:auto) consume on write, as ActiveMQ's STOMP converter does.
     if (this.info.ackMode === 'auto') {
       ref.deliveryCount++;

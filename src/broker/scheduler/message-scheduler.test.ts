@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
-import { typed } from '../../model/properties.js';
+import { typed, typedToString } from '../../model/properties.js';
 import { ManualClock } from '../../util/clock.js';
 import { Logger } from '../../util/logger.js';
 import type { StoreOperation } from '../../store/persistence-adapter.js';
@@ -78,7 +78,7 @@ test('a delayed message is sent once after the delay, without its schedule, stam
   assert.equal(out.messageId, m.messageId);
   assert.equal(out.properties.has('AMQ_SCHEDULED_DELAY'), false);
   assert.equal(out.properties.get('color')?.value, 'red');
-  assert.match(String(out.properties.get('scheduledJobId')?.value), /^ID:scheduler-/);
+  assert.match(typedToString(out.properties.get('scheduledJobId')!), /^ID:scheduler-/);
   assert.equal(s.size, 0);
 });
 

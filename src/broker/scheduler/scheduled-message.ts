@@ -1,5 +1,5 @@
 import type { Message } from '../../model/message.js';
-import { PropertyType, type TypedValue } from '../../model/properties.js';
+import { PropertyType, typedToString, type TypedValue } from '../../model/properties.js';
 import { BrokerError } from '../../util/errors.js';
 import { CronError, CronExpression } from './cron.js';
 
@@ -79,7 +79,7 @@ export function scheduleOf(message: Message): ScheduleSpec | null {
   if (repeat > MAX_REPEAT) throw new BrokerError('ERR_PROTOCOL', 'The scheduled repeat value is too large');
   let cron: CronExpression | null = null;
   if (cronV !== undefined && cronV.type !== PropertyType.Null) {
-    const text = String(cronV.value);
+    const text = typedToString(cronV);
     if (text.trim().length > 0) {
       try {
         cron = CronExpression.parse(text);
@@ -109,6 +109,6 @@ function toInteger(v: TypedValue, name: string): number {
       n = NaN;
   }
   if (!Number.isSafeInteger(n))
-    throw new BrokerError('ERR_PROTOCOL', `${name} is not a whole number: ${String(v.value)}`);
+    throw new BrokerError('ERR_PROTOCOL', `${name} is not a whole number: ${typedToString(v)}`);
   return n;
 }

@@ -5,7 +5,7 @@ import { typed } from '../../model/properties.js';
 import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-adapter.js';
 import { ManualClock } from '../../util/clock.js';
 import { RegionBroker } from '../region/region-broker.js';
-import { consumer, context, message, settle } from '../region/test-support.js';
+import { consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
 import { isSchedulerManagement } from './scheduler-management.js';
 
 const Q = Destination.queue;

@@ -1,6 +1,6 @@
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
-import { PropertyType, typed, type TypedValue } from '../../model/properties.js';
+import { PropertyType, typed, typedToString, type TypedValue } from '../../model/properties.js';
 import type { Logger } from '../../util/logger.js';
 import type { MessageScheduler } from './message-scheduler.js';
 import { ScheduledMessage } from './scheduled-message.js';
@@ -63,7 +63,7 @@ export async function handleSchedulerManagement(
 }
 
 function stringOf(v: TypedValue | undefined): string | null {
-  return v === undefined || v.type === PropertyType.Null ? null : String(v.value);
+  return v === undefined || v.type === PropertyType.Null ? null : typedToString(v);
 }
 
 /** TypeConversionSupport to Long: numbers, or text holding a whole number; anything else is ignored. */

@@ -107,11 +107,12 @@ export class VirtualTopicBroker extends BrokerFilter {
     const selector = parseOptionalSelector(info.selector);
     for (const q of queues) {
       let consumers = this.queueConsumers.get(q);
-      if (consumers === undefined) this.queueConsumers.set(q, (consumers = new Map()));
+      if (consumers === undefined) this.queueConsumers.set(q, (consumers = new Map<string, MessageSelector | null>()));
       consumers.set(info.consumerId, selector);
     }
     let byConsumer = this.connectionConsumers.get(connectionId);
-    if (byConsumer === undefined) this.connectionConsumers.set(connectionId, (byConsumer = new Map()));
+    if (byConsumer === undefined)
+      this.connectionConsumers.set(connectionId, (byConsumer = new Map<string, string[]>()));
     byConsumer.set(info.consumerId, queues);
   }
 

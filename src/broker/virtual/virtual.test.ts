@@ -34,7 +34,12 @@ async function listen(b: Broker, dest: Destination): Promise<string[]> {
       browser: false,
       subscriptionName: null,
     },
-    { ready: true, deliver: (d: Delivery | null) => d && got.push(Buffer.from(d.message.body!).toString()) },
+    {
+      ready: true,
+      deliver: (d: Delivery | null) => {
+        if (d) got.push(Buffer.from(d.message.body!).toString());
+      },
+    },
   );
   return got;
 }
@@ -130,7 +135,12 @@ test('selectorAware: a consumer queue gets only what one of its consumers select
     browser: false,
     subscriptionName: null,
   });
-  const sink = { ready: true, deliver: (d: Delivery | null) => d && red.push(Buffer.from(d.message.body!).toString()) };
+  const sink = {
+    ready: true,
+    deliver: (d: Delivery | null) => {
+      if (d) red.push(Buffer.from(d.message.body!).toString());
+    },
+  };
   await b.addConsumer(own, info('a-red', qa, "color = 'red'"), sink);
   for (const color of ['red', 'blue']) {
     const m = msg(topic, color);

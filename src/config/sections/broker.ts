@@ -9,6 +9,7 @@ import { defaultKahaDB, defaultSystemUsage, readPersistenceAdapter, readSystemUs
 import { readPlugin } from './plugins.js';
 import { readPolicyMap } from './policy.js';
 import { readNetworkConnector, readSslContext, readTransportConnector } from './transport.js';
+import { INERT_BROKER_ATTRIBUTES, reportInert } from './inert-attributes.js';
 import { readDestinationInterceptor } from './virtual-destinations.js';
 
 // BrokerService.setBrokerName replaces these characters with "_" (and logs an error); so does TideMQ.
@@ -91,9 +92,17 @@ export function readBroker(ctx: LoadContext, el: XmlElement, source: string | nu
     config.transportConnectors.push(connector);
   }
 
+  reportInert(r, INERT_BROKER_ATTRIBUTES);
+
   for (const n of r.items('networkConnectors')) {
-    if (n.name === 'networkConnector') config.networkConnectors.push(readNetworkConnector(n));
-    else ctx.warn(n.el.location, `${tag(n.el)} is not implemented by TideMQ; use <networkConnector uri="static:(…)">`);
+    if (n.name === 'networkConnector') {
+      // Read and checked in full (so a configuration is ready for when bridges arrive), but not run: say so.
+      config.networkConnectors.push(readNetworkConnector(n));
+      ctx.warn(
+        n.el.location,
+        `${tag(n.el)} is not implemented by TideMQ yet: no network bridge is started to ${config.networkConnectors.at(-1)!.uri}`,
+      );
+    } else ctx.warn(n.el.location, `${tag(n.el)} is not implemented by TideMQ; no network bridge is started`);
   }
 
   const ssl = r.single('sslContext');

@@ -3,6 +3,7 @@ import type { KahaDBConfig, PersistenceAdapterConfig, SystemUsageConfig, UsageLi
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
+import { INERT_KAHADB_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -93,6 +94,7 @@ function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: 
     c.preallocationStrategy;
   c.preallocationScope =
     r.choice('preallocationScope', ['entire_journal', 'entire_journal_async', 'none'] as const) ?? c.preallocationScope;
+  reportInert(r, INERT_KAHADB_ATTRIBUTES);
   r.finish();
   return c;
 }
@@ -158,6 +160,21 @@ export function readSystemUsage(r: ElementReader): SystemUsageConfig {
       }
     }
     const limit = u.number('limit');
+    // Stores are sized by limit only (a percentLimit would leave them unlimited), and the scheduler has no store
+    // of its own to size (issue 12.9).
+    const inert: ('limit' | 'percentLimit')[] = [];
+    if (percentLimit !== undefined) inert.push('percentLimit');
+    if (prop === 'jobSchedulerUsage' && limit !== undefined && limit !== into.limit) inert.push('limit');
+    for (const n of inert) {
+      const why =
+        n === 'percentLimit'
+          ? 'a share of the disk is not implemented; give it a limit'
+          : 'scheduled messages have no store of their own';
+      u.ctx.warn(
+        u.attribute(n)!.location,
+        `attribute ${n} of ${tag(u.el)} is not implemented by TideMQ and has no effect: ${why}`,
+      );
+    }
     const result: UsageLimitConfig = {
       limit: limit ?? (percentOfJvmHeap || percentLimit ? null : into.limit),
       percentOfJvmHeap: percentOfJvmHeap ?? null,

@@ -12,6 +12,7 @@ import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
 import { entryDestination, splitList } from './destinations.js';
+import { INERT_REDELIVERY_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 /**
  * One element inside <plugins>, or null (after a warning) for a plugin TideMQ does not have. The order of
@@ -62,8 +63,10 @@ export function readPlugin(r: ElementReader): PluginConfig | null {
         processNetworkMessages: r.bool('processNetworkMessages') ?? false,
       });
     case 'statisticsBrokerPlugin':
+      notImplemented(r);
       return done(r, { type: 'statistics' });
     case 'loggingBrokerPlugin': {
+      notImplemented(r);
       // Defaults as in LoggingBrokerPlugin: connection and session events only.
       const logAll = r.bool('logAll') ?? false;
       return done(r, {
@@ -79,6 +82,7 @@ export function readPlugin(r: ElementReader): PluginConfig | null {
       });
     }
     case 'discardingDLQBrokerPlugin':
+      notImplemented(r);
       return done(r, {
         type: 'discardingDLQ',
         dropAll: r.bool('dropAll') ?? true,
@@ -93,6 +97,11 @@ export function readPlugin(r: ElementReader): PluginConfig | null {
       r.ctx.warn(r.el.location, `${tag(r.el)} is not implemented by TideMQ; the plugin is ignored`);
       return null;
   }
+}
+
+/** A plugin read and typed, but with no filter behind it yet: reported where it stands. */
+function notImplemented(r: ElementReader): void {
+  r.ctx.warn(r.el.location, `${tag(r.el)} is not implemented by TideMQ; the plugin is read but has no effect`);
 }
 
 function done<T extends PluginConfig>(r: ElementReader, config: T): T {
@@ -203,6 +212,7 @@ function readRedeliveryPolicy(r: ElementReader): RedeliveryPolicyConfig {
     collisionAvoidancePercent: percent ?? 15,
     preDispatchCheck: r.bool('preDispatchCheck') ?? true,
   };
+  reportInert(r, INERT_REDELIVERY_ATTRIBUTES);
   r.finish();
   return policy;
 }

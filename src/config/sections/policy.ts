@@ -13,6 +13,7 @@ import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
 import { destinationElement, entryDestination } from './destinations.js';
+import { INERT_POLICY_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 /** <destinationPolicy><policyMap>: entries and the defaultEntry. */
 export function readPolicyMap(r: ElementReader): PolicyMapConfig {
@@ -116,6 +117,17 @@ export function readPolicyEntry(r: ElementReader): PolicyEntryConfig {
         s.name === 'vmQueueCursor' ? 'vm' : s.name === 'fileQueueCursor' ? 'file' : 'store',
       ) ?? 'store',
   };
+  reportInert(r, INERT_POLICY_ATTRIBUTES);
+  const dispatch = r.properties('dispatchPolicy')[0];
+  // Every topic subscriber gets every message either way; roundRobin only rotates who gets it first.
+  const quiet =
+    entry.dispatchPolicy === null || entry.dispatchPolicy === 'simple' || entry.dispatchPolicy === 'roundRobin';
+  if (dispatch !== undefined && !quiet) {
+    r.ctx.warn(
+      dispatch.location,
+      `${tag(dispatch)} ${entry.dispatchPolicy} is not implemented by TideMQ; topics dispatch as simpleDispatchPolicy`,
+    );
+  }
   r.finish();
   return entry;
 }

@@ -11,7 +11,7 @@ const load = (inner: string, attrs = '') =>
     cwd: '/work',
   });
 
-test('broker attributes are typed; ignored ones warn', () => {
+test('broker attributes are typed; ignored ones warn, and so do typed ones nothing consumes (issue 12.9)', () => {
   const { config, warnings } = load(
     '',
     ' brokerName="b1" dataDirectory="data" schedulerSupport="true" advisorySupport="false" populateJMSXUserID="true"' +
@@ -29,8 +29,52 @@ test('broker attributes are typed; ignored ones warn', () => {
   assert.equal(config.offlineDurableSubscriberTimeout, 86_400_000);
   assert.equal(config.start, false);
   assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:1:213: attribute schedulePeriodForDestinationPurge="10000" of <broker> is not implemented by TideMQ and has no effect: inactive destinations are not purged`,
+    `${FILE}:1:255: attribute offlineDurableSubscriberTimeout="86400000" of <broker> is not implemented by TideMQ and has no effect: offline durable subscriptions are kept forever`,
+    `${FILE}:1:298: attribute start="false" of <broker> is not implemented by TideMQ and has no effect: \`tidemq start\` always starts the broker it loads`,
     `${FILE}:1:312: attribute dedicatedTaskRunner of <broker> is not supported by TideMQ and is ignored`,
   ]);
+});
+
+test('an inert broker attribute written with the value TideMQ behaves as is quiet; any other value warns', () => {
+  // Debian's stock activemq.xml says useJmx="false": TideMQ has no JMX, so that is exactly what happens.
+  assert.deepEqual(load('', ' useJmx="false" useShutdownHook="true" keepDurableSubsActive="true"').warnings, []);
+  assert.deepEqual(load('', ' useJmx="true" brokerId="ID:fixed"').warnings.map(formatWarning), [
+    `${FILE}:1:56: attribute useJmx="true" of <broker> is not implemented by TideMQ and has no effect: TideMQ has no JMX; its management API replaces it`,
+    `${FILE}:1:70: attribute brokerId="ID:fixed" of <broker> is not implemented by TideMQ and has no effect: TideMQ generates the broker id`,
+  ]);
+});
+
+test('--strict refuses an inert broker attribute at its file:line:col', () => {
+  assert.throws(
+    () =>
+      loadBrokerConfigText(
+        '<broker xmlns="http://activemq.apache.org/schema/core"\n        cacheTempDestinations="true"/>',
+        FILE,
+        { env: {}, cwd: '/work', strict: true },
+      ),
+    (e: Error) =>
+      e.message.startsWith(`${FILE}:2:9: attribute cacheTempDestinations="true" of <broker> is not implemented`),
+  );
+});
+
+test('a <networkConnector> is read and checked, and reported: no bridge is started (an error under --strict)', () => {
+  const xml =
+    '<networkConnectors>\n  <networkConnector name="nc" uri="static:(tcp://peer:61616)" duplex="true"/>\n</networkConnectors>';
+  const { config, warnings } = load(xml);
+  assert.equal(config.networkConnectors[0]?.duplex, true);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:3:3: <networkConnector> is not implemented by TideMQ yet: no network bridge is started to static:(tcp://peer:61616)`,
+  ]);
+  assert.throws(
+    () =>
+      loadBrokerConfigText(`<broker xmlns="http://activemq.apache.org/schema/core">\n${xml}\n</broker>`, FILE, {
+        env: {},
+        cwd: '/work',
+        strict: true,
+      }),
+    /activemq\.xml:3:3: <networkConnector> is not implemented/,
+  );
 });
 
 test('destination policy: entries, defaultEntry and their strategies', () => {
@@ -55,7 +99,17 @@ test('destination policy: entries, defaultEntry and their strategies', () => {
   </policyEntries>
   <defaultEntry><policyEntry lazyDispatch="true" messageGroupMapFactoryType="bucket"/></defaultEntry>
 </policyMap></destinationPolicy>`);
-  assert.deepEqual(warnings, []);
+  // Typed, but nothing consumes them yet: each is reported (issue 12.9).
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute gcInactiveDestinations="true" of <policyEntry> is not implemented by TideMQ and has no effect: inactive destinations are not removed',
+      'attribute inactiveTimoutBeforeGC="5000" of <policyEntry> is not implemented by TideMQ and has no effect: inactive destinations are not removed',
+      'attribute optimizedDispatch="true" of <policyEntry> is not implemented by TideMQ and has no effect: not configurable in TideMQ',
+      '<dispatchPolicy> strictOrder is not implemented by TideMQ; topics dispatch as simpleDispatchPolicy',
+      'attribute lazyDispatch="true" of <policyEntry> is not implemented by TideMQ and has no effect: not configurable in TideMQ',
+    ],
+  );
   const [q, t, temp] = config.destinationPolicy!.entries;
   assert.deepEqual(q!.destination, { type: 'queue', name: '>' });
   assert.equal(q!.producerFlowControl, false);
@@ -185,6 +239,9 @@ test('plugins: JAAS, authorization with temp and default entries, redelivery, an
   <traceBrokerPathPlugin/>
 </plugins>`);
   assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:15:3: <statisticsBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
+    `${FILE}:16:3: <loggingBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
+    `${FILE}:17:3: <discardingDLQBrokerPlugin> is not implemented by TideMQ; the plugin is read but has no effect`,
     `${FILE}:19:3: <traceBrokerPathPlugin> is not implemented by TideMQ; the plugin is ignored`,
   ]);
   const types = config.plugins.map((p) => p.type);
@@ -310,4 +367,59 @@ test('transport connector attributes and the sslContext are typed', () => {
   assert.equal(config.sslContext!.keyStore, 'broker.ks');
   assert.equal(config.sslContext!.keyStoreType, 'jks');
   assert.equal(config.sslContext!.trustStorePassword, 'tpw');
+});
+
+test('systemUsage parts TideMQ does not size by are reported; the stock values stay quiet', () => {
+  const stock = load(`<systemUsage><systemUsage>
+  <memoryUsage><memoryUsage percentOfJvmHeap="70"/></memoryUsage>
+  <storeUsage><storeUsage limit="100 gb"/></storeUsage>
+  <tempUsage><tempUsage limit="50 gb"/></tempUsage>
+</systemUsage></systemUsage>`);
+  assert.deepEqual(stock.warnings, []);
+  const { warnings } = load(`<systemUsage><systemUsage>
+  <storeUsage><storeUsage percentLimit="50"/></storeUsage>
+  <tempUsage><tempUsage limit="1 gb"/></tempUsage>
+  <jobSchedulerUsage><jobSchedulerUsage limit="1 gb"/></jobSchedulerUsage>
+</systemUsage></systemUsage>`);
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:3:27: attribute percentLimit of <storeUsage> is not implemented by TideMQ and has no effect: a share of the disk is not implemented; give it a limit`,
+    `${FILE}:5:41: attribute limit of <jobSchedulerUsage> is not implemented by TideMQ and has no effect: scheduled messages have no store of their own`,
+  ]);
+});
+
+test('<kahaDB> tuning the journal store does not have is reported; values it behaves as are quiet', () => {
+  const quiet = load(
+    '<persistenceAdapter><kahaDB directory="k" preallocationStrategy="SPARSE_FILE" checksumJournalFiles="true"/></persistenceAdapter>',
+  );
+  assert.deepEqual(quiet.warnings, []);
+  const { warnings } = load('<persistenceAdapter><kahaDB directory="k" archiveDataLogs="true"/></persistenceAdapter>');
+  assert.deepEqual(warnings.map(formatWarning), [
+    `${FILE}:2:43: attribute archiveDataLogs="true" of <kahaDB> is not implemented by TideMQ and has no effect: journal files are deleted, never archived`,
+  ]);
+});
+
+test('virtual destination attributes the filters do not read are reported at their place', () => {
+  const { warnings } = load(`<destinationInterceptors><virtualDestinationInterceptor><virtualDestinations>
+  <virtualTopic name="VT.>" prefix="C.*." postfix=".q" setOriginalDestination="true"/>
+  <compositeQueue name="in" sendWhenNotMatched="true"><forwardTo><queue physicalName="out"/></forwardTo></compositeQueue>
+</virtualDestinations></virtualDestinationInterceptor></destinationInterceptors>`);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute postfix=".q" of <virtualTopic> is not implemented by TideMQ and has no effect: consumer queues are named prefix + topic name',
+      'attribute sendWhenNotMatched="true" of <compositeQueue> is not implemented by TideMQ and has no effect: a message no filtered target matches goes nowhere else',
+    ],
+  );
+});
+
+test('redeliveryPolicy collision avoidance, which broker-side redelivery does not do, is reported', () => {
+  const { warnings } = load(`<plugins><redeliveryPlugin><redeliveryPolicyMap><redeliveryPolicyMap>
+  <defaultEntry><redeliveryPolicy maximumRedeliveries="2" useCollisionAvoidance="true"/></defaultEntry>
+</redeliveryPolicyMap></redeliveryPolicyMap></redeliveryPlugin></plugins>`);
+  assert.deepEqual(
+    warnings.map((w) => w.message),
+    [
+      'attribute useCollisionAvoidance="true" of <redeliveryPolicy> is not implemented by TideMQ and has no effect: redelivery delays are not randomised',
+    ],
+  );
 });

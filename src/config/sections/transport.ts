@@ -2,20 +2,29 @@ import type { NetworkConnectorConfig, SslContextConfig, TransportConnectorConfig
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
+import { parseConnectorUri } from '../../transport/uri/index.js';
 import { destinationList } from './destinations.js';
+import { INERT_CONNECTOR_ATTRIBUTES, reportInert } from './inert-attributes.js';
 
 /**
- * <transportConnector>. The URI is kept as written (placeholders resolved): its scheme and options belong to
- * src/transport/uri, which validates them when the connector starts.
+ * <transportConnector>. The URI is kept as written (placeholders resolved); src/transport/uri checks its scheme
+ * and options here, so a bad one is refused at its attribute's file:line:col and names its connector.
  */
 export function readTransportConnector(r: ElementReader): TransportConnectorConfig {
   const uri = r.string('uri');
   if (uri === undefined || uri.trim().length === 0) {
     throw new ConfigError(r.el.location, `${tag(r.el)} needs a uri attribute, such as uri="tcp://127.0.0.1:61616"`);
   }
+  const name = r.string('name') ?? uri;
+  try {
+    parseConnectorUri(uri);
+  } catch (e) {
+    const shown = r.string('name') !== undefined ? ` name="${name}"` : '';
+    throw new ConfigError(r.attribute('uri')!.location, `<${r.el.name}${shown}> uri="${uri}": ${(e as Error).message}`);
+  }
   const config: TransportConnectorConfig = {
     // TransportConnector.getName() falls back to the URI's text when no name is given.
-    name: r.string('name') ?? uri,
+    name,
     uri,
     updateClusterClients: r.bool('updateClusterClients') ?? false,
     rebalanceClusterClients: r.bool('rebalanceClusterClients') ?? false,
@@ -30,6 +39,7 @@ export function readTransportConnector(r: ElementReader): TransportConnectorConf
     auditNetworkProducers: r.bool('auditNetworkProducers') ?? false,
     discoveryUri: r.string('discoveryUri') ?? null,
   };
+  reportInert(r, INERT_CONNECTOR_ATTRIBUTES);
   r.finish();
   return config;
 }

@@ -2,6 +2,7 @@ import type { CompositeDestinationConfig, ForwardTarget, VirtualDestinationConfi
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
+import { INERT_COMPOSITE_ATTRIBUTES, INERT_VIRTUAL_TOPIC_ATTRIBUTES, reportInert } from './inert-attributes.js';
 import { destinationElement, entryDestination } from './destinations.js';
 
 /** One element of <destinationInterceptors>; null (after a warning) for interceptors TideMQ lacks. */
@@ -31,6 +32,7 @@ function readVirtualDestination(r: ElementReader): VirtualDestinationConfig {
       dropOnResourceLimit: r.bool('dropOnResourceLimit') ?? false,
       setOriginalDestination: r.bool('setOriginalDestination') ?? true,
     };
+    reportInert(r, INERT_VIRTUAL_TOPIC_ATTRIBUTES);
     r.finish();
     return config;
   }
@@ -47,6 +49,7 @@ function readVirtualDestination(r: ElementReader): VirtualDestinationConfig {
     concurrentSend: r.bool('concurrentSend') ?? false,
     sendWhenNotMatched: r.bool('sendWhenNotMatched') ?? false,
   };
+  reportInert(r, INERT_COMPOSITE_ATTRIBUTES);
   r.finish();
   return config;
 }

@@ -87,18 +87,30 @@ export function parseXml(text: string, file: string): XmlElement {
   let root: XmlElement | null = null;
   let pendingStart: SourceLocation | null = null;
   let pendingAttrs: Map<string, SourceLocation> = new Map();
-  let failure: ConfigError | null = null;
+  // Widened by `as`: TypeScript cannot see the handlers below assign it, and would narrow it to null.
+  let failure = null as ConfigError | null;
 
   const fail = (error: ConfigError): void => {
     if (!failure) failure = error;
   };
 
   let inTag = false;
+  let unclosed: XmlElement | null = null;
   parser.on('error', (e) => {
     // saxes prefixes its message with its own 0-based position; report ours (1-based) and its text. A
     // problem found while reading a start tag (an unbound prefix) is reported at the tag's `<`.
-    const detail = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
+    let detail = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
     const at = inTag && pendingStart ? pendingStart : { file, line: parser.line, column: parser.column + 1 };
+    // saxes names neither tag of a mismatch (and closes the open ones itself before reporting it); the tag left
+    // open is what the user has to find.
+    const open = unclosed ?? stack.at(-1);
+    const opened = (el: XmlElement): string => `<${el.name}> opened at ${el.location.line}:${el.location.column}`;
+    if (open !== undefined && detail === 'unexpected close tag') {
+      const name = closeTagBefore(text, parser.position);
+      detail = `unexpected close tag${name !== null ? ` </${name}>` : ''}: ${opened(open)} is not closed`;
+    } else if (open !== undefined && detail.startsWith('unclosed tag')) {
+      detail = `${detail} (${opened(open)})`;
+    }
     fail(new ConfigError(at, `malformed XML: ${detail}`));
   });
   parser.on('opentagstart', (tag) => {
@@ -119,7 +131,7 @@ export function parseXml(text: string, file: string): XmlElement {
   parser.on('opentag', (tag: SaxesTagNS) => {
     inTag = false;
     const attributes: XmlAttribute[] = [];
-    for (const a of Object.values(tag.attributes) as SaxesAttributeNS[]) {
+    for (const a of Object.values<SaxesAttributeNS>(tag.attributes)) {
       attributes.push({
         name: a.name,
         local: a.local,
@@ -145,7 +157,12 @@ export function parseXml(text: string, file: string): XmlElement {
     if (!tag.isSelfClosing) stack.push(element);
   });
   parser.on('closetag', (tag) => {
-    if (!tag.isSelfClosing) stack.pop();
+    if (tag.isSelfClosing) return;
+    const element = stack.pop();
+    // A close tag naming another element: saxes closes this one implicitly, then reports the mismatch.
+    if (element !== undefined && unclosed === null && closeTagBefore(text, parser.position) !== tag.name) {
+      unclosed = element;
+    }
   });
   parser.on('text', (t) => {
     const current = stack.at(-1);
@@ -162,4 +179,12 @@ export function parseXml(text: string, file: string): XmlElement {
   if (failure) throw failure;
   if (!root) throw new ConfigError({ file, line: 1, column: 1 }, 'malformed XML: the document has no root element');
   return root;
+}
+
+/** The name in the close tag `</name>` that ends just before `position`, or null. */
+function closeTagBefore(text: string, position: number): string | null {
+  const start = text.lastIndexOf('</', position - 1);
+  if (start < 0) return null;
+  const m = /^<\/\s*([^\s>]+)\s*>?$/.exec(text.slice(start, position));
+  return m?.[1] ?? null;
 }

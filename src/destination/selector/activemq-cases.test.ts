@@ -9,7 +9,7 @@ import { typed } from '../../model/properties.js';
 import { Destination } from '../../model/destination.js';
 import { isBrokerError } from '../../util/errors.js';
 import { parseSelector } from './selector.js';
-import { activemqTestMessage, message } from './test-fixtures.js';
+import { activemqTestMessage, message } from '../../../test/support/destination/selector/test-fixtures.js';
 import type { Message } from '../../model/message.js';
 
 function check(m: Message, cases: [string, boolean][]): void {

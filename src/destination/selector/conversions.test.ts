@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { typed } from '../../model/properties.js';
 import { parseSelector, type CompiledSelector } from './selector.js';
 import { SelectorEvaluationError } from './values.js';
-import { evaluate, message } from './test-fixtures.js';
+import { evaluate, message } from '../../../test/support/destination/selector/test-fixtures.js';
 
 const m = message({
   byteProp: typed.byte(123),

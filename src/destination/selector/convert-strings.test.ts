@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { typed } from '../../model/properties.js';
 import { parseSelector } from './selector.js';
-import { message } from './test-fixtures.js';
+import { message } from '../../../test/support/destination/selector/test-fixtures.js';
 
 const stomp = message({
   count: typed.string('7'),

@@ -4,7 +4,7 @@ import { typed } from '../../model/properties.js';
 import { isBrokerError } from '../../util/errors.js';
 import { SELECTOR_MAX_DEPTH, SELECTOR_MAX_LENGTH } from './parser.js';
 import { isBlankSelector, parseOptionalSelector, parseSelector } from './selector.js';
-import { evaluate, message } from './test-fixtures.js';
+import { evaluate, message } from '../../../test/support/destination/selector/test-fixtures.js';
 
 const m = message({
   a: typed.int(1),

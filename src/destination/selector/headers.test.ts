@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Destination } from '../../model/destination.js';
 import { typed } from '../../model/properties.js';
 import { parseSelector } from './selector.js';
-import { evaluate, message } from './test-fixtures.js';
+import { evaluate, message } from '../../../test/support/destination/selector/test-fixtures.js';
 
 test('JMS header identifiers read the message fields with ActiveMQ types', () => {
   const m = message(

@@ -1,6 +1,6 @@
 import { PropertyType } from '../../model/properties.js';
 import { BrokerError } from '../../util/errors.js';
-import { isBooleanNode, isConstant, type BooleanNode, type CmpOp, type Node, type PropNode } from './ast.js';
+import { isBooleanNode, isConstant, type BooleanNode, type CmpOp, type Node } from './ast.js';
 import { LexicalError, tokenize, type Token } from './lexer.js';
 import { BIG_DECIMAL, type ArithOp, type Val } from './values.js';
 
@@ -334,10 +334,7 @@ class Parser {
       values.push(this.expectString('a quoted string (IN lists hold string literals only)').text);
     }
     this.expectOp(')', "',' or ')'");
-    return this.make(
-      { kind: 'in', operand: operand as PropNode, values, negated, pos: operand.pos, end: this.lastEnd() },
-      operand,
-    );
+    return this.make({ kind: 'in', operand, values, negated, pos: operand.pos, end: this.lastEnd() }, operand);
   }
 
   private addExpr(): Node {

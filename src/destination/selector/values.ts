@@ -10,7 +10,7 @@ import { PropertyType, type TypedValue } from '../../model/properties.js';
  * JS `null` is the SQL "unknown" (a missing property, a property set to null, NULL).
  */
 export interface Val {
-  type: number;
+  type: ValType;
   value: unknown;
 }
 
@@ -19,6 +19,9 @@ export interface Val {
  * (ConstantExpression.createFromDecimal); it only ever holds an integer, so a bigint is enough.
  */
 export const BIG_DECIMAL = 100;
+
+/** A Val's tag: a PropertyType, BIG_DECIMAL, or -1 for convert-strings' NOT_CONVERTIBLE marker. */
+export type ValType = PropertyType | typeof BIG_DECIMAL | -1;
 
 /** Evaluation failed the way ActiveMQ's evaluator throws (a RuntimeException or ClassCastException). */
 export class SelectorEvaluationError extends Error {
@@ -33,7 +36,7 @@ export const INCOMPARABLE = 2;
 
 const LONG_MIN = -(2n ** 63n);
 
-export function isNumeric(t: number): boolean {
+export function isNumeric(t: ValType): boolean {
   return (
     t === PropertyType.Byte ||
     t === PropertyType.Short ||
@@ -46,11 +49,11 @@ export function isNumeric(t: number): boolean {
 }
 
 /** byte[], Map and List are not java.lang.Comparable; every other property type is. */
-export function isComparable(t: number): boolean {
+export function isComparable(t: ValType): boolean {
   return t !== PropertyType.Bytes && t !== PropertyType.Map && t !== PropertyType.List;
 }
 
-export function typeName(t: number): string {
+export function typeName(t: ValType): string {
   switch (t) {
     case PropertyType.Boolean:
       return 'Boolean';

@@ -16,6 +16,7 @@ class FakeTransport implements Transport {
   readonly peerCertificates: readonly Uint8Array[] = [];
   readonly secure = false;
   readonly writable = true;
+  readonly bufferedBytes = 0;
   destroyed = false;
   private data: ((c: Buffer) => void)[] = [];
   private close: ((e?: Error) => void)[] = [];

@@ -1,6 +1,8 @@
 import { Destination } from '../../model/destination.js';
 import { Message, ownedBytes, type BodyType } from '../../model/message.js';
-import { decodePrimitiveMap, encodePrimitiveMap } from '../../model/primitive-map.js';
+import { checkPrimitiveMap, decodePrimitiveMap, encodePrimitiveMap } from '../../model/primitive-map.js';
+import { CompressedBodyError, declaredInflatedSize } from '../../model/compressed-body.js';
+import { BrokerError } from '../../util/errors.js';
 import { T } from './codec/types.js';
 import { destinationTypeName, destinationTypeNumber, splitDestinationOptions } from './codec/ids.js';
 import type * as ow from './codec/commands.js';
@@ -85,6 +87,44 @@ export function toOpenWireDestination(d: Destination): ow.ActiveMQDestination {
 /** The Java client's Message.getSize(): what it counts against its producer window. */
 export function javaMessageSize(m: ow.Message): number {
   return 1024 + (m.content?.length ?? 0) + (m.marshalledProperties?.length ?? 0);
+}
+
+/** What a received message is checked against before the broker accepts it. */
+export interface ReceiveLimits {
+  /**
+   * The connector's wireFormat.maxFrameSize: a compressed text or bytes body may not declare more than this once
+   * inflated, since the broker inflates those for STOMP consumers (what would not fit a frame uncompressed
+   * does not fit one compressed either).
+   */
+  readonly maxFrameSize: number;
+}
+
+/**
+ * Refuses a message the broker could accept but never deliver: a property block that does not decode (a lying
+ * count, nesting past the limit, malformed UTF-8: issue 18.2) or a compressed body that would inflate past the
+ * frame limit (issue 12.5). The properties are walked, not decoded, so they still pass through undecoded.
+ * ActiveMQ 5.17 finds these only when something reads the properties (the scheduler, a selector, a STOMP
+ * consumer), where the send or the dispatch fails with an IOException; here the producer hears of it at once,
+ * as an ExceptionResponse to a synchronous send or a ConnectionError to an asynchronous one.
+ */
+export function checkOpenWireMessage(m: ow.Message, limits: ReceiveLimits): void {
+  const props = m.marshalledProperties;
+  if (props !== null && props.length > 0) {
+    try {
+      checkPrimitiveMap(props);
+    } catch (e) {
+      throw new BrokerError('ERR_PROTOCOL', `Invalid message properties: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  const bodyType = bodyTypes[m.type] ?? 'message';
+  if (m.compressed && m.content !== null && (bodyType === 'text' || bodyType === 'bytes')) {
+    const declared = declaredInflatedSize(bodyType, m.content);
+    if (declared !== null && declared > limits.maxFrameSize) {
+      throw new CompressedBodyError(
+        `Compressed message body declares ${declared} bytes when inflated, more than the maximum frame size of ${limits.maxFrameSize}`,
+      );
+    }
+  }
 }
 
 /**

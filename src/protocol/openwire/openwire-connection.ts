@@ -4,11 +4,13 @@ import type { Destination } from '../../model/destination.js';
 import type { Timer } from '../../util/clock.js';
 import { BrokerError, toBrokerError } from '../../util/errors.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
+import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
 import type { Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
 import {
+  checkOpenWireMessage,
   fromOpenWireDestination,
   fromOpenWireMessage,
   javaMessageSize,
@@ -63,6 +65,15 @@ export class OpenWireConnection implements ProtocolConnection {
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
   private readonly sends = new Set<Promise<void>>();
+  /**
+   * Commands read but not finished (sends waiting for the store or for producer flow control among them).
+   * Past its bounds the socket is no longer read, so a producer the broker holds back is held back by TCP
+   * instead of filling the heap, as ActiveMQ stops reading a connection whose send is blocked.
+   */
+  private readonly backlog = new InboundBacklog(
+    () => this.transport.pause(),
+    () => this.transport.resume(),
+  );
   private readonly sessions = new Set<string>();
   private readonly consumers = new Map<string, ConsumerState>();
   private readonly producers = new Map<string, ProducerState>();
@@ -72,8 +83,7 @@ export class OpenWireConnection implements ProtocolConnection {
   /** Frames encoded this turn, not yet handed to the transport (see write). */
   private readonly out = new ByteWriter(512);
   private flushing: NodeJS.Immediate | null = null;
-  private lastRead = 0;
-  private lastWrite = 0;
+  private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
 
   constructor(
@@ -82,23 +92,22 @@ export class OpenWireConnection implements ProtocolConnection {
   ) {
     this.log = ctx.logger.child({ protocol: 'openwire' });
     this.codec = new WireCodec(ctx.options);
+    this.inactivity = new InactivityMonitor(ctx.clock, {
+      keepAlive: () =>
+        this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo),
+      inactive: (ms) => this.fail(`Channel was inactive for too (>${ms}) long: ${this.remote}`),
+      holdingBack: () => this.backlog.paused,
+    });
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => this.onDrain());
     transport.onClose((error) => void this.onTransportClosed(error));
     // ActiveMQ's WireFormatNegotiator speaks first; the client answers with its own WireFormatInfo.
     this.write(this.codec.localWireFormatInfo());
-    const connectTimeout = ctx.options.connectTimeoutMs;
-    if (connectTimeout > 0) {
-      this.timers.push(
-        ctx.clock.setTimeout(() => {
-          if (!this.negotiated) {
-            this.fail(
-              `Channel was inactive (no connection attempt made) for too (>${connectTimeout}) long: ${this.remote}`,
-            );
-          }
-        }, connectTimeout),
-      );
-    }
+    // The connect-attempt and frame-completion timeouts belong to the connector's ConnectionGuard; it learns
+    // when the client's WireFormatInfo arrived (ActiveMQ's InactivityMonitor stops its connect check there)
+    // and whether the codec holds part of a frame.
+    ctx.watch?.watchFrames(() => this.codec.pendingBytes > 0);
+    ctx.watch?.onTimeout((reason) => this.fail(reason));
   }
 
   private get remote(): string {
@@ -109,7 +118,7 @@ export class OpenWireConnection implements ProtocolConnection {
 
   private onData(chunk: Buffer): void {
     if (this.closed) return;
-    this.lastRead = this.ctx.clock.now();
+    this.inactivity.onRead();
     try {
       // One command at a time: a WireFormatInfo negotiated here applies from the very next frame.
       this.codec.feed(chunk, (cmd) => {
@@ -124,7 +133,7 @@ export class OpenWireConnection implements ProtocolConnection {
 
   private accept(cmd: ow.DataStructure): void {
     if (cmd.type === T.WIREFORMAT_INFO) {
-      this.onWireFormat(cmd as ow.WireFormatInfo);
+      this.onWireFormat(cmd);
       return;
     }
     if (!this.negotiated) {
@@ -146,9 +155,12 @@ export class OpenWireConnection implements ProtocolConnection {
     if (cmd.type === T.MESSAGE_ACK && !cmd.responseRequired && cmd.transactionId === null) {
       const ack = cmd;
       this.chain = this.chain.then(() => this.startAck(ack));
+      this.backlog.track(this.chain, 0);
       return;
     }
+    const bytes = isMessage(cmd) ? (cmd.content?.length ?? 0) : 0;
     this.chain = this.chain.then(() => this.handle(cmd as ow.Command));
+    this.backlog.track(this.chain, bytes);
   }
 
   private onWireFormat(info: ow.WireFormatInfo): void {
@@ -161,6 +173,7 @@ export class OpenWireConnection implements ProtocolConnection {
       return;
     }
     this.negotiated = true;
+    this.ctx.watch?.connected();
     this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
     this.write({
       type: T.BROKER_INFO,
@@ -261,9 +274,7 @@ export class OpenWireConnection implements ProtocolConnection {
         );
         return null;
       case T.KEEP_ALIVE_INFO:
-        return cmd.responseRequired
-          ? ({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as ow.KeepAliveInfo)
-          : null;
+        return cmd.responseRequired ? { type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } : null;
       case T.SHUTDOWN_INFO:
         await this.shutdown();
         return null;
@@ -363,10 +374,12 @@ export class OpenWireConnection implements ProtocolConnection {
     );
     this.sends.add(p);
     void p.finally(() => this.sends.delete(p));
+    this.backlog.track(p, cmd.content?.length ?? 0);
   }
 
-  private send(cmd: ow.Message): Promise<void> {
+  private async send(cmd: ow.Message): Promise<void> {
     const context = this.requireContext();
+    checkOpenWireMessage(cmd, this.ctx.options);
     const message = fromOpenWireMessage(cmd, context.info.connectionId);
     const txId = cmd.transactionId === null ? null : this.rememberTransaction(cmd.transactionId);
     return this.ctx.broker.send(context, message, txId);
@@ -519,19 +532,19 @@ export class OpenWireConnection implements ProtocolConnection {
     const context = this.requireContext();
     switch (id.type) {
       case T.CONSUMER_ID: {
-        const key = consumerIdToString(id as ow.ConsumerId);
+        const key = consumerIdToString(id);
         this.consumers.delete(key);
         await this.ctx.broker.removeConsumer(context, key, cmd.lastDeliveredSequenceId);
         return null;
       }
       case T.PRODUCER_ID: {
-        const key = producerIdToString(id as ow.ProducerId);
+        const key = producerIdToString(id);
         this.producers.delete(key);
         await this.ctx.broker.removeProducer(context, key);
         return null;
       }
       case T.SESSION_ID: {
-        const session = sessionIdToString(id as ow.SessionId);
+        const session = sessionIdToString(id);
         for (const [key, c] of this.consumers) {
           if (c.session !== session) continue;
           this.consumers.delete(key);
@@ -664,7 +677,7 @@ export class OpenWireConnection implements ProtocolConnection {
       this.log.error('Could not encode a command', { command: describe(cmd), error: e });
       return;
     }
-    this.lastWrite = this.ctx.clock.now();
+    this.inactivity.onWrite();
     if (this.log.channel('openwire')) this.log.trace('openwire', 'sent', { command: describe(cmd) });
     if (this.flushing === null) this.flushing = setImmediate(this.flush);
   }
@@ -684,31 +697,19 @@ export class OpenWireConnection implements ProtocolConnection {
     return this.transport.writable && this.out.length < BATCH_HIGH_WATER;
   }
 
+  /**
+   * ActiveMQ's InactivityMonitor with the negotiated maxInactivityDuration: after the initial delay, a
+   * KeepAliveInfo whenever nothing was written for a third of it, and the connection closed when nothing was
+   * read for all of it.
+   */
   private startInactivityMonitor(duration: number, initialDelay: number): void {
     if (duration <= 0) return;
-    const clock = this.ctx.clock;
     const writeEvery = duration > 3 ? Math.floor(duration / 3) : duration;
-    this.lastRead = clock.now();
-    this.timers.push(
-      clock.setTimeout(() => {
-        if (this.closed) return;
-        this.timers.push(
-          clock.setInterval(() => {
-            if (clock.now() - this.lastRead >= duration) {
-              this.fail(`Channel was inactive for too (>${duration}) long: ${this.remote}`);
-            }
-          }, duration),
-          clock.setInterval(() => {
-            if (clock.now() - this.lastWrite >= writeEvery) {
-              this.write({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } satisfies ow.KeepAliveInfo);
-            }
-          }, writeEvery),
-        );
-      }, initialDelay),
-    );
+    this.inactivity.start(duration, writeEvery, initialDelay);
   }
 
   private stopTimers(): void {
+    this.inactivity.stop();
     for (const t of this.timers) t.cancel();
     this.timers = [];
   }
@@ -802,4 +803,36 @@ function dispatchedMessage(delivery: Delivery, now: number): ow.Message {
   return delivery.groupFirst === true
     ? { ...m, brokerOutTime: now, jmsxGroupFirstForConsumer: true }
     : { ...m, brokerOutTime: now };
+}
+
+/** Bounds the commands a connection has read and not finished: pauses reading above, resumes below half. */
+export class InboundBacklog {
+  count = 0;
+  bytes = 0;
+  paused = false;
+
+  constructor(
+    private readonly pause: () => void,
+    private readonly resume: () => void,
+    private readonly maxCount = 1024,
+    private readonly maxBytes = 8 * 1024 * 1024,
+  ) {}
+
+  track(p: Promise<unknown>, bytes: number): void {
+    this.count++;
+    this.bytes += bytes;
+    if (!this.paused && (this.count >= this.maxCount || this.bytes >= this.maxBytes)) {
+      this.paused = true;
+      this.pause();
+    }
+    const done = (): void => {
+      this.count--;
+      this.bytes -= bytes;
+      if (this.paused && this.count <= this.maxCount / 2 && this.bytes <= this.maxBytes / 2) {
+        this.paused = false;
+        this.resume();
+      }
+    };
+    p.then(done, done);
+  }
 }

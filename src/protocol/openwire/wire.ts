@@ -47,6 +47,11 @@ export class WireCodec {
     this.format.encodeTo(command, writer);
   }
 
+  /** Bytes of a frame received only in part (for the connector's frame-completion timeout). */
+  get pendingBytes(): number {
+    return this.format.pendingBytes;
+  }
+
   get stackTraceEnabled(): boolean {
     return this.format.stackTraceEnabled;
   }

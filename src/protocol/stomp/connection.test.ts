@@ -6,7 +6,7 @@ import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
 import { typed } from '../../model/properties.js';
 import { BrokerError } from '../../util/errors.js';
-import { harness, settle, type Harness } from './test-support.js';
+import { harness, settle, type Harness } from '../../../test/support/protocol/stomp/test-support.js';
 
 async function connected(version = '1.2', extra: Record<string, string> = {}, opts = {}): Promise<Harness> {
   const h = harness(opts);
@@ -128,8 +128,8 @@ describe('STOMP CONNECT', () => {
     await expectError(h, /only expected when configured for 'client' mode: MESSAGE/);
   });
 
-  it('closes a client that never sends CONNECT within connectTimeoutMs', async () => {
-    const h = harness({ connectTimeoutMs: 5000 });
+  it("closes a client that never sends CONNECT within the connector guard's connectAttemptTimeout", async () => {
+    const h = harness({}, undefined, { connectAttemptTimeoutMs: 5000 });
     h.clock.advance(4999);
     await settle();
     assert.equal(h.client.closed, false);

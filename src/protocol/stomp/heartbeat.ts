@@ -1,4 +1,3 @@
-import type { Clock, Timer } from '../../util/clock.js';
 import { StompProtocolError } from './protocol-error.js';
 
 /**
@@ -12,61 +11,4 @@ export function parseHeartBeat(value: string | undefined): { clientSend: number;
   const valid = parts.length === 2 && parts.every((p) => /^\s*\d{1,15}\s*$/.test(p));
   if (!valid) throw new StompProtocolError(`Invalid heart-beat header:${text}`);
   return { clientSend: Number(parts[0]), clientWants: Number(parts[1]) };
-}
-
-export interface HeartbeatCallbacks {
-  /** Nothing was written during a write period: send an EOL. */
-  ping(): void;
-  /** Nothing was read during a read period. */
-  timeout(readCheckMs: number): void;
-}
-
-/**
- * Both heart-beat directions on the injected clock. The converter tells it about every byte read and every
- * frame written; it only asks for a ping or reports silence.
- */
-export class HeartbeatMonitor {
-  private readTimer: Timer | null = null;
-  private writeTimer: Timer | null = null;
-  private readSinceCheck = false;
-  private wroteSinceCheck = false;
-
-  constructor(
-    private readonly clock: Clock,
-    private readonly callbacks: HeartbeatCallbacks,
-  ) {}
-
-  start(readCheckMs: number, writeMs: number): void {
-    this.stop();
-    if (readCheckMs > 0) {
-      this.readTimer = this.clock.setInterval(() => {
-        const silent = !this.readSinceCheck;
-        this.readSinceCheck = false;
-        if (silent) this.callbacks.timeout(readCheckMs);
-      }, readCheckMs);
-    }
-    if (writeMs > 0) {
-      this.writeTimer = this.clock.setInterval(() => {
-        // Like ActiveMQ's write check: ping only when nothing else went out during the period. The flag is
-        // cleared after the ping so the ping itself does not count for the next period.
-        if (!this.wroteSinceCheck) this.callbacks.ping();
-        this.wroteSinceCheck = false;
-      }, writeMs);
-    }
-  }
-
-  onRead(): void {
-    this.readSinceCheck = true;
-  }
-
-  onWrite(): void {
-    this.wroteSinceCheck = true;
-  }
-
-  stop(): void {
-    this.readTimer?.cancel();
-    this.writeTimer?.cancel();
-    this.readTimer = null;
-    this.writeTimer = null;
-  }
 }

@@ -10,7 +10,6 @@ import { StompProtocolError } from './protocol-error.js';
 /** Everything a STOMP connection is configured with, resolved once per connector. */
 export interface StompSettings {
   readonly limits: StompLimits;
-  readonly connectTimeoutMs: number;
   /** Upper bound on the interval at which the server pings (0 = none). */
   readonly maxHeartbeatMs: number;
   readonly graceMultiplier: number;
@@ -64,7 +63,6 @@ export function stompSettings(options: ProtocolOptions): StompSettings {
   }
   return {
     limits,
-    connectTimeoutMs: options.connectTimeoutMs,
     maxHeartbeatMs: options.maxInactivityDurationMs,
     graceMultiplier: options.heartbeatGraceMultiplier,
     defaultHeartBeat,

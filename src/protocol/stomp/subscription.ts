@@ -1,4 +1,4 @@
-import type { ConsumerHandle, ConsumerSink, Delivery } from '../../broker/broker.js';
+import type { ConsumerHandle, ConsumerSink, Delivery, Undeliverable } from '../../broker/broker.js';
 import { AckType, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
 import type { Logger } from '../../util/logger.js';
 import { encodeHead } from './codec/encoder.js';
@@ -91,33 +91,32 @@ export class StompSubscription implements ConsumerSink {
     this.transacted = [];
   }
 
-  deliver(delivery: Delivery | null): void {
-    if (this.closed) return;
+  deliver(delivery: Delivery | null): Undeliverable | undefined {
+    if (this.closed) return undefined;
+    if (delivery === null) {
+      if (this.info.browser) this.browseDone();
+      return undefined;
+    }
     try {
-      if (delivery === null) {
-        if (this.info.browser) this.browseDone();
-        return;
-      }
       this.write(delivery);
+      return undefined;
     } catch (e) {
-      // deliver must not throw; a message that cannot be converted is logged and left unacknowledged.
-      this.host.logger.warn('could not convert a message for a STOMP subscriber', {
-        consumerId: this.consumerId,
-        error: e,
-      });
+      // deliver must not throw. A message that cannot be converted (malformed properties, a compressed body
+      // past the limit) is handed back with the reason and the broker dead-letters it as a Poison ack would.
+      // ActiveMQ's StompSubscription.onMessageDispatch lets the conversion exception escape and fails the
+      // dispatch; here the message is neither lost nor retried for ever, and the subscriber keeps its
+      // connection. Nothing of it was written or recorded as pending, so the client never sees half of it.
+      const cause = `Could not convert message ${delivery.message.messageId} for STOMP: ${(e as Error).message}`;
+      this.host.logger.warn(cause, { consumerId: this.consumerId });
+      return { cause };
     }
   }
 
   private write(delivery: Delivery): void {
     const m = delivery.message;
     const body = stompBody(m, this.host.maxBodySize);
-    let ackId: string | null = null;
-    if (this.ackMode !== 'auto') {
-      ackId = this.host.version === '1.2' ? this.host.nextAckId() : null;
-      const entry: PendingAck = { messageId: m.messageId, ackId, subscription: this };
-      this.dispatched.set(m.messageId, entry);
-      if (ackId !== null) this.host.pendingAcks.set(ackId, entry);
-    }
+    const ackId = this.ackMode !== 'auto' && this.host.version === '1.2' ? this.host.nextAckId() : null;
+    // Converted before anything is recorded: a message whose head cannot be built is not left pending.
     const head = messageHead(m, {
       version: this.host.version,
       destinations: this.host.destinations,
@@ -128,6 +127,11 @@ export class StompSubscription implements ConsumerSink {
       // that contains NUL still needs it to survive the frame.
       contentLength: body === null ? null : m.bodyType === 'text' && body.indexOf(0) < 0 ? null : body.length,
     });
+    if (this.ackMode !== 'auto') {
+      const entry: PendingAck = { messageId: m.messageId, ackId, subscription: this };
+      this.dispatched.set(m.messageId, entry);
+      if (ackId !== null) this.host.pendingAcks.set(ackId, entry);
+    }
     this.host.writer.frame(head, body);
   }
 

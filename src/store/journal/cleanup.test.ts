@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
-import { FakeFileLayer } from './fake-file-layer.js';
-import { addOp, bodyOf, idsOf, openStore, removeOp, textMessage } from './journal-test-kit.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
+import {
+  addOp,
+  bodyOf,
+  idsOf,
+  openStore,
+  removeOp,
+  textMessage,
+} from '../../../test/support/store/journal/journal-test-kit.js';
 
 const options = { journalMaxFileLength: 4096, compactionThreshold: 0.5 };
 

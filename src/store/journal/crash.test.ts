@@ -8,7 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '../../util/logger.js';
 import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
 
-const childUrl = new URL(import.meta.url.endsWith('.ts') ? './crash-child.ts' : './crash-child.js', import.meta.url);
+// The child is a test helper: test/support/ beside src/, both in the checkout and in dist/.
+const childUrl = new URL(
+  `../../../test/support/store/journal/crash-child.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`,
+  import.meta.url,
+);
 
 /** Runs the writer child, SIGKILLs it at a random moment after it is ready, returns the acknowledged ids. */
 function runAndKill(directory: string, round: number): Promise<string[]> {
@@ -74,7 +78,8 @@ describe('journal crash safety', () => {
           byWriter.set(w!, list);
         }
         for (const [w, list] of byWriter) {
-          for (let k = 1; k < list.length; k++) assert.ok(list[k - 1]! <= list[k]!, `${w} out of order: ${list}`);
+          for (let k = 1; k < list.length; k++)
+            assert.ok(list[k - 1]! <= list[k]!, `${w} out of order: ${list.join(',')}`);
         }
       }
     } finally {

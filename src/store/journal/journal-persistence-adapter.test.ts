@@ -2,8 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '../../util/logger.js';
-import { contractPropertyDecoder, runPersistenceAdapterContract } from '../persistence-adapter.contract.js';
-import { FakeFileLayer } from './fake-file-layer.js';
+import {
+  contractPropertyDecoder,
+  runPersistenceAdapterContract,
+} from '../../../test/support/store/persistence-adapter.contract.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
 import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
 
 // On the real file system: each `open` is a new adapter on the same directory, as a restarted broker.

@@ -241,9 +241,10 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       // start replayed nothing (a clean stop left one), which saves a full snapshot of a large backlog's index.
       if (result.replayedRecords > 0 || result.checkpointBytes === 0) await this.checkpoint(true);
       else this.checkpointedChanges = this.changes;
+      // runMaintenance never rejects: it logs a failed task itself ('store maintenance failed').
       this.timers.push(
-        this.clock.setInterval(() => this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
-        this.clock.setInterval(() => this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
+        this.clock.setInterval(() => void this.runMaintenance(() => this.checkpoint()), this.s.checkpointInterval),
+        this.clock.setInterval(() => void this.runMaintenance(() => this.cleanup()), this.s.cleanupInterval),
       );
       this.stats = {
         replayedRecords: result.replayedRecords,

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManualClock } from '../../util/clock.js';
 import { StoreFailedError, StoreNoSpaceError } from '../store-errors.js';
-import { FakeFileLayer } from './fake-file-layer.js';
-import { addOp, idsOf, openStore, removeOp, textMessage, bodyOf } from './journal-test-kit.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
+import {
+  addOp,
+  idsOf,
+  openStore,
+  removeOp,
+  textMessage,
+  bodyOf,
+} from '../../../test/support/store/journal/journal-test-kit.js';
 
 describe('journal write path', () => {
   it('group commit: many concurrent sync writes share far fewer fsyncs', async () => {
@@ -105,7 +112,7 @@ describe('journal write path', () => {
     const results = await Promise.allSettled(doomed.map((m) => store.write([addOp(m)], true)));
     for (const r of results) {
       assert.equal(r.status, 'rejected');
-      assert.ok((r as PromiseRejectedResult).reason instanceof StoreFailedError);
+      assert.ok(r.reason instanceof StoreFailedError);
     }
     await assert.rejects(store.write([addOp(textMessage('later'))], true), StoreFailedError);
     await assert.rejects(store.write([addOp(textMessage('later'))], false), StoreFailedError);

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Logger } from '../../util/logger.js';
 import { StoreCorruptError, StoreLockedError } from '../store-errors.js';
-import { FakeFileLayer } from './fake-file-layer.js';
+import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
 import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
-import { addOp, bodyOf, idsOf, openStore, textMessage } from './journal-test-kit.js';
+import { addOp, bodyOf, idsOf, openStore, textMessage } from '../../../test/support/store/journal/journal-test-kit.js';
 import { RECORD_HEADER_SIZE, SEGMENT_HEADER_SIZE } from './record.js';
 
 const SEG1 = '/store/db-1.log';

@@ -1,4 +1,4 @@
-import { runPersistenceAdapterContract } from '../persistence-adapter.contract.js';
+import { runPersistenceAdapterContract } from '../../../test/support/store/persistence-adapter.contract.js';
 import { MemoryPersistenceAdapter } from './memory-persistence-adapter.js';
 
 // The memory store survives stop/start of the same object, so `open` hands back that one object.

@@ -17,7 +17,7 @@ type Ref = Message | readonly StoreOperation[];
  * `<memoryPersistenceAdapter/>`: a real store whose data lives in this process. It keeps its state across
  * stop/start of the same object (a broker restarted in-process finds its messages again) but nothing
  * survives the process, as ActiveMQ's MemoryPersistenceAdapter. It answers exactly as the journal store
- * does (both pass store/persistence-adapter.contract.ts) because both apply operations through the same
+ * does (both pass test/support/store/persistence-adapter.contract.ts) because both apply operations through the same
  * StoreIndex.
  */
 export class MemoryPersistenceAdapter implements PersistenceAdapter {

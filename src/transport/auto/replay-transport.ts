@@ -28,6 +28,9 @@ export class ReplayTransport implements Transport {
   get writable(): boolean {
     return this.inner.writable;
   }
+  get bufferedBytes(): number {
+    return this.inner.bufferedBytes;
+  }
 
   /** Bytes from the wire (or the replayed head) for the listeners; held while paused. */
   push(chunk: Buffer): void {

@@ -41,6 +41,10 @@ export class SocketTransport implements Transport {
     return !this.closed && !this.socket.writableNeedDrain;
   }
 
+  get bufferedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.closed || this.socket.destroyed) return false;
     if (!this.corked) {

@@ -9,8 +9,14 @@ import type { SslContextConfig } from './ssl-context.js';
 import { KeyStoreError } from './key-material.js';
 import type { KeyStoreProblem } from './key-material.js';
 import { detectKeyStoreType, openStore } from './keystore.js';
-import { makeTlsFixtures, KEY_PASSWORD, PEM_KEY_PASSWORD, STORE_PASSWORD, TRUST_PASSWORD } from './test-fixtures.js';
-import type { TlsFixtures } from './test-fixtures.js';
+import {
+  makeTlsFixtures,
+  KEY_PASSWORD,
+  PEM_KEY_PASSWORD,
+  STORE_PASSWORD,
+  TRUST_PASSWORD,
+} from '../../../test/support/transport/tls/test-fixtures.js';
+import type { TlsFixtures } from '../../../test/support/transport/tls/test-fixtures.js';
 
 let fx: TlsFixtures;
 let kt: NonNullable<TlsFixtures['keytool']>;

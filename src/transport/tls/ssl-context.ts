@@ -143,7 +143,7 @@ export async function loadSslContext(
         `the private key '${entry.alias}' does not match its certificate (${oneLine(leaf.subject)})`,
       );
     }
-    secureContextOptions.key = entry.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    secureContextOptions.key = entry.privateKey.export({ type: 'pkcs8', format: 'pem' });
     secureContextOptions.cert = entry.chain.map((c) => c.toString()).join('');
     certificate = summarise(leaf);
     logger?.debug('TLS identity loaded', { file, subject: certificate.subject, validTo: certificate.validTo });

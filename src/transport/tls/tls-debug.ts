@@ -92,8 +92,8 @@ function describe(cert: PeerCertificate | undefined): Record<string, unknown> {
           .join(', ')
       : '';
   return {
-    peerSubject: dn(cert.subject as unknown as Record<string, string>),
-    peerIssuer: dn(cert.issuer as unknown as Record<string, string>),
+    peerSubject: dn(cert.subject),
+    peerIssuer: dn(cert.issuer),
     peerValidTo: cert.valid_to,
   };
 }

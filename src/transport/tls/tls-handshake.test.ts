@@ -11,8 +11,8 @@ import { loadSslContext } from './ssl-context.js';
 import type { LoadedSslContext } from './ssl-context.js';
 import { tlsServerOptions, verifyClientHostName } from './server-options.js';
 import { attachTlsDebug, tlsDebugEnabled } from './tls-debug.js';
-import { makeTlsFixtures, STORE_PASSWORD, TRUST_PASSWORD } from './test-fixtures.js';
-import type { TlsFixtures } from './test-fixtures.js';
+import { makeTlsFixtures, STORE_PASSWORD, TRUST_PASSWORD } from '../../../test/support/transport/tls/test-fixtures.js';
+import type { TlsFixtures } from '../../../test/support/transport/tls/test-fixtures.js';
 
 let fx: TlsFixtures;
 let brokerSsl: LoadedSslContext;

@@ -266,3 +266,26 @@ test('leftover options are reported together, ActiveMQ style', () => {
   rejects('tcp://0.0.0.0:61616?jms.prefetchPolicy.all=10', /belong on a client connection URI/);
   rejects('tcp://0.0.0.0:61616?wireFormat.bogus=1', /Invalid connect parameters: \{wireFormat\.bogus=1\}/);
 });
+
+test('connection lifetime options: defaults, values and refusals on every protocol', () => {
+  const d = parseConnectorUri('stomp://0.0.0.0:61613').options.transport;
+  assert.equal(d.connectAttemptTimeout, 30000); // ActiveMQ's AbstractInactivityMonitor default
+  assert.equal(d.frameTimeout, 60000);
+  assert.equal(d.closeGracePeriod, 5000);
+  assert.equal(d.maxPendingWriteBytes, 64 * 1024 * 1024);
+  assert.equal(d.soWriteTimeout, 60000);
+  assert.equal(d.hbGracePeriodMultiplier, 1.5);
+  for (const scheme of ['tcp', 'stomp', 'auto', 'ws', 'ssl']) {
+    const t = parseConnectorUri(
+      `${scheme}://0.0.0.0:1?transport.connectAttemptTimeout=1&transport.frameTimeout=2` +
+        '&transport.closeGracePeriod=3&transport.maxPendingWriteBytes=4&transport.soWriteTimeout=5',
+    ).options.transport;
+    assert.deepEqual(
+      [t.connectAttemptTimeout, t.frameTimeout, t.closeGracePeriod, t.maxPendingWriteBytes, t.soWriteTimeout],
+      [1, 2, 3, 4, 5],
+      scheme,
+    );
+  }
+  rejects('stomp://0.0.0.0:61613?transport.frameTimeout=-1', /frameTimeout/);
+  rejects('tcp://0.0.0.0:61616?transport.connectAttemptTimeout=soon', /connectAttemptTimeout/);
+});

@@ -88,6 +88,17 @@ export interface ConnectionOptions {
   minmumWireFormatVersion: number;
   /** STOMP only (ProtocolConverter, 5.9+): how much longer than the negotiated read heart-beat to wait. */
   hbGracePeriodMultiplier: number;
+  /**
+   * AbstractInactivityMonitor / StompTransportFilter / MQTT / AMQP `connectAttemptTimeout`: time from accept
+   * until the protocol's handshake; 0 = none.
+   */
+  connectAttemptTimeout: number;
+  /** TideMQ: time a frame may stay half-received before the connection is closed; 0 = none. */
+  frameTimeout: number;
+  /** TideMQ: after the broker closes a connection, time the peer gets to close its side before the cut. */
+  closeGracePeriod: number;
+  /** TideMQ: unread outbound bytes above which the connection is cut; 0 = none. */
+  maxPendingWriteBytes: number;
   diffServ: string | undefined;
   typeOfService: number | undefined;
   logWriterName: string;
@@ -111,6 +122,10 @@ export const connectionSpecs: Specs<ConnectionOptions> = {
   useKeepAlive: bool,
   minmumWireFormatVersion: nonNegativeInt,
   hbGracePeriodMultiplier: { kind: 'float', min: 1 },
+  connectAttemptTimeout: nonNegativeLong,
+  frameTimeout: nonNegativeLong,
+  closeGracePeriod: nonNegativeLong,
+  maxPendingWriteBytes: nonNegativeLong,
   diffServ: text,
   typeOfService: { kind: 'int', min: 0, max: 255 },
   logWriterName: text,
@@ -122,7 +137,9 @@ export const connectionSpecs: Specs<ConnectionOptions> = {
 export const connectionDefaults = (): ConnectionOptions => ({
   trace: false,
   soTimeout: 0,
-  soWriteTimeout: 0,
+  // ActiveMQ's default is 0 (no write timeout); TideMQ cuts a client that reads nothing for a minute while
+  // output waits for it (transport.soWriteTimeout=0 restores ActiveMQ's behaviour).
+  soWriteTimeout: 60_000,
   connectionTimeout: 30000,
   socketBufferSize: 64 * 1024,
   ioBufferSize: 8 * 1024,
@@ -133,7 +150,15 @@ export const connectionDefaults = (): ConnectionOptions => ({
   useInactivityMonitor: true,
   useKeepAlive: true,
   minmumWireFormatVersion: 0,
-  hbGracePeriodMultiplier: 1.0,
+  // ActiveMQ's ProtocolConverter default is 1.0, but its read check passes whenever any byte arrived during
+  // the last whole check period, so a client beating exactly on time is allowed up to two periods of
+  // silence. TideMQ checks the actual silence against the interval times this multiplier, and 1.5 is the
+  // margin the STOMP 1.2 spec asks receivers to allow for timing inaccuracies.
+  hbGracePeriodMultiplier: 1.5,
+  connectAttemptTimeout: 30_000,
+  frameTimeout: 60_000,
+  closeGracePeriod: 5_000,
+  maxPendingWriteBytes: 64 * 1024 * 1024,
   diffServ: undefined,
   typeOfService: undefined,
   logWriterName: 'default',

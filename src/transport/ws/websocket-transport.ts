@@ -69,6 +69,10 @@ export class WebSocketTransport implements Transport {
     return this.ws.bufferedAmount + this.pendingBytes;
   }
 
+  get bufferedBytes(): number {
+    return this.bufferedAmount;
+  }
+
   get writable(): boolean {
     return !this.closed && !this.ending && this.bufferedAmount < this.highWaterMark;
   }

@@ -182,7 +182,7 @@ async function startActiveMQ(
   );
   const c = watch(
     child,
-    () => child.stdin!.end(),
+    () => child.stdin.end(),
     () => rmSync(base, { recursive: true, force: true }),
   );
   try {

@@ -26,6 +26,7 @@ import javax.jms.Queue;
 import javax.jms.Session;
 import javax.jms.StreamMessage;
 import javax.jms.TextMessage;
+import org.apache.activemq.command.ActiveMQMessage;
 
 /** Message bodies, properties and headers survive the broker unchanged; big and many messages too. */
 final class MessageScenarios {
@@ -45,6 +46,7 @@ final class MessageScenarios {
         registry.put("message-types", MessageScenarios::messageTypes);
         registry.put("property-types", MessageScenarios::propertyTypes);
         registry.put("message-headers", MessageScenarios::messageHeaders);
+        registry.put("broker-in-out-time", MessageScenarios::brokerInOutTime);
         registry.put("large-message", MessageScenarios::largeMessage);
         registry.put("many-messages-in-order", MessageScenarios::manyMessagesInOrder);
     }
@@ -353,5 +355,25 @@ final class MessageScenarios {
         }
         Ctx.expectNone(consumer, "queue after " + count + " messages");
         ctx.note(count + " messages in order");
+    }
+
+    /**
+     * The broker stamps brokerInTime when a message arrives (RegionBroker.send) and brokerOutTime when it is
+     * dispatched (RegionBroker.preProcessDispatch); the Java client exposes both. A message that waits in the queue
+     * leaves later than it arrived, and each time is the broker's clock (same machine as this client here).
+     */
+    static void brokerInOutTime(Ctx ctx) throws Exception {
+        Session session = ctx.connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        Queue queue = session.createQueue(ctx.name("q"));
+        long before = System.currentTimeMillis();
+        session.createProducer(queue).send(session.createTextMessage("timed"));
+        Thread.sleep(300); // the message waits in the queue: it must leave at least this much later
+        MessageConsumer consumer = session.createConsumer(queue);
+        ActiveMQMessage m = (ActiveMQMessage) Ctx.expect(consumer, TextMessage.class, "the message");
+        long after = System.currentTimeMillis();
+        long in = m.getBrokerInTime();
+        long out = m.getBrokerOutTime();
+        Check.isTrue(in >= before - 1000 && in <= after, "brokerInTime " + in + " is the arrival time (sent at " + before + ")");
+        Check.isTrue(out >= in + 250 && out <= after, "brokerOutTime " + out + " is the dispatch time, after brokerInTime " + in);
     }
 }

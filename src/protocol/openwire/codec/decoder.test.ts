@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Command, DataStructure } from './commands.js';
 import { CodecError } from './errors.js';
 import { connectionId, consumerId, producerId } from './ids.js';
-import { prng, randomStructure, typesAt } from './testkit.js';
+import { prng, randomStructure, typesAt } from '../../../../test/support/protocol/openwire/codec/testkit.js';
 import { T } from './types.js';
 import { OpenWireFormat, type WireFormatOptions } from './wire-format.js';
 

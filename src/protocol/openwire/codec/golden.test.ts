@@ -172,7 +172,7 @@ function checkValues(m: Mode, cmds: Map<string, ow.Command | undefined>): void {
     type: T.ACTIVEMQ_QUEUE,
     physicalName: 'TEST.QUEUE?consumer.prefetchSize=3000',
   });
-  assert.equal(destinationToString(consumer.destination!), 'queue://TEST.QUEUE?consumer.prefetchSize=3000');
+  assert.equal(destinationToString(consumer.destination), 'queue://TEST.QUEUE?consumer.prefetchSize=3000');
   assert.equal(consumer.prefetchSize, 3000);
   assert.equal(consumer.selector, "color = 'red' AND weight > 2.5");
   assert.equal(consumer.dispatchAsync, true);

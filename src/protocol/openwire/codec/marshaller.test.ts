@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Marshaller } from './marshaller.js';
-import { prng, randomStructure, typesAt } from './testkit.js';
+import { prng, randomStructure, typesAt } from '../../../../test/support/protocol/openwire/codec/testkit.js';
 import { T } from './types.js';
 
 type Obj = Record<string, unknown> & { type: number };
@@ -10,8 +10,8 @@ type Obj = Record<string, unknown> & { type: number };
 function tableWalking(): Marshaller {
   const m = new Marshaller();
   const raw = m as unknown as Record<string, unknown>;
-  raw.tightSize = m.genericTightSize;
-  raw.tightWrite = m.genericTightWrite;
+  raw.tightSize = m.genericTightSize.bind(m);
+  raw.tightWrite = m.genericTightWrite.bind(m);
   return m;
 }
 

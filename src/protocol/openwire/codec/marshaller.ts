@@ -349,7 +349,7 @@ export class Marshaller {
     if (v === null || v === undefined) return null;
     if (!Array.isArray(v)) throw new CodecError(`field ${f.name} must be an array`);
     if (v.length > 0x7fff) throw new CodecError(`field ${f.name} has ${v.length} entries, more than 32767`);
-    return v;
+    return v as unknown[];
   }
 
   private checkDepth(depth: number): void {
@@ -494,7 +494,7 @@ export class Marshaller {
     if (v === null || v === undefined) return;
     const a = v as (Obj | null)[];
     this.i16(a.length);
-    for (let j = 0; j < a.length; j++) this.tightNestedWrite(a[j]!);
+    for (let j = 0; j < a.length; j++) this.tightNestedWrite(a[j]);
   }
 
   private checkConst(v: unknown, f: FieldSpec): void {
@@ -508,6 +508,7 @@ export class Marshaller {
       this.bs.write(false);
       return 0;
     }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a STRING field holds a string; String() only coerces a caller's number
     const info = this.stringInfo(String(v), MAX_TIGHT_UTF);
     this.bs.write(true);
     this.bs.write((info & 3) === STR_ASCII);
@@ -597,6 +598,7 @@ export class Marshaller {
           break;
         }
         case K.STRING:
+          // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a STRING field holds a string; String() only coerces a caller's number
           if (v !== null && v !== undefined) this.writeString(String(v));
           break;
         case K.BYTES:
@@ -626,7 +628,7 @@ export class Marshaller {
           if (v !== null && v !== undefined) {
             const a = v as (Obj | null)[];
             this.i16(a.length);
-            for (let j = 0; j < a.length; j++) this.tightNestedWrite(a[j]!);
+            for (let j = 0; j < a.length; j++) this.tightNestedWrite(a[j]);
           }
           break;
         case K.THROWABLE:
@@ -726,6 +728,7 @@ export class Marshaller {
 
   private looseStringSize(v: unknown): number {
     if (v === null || v === undefined) return 1;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a STRING field holds a string; String() only coerces a caller's number
     const info = this.stringInfo(String(v), MAX_LOOSE_UTF);
     this.tapePush(info);
     return 3 + (info >> 2);
@@ -825,7 +828,7 @@ export class Marshaller {
             const a = v as (Obj | null)[];
             this.u8(1);
             this.i16(a.length);
-            for (let j = 0; j < a.length; j++) this.looseNestedWrite(a[j]!);
+            for (let j = 0; j < a.length; j++) this.looseNestedWrite(a[j]);
           }
           break;
         case K.THROWABLE:
@@ -982,5 +985,6 @@ function compileWalker(fields: readonly FieldSpec[]): Walker {
     size(m, o, depth) { ${size.join(' ')} },
     write(m, o) { ${write.join(' ')} },
   };`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- deliberate: source built from the field tables only
   return (new Function('F', source) as (f: readonly FieldSpec[]) => Walker)(fields);
 }

@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { OpenWireFormat, type WireFormatOptions } from './wire-format.js';
 import { ByteWriter } from './byte-writer.js';
 import type { Command, DataStructure } from './commands.js';
-import { expectedAfterRoundTrip, prng, randomStructure, typesAt } from './testkit.js';
+import {
+  expectedAfterRoundTrip,
+  prng,
+  randomStructure,
+  typesAt,
+} from '../../../../test/support/protocol/openwire/codec/testkit.js';
 import { T } from './types.js';
 
 /** A format already negotiated to `opts` (both sides want the same). */
@@ -147,7 +152,7 @@ test('longs: every tight size class and the Long.MAX_VALUE sentinel', () => {
     const f = format({ tightEncodingEnabled: tight, cacheEnabled: false });
     const g = format({ tightEncodingEnabled: tight, cacheEnabled: false });
     for (const v of [0, 1, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -1, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
-      g.push(f.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false } as DataStructure));
+      g.push(f.encode({ type: T.KEEP_ALIVE_INFO, commandId: 0, responseRequired: false }));
       g.next();
       g.push(
         f.encode({

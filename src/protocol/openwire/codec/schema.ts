@@ -556,7 +556,7 @@ function build(def: Def): TypeSpec {
 
 /** Type number → spec; undefined for numbers no version defines. */
 export const SPECS: readonly (TypeSpec | undefined)[] = (() => {
-  const out: (TypeSpec | undefined)[] = new Array(256).fill(undefined);
+  const out: (TypeSpec | undefined)[] = new Array<TypeSpec | undefined>(256).fill(undefined);
   for (const d of DEFS) {
     out[d.type] = build(d);
     R.ANY.set[d.type] = 1;

@@ -14,8 +14,11 @@ import { T } from './types.js';
 
 type Obj = Record<string, unknown> & { type: number };
 
-/** Thrown (not an Error: no stack is captured) when a frame without size prefix needs more bytes. */
-export const NEED_MORE = { needMore: true } as const;
+/**
+ * Thrown when a frame without size prefix needs more bytes. One Error made once: its stack is captured here,
+ * not on each throw, and callers recognise it by identity.
+ */
+export const NEED_MORE = new Error('openwire frame needs more bytes');
 
 /** Deepest nesting of data structures accepted (a MessageDispatch is 4 deep; peers nest BrokerInfos a little). */
 export const MAX_DECODE_DEPTH = 32;
@@ -349,7 +352,7 @@ export class Unmarshaller {
 
 const EMPTY = Buffer.alloc(0);
 
-const factories: ((() => Obj) | undefined)[] = new Array(256).fill(undefined);
+const factories: ((() => Obj) | undefined)[] = new Array<(() => Obj) | undefined>(256).fill(undefined);
 
 /**
  * A new object of the type with every field of every version at its Java default, in table order. Each type
@@ -362,6 +365,7 @@ function blank(spec: TypeSpec): Obj {
   if (make === undefined) {
     const props = [`type: ${spec.type}`];
     for (const f of spec.fields) props.push(`${JSON.stringify(f.name)}: ${JSON.stringify(fieldDefault(f))}`);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call -- see above
     make = new Function(`return function () { return { ${props.join(', ')} }; };`)() as () => Obj;
     factories[spec.type] = make;
   }

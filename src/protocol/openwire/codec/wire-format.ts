@@ -1,4 +1,4 @@
-import { PropertyType, type Properties, type TypedValue } from '../../../model/properties.js';
+import { PropertyType, typedToString, type Properties, type TypedValue } from '../../../model/properties.js';
 import { decodePrimitiveMap, encodePrimitiveMap, PrimitiveMapError } from '../../../model/primitive-map.js';
 import type { ByteWriter } from './byte-writer.js';
 import type { Command, DataStructure, WireFormatInfo } from './commands.js';
@@ -158,7 +158,7 @@ export function wireFormatInfoOptions(info: WireFormatInfo): WireFormatOptions {
   };
   const text = (k: string): string | null => {
     const v = p.get(k);
-    return v === undefined || v.type === PropertyType.Null ? null : String(v.value);
+    return v === undefined || v.type === PropertyType.Null ? null : typedToString(v);
   };
   return {
     version: info.version,

@@ -14,6 +14,7 @@ export type StompErrorCode =
   | 'ERR_STOMP_CONTENT_LENGTH'
   | 'ERR_STOMP_MALFORMED_HEADER'
   | 'ERR_STOMP_INVALID_ESCAPE'
+  | 'ERR_STOMP_INVALID_UTF8'
   | 'ERR_STOMP_MISSING_NUL';
 
 export class StompFrameError extends Error {

@@ -340,6 +340,31 @@ describe('StompParser', () => {
     );
   });
 
+  it('refuses a header value that is not UTF-8, naming the header, however the bytes are split', () => {
+    const input = Buffer.concat([b('SEND\ndestination:/queue/a'), Buffer.from([0xc3, 0x28]), b('\n\nbody\0')]);
+    const r = assertSplitInvariant(input);
+    assert.ok(r.error instanceof StompFrameError);
+    assert.equal(r.error.code, 'ERR_STOMP_INVALID_UTF8');
+    assert.equal(r.error.message, "Invalid UTF-8 in the value of header 'destination'");
+    assert.equal(r.frames.length, 0);
+  });
+
+  it('refuses a header name that is not UTF-8, for every version and for CONNECT', () => {
+    for (const version of ['1.0', '1.1', '1.2'] as const) {
+      for (const command of ['SEND', 'CONNECT']) {
+        const input = Buffer.concat([b(`${command}\nk`), Buffer.from([0xff]), b(':v\n\n\0')]);
+        const r = parseChunks([input], version);
+        assert.match(r.error?.message ?? '', /^Invalid UTF-8 in the name of header 'k\uFFFD'$/);
+      }
+    }
+  });
+
+  it('accepts escapes next to multi-byte characters', () => {
+    const r = parseChunks([Buffer.from('SEND\nk\\c☃:v\\n😀\n\n\0', 'utf8')]);
+    assert.equal(r.error, null);
+    assert.equal(r.frames[0]!.headers[0]![1], 'v\n😀');
+  });
+
   it('stays failed after an error', () => {
     const parser = new StompParser({ maxCommandLength: 4 });
     assert.throws(() => parser.push(b('TOOLONG\n'), () => {}), StompFrameError);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { decodeHeaderBytes } from './escape.js';
 import { StompFrameError } from './errors.js';
 import { EMPTY_BODY, isUnescapedCommand, type StompFrame, type StompVersion } from './frame.js';
@@ -218,11 +219,26 @@ export class StompParser {
       );
     }
     const escaping = isUnescapedCommand(this.command) ? null : this.version;
+    // [STOMP 1.2] "The commands and headers are encoded in UTF-8". Decoding malformed bytes would turn them into
+    // U+FFFD and deliver a destination or property nobody sent, so the frame is refused and the header named.
+    // Escapes are ASCII, so checking the raw bytes is checking the decoded text.
+    if (!isUtf8(line.subarray(start, stop))) this.invalidUtf8(line, start, colon);
     const name = decodeHeaderBytes(line, start, colon, escaping);
     let value = decodeHeaderBytes(line, colon + 1, stop, escaping);
     // STOMP 1.0 clients pad values with spaces; ActiveMQ trims them for 1.0 only.
     if (this.version === '1.0') value = value.trim();
     if (!this.headers.has(name)) this.headers.set(name, value);
+  }
+
+  private invalidUtf8(line: Buffer, start: number, colon: number): never {
+    const nameOk = isUtf8(line.subarray(start, colon));
+    // The name is shown as received (lossily decoded) when it is the culprit; control bytes are not echoed.
+    const name = line.toString('utf8', start, colon).replace(/[\u0000-\u001f\u007f]/g, '?');
+    throw new StompFrameError(
+      'ERR_STOMP_INVALID_UTF8',
+      nameOk ? `Invalid UTF-8 in the value of header '${name}'` : `Invalid UTF-8 in the name of header '${name}'`,
+      this.command,
+    );
   }
 
   private onHeadersEnd(): void {

@@ -4,10 +4,10 @@
  * batch whose write resolved, one line each. Pipe writes are synchronous on Linux, so a printed id has
  * reached the parent before any SIGKILL can land.
  */
-import { Destination } from '../../model/destination.js';
-import { Message } from '../../model/message.js';
-import { Logger } from '../../util/logger.js';
-import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
+import { Destination } from '../../../../src/model/destination.js';
+import { Message } from '../../../../src/model/message.js';
+import { Logger } from '../../../../src/util/logger.js';
+import { JournalPersistenceAdapter } from '../../../../src/store/journal/journal-persistence-adapter.js';
 
 const directory = process.argv[2];
 const round = process.argv[3] ?? '0';

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Destination } from '../model/destination.js';
-import { Message, type PropertyDecoder } from '../model/message.js';
-import { PropertyType, typed, type Properties } from '../model/properties.js';
-import type { PersistenceAdapter, RecoveredState, StoreOperation } from './persistence-adapter.js';
-import { subscriptionAckKey } from './store-index.js';
+import { Destination } from '../../../src/model/destination.js';
+import { Message, type PropertyDecoder } from '../../../src/model/message.js';
+import { PropertyType, typed, type Properties } from '../../../src/model/properties.js';
+import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../../src/store/persistence-adapter.js';
+import { subscriptionAckKey } from '../../../src/store/store-index.js';
 
 /**
  * The contract every PersistenceAdapter passes (aedes-style: one suite per plug point). A store under test

@@ -2,20 +2,31 @@
  * Test helpers for the STOMP converter: an in-memory Transport pair, a recording fake Broker with simple
  * routing, and a small STOMP client over the pair. Used by the unit tests beside this file.
  */
-import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink, Delivery } from '../../broker/broker.js';
-import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../model/commands.js';
-import type { Destination } from '../../model/destination.js';
-import type { Message } from '../../model/message.js';
-import type { Transport } from '../../transport/transport.js';
-import { ManualClock } from '../../util/clock.js';
-import type { BrokerError } from '../../util/errors.js';
-import { Logger } from '../../util/logger.js';
-import { defaultProtocolOptions, type ProtocolOptions } from '../protocol.js';
-import { encodeFrame } from './codec/encoder.js';
-import type { StompFrame, StompVersion } from './codec/frame.js';
-import { StompParser } from './codec/parser.js';
-import { StompConnection } from './connection.js';
-import { stompSettings } from './settings.js';
+import type {
+  Broker,
+  ConnectionContext,
+  ConsumerHandle,
+  ConsumerSink,
+  Delivery,
+} from '../../../../src/broker/broker.js';
+import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../../../src/model/commands.js';
+import type { Destination } from '../../../../src/model/destination.js';
+import type { Message } from '../../../../src/model/message.js';
+import type { Transport } from '../../../../src/transport/transport.js';
+import {
+  ConnectionGuard,
+  defaultConnectionLimits,
+  type ConnectionLimits,
+} from '../../../../src/transport/connection-guard.js';
+import { ManualClock } from '../../../../src/util/clock.js';
+import type { BrokerError } from '../../../../src/util/errors.js';
+import { Logger } from '../../../../src/util/logger.js';
+import { defaultProtocolOptions, type ProtocolOptions } from '../../../../src/protocol/protocol.js';
+import { encodeFrame } from '../../../../src/protocol/stomp/codec/encoder.js';
+import type { StompFrame, StompVersion } from '../../../../src/protocol/stomp/codec/frame.js';
+import { StompParser } from '../../../../src/protocol/stomp/codec/parser.js';
+import { StompConnection } from '../../../../src/protocol/stomp/connection.js';
+import { stompSettings } from '../../../../src/protocol/stomp/settings.js';
 
 /** One end of an in-memory byte pipe with a receive buffer, pause/resume and a high-water mark. */
 export class MemoryTransport implements Transport {
@@ -47,6 +58,11 @@ export class MemoryTransport implements Transport {
     a.peer = b;
     b.peer = a;
     return [a, b];
+  }
+
+  /** Unread by the peer: what sits in its receive buffer. */
+  get bufferedBytes(): number {
+    return this.peer.inboxBytes;
   }
 
   get writable(): boolean {
@@ -365,14 +381,24 @@ export interface Harness {
 }
 
 /** A converter on one end of a memory pair, a test client on the other, a fake broker and a manual clock. */
-export function harness(options: Partial<ProtocolOptions> = {}, highWaterMark?: number): Harness {
+export function harness(
+  options: Partial<ProtocolOptions> = {},
+  highWaterMark?: number,
+  /** When given, the server side sits behind a ConnectionGuard with these limits, as a connector puts it. */
+  limits?: Partial<ConnectionLimits>,
+): Harness {
   const broker = new FakeBroker();
   const clock = new ManualClock();
   const [serverTransport, clientTransport] = MemoryTransport.pair(highWaterMark);
   const resolved: ProtocolOptions = { ...defaultProtocolOptions, ...options };
+  const guard =
+    limits === undefined
+      ? undefined
+      : new ConnectionGuard(serverTransport, { ...defaultConnectionLimits, ...limits }, clock, Logger.silent());
   const server = new StompConnection(
-    serverTransport,
+    guard ?? serverTransport,
     {
+      ...(guard !== undefined ? { watch: guard.watch } : {}),
       broker,
       clock,
       logger: Logger.silent(),

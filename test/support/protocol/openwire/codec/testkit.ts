@@ -1,6 +1,6 @@
-import type { DataStructure, ThrowableInfo } from './commands.js';
-import { fieldDefault, K, SPECS, specOf, type FieldSpec } from './schema.js';
-import { T } from './types.js';
+import type { DataStructure, ThrowableInfo } from '../../../../../src/protocol/openwire/codec/commands.js';
+import { fieldDefault, K, SPECS, specOf, type FieldSpec } from '../../../../../src/protocol/openwire/codec/schema.js';
+import { T } from '../../../../../src/protocol/openwire/codec/types.js';
 
 /**
  * Test support: random but valid commands of any type at any version, built from the same field tables the codec

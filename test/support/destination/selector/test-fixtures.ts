@@ -1,8 +1,8 @@
 /** Shared by the selector tests only: messages shaped like the ones ActiveMQ's selector tests build. */
-import { Message } from '../../model/message.js';
-import { Destination } from '../../model/destination.js';
-import { typed, type TypedValue } from '../../model/properties.js';
-import { parseSelector, type CompiledSelector } from './selector.js';
+import { Message } from '../../../../src/model/message.js';
+import { Destination } from '../../../../src/model/destination.js';
+import { typed, type TypedValue } from '../../../../src/model/properties.js';
+import { parseSelector, type CompiledSelector } from '../../../../src/destination/selector/selector.js';
 
 export function message(props: Record<string, TypedValue> = {}, init: Partial<Message> = {}): Message {
   const m = new Message();

@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
-import type { FileHandle, FileLayer, LockHandle } from './file-layer.js';
-import { StoreLockedError } from '../store-errors.js';
+import type { FileHandle, FileLayer, LockHandle } from '../../../../src/store/journal/file-layer.js';
+import { StoreLockedError } from '../../../../src/store/store-errors.js';
 
 interface FakeFile {
   /** What a reader sees now (the page cache). */

@@ -1,9 +1,9 @@
 /** Shared by the region's unit tests: contexts, sinks, consumers and messages without a protocol. */
-import { AckType, type AckMode, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
-import type { Destination } from '../../model/destination.js';
-import { Message } from '../../model/message.js';
-import type { ConnectionContext, ConsumerHandle, Delivery } from '../broker.js';
-import type { RegionBroker } from './region-broker.js';
+import { AckType, type ConsumerInfo, type MessageAck } from '../../../../src/model/commands.js';
+import type { Destination } from '../../../../src/model/destination.js';
+import { Message } from '../../../../src/model/message.js';
+import type { ConnectionContext, ConsumerHandle, Delivery } from '../../../../src/broker/broker.js';
+import type { RegionBroker } from '../../../../src/broker/region/region-broker.js';
 
 let counter = 0;
 
@@ -36,7 +36,7 @@ export function consumerInfo(dest: Destination, opts: Partial<ConsumerInfo> = {}
     destination: dest,
     prefetch: 1000,
     selector: null,
-    ackMode: 'client' as AckMode,
+    ackMode: 'client',
     noLocal: false,
     exclusive: false,
     priority: 0,

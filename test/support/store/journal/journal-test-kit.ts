@@ -1,14 +1,14 @@
-import { Destination } from '../../model/destination.js';
-import { Message } from '../../model/message.js';
-import { ManualClock } from '../../util/clock.js';
-import { Logger } from '../../util/logger.js';
-import type { RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import { Destination } from '../../../../src/model/destination.js';
+import { Message } from '../../../../src/model/message.js';
+import { ManualClock } from '../../../../src/util/clock.js';
+import { Logger } from '../../../../src/util/logger.js';
+import type { RecoveredState, StoreOperation } from '../../../../src/store/persistence-adapter.js';
 import { FakeFileLayer } from './fake-file-layer.js';
 import {
   JournalPersistenceAdapter,
   type DamageReport,
   type JournalPersistenceAdapterOptions,
-} from './journal-persistence-adapter.js';
+} from '../../../../src/store/journal/journal-persistence-adapter.js';
 
 /** Shared fixtures for the journal's unit tests (not a test file itself). */
 export const Q = Destination.queue('kit.q');
