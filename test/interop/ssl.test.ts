@@ -33,9 +33,10 @@ const kind = selectedBrokerKind();
  * alert then surfaces as whichever socket error the timing gives: the handshake exception, a broken pipe or
  * reset, a closed outbound side, or (TLS 1.3, where the client's side of the handshake ends first) the
  * failed transport on the next send.
+ * JDK 17.0.21 and later put the alert name in parentheses before that text: "(handshake_failure) Received fatal alert".
  */
 const REFUSED =
-  /^ssl-refused passed in \d+ ms: javax\.jms\.JMSException: (Could not connect to broker URL: ssl:\/\/\S+ Reason: (java\.net\.SocketException: (Broken pipe|Connection reset|Connection or outbound has closed)|javax\.net\.ssl\.SSL(Handshake)?Exception: Received fatal alert: (bad_certificate|handshake_failure|certificate_required))|Cannot send, channel has already failed: tcp:\/\/\S+ <- org\.apache\.activemq\.transport\.InactivityIOException)/;
+  /^ssl-refused passed in \d+ ms: javax\.jms\.JMSException: (Could not connect to broker URL: ssl:\/\/\S+ Reason: (java\.net\.SocketException: (Broken pipe|Connection reset|Connection or outbound has closed)|javax\.net\.ssl\.SSL(Handshake)?Exception: (\(\w+\) )?Received fatal alert: (bad_certificate|handshake_failure|certificate_required))|Cannot send, channel has already failed: tcp:\/\/\S+ <- org\.apache\.activemq\.transport\.InactivityIOException)/;
 
 function activemqXml(
   s: TestStores,
