@@ -1,5 +1,6 @@
 import type { Destination } from '../model/destination.js';
 import type { Message } from '../model/message.js';
+import type { Locker } from './locker.js';
 
 /**
  * The plug point for message stores, named as ActiveMQ's PersistenceAdapter. The broker describes every
@@ -9,6 +10,11 @@ import type { Message } from '../model/message.js';
  */
 export interface PersistenceAdapter {
   readonly name: string;
+  /**
+   * The lock that makes this broker the master of a shared store (see locker.ts), or undefined where the store
+   * is private to one process (memory). The broker acquires it before `start` and keeps it alive.
+   */
+  readonly locker?: Locker;
   start(): Promise<void>;
   stop(): Promise<void>;
   /**
