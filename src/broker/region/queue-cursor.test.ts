@@ -184,3 +184,73 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
     await b.stop();
   });
 });
+
+/** A journal whose next page read, once armed, takes its snapshot at once and answers only when released. */
+class GatedJournal extends JournalPersistenceAdapter {
+  armed = false;
+  held: (() => void) | null = null;
+
+  override async readMessages(destination: Destination, afterSequence: number, max: number) {
+    const page = super.readMessages(destination, afterSequence, max);
+    if (this.armed) {
+      this.armed = false;
+      await new Promise<void>((resolve) => (this.held = resolve));
+    }
+    return page;
+  }
+}
+
+describe('queue cursors: sends racing a page read', () => {
+  for (const persistent of [true, false]) {
+    it(`a ${persistent ? '' : 'non-'}persistent message stored while the last page of a backlog is read is still delivered`, async () => {
+      const fs = new FakeFileLayer();
+      const gated = (directory: string) =>
+        new GatedJournal({
+          directory,
+          recoverable: false,
+          fileLayer: fs,
+          clock: new ManualClock(),
+          logger: Logger.silent(),
+          journalMaxFileLength: 256 * 1024,
+        });
+      const store = gated('/store');
+      const tempStore = gated('/tmp_storage');
+      const b = new RegionBroker({
+        store,
+        tempStore,
+        memoryLimit: LIMIT,
+        policies: new PolicyMap(),
+        logger: Logger.silent(),
+      });
+      await b.start();
+      const ctx = context();
+      await b.addConnection(ctx);
+      // A short backlog: its last page fits in memory, so the page read finds the end of it.
+      let n = 0;
+      const backlog = () => b.findQueue(Q.name)?.cursor.backlog ?? 0;
+      while (backlog() < 3) await b.send(ctx, message(Q, `${n++}:${BODY}`, { persistent }), null);
+
+      const paged = persistent ? store : tempStore;
+      paged.armed = true;
+      const { sink, handle } = await consumer(b, ctx, Q, { prefetch: 10 });
+      let acked = 0;
+      const ackAll = async () => {
+        while (acked < sink.received.length) {
+          await b.acknowledge(ctx, ack(handle.info.consumerId, sink.received[acked++]!.message.messageId));
+        }
+        await settle();
+      };
+      for (let spins = 0; paged.held === null && spins < 1000; spins++) await ackAll();
+      assert.ok(paged.held !== null, 'no page read started');
+      // The page read has taken its snapshot; this send is stored and reaches the queue before the page lands.
+      await b.send(ctx, message(Q, `${n++}:${BODY}`, { persistent }), null);
+      paged.held();
+      for (let spins = 0; acked < n && spins < 2000; spins++) await ackAll();
+      assert.deepEqual(
+        sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
+        inOrder(n),
+      );
+      await b.stop();
+    });
+  }
+});

@@ -88,10 +88,12 @@ export class Queue implements ReferenceOwner {
     }
     if (message.persistent && c.kind === 'store') {
       c.storeBacklog++;
+      c.storeArrivals++;
       c.scanDone = false;
       return undefined;
     }
     c.tempBacklog++;
+    c.tempArrivals++;
     c.tempWrites++;
     return this.stores!.spill(this.destination, message).then(
       () => {
@@ -101,6 +103,7 @@ export class Queue implements ReferenceOwner {
       (e: unknown) => {
         c.tempWrites--;
         c.tempBacklog--;
+        c.tempArrivals = Math.max(0, c.tempArrivals - 1);
         throw e;
       },
     );
@@ -175,6 +178,7 @@ export class Queue implements ReferenceOwner {
     void (async () => {
       try {
         if (c.storeBacklog > 0) {
+          c.storeArrivals = 0;
           const page = await stores.readStore(this.destination, c.storePosition, max);
           let taken = 0;
           let seen = 0;
@@ -191,9 +195,10 @@ export class Queue implements ReferenceOwner {
             this.insert(new MessageReference(this, m, ++this.sequence));
           }
           const exhausted = page.length < max && seen === page.length;
-          c.storeBacklog = exhausted ? 0 : Math.max(page.length - seen, c.storeBacklog - taken);
+          c.storeBacklog = exhausted ? c.storeArrivals : Math.max(page.length - seen, c.storeBacklog - taken);
         }
         if (c.tempBacklog > 0 && this.pending.length < max && !this.full()) {
+          c.tempArrivals = 0;
           const page = await stores.readTemp(this.destination, c.tempPosition, max);
           let taken = 0;
           for (const m of page) {
@@ -207,7 +212,7 @@ export class Queue implements ReferenceOwner {
           }
           // Messages still being written are counted but not yet readable: they come with the next page.
           const exhausted = page.length < max && taken === page.length && c.tempWrites === 0;
-          c.tempBacklog = exhausted ? 0 : Math.max(page.length - taken, c.tempBacklog - taken);
+          c.tempBacklog = exhausted ? c.tempArrivals : Math.max(page.length - taken, c.tempBacklog - taken);
         }
       } catch (e) {
         stores.pageFailed(this.destination, e);
@@ -233,6 +238,7 @@ export class Queue implements ReferenceOwner {
       let brought = 0;
       try {
         const from = Math.max(c.scanPosition, c.storePosition);
+        c.storeArrivals = 0;
         const page = await stores.readStore(this.destination, from, c.pageSize);
         for (const m of page) {
           c.scanPosition = m.storeSequence;
@@ -244,7 +250,8 @@ export class Queue implements ReferenceOwner {
           this.insert(new MessageReference(this, m, ++this.sequence));
           brought++;
         }
-        if (page.length < c.pageSize) c.scanDone = true;
+        // Reaching the end says nothing of messages stored after the read began (see storeArrivals).
+        if (page.length < c.pageSize && c.storeArrivals === 0) c.scanDone = true;
       } catch (e) {
         stores.pageFailed(this.destination, e);
         c.scanDone = true;
