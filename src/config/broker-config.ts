@@ -416,6 +416,8 @@ export interface PolicyEntryConfig {
   dispatchPolicy: DispatchPolicyConfig | null;
   /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor, fileQueueCursor. */
   pendingQueuePolicy: 'store' | 'vm' | 'file';
+  /** `<pendingDurableSubscriberPolicy>`: storeDurableSubscriberCursor (default), vmDurableCursor, fileDurableSubscriberCursor. */
+  pendingDurableSubscriberPolicy: 'store' | 'vm' | 'file';
 }
 
 export interface PolicyMapConfig {

@@ -43,6 +43,7 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
     maxBrowsePageSize: c.maxBrowsePageSize,
     maxExpirePageSize: c.maxExpirePageSize,
     pendingQueuePolicy: c.pendingQueuePolicy,
+    pendingDurableSubscriberPolicy: c.pendingDurableSubscriberPolicy,
     useCache: c.useCache,
     cursorMemoryHighWaterMark: c.cursorMemoryHighWaterMark,
     prioritizedMessages: c.prioritizedMessages,

@@ -27,6 +27,7 @@ import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-schedule
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { DurableCursor } from './durable-cursor.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
@@ -245,7 +246,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     // Queue backlogs stay in the store: the cursor pages them in as consumers need them, so start-up time
     // and heap do not grow with them (ActiveMQ's store cursor does the same).
-    const state = await this.store.recover({ deferQueueMessages: true });
+    // Durable subscriptions' backlogs too, where the store can read them a page at a time.
+    const deferDurable = this.store.readSubscriptionMessages !== undefined;
+    const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
     for (const [key, backlog] of state.deferred ?? []) {
       const d = Destination.parse(key);
       if (d === SCHEDULER_STORE) {
@@ -298,8 +301,17 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         main.selector,
         main.noLocal,
       );
+      if (deferDurable && sub.cursor !== null) {
+        // Its backlog stays in the store; the cursor pages it in once a consumer attaches.
+        sub.cursor.storeBacklog = state.deferredSubscriptions?.get(`${main.destination.key}|${main.key}`) ?? 0;
+        continue;
+      }
       const recovered: Message[] = [];
       for (const rec of records) {
+        if (deferDurable) {
+          recovered.push(...(await this.readSubscriptionBacklog(rec.destination, rec.key)));
+          continue;
+        }
         const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
         for (const m of state.messages.get(rec.destination.key) ?? []) {
           if (!acked.has(m.messageId)) recovered.push(m);
@@ -315,6 +327,21 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.transactions.set(id, tx);
     }
     this.started = true;
+  }
+
+  /** All of a durable subscription's messages on one topic, for a subscription that keeps them in memory. */
+  private async readSubscriptionBacklog(topic: Destination, key: string): Promise<Message[]> {
+    const out: Message[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.store.readSubscriptionMessages!(topic, key, after, 1000);
+      for (const m of page) {
+        m.brokerSequence = ++this.sequence;
+        out.push(m);
+      }
+      if (page.length < 1000) return out;
+      after = page[page.length - 1]!.storeSequence;
+    }
   }
 
   async stop(): Promise<void> {
@@ -673,6 +700,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const offline: ConsumerSink = { deliver: () => {}, ready: false };
     const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
     const sub = new DurableTopicSubscription(this.internalContext(), info, offline, selector, this);
+    sub.cursor = this.durableCursor(destination);
     sub.clientId = clientId;
     sub.subscriptionName = name;
     sub.durableHost = this;
@@ -688,6 +716,32 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       t.attach(sub);
     }
     return sub;
+  }
+
+  /**
+   * The store cursor for a new durable subscription, or null to keep its messages in memory: a wildcard or
+   * composite subscription, a store that cannot read a subscription's backlog, or vmDurableCursor.
+   */
+  private durableCursor(destination: Destination): DurableCursor | null {
+    const read = this.store.readSubscriptionMessages?.bind(this.store);
+    if (read === undefined || destination.isWildcard || destination.isComposite) return null;
+    const policy = this.policyFor(destination);
+    if (policy.pendingDurableSubscriberPolicy === 'vm') return null;
+    const c = new DurableCursor(
+      {
+        read,
+        nextBrokerSequence: () => ++this.sequence,
+        pageFailed: (t, key, e) =>
+          this.logger.error(
+            `Failed to page in messages of durable subscription ${key} on ${t.key} from the store; paging resumes when the subscription is woken`,
+            { error: e },
+          ),
+      },
+      destination,
+    );
+    c.highWaterMark = policy.cursorMemoryHighWaterMark;
+    c.pageSize = Math.max(1, policy.maxPageSize);
+    return c;
   }
 
   /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
@@ -712,6 +766,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         });
       }
     }
+    // What its cursor left in the store goes with the subscription's record on the topic.
+    if (sub.topics.length === 0) sub.cursor?.reset();
     // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
     for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
     await this.storeWrite(ops, true);
@@ -867,11 +923,18 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     const topic = this.getTopic(dest);
-    if (store && message.persistent && this.hasDurableFor(topic, message)) {
-      await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+    const stored = store && message.persistent && this.hasDurableFor(topic, message);
+    if (stored) {
+      topic.storing.add(message.messageId);
+      try {
+        await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+      } catch (e) {
+        topic.storing.delete(message.messageId);
+        throw e;
+      }
     }
     if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
-    topic.add(message);
+    topic.add(message, stored);
     // Topic.send: messageDelivered after the message went to the subscriptions.
     if (topic.deliveryAdvisory) this.delivered(dest, message);
   }
@@ -1275,6 +1338,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   findQueue(name: string): Queue | undefined {
     return this.queues.get(name);
+  }
+
+  /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
+  findDurableSubscription(clientId: string, subscriptionName: string): DurableTopicSubscription | undefined {
+    return this.durables.get(durableKey(clientId, subscriptionName));
   }
 
   private matchingQueues(filter: Destination): Queue[] {

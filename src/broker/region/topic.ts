@@ -1,6 +1,7 @@
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
+import type { DurableCursor } from './durable-cursor.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
@@ -25,11 +26,22 @@ export class Topic {
   deliveryAdvisory = false;
   /** Bytes waiting in this topic's subscriptions, for producer flow control. */
   usage: MemoryUsage | null = null;
+  /**
+   * Ids of persistent messages whose store write is running. The store shows a message to a durable cursor's
+   * page read as soon as it is written, before the send reaches `add`: the read passes over these (the send
+   * brings them itself), so no message is both paged in and added.
+   */
+  readonly storing = new Set<string>();
 
   constructor(readonly destination: Destination) {}
 
-  add(message: Message): void {
+  /**
+   * Gives a message to every subscription that wants it. `stored`: the send wrote it to the store for this
+   * topic's durable subscriptions, so their cursors may leave it there.
+   */
+  add(message: Message, stored = false): void {
     this.enqueueCount++;
+    if (stored) this.storing.delete(message.messageId);
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
@@ -38,7 +50,7 @@ export class Topic {
     const target = message.targetConsumerId;
     for (let i = 0; i < subs.length; i++) {
       const s = subs[i]!;
-      if (target === null || s.consumerId === target) s.enqueue(message);
+      if (target === null || s.consumerId === target) s.enqueue(message, stored);
     }
   }
 
@@ -82,7 +94,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
   /** Told once when a slow episode starts (advisoryForSlowConsumers, slowConsumerStrategy). */
   onSlow: ((sub: TopicSubscription) => void) | null = null;
 
-  enqueue(message: Message): void {
+  enqueue(message: Message, _stored = false): void {
     if (!this.matches(message, message.redeliveryCounter)) return;
     const ref = new MessageReference(this, message, ++this.sequence);
     if (this.pending.length === 0 && this.available) {
@@ -179,6 +191,8 @@ export interface DurableHost {
  */
 export class DurableTopicSubscription extends TopicSubscription {
   durableHost: DurableHost | null = null;
+  /** Its store cursor (pendingDurableSubscriberPolicy), on a subscription to one topic; null keeps all in memory. */
+  cursor: DurableCursor | null = null;
 
   clientId = '';
   subscriptionName = '';
@@ -222,6 +236,77 @@ export class DurableTopicSubscription extends TopicSubscription {
     } else if (this.pending.length > 0 && !this.slow) {
       this.becameSlow();
     }
+    this.pageIn();
+  }
+
+  /** Pending in memory, in flight and left in the store by the cursor. */
+  get backlog(): number {
+    return this.pending.length + this.dispatched.length + (this.cursor?.storeBacklog ?? 0);
+  }
+
+  /** Memory is at the cursor's high-water mark; with nothing held at all, one page still comes in. */
+  private full(c: DurableCursor): boolean {
+    if (this.pending.length === 0 && this.dispatched.length === 0) return false;
+    return this.usage !== null && this.usage.percentUsage >= c.highWaterMark;
+  }
+
+  /**
+   * The cursor's choice for a message stored for this subscription (StoreDurableSubscriberCursor.addMessageLast):
+   * memory while there is room and nothing waits on disk, else the store keeps it. False: the cursor counted it
+   * and a page read will bring it.
+   */
+  private keepInMemory(c: DurableCursor, message: Message): boolean {
+    // A page read already passed its place while its write ran (and skipped it): only memory can keep it now.
+    if (message.storeSequence <= c.storePosition) return true;
+    if (!c.spilling) {
+      const straightOut = this.active && this.available && this.pending.length === 0;
+      if (straightOut || !this.full(c)) {
+        c.storePosition = message.storeSequence;
+        return true;
+      }
+    }
+    c.storeBacklog++;
+    c.arrivals++;
+    return false;
+  }
+
+  /**
+   * Reads the next page of the backlog from the store (AbstractStoreCursor.fillBatch) while the consumer is
+   * attached and memory has room; one read at a time, and it dispatches when it lands.
+   */
+  private pageIn(): void {
+    const c = this.cursor;
+    if (c === null || c.paging || c.storeBacklog === 0 || !this.active) return;
+    if (this.pending.length >= c.pageSize || this.full(c)) return;
+    c.paging = true;
+    c.arrivals = 0;
+    const max = c.pageSize;
+    c.store.read(c.topic, this.key, c.storePosition, max).then(
+      (page) => {
+        let seen = 0;
+        let taken = 0;
+        const topic = this.topics[0];
+        for (const m of page) {
+          // A page stops where memory does; the rest stays on disk and the position is not moved past it.
+          if (this.full(c)) break;
+          seen++;
+          if (m.storeSequence > c.storePosition) c.storePosition = m.storeSequence;
+          if (topic?.storing.has(m.messageId) === true) continue; // its send will add it
+          if (!this.matches(m, m.redeliveryCounter)) continue;
+          m.brokerSequence = c.store.nextBrokerSequence();
+          this.pushPending(new MessageReference(this, m, ++this.sequence));
+          taken++;
+        }
+        const exhausted = page.length < max && seen === page.length;
+        c.storeBacklog = exhausted ? c.arrivals : Math.max(1, c.storeBacklog - taken);
+        c.paging = false;
+        this.drain();
+      },
+      (e: unknown) => {
+        c.paging = false;
+        c.store.pageFailed(c.topic, this.key, e);
+      },
+    );
   }
 
   /** The consumer leaves; the subscription and its messages stay. */
@@ -231,7 +316,12 @@ export class DurableTopicSubscription extends TopicSubscription {
     for (const ref of refs) this.returned(ref);
   }
 
-  override enqueue(message: Message): void {
+  override enqueue(message: Message, stored = false): void {
+    const c = this.cursor;
+    if (c !== null && stored && message.persistent) {
+      if (!this.matches(message, 0)) return;
+      if (!this.keepInMemory(c, message)) return;
+    }
     if (!this.active) {
       // Offline: keep everything the subscription selects, delivered on the next activation.
       if (!this.matches(message, 0)) return;
