@@ -102,7 +102,10 @@ export interface RecoveredState {
   readonly destinations: Destination[];
   /** Per destination, the messages still pending, in send order. */
   readonly messages: Map<string, Message[]>;
-  /** With `deferQueueMessages`: per queue key, how many messages are pending and their ids (for audits). */
+  /**
+   * Per destination key whose messages were left in the store (queues with `deferQueueMessages`, topics with
+   * `deferDurableMessages`): how many are pending and their ids (for the producer audit).
+   */
   readonly deferred?: Map<string, DeferredQueue>;
   /** With `deferDurableMessages`: per `subscriptionAckKey(topic, key)`, how many messages wait for it. */
   readonly deferredSubscriptions?: Map<string, number>;

@@ -251,6 +251,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
     for (const [key, backlog] of state.deferred ?? []) {
       const d = Destination.parse(key);
+      if (d.isTopic) continue; // durable subscriptions learn their own backlog below
       if (d === SCHEDULER_STORE) {
         // The scheduler keeps its jobs in memory; read them all back.
         let after = 0;

@@ -424,9 +424,7 @@ async function loadContent(
   for (const d of index.destinations.values()) {
     if (isDeferred(d.destination)) {
       const map = d.messages;
-      if (d.destination.isQueue && map.size > 0) {
-        deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
-      }
+      if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
       continue;
     }
     const list: Message[] = [];

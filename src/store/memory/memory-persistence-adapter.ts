@@ -53,7 +53,11 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
         if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
         continue;
       }
-      if (deferDurable && d.destination.isTopic) continue;
+      if (deferDurable && d.destination.isTopic) {
+        const map = d.messages;
+        if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+        continue;
+      }
       const list: Message[] = [];
       for (const e of this.index.sortedMessages(d)) list.push(withCount(e.ref as Message, e.redelivered));
       if (list.length > 0) messages.set(d.destination.key, list);

@@ -326,6 +326,11 @@ export function runPersistenceAdapterContract(
       );
       const state = await s.restart({ deferQueueMessages: true, deferDurableMessages: true });
       assert.deepEqual(ids(state, T), [], 'topic messages were read at start');
+      assert.deepEqual(
+        [...(state.deferred?.get(T.key)?.ids() ?? [])].sort(),
+        ms.map((m) => m.messageId).sort(),
+        'the ids of deferred topic messages (for the producer audit)',
+      );
       assert.equal(state.deferredSubscriptions?.get(subscriptionAckKey(T, a.key)), 5);
       assert.equal(state.deferredSubscriptions?.get(subscriptionAckKey(T, b.key)), 10);
 
