@@ -418,6 +418,8 @@ export interface PolicyEntryConfig {
   pendingQueuePolicy: 'store' | 'vm' | 'file';
   /** `<pendingDurableSubscriberPolicy>`: storeDurableSubscriberCursor (default), vmDurableCursor, fileDurableSubscriberCursor. */
   pendingDurableSubscriberPolicy: 'store' | 'vm' | 'file';
+  /** `<pendingSubscriberPolicy>` for non-durable topic subscribers: fileCursor (default) or vmCursor. */
+  pendingSubscriberPolicy: 'file' | 'vm';
 }
 
 export interface PolicyMapConfig {

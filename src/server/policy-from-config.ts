@@ -44,6 +44,7 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
     maxExpirePageSize: c.maxExpirePageSize,
     pendingQueuePolicy: c.pendingQueuePolicy,
     pendingDurableSubscriberPolicy: c.pendingDurableSubscriberPolicy,
+    pendingSubscriberPolicy: c.pendingSubscriberPolicy,
     useCache: c.useCache,
     cursorMemoryHighWaterMark: c.cursorMemoryHighWaterMark,
     prioritizedMessages: c.prioritizedMessages,

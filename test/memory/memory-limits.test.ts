@@ -169,6 +169,38 @@ test('storeDurableSubscriberCursor: an offline durable subscription takes a back
   );
 });
 
+test('fileCursor: a non-durable topic subscriber that stops acking spools to the temp store; the producer is not held and it gets everything in order', async (t) => {
+  const broker = await brokerWith(t, { memoryLimit: '8 mb' });
+  const slow = await stomp(broker);
+  const got: number[] = [];
+  const unacked: string[] = [];
+  let acking = false;
+  slow.onMessage = (f) => {
+    got.push(Number(f.headers.get('seq')));
+    if (acking) slow.post('ACK', { id: f.headers.get('ack')! });
+    else unacked.push(f.headers.get('ack')!);
+  };
+  await slow.request('SUBSCRIBE', {
+    destination: '/topic/spooled',
+    id: 's',
+    ack: 'client-individual',
+    'activemq.prefetchSize': '10',
+  });
+  const n = 40_000; // ~75 MiB as the broker counts it: 10x the limit
+  await stompSend(broker, '/topic/spooled', n, false);
+  assert.equal(got.length, 10, 'the slow subscriber was given more than its prefetch');
+  acking = true;
+  for (const id of unacked) slow.post('ACK', { id });
+  await waitFor(() => got.length >= n, `${n} messages (got ${got.length})`, 240_000);
+  slow.close();
+  assert.deepEqual(got, upTo(n));
+  const rss = peakRss(broker);
+  assert.ok(rss < 8 * MiB + RSS_MARGIN, `peak RSS ${(rss / MiB).toFixed(0)} MiB`);
+  t.diagnostic(
+    `peak RSS ${(rss / MiB).toFixed(0)} MiB spooling ${n} topic messages of 1 KiB with an 8 MiB memoryUsage`,
+  );
+});
+
 test('fileQueueCursor: a non-persistent backlog 10x memoryUsage spills to the temp store, then comes back in order', async (t) => {
   const broker = await brokerWith(t, { memoryLimit: '8 mb', pendingQueuePolicy: '<fileQueueCursor/>' });
   const n = 40_000;

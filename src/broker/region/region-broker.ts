@@ -28,6 +28,7 @@ import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from 
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
 import { DurableCursor } from './durable-cursor.js';
+import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
@@ -93,6 +94,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly tempStore: PersistenceAdapter | null;
   /** How queues page their backlog in and out (see QueueCursor). */
   private readonly cursorStores: CursorStores;
+  private spools: SpoolStore | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
@@ -209,6 +211,27 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private usageFor(dest: Destination): MemoryUsage {
     const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
     return entity?.usage ?? this.memoryUsage;
+  }
+
+  /** The temp store as subscribers' spools use it (made once). */
+  private spoolStore(): SpoolStore {
+    if (this.spools !== null) return this.spools;
+    const temp = this.tempStore!;
+    const stores = this.cursorStores;
+    this.spools = {
+      spill: (d, m) => stores.spill(d, m),
+      read: (d, after, max) => stores.readTemp(d, after, max),
+      unspill: (d, m) => stores.unspill(d, m),
+      drop: (d) => {
+        temp
+          .write([{ op: 'remove-destination', destination: d }], false)
+          .catch((e: unknown) => this.logger.error('Temp store write failed', { error: e }));
+      },
+      nextBrokerSequence: () => ++this.sequence,
+      failed: (d, what, e) =>
+        this.logger.error(`Temp store ${what} failed for subscriber spool ${d.name}`, { error: e }),
+    };
+    return this.spools;
   }
 
   private makeCursorStores(): CursorStores {
@@ -540,6 +563,20 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const policy = this.policyFor(ts.info.destination);
     const limit = policy.pendingMessageLimitStrategy;
     if (limit !== null) ts.pendingLimit = limit.limit;
+    // TopicSubscription's FilePendingMessageCursor: ActiveMQ's default for a subscriber on a non-temporary topic
+    // whenever the broker has a temp store. A pending limit means the operator chose to discard instead.
+    const dest = ts.info.destination;
+    if (
+      this.tempStore !== null &&
+      policy.pendingSubscriberPolicy === 'file' &&
+      limit === null &&
+      !dest.isTemporary &&
+      !Advisory.isAdvisory(dest)
+    ) {
+      ts.spool = new SubscriberSpool(this.spoolStore(), `ActiveMQ.Spool.${ts.consumerId}`);
+      ts.spool.highWaterMark = policy.cursorMemoryHighWaterMark;
+      ts.spool.pageSize = Math.max(1, policy.maxPageSize);
+    }
     if (policy.advisoryForDiscardingMessages) {
       ts.onDiscard = (sub, message) => {
         if (Advisory.isAdvisory(message.destination)) return;
@@ -935,7 +972,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
     }
     if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
-    topic.add(message, stored);
+    const spilled = topic.add(message, stored);
+    if (spilled !== undefined) await spilled;
     // Topic.send: messageDelivered after the message went to the subscriptions.
     if (topic.deliveryAdvisory) this.delivered(dest, message);
   }

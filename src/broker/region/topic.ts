@@ -2,6 +2,7 @@ import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import type { DurableCursor } from './durable-cursor.js';
+import type { SubscriberSpool } from './subscriber-spool.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
@@ -39,9 +40,10 @@ export class Topic {
    * Gives a message to every subscription that wants it. `stored`: the send wrote it to the store for this
    * topic's durable subscriptions, so their cursors may leave it there.
    */
-  add(message: Message, stored = false): void {
+  add(message: Message, stored = false): Promise<unknown> | undefined {
     this.enqueueCount++;
     if (stored) this.storing.delete(message.messageId);
+    let spills: Promise<void>[] | undefined;
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
@@ -50,8 +52,12 @@ export class Topic {
     const target = message.targetConsumerId;
     for (let i = 0; i < subs.length; i++) {
       const s = subs[i]!;
-      if (target === null || s.consumerId === target) s.enqueue(message, stored);
+      if (target !== null && s.consumerId !== target) continue;
+      const spilled = s.enqueue(message, stored);
+      if (spilled !== undefined) (spills ??= []).push(spilled);
     }
+    // The send waits for its spill writes, so a full temp store holds the producer back (tempUsage).
+    return spills === undefined ? undefined : Promise.all(spills);
   }
 
   attach(sub: TopicSubscription): void {
@@ -91,18 +97,26 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
   onDiscard: ((sub: TopicSubscription, message: Message) => void) | null = null;
   /** In a slow episode (ActiveMQ's AbstractSubscription.slowConsumer flag). */
   slow = false;
+  /** Its spool in the temp store (pendingSubscriberPolicy fileCursor); null keeps everything in memory. */
+  spool: SubscriberSpool | null = null;
   /** Told once when a slow episode starts (advisoryForSlowConsumers, slowConsumerStrategy). */
   onSlow: ((sub: TopicSubscription) => void) | null = null;
 
-  enqueue(message: Message, _stored = false): void {
-    if (!this.matches(message, message.redeliveryCounter)) return;
+  /** Returns the spill write's promise when the message went to the spool. */
+  enqueue(message: Message, _stored = false): Promise<void> | undefined {
+    if (!this.matches(message, message.redeliveryCounter)) return undefined;
+    const spool = this.spool;
+    if (spool !== null && this.spools(spool)) {
+      this.noteBacklog();
+      return this.spill(spool, message);
+    }
     const ref = new MessageReference(this, message, ++this.sequence);
     if (this.pending.length === 0 && this.available) {
       this.dispatch(ref);
       // TopicSubscription.add: a message that goes straight out ends the slow episode (nothing else does,
       // apart from the subscription's removal).
       this.slow = false;
-      return;
+      return undefined;
     }
     this.noteBacklog();
     this.pushPending(ref);
@@ -114,6 +128,74 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
       if (this.onDiscard !== null && old !== undefined) this.onDiscard(this, old.message);
     }
     this.drain();
+    return undefined;
+  }
+
+  /** Memory is at the spool's high-water mark; with nothing held at all, one page still comes in. */
+  private spoolFull(spool: SubscriberSpool): boolean {
+    if (this.pending.length === 0 && this.dispatched.length === 0) return false;
+    return this.usage !== null && this.usage.percentUsage >= spool.highWaterMark;
+  }
+
+  /** FilePendingMessageCursor.tryAddMessageLast: to disk once memory is short, and behind anything already there. */
+  private spools(spool: SubscriberSpool): boolean {
+    if (spool.spilling) return true;
+    if (this.pending.length === 0 && this.available) return false;
+    return this.spoolFull(spool);
+  }
+
+  private spill(spool: SubscriberSpool, message: Message): Promise<void> {
+    spool.backlog++;
+    spool.arrivals++;
+    spool.writes++;
+    // A copy: the temp store stamps its own sequence on what it writes, and the topic's other subscribers
+    // (a durable one among them) share the original.
+    return spool.store.spill(spool.destination, message.copy()).then(
+      () => {
+        spool.writes--;
+        this.drain();
+      },
+      (e: unknown) => {
+        spool.writes--;
+        spool.backlog--;
+        spool.store.failed(spool.destination, 'write', e);
+        this.pushPending(new MessageReference(this, message, ++this.sequence));
+        this.drain();
+      },
+    );
+  }
+
+  /** Reads the next page of the spool back (FilePendingMessageCursor.fillBatch) while memory has room. */
+  private pageSpool(): void {
+    const spool = this.spool;
+    if (spool === null || spool.paging || spool.backlog === 0 || !this.active) return;
+    if (this.pending.length >= spool.pageSize || this.spoolFull(spool)) return;
+    spool.paging = true;
+    spool.arrivals = 0;
+    const max = spool.pageSize;
+    spool.store.read(spool.destination, spool.position, max).then(
+      (page) => {
+        let taken = 0;
+        for (const m of page) {
+          if (this.spoolFull(spool)) break;
+          if (m.storeSequence > spool.position) spool.position = m.storeSequence;
+          m.brokerSequence = spool.store.nextBrokerSequence();
+          const ref = new MessageReference(this, m, ++this.sequence);
+          ref.inTemp = true;
+          this.pushPending(ref);
+          taken++;
+        }
+        // Writes still running are counted but not yet readable: they come with the next page.
+        const exhausted = page.length < max && taken === page.length && spool.writes === 0;
+        spool.backlog = exhausted ? spool.arrivals : Math.max(page.length - taken, spool.backlog - taken);
+        spool.paging = false;
+        this.drain();
+      },
+      (e: unknown) => {
+        spool.paging = false;
+        spool.store.failed(spool.destination, 'read', e);
+      },
+    );
   }
 
   /**
@@ -123,7 +205,9 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
    */
   protected noteBacklog(): void {
     const prefetch = this.info.prefetch;
-    if (prefetch > 1 && this.pending.length > prefetch && !this.slow) this.becameSlow();
+    // What waits in the spool counts too, as the matched cursor's size does in ActiveMQ.
+    const waiting = this.pending.length + (this.spool?.backlog ?? 0);
+    if (prefetch > 1 && waiting > prefetch && !this.slow) this.becameSlow();
   }
 
   protected becameSlow(): void {
@@ -154,6 +238,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
       }
       this.dispatch(ref);
     }
+    this.pageSpool();
   }
 
   wakeup(): void {
@@ -162,6 +247,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
 
   consumed(ref: MessageReference): void {
     ref.dropped = true;
+    if (ref.inTemp && this.spool !== null) this.spool.store.unspill(this.spool.destination, ref.message);
   }
 
   /** A non-durable subscriber that leaves loses its messages, as in JMS. */
@@ -175,6 +261,12 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
     for (const t of this.topics) t.detach(this);
     this.topics.length = 0;
     for (const ref of this.pending.clear()) this.usage?.decrease(ref.message.size);
+    const spool = this.spool;
+    if (spool !== null) {
+      // Whatever it spooled, read back or not, is of no use to anybody now.
+      this.spool = null;
+      if (spool.used) spool.store.drop(spool.destination);
+    }
     return refs;
   }
 }
@@ -316,19 +408,19 @@ export class DurableTopicSubscription extends TopicSubscription {
     for (const ref of refs) this.returned(ref);
   }
 
-  override enqueue(message: Message, stored = false): void {
+  override enqueue(message: Message, stored = false): Promise<void> | undefined {
     const c = this.cursor;
     if (c !== null && stored && message.persistent) {
-      if (!this.matches(message, 0)) return;
-      if (!this.keepInMemory(c, message)) return;
+      if (!this.matches(message, 0)) return undefined;
+      if (!this.keepInMemory(c, message)) return undefined;
     }
     if (!this.active) {
       // Offline: keep everything the subscription selects, delivered on the next activation.
-      if (!this.matches(message, 0)) return;
+      if (!this.matches(message, 0)) return undefined;
       this.pushPending(new MessageReference(this, message, ++this.sequence));
-      return;
+      return undefined;
     }
-    super.enqueue(message);
+    return super.enqueue(message);
   }
 }
 

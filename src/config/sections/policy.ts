@@ -120,6 +120,8 @@ export function readPolicyEntry(r: ElementReader): PolicyEntryConfig {
       onlyOne(r, 'pendingDurableSubscriberPolicy', (s) =>
         s.name === 'vmDurableCursor' ? 'vm' : s.name === 'fileDurableSubscriberCursor' ? 'file' : 'store',
       ) ?? 'store',
+    pendingSubscriberPolicy:
+      onlyOne(r, 'pendingSubscriberPolicy', (s) => (s.name === 'vmCursor' ? 'vm' : 'file')) ?? 'file',
   };
   reportInert(r, INERT_POLICY_ATTRIBUTES);
   const dispatch = r.properties('dispatchPolicy')[0];
