@@ -342,7 +342,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         }
       }
       if (records.length > 1) recovered.sort((a, b) => a.timestamp - b.timestamp);
-      for (const m of recovered) sub.enqueue(m);
+      for (const m of recovered) void sub.enqueue(m); // a durable subscription never spools
     }
     for (const [id, ops] of state.prepared) {
       const tx = new Transaction(id, '');

@@ -65,7 +65,7 @@ export class Topic {
     // One topic: its own usage; a wildcard subscriber spans topics and counts against the broker's only.
     if (this.usage !== null) sub.usage = sub.topics.length > 1 ? this.usage.root : this.usage;
     if ((sub.info.retroactive || this.alwaysRetroactive) && !(sub instanceof DurableTopicSubscription)) {
-      for (const m of this.recent) sub.enqueue(m);
+      for (const m of this.recent) void sub.enqueue(m); // a spill write settles on its own (it never rejects)
     }
   }
 
