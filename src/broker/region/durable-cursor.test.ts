@@ -162,6 +162,26 @@ describe('durable subscriber cursor: a backlog beyond the memory limit', () => {
     await b.stop();
   });
 
+  it('a message a subscription selector refuses is not kept in the store for it', async () => {
+    const fs = new FakeFileLayer();
+    const { b, store } = broker(fs);
+    await b.start();
+    await subscribe(b, ['all']);
+    await subscribe(b, ['late'], 'n >= 900');
+    assert.equal(await publish(b, 0, 10), true);
+    assert.equal((await store.readSubscriptionMessages(T, `${CLIENT}:late`, 0, 100)).length, 0);
+    assert.equal((await store.readSubscriptionMessages(T, `${CLIENT}:all`, 0, 100)).length, 10);
+    // Once the only subscription that wanted them consumed them, nothing is left on disk.
+    assert.deepEqual(await drain(b, 'all', 10), range(0, 10));
+    for (let i = 0; i < 10; i++) await settle();
+    await b.stop();
+    const again = broker(fs).b;
+    await again.start();
+    assert.equal(again.findDurableSubscription(CLIENT, 'late')!.backlog, 0);
+    assert.equal(again.findDurableSubscription(CLIENT, 'all')!.backlog, 0);
+    await again.stop();
+  });
+
   it('vmDurableCursor keeps everything in memory: producer flow control stops the producer at the limit', async () => {
     const fs = new FakeFileLayer();
     const { b } = broker(fs, 'vm');

@@ -961,11 +961,18 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     const topic = this.getTopic(dest);
-    const stored = store && message.persistent && this.hasDurableFor(topic, message);
-    if (stored) {
+    const passedBy = store && message.persistent ? this.durablesPassedBy(topic, message) : null;
+    const stored = passedBy !== null;
+    if (passedBy !== null) {
       topic.storing.add(message.messageId);
       try {
-        await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+        const batch: StoreOperation[] = [{ op: 'add', destination: dest, message }];
+        // The store keeps a topic message for every durable subscription of the topic until each removed it;
+        // the ones whose selector (or noLocal) refuses it never will, so they are taken off it at once, or it
+        // would stay on disk for as long as they exist.
+        for (const key of passedBy)
+          batch.push({ op: 'remove', destination: dest, messageId: message.messageId, subscription: key });
+        await this.store.write(batch, message.responseRequired);
       } catch (e) {
         topic.storing.delete(message.messageId);
         throw e;
@@ -1001,10 +1008,19 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     for (const l of this.listeners) l.noConsumer?.(dest, message);
   }
 
-  private hasDurableFor(topic: Topic, message: Message): boolean {
-    for (const s of topic.subscriptions)
-      if (s instanceof DurableTopicSubscription && s.matches(message, 0)) return true;
-    return false;
+  /**
+   * Whether a durable subscription of the topic takes the message (null: none does, nothing is stored), and the
+   * keys of the durable subscriptions it passes by.
+   */
+  private durablesPassedBy(topic: Topic, message: Message): readonly string[] | null {
+    let wanted = false;
+    let passed: string[] | null = null;
+    for (const s of topic.subscriptions) {
+      if (!(s instanceof DurableTopicSubscription)) continue;
+      if (s.matches(message, 0)) wanted = true;
+      else (passed ??= []).push(s.key);
+    }
+    return wanted ? (passed ?? NONE) : null;
   }
 
   // ---- acknowledgements --------------------------------------------------------------------------
@@ -1454,6 +1470,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.internalContextValue;
   }
 }
+
+const NONE: readonly string[] = [];
 
 function durableKeyOf(sub: Subscription | null): string | null {
   return sub instanceof DurableTopicSubscription ? sub.key : null;
