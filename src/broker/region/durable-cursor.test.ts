@@ -2,11 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
-import {
-  JournalPersistenceAdapter,
-  type JournalPersistenceAdapterOptions,
-} from '../../store/journal/journal-persistence-adapter.js';
-import { ManualClock } from '../../util/clock.js';
+import { GatedJournal } from '../../../test/support/broker/region/gated-journal.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
@@ -20,32 +16,7 @@ const LIMIT = 64 * 1024;
 const BODY = 'x'.repeat(600);
 const CLIENT = 'durable-client';
 
-/** A journal whose next subscription page read, once armed, takes its snapshot at once and answers when released. */
-class GatedJournal extends JournalPersistenceAdapter {
-  armed = false;
-  held: (() => void) | null = null;
-
-  override async readSubscriptionMessages(topic: Destination, key: string, after: number, max: number) {
-    const page = super.readSubscriptionMessages(topic, key, after, max);
-    if (this.armed) {
-      this.armed = false;
-      await new Promise<void>((resolve) => (this.held = resolve));
-    }
-    return page;
-  }
-}
-
-function journalOptions(fs: FakeFileLayer): JournalPersistenceAdapterOptions {
-  return {
-    directory: '/store',
-    fileLayer: fs,
-    clock: new ManualClock(),
-    logger: Logger.silent(),
-    journalMaxFileLength: 256 * 1024,
-  };
-}
-
-function broker(fs: FakeFileLayer, kind: PendingDurableCursor = 'store', store = new GatedJournal(journalOptions(fs))) {
+function broker(fs: FakeFileLayer, kind: PendingDurableCursor = 'store', store = new GatedJournal(fs, '/store')) {
   const policies = new PolicyMap();
   policies.setDefaultEntry({ pendingDurableSubscriberPolicy: kind });
   const b = new RegionBroker({ store, memoryLimit: LIMIT, policies, logger: Logger.silent() });

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
-import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
-import { ManualClock } from '../../util/clock.js';
+import { GatedJournal, testJournal } from '../../../test/support/broker/region/gated-journal.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
@@ -15,16 +14,7 @@ const Q = Destination.queue('cursor.q');
 const LIMIT = 64 * 1024;
 const BODY = 'x'.repeat(600);
 
-function journal(fs: FakeFileLayer, directory: string): JournalPersistenceAdapter {
-  return new JournalPersistenceAdapter({
-    directory,
-    recoverable: directory !== '/store',
-    fileLayer: fs,
-    clock: new ManualClock(),
-    logger: Logger.silent(),
-    journalMaxFileLength: 256 * 1024,
-  });
-}
+const journal = testJournal;
 
 function broker(fs: FakeFileLayer, kind: PendingQueueCursor = 'store'): RegionBroker {
   const policies = new PolicyMap();
@@ -185,34 +175,11 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
   });
 });
 
-/** A journal whose next page read, once armed, takes its snapshot at once and answers only when released. */
-class GatedJournal extends JournalPersistenceAdapter {
-  armed = false;
-  held: (() => void) | null = null;
-
-  override async readMessages(destination: Destination, afterSequence: number, max: number) {
-    const page = super.readMessages(destination, afterSequence, max);
-    if (this.armed) {
-      this.armed = false;
-      await new Promise<void>((resolve) => (this.held = resolve));
-    }
-    return page;
-  }
-}
-
 describe('queue cursors: sends racing a page read', () => {
   for (const persistent of [true, false]) {
     it(`a ${persistent ? '' : 'non-'}persistent message stored while the last page of a backlog is read is still delivered`, async () => {
       const fs = new FakeFileLayer();
-      const gated = (directory: string) =>
-        new GatedJournal({
-          directory,
-          recoverable: false,
-          fileLayer: fs,
-          clock: new ManualClock(),
-          logger: Logger.silent(),
-          journalMaxFileLength: 256 * 1024,
-        });
+      const gated = (directory: string) => new GatedJournal(fs, directory);
       const store = gated('/store');
       const tempStore = gated('/tmp_storage');
       const b = new RegionBroker({

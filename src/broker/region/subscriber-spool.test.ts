@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
-import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
-import { ManualClock } from '../../util/clock.js';
+import { testJournal } from '../../../test/support/broker/region/gated-journal.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { RegionBroker } from './region-broker.js';
@@ -15,16 +14,7 @@ const T = Destination.topic('spool.t');
 const LIMIT = 64 * 1024;
 const BODY = 'x'.repeat(600);
 
-function journal(fs: FakeFileLayer, directory: string): JournalPersistenceAdapter {
-  return new JournalPersistenceAdapter({
-    directory,
-    recoverable: directory !== '/store',
-    fileLayer: fs,
-    clock: new ManualClock(),
-    logger: Logger.silent(),
-    journalMaxFileLength: 256 * 1024,
-  });
-}
+const journal = testJournal;
 
 function broker(kind: PendingSubscriberCursor = 'file') {
   const fs = new FakeFileLayer();
