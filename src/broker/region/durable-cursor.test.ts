@@ -7,7 +7,14 @@ import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
 import { RegionBroker } from './region-broker.js';
-import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
+import {
+  ack,
+  autoAcker,
+  consumer,
+  context,
+  message,
+  settle,
+} from '../../../test/support/broker/region/test-support.js';
 import type { ConnectionContext } from '../broker.js';
 import type { PendingDurableCursor } from './durable-cursor.js';
 
@@ -181,20 +188,14 @@ describe('durable subscriber cursor: a backlog beyond the memory limit', () => {
     const ctx = context(CLIENT);
     await b.addConnection(ctx);
     const { sink, handle } = await consumer(b, ctx, T, { subscriptionName: 'a', prefetch: 10 });
-    let acked = 0;
-    const ackAll = async () => {
-      while (acked < sink.received.length) {
-        await b.acknowledge(ctx, ack(handle.info.consumerId, sink.received[acked++]!.message.messageId));
-      }
-      await settle();
-    };
-    for (let spins = 0; store.held === null && spins < 1000; spins++) await ackAll();
+    const consumerAcks = autoAcker(b, ctx, handle, sink);
+    for (let spins = 0; store.held === null && spins < 1000; spins++) await consumerAcks.ackAll();
     assert.ok(store.held !== null, 'no page read started');
     // The page read has taken its snapshot; this send is stored and reaches the subscription before the page lands.
     assert.equal(await publish(b, n, 1), true);
     n++;
     store.held();
-    for (let spins = 0; acked < n && spins < 2000; spins++) await ackAll();
+    for (let spins = 0; consumerAcks.acked < n && spins < 2000; spins++) await consumerAcks.ackAll();
     assert.deepEqual(
       sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
       range(0, n),

@@ -7,7 +7,14 @@ import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
 import { RegionBroker } from './region-broker.js';
-import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
+import {
+  ack,
+  autoAcker,
+  consumer,
+  context,
+  message,
+  settle,
+} from '../../../test/support/broker/region/test-support.js';
 import type { PendingQueueCursor } from './queue-cursor.js';
 
 const Q = Destination.queue('cursor.q');
@@ -200,19 +207,13 @@ describe('queue cursors: sends racing a page read', () => {
       const paged = persistent ? store : tempStore;
       paged.armed = true;
       const { sink, handle } = await consumer(b, ctx, Q, { prefetch: 10 });
-      let acked = 0;
-      const ackAll = async () => {
-        while (acked < sink.received.length) {
-          await b.acknowledge(ctx, ack(handle.info.consumerId, sink.received[acked++]!.message.messageId));
-        }
-        await settle();
-      };
-      for (let spins = 0; paged.held === null && spins < 1000; spins++) await ackAll();
+      const consumerAcks = autoAcker(b, ctx, handle, sink);
+      for (let spins = 0; paged.held === null && spins < 1000; spins++) await consumerAcks.ackAll();
       assert.ok(paged.held !== null, 'no page read started');
       // The page read has taken its snapshot; this send is stored and reaches the queue before the page lands.
       await b.send(ctx, message(Q, `${n++}:${BODY}`, { persistent }), null);
       paged.held();
-      for (let spins = 0; acked < n && spins < 2000; spins++) await ackAll();
+      for (let spins = 0; consumerAcks.acked < n && spins < 2000; spins++) await consumerAcks.ackAll();
       assert.deepEqual(
         sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
         inOrder(n),
