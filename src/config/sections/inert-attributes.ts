@@ -94,6 +94,11 @@ export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'inactiveTimoutBeforeGC', behaves: 60000, why: 'inactive destinations are not removed' },
   { name: 'optimizedDispatch', behaves: false, why: 'not configurable in TideMQ' },
   { name: 'lazyDispatch', behaves: false, why: 'not configurable in TideMQ' },
+  {
+    name: 'storeUsageHighWaterMark',
+    behaves: 100,
+    why: 'producers are held back only when the store is full (systemUsage storeUsage)',
+  },
   { name: 'strictOrderDispatch', behaves: false, why: 'not configurable in TideMQ' },
   {
     name: 'persistJMSRedelivered',
