@@ -472,6 +472,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         if (refs.length >= max) break;
         if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
       }
+      if (this.connections.get(context.info.connectionId) !== state) {
+        throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
+      }
       const browser = new BrowserSubscription(info, sink, selector, refs, this.clock);
       state.consumers.set(info.consumerId, browser);
       queueMicrotask(() => browser.pump());
@@ -493,7 +496,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
     let ts: TopicSubscription;
     if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      ts = await this.activateDurable(context, info, sink, selector);
+      const durable = await this.activateDurable(context, info, sink, selector);
+      if (this.connections.get(context.info.connectionId) !== state) {
+        // The connection went while the subscription was recorded (a client that subscribes and closes at
+        // once): its removal could not see this consumer, so the subscription would stay "in use" for ever.
+        durable.deactivate();
+        throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
+      }
+      ts = durable;
     } else {
       ts = new TopicSubscription(context, info, sink, selector, this);
       this.configureTopicSubscription(ts);
