@@ -4,6 +4,7 @@ import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
+import { DestinationStatistics } from './destination-statistics.js';
 
 /**
  * A publish/subscribe destination: every matching subscription gets its own reference to each message.
@@ -14,6 +15,8 @@ export class Topic {
   readonly subscriptions: TopicSubscription[] = [];
   owner: string | null = null;
   enqueueCount = 0;
+  /** Counters for management (TopicViewMBean); see src/management. */
+  readonly statistics = new DestinationStatistics();
   /** Last messages kept for retroactive consumers (subscriptionRecoveryPolicy fixedCount / lastImage). */
   private readonly recent: Message[] = [];
   recoveryCount = 0;
@@ -30,6 +33,7 @@ export class Topic {
 
   add(message: Message): void {
     this.enqueueCount++;
+    this.statistics.enqueued(message.size);
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
