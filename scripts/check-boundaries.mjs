@@ -45,7 +45,10 @@ const rules = [
     ],
   },
   // web/: the HTTP(S) server (REST, Jolokia, metrics) on management/; it loads key material through transport/tls.
-  { from: /^src\/web\//, deny: [/^src\/(protocol|config|cli|server|network|client|store)\//, /^src\/transport\/(?!tls\/)/] },
+  {
+    from: /^src\/web\//,
+    deny: [/^src\/(protocol|config|cli|server|network|client|store)\//, /^src\/transport\/(?!tls\/)/],
+  },
   { from: /^src\/security\//, deny: [/^src\/(protocol|transport|config|cli)\//, /^node:(net|tls|http|https)$/] },
   { from: /^src\//, deny: [/^(test|bench)\//] },
 ];

@@ -120,8 +120,9 @@ export class BrokerManagement {
     return this.statsResetAt;
   }
 
+  /** BrokerView.stop(): answered first, then the broker stops (shortly, so the answer reaches the caller). */
   stop(): void {
-    this.host.stop();
+    setTimeout(() => this.host.stop(), 100).unref();
   }
 
   // ---- QueueViewMBean ----------------------------------------------------------------------------
@@ -277,7 +278,10 @@ export interface MessageHeaders {
 
 function checkName(name: string): string {
   if (typeof name !== 'string' || name.length === 0 || name.length > 1024 || /[\0\n\r]/.test(name)) {
-    throw new BrokerError('ERR_MANAGEMENT_BAD_REQUEST', `Invalid destination name: ${JSON.stringify(name).slice(0, 80)}`);
+    throw new BrokerError(
+      'ERR_MANAGEMENT_BAD_REQUEST',
+      `Invalid destination name: ${JSON.stringify(name).slice(0, 80)}`,
+    );
   }
   return name;
 }

@@ -44,8 +44,14 @@ export function brokerMBean(mgmt: BrokerManagement): MBean {
       Uptime: attr(S, 'Uptime of the broker.', () => printDuration(uptime())),
       UptimeMillis: attr('long', 'Uptime of the broker in milliseconds.', uptime),
       StatisticsEnabled: attr('boolean', 'Broker statistics enabled.', () => true),
-      TotalEnqueueCount: attr('long', 'Number of messages that have been sent to the broker.', () => sum((s) => s.enqueues)),
-      TotalDequeueCount: attr('long', 'Number of messages that have been acknowledged or discarded on the broker.', () => sum((s) => s.dequeues)),
+      TotalEnqueueCount: attr('long', 'Number of messages that have been sent to the broker.', () =>
+        sum((s) => s.enqueues),
+      ),
+      TotalDequeueCount: attr(
+        'long',
+        'Number of messages that have been acknowledged or discarded on the broker.',
+        () => sum((s) => s.dequeues),
+      ),
       TotalConsumerCount: attr('long', 'Number of message consumers subscribed to destinations on the broker.', () => {
         let n = 0;
         for (const c of region.managedConnections()) n += c.consumers.size;
@@ -61,20 +67,46 @@ export function brokerMBean(mgmt: BrokerManagement): MBean {
         for (const q of region.managedQueues()) n += q.size;
         return n;
       }),
-      CurrentConnectionsCount: attr('int', 'Number of open connections', () => host.connectors.reduce((n, c) => n + c.connectionCount, 0)),
-      TotalConnectionsCount: attr('long', 'Number of connections since start', () => host.connectors.reduce((n, c) => n + c.connectionCount, 0)),
+      CurrentConnectionsCount: attr('int', 'Number of open connections', () =>
+        host.connectors.reduce((n, c) => n + c.connectionCount, 0),
+      ),
+      TotalConnectionsCount: attr('long', 'Number of connections since start', () =>
+        host.connectors.reduce((n, c) => n + c.connectionCount, 0),
+      ),
       AverageMessageSize: attr('long', 'Average message size on this broker', () => {
         const n = sum((s) => s.enqueues);
         return n === 0 ? 0 : Math.round(sum((s) => s.sizeTotal) / n);
       }),
-      MemoryPercentUsage: attr('int', 'Percent of memory limit used.', () => percent(region.memoryUsage.usage, region.memoryUsage.limit)),
-      MemoryLimit: attr('long', 'Memory limit, in bytes, used for holding undelivered messages before paging to temporary storage.', () => region.memoryUsage.limit),
-      StorePercentUsage: attr('int', 'Percent of store limit used.', () => percent(region.storeSizes().store, host.storeLimit)),
-      StoreLimit: attr('long', 'Disk limit, in bytes, used for persistent messages before producers are blocked.', () => host.storeLimit),
-      TempPercentUsage: attr('int', 'Percent of temp limit used.', () => percent(region.storeSizes().temp, host.tempLimit)),
-      TempLimit: attr('long', 'Disk limit, in bytes, used for non-persistent messages and temporary data before producers are blocked.', () => host.tempLimit),
+      MemoryPercentUsage: attr('int', 'Percent of memory limit used.', () =>
+        percent(region.memoryUsage.usage, region.memoryUsage.limit),
+      ),
+      MemoryLimit: attr(
+        'long',
+        'Memory limit, in bytes, used for holding undelivered messages before paging to temporary storage.',
+        () => region.memoryUsage.limit,
+      ),
+      StorePercentUsage: attr('int', 'Percent of store limit used.', () =>
+        percent(region.storeSizes().store, host.storeLimit),
+      ),
+      StoreLimit: attr(
+        'long',
+        'Disk limit, in bytes, used for persistent messages before producers are blocked.',
+        () => host.storeLimit,
+      ),
+      TempPercentUsage: attr('int', 'Percent of temp limit used.', () =>
+        percent(region.storeSizes().temp, host.tempLimit),
+      ),
+      TempLimit: attr(
+        'long',
+        'Disk limit, in bytes, used for non-persistent messages and temporary data before producers are blocked.',
+        () => host.tempLimit,
+      ),
       JobSchedulerStorePercentUsage: attr('int', 'Percent of job store limit used.', () => 0),
-      JobSchedulerStoreLimit: attr('long', 'Disk limit, in bytes, used for scheduled messages before producers are blocked.', () => 0),
+      JobSchedulerStoreLimit: attr(
+        'long',
+        'Disk limit, in bytes, used for scheduled messages before producers are blocked.',
+        () => 0,
+      ),
       Persistent: attr('boolean', 'Messages are synchronized to disk.', () => host.persistent),
       Slave: attr('boolean', 'Slave broker.', () => false),
       DataDirectory: attr(S, 'The data directory', () => host.dataDirectory),
@@ -83,24 +115,57 @@ export function brokerMBean(mgmt: BrokerManagement): MBean {
       StompURL: attr(S, 'The url of the Stomp connector', () => connector('stomp')),
       SslURL: attr(S, 'The url of the SSL connector', () => connector('ssl')),
       StompSslURL: attr(S, 'The url of the Stomp SSL connector', () => connector('stomp+ssl')),
-      TransportConnectors: attr('java.util.Map', 'The map of all defined transport connectors, with transport name as a key', () =>
-        Object.fromEntries(host.connectors.map((c) => [c.name, c.publishedUri])),
+      TransportConnectors: attr(
+        'java.util.Map',
+        'The map of all defined transport connectors, with transport name as a key',
+        () => Object.fromEntries(host.connectors.map((c) => [c.name, c.publishedUri])),
       ),
       Queues: attr('[Ljavax.management.ObjectName;', 'Standard Queues containing AIE messages.', () => queues(false)),
-      Topics: attr('[Ljavax.management.ObjectName;', "Topics (broadcasted 'queues'); generally system information.", () => topics(false)),
-      TemporaryQueues: attr('[Ljavax.management.ObjectName;', 'Temporary Queues; generally temporary message response holders.', () => queues(true)),
-      TemporaryTopics: attr('[Ljavax.management.ObjectName;', 'Temporary Topics; generally unused.', () => topics(true)),
+      Topics: attr(
+        '[Ljavax.management.ObjectName;',
+        "Topics (broadcasted 'queues'); generally system information.",
+        () => topics(false),
+      ),
+      TemporaryQueues: attr(
+        '[Ljavax.management.ObjectName;',
+        'Temporary Queues; generally temporary message response holders.',
+        () => queues(true),
+      ),
+      TemporaryTopics: attr('[Ljavax.management.ObjectName;', 'Temporary Topics; generally unused.', () =>
+        topics(true),
+      ),
       QueueSubscribers: attr('[Ljavax.management.ObjectName;', 'Queue Subscribers.', () =>
-        mgmt.queues().filter((q) => !q.destination.isTemporary).flatMap((q) => q.consumers.map((c) => objectNameValue(consumerObjectName(mgmt.brokerName, q.destination, c)))),
+        mgmt
+          .queues()
+          .filter((q) => !q.destination.isTemporary)
+          .flatMap((q) =>
+            q.consumers.map((c) => objectNameValue(consumerObjectName(mgmt.brokerName, q.destination, c))),
+          ),
       ),
       TopicSubscribers: attr('[Ljavax.management.ObjectName;', 'Topic Subscribers', () =>
-        mgmt.topics().filter((t) => !t.destination.isTemporary).flatMap((t) => t.subscriptions.filter((s) => s.active && !mgmt.durables().includes(s as never)).map((s) => objectNameValue(consumerObjectName(mgmt.brokerName, t.destination, s)))),
+        mgmt
+          .topics()
+          .filter((t) => !t.destination.isTemporary)
+          .flatMap((t) =>
+            t.subscriptions
+              .filter((s) => s.active && !mgmt.durables().includes(s as never))
+              .map((s) => objectNameValue(consumerObjectName(mgmt.brokerName, t.destination, s))),
+          ),
       ),
       DurableTopicSubscribers: attr('[Ljavax.management.ObjectName;', 'Durable (persistent) topic subscribers', () =>
-        mgmt.durables().filter((d) => d.active).map((d) => objectNameValue(subscriptionMBean(mgmt, d, d.info.destination).name)),
+        mgmt
+          .durables()
+          .filter((d) => d.active)
+          .map((d) => objectNameValue(subscriptionMBean(mgmt, d, d.info.destination).name)),
       ),
-      InactiveDurableTopicSubscribers: attr('[Ljavax.management.ObjectName;', 'Inactive (disconnected persistent) topic subscribers', () =>
-        mgmt.durables().filter((d) => !d.active).map((d) => objectNameValue(subscriptionMBean(mgmt, d, d.info.destination).name)),
+      InactiveDurableTopicSubscribers: attr(
+        '[Ljavax.management.ObjectName;',
+        'Inactive (disconnected persistent) topic subscribers',
+        () =>
+          mgmt
+            .durables()
+            .filter((d) => !d.active)
+            .map((d) => objectNameValue(subscriptionMBean(mgmt, d, d.info.destination).name)),
       ),
     },
     operations: {
@@ -109,10 +174,26 @@ export function brokerMBean(mgmt: BrokerManagement): MBean {
       enableStatistics: [op([], 'void', 'Enable broker statistics.', () => undefined)],
       disableStatistics: [op([], 'void', 'Disable broker statistics (always on in TideMQ).', () => undefined)],
       stop: [op([], 'void', 'Stop the broker and all its components.', () => mgmt.stop())],
-      addQueue: [op([{ name: 'name', type: S }], 'void', 'Adds a Queue destination to the broker.', (a) => mgmt.addQueue(str(a[0], 'name')))],
-      addTopic: [op([{ name: 'name', type: S }], 'void', 'Adds a Topic destination to the broker.', (a) => mgmt.addTopic(str(a[0], 'name')))],
-      removeQueue: [op([{ name: 'name', type: S }], 'void', 'Removes a Queue destination from the broker.', (a) => mgmt.removeQueue(str(a[0], 'name')))],
-      removeTopic: [op([{ name: 'name', type: S }], 'void', 'Removes a Topic destination from the broker.', (a) => mgmt.removeTopic(str(a[0], 'name')))],
+      addQueue: [
+        op([{ name: 'name', type: S }], 'void', 'Adds a Queue destination to the broker.', (a) =>
+          mgmt.addQueue(str(a[0], 'name')),
+        ),
+      ],
+      addTopic: [
+        op([{ name: 'name', type: S }], 'void', 'Adds a Topic destination to the broker.', (a) =>
+          mgmt.addTopic(str(a[0], 'name')),
+        ),
+      ],
+      removeQueue: [
+        op([{ name: 'name', type: S }], 'void', 'Removes a Queue destination from the broker.', (a) =>
+          mgmt.removeQueue(str(a[0], 'name')),
+        ),
+      ],
+      removeTopic: [
+        op([{ name: 'name', type: S }], 'void', 'Removes a Topic destination from the broker.', (a) =>
+          mgmt.removeTopic(str(a[0], 'name')),
+        ),
+      ],
       destroyDurableSubscriber: [
         op(
           [
@@ -125,7 +206,13 @@ export function brokerMBean(mgmt: BrokerManagement): MBean {
         ),
       ],
       getTransportConnectorByType: [
-        op([{ name: 'type', type: S }], S, "The url of transport connector by it's type; e.g. tcp, stomp, ssl, etc.", (a) => connector(str(a[0], 'type')), true),
+        op(
+          [{ name: 'type', type: S }],
+          S,
+          "The url of transport connector by it's type; e.g. tcp, stomp, ssl, etc.",
+          (a) => connector(str(a[0], 'type')),
+          true,
+        ),
       ],
     },
   };

@@ -14,7 +14,11 @@ export interface ViewSnapshot {
 }
 
 /** The ObjectName of a (non-durable or active durable) consumer under its destination. */
-export function consumerObjectName(brokerName: string, dest: Destination, sub: Subscription): ReturnType<typeof subscriptionObjectName> {
+export function consumerObjectName(
+  brokerName: string,
+  dest: Destination,
+  sub: Subscription,
+): ReturnType<typeof subscriptionObjectName> {
   const clientId = sub.context.info.clientId ?? sub.context.info.connectionId;
   return subscriptionObjectName(brokerName, dest, clientId, sub.consumerId);
 }
@@ -32,36 +36,88 @@ function destinationAttributes(
   return {
     Name: attr(S, 'Name of this destination.', () => d.destination.name),
     EnqueueCount: attr('long', 'Number of messages that have been sent to the destination.', () => s.enqueues),
-    DequeueCount: attr('long', 'Number of messages that has been acknowledged (and removed) from the destination.', () => s.dequeues),
-    DispatchCount: attr('long', 'Number of messages that has been delivered to consumers, including those not acknowledged', () => s.dispatched),
+    DequeueCount: attr(
+      'long',
+      'Number of messages that has been acknowledged (and removed) from the destination.',
+      () => s.dequeues,
+    ),
+    DispatchCount: attr(
+      'long',
+      'Number of messages that has been delivered to consumers, including those not acknowledged',
+      () => s.dispatched,
+    ),
     ExpiredCount: attr('long', 'Number of messages that have been expired.', () => s.expired),
-    InFlightCount: attr('long', 'Number of messages that have been dispatched to, but not acknowledged by, consumers.', counts.inFlight),
-    ForwardCount: attr('long', 'Number of messages that have been forwarded (to a networked broker) from the destination.', () => 0),
-    DuplicateFromStoreCount: attr('long', 'Number of duplicate messages that have been paged-in from the store.', () => 0),
+    InFlightCount: attr(
+      'long',
+      'Number of messages that have been dispatched to, but not acknowledged by, consumers.',
+      counts.inFlight,
+    ),
+    ForwardCount: attr(
+      'long',
+      'Number of messages that have been forwarded (to a networked broker) from the destination.',
+      () => 0,
+    ),
+    DuplicateFromStoreCount: attr(
+      'long',
+      'Number of duplicate messages that have been paged-in from the store.',
+      () => 0,
+    ),
     ConsumerCount: attr('long', 'Number of consumers subscribed to this destination.', () => counts.consumers().length),
-    ProducerCount: attr('long', 'Number of producers attached to this destination', () => snapshot.producers.get(d.destination) ?? 0),
-    QueueSize: attr('long', 'Number of messages on this destination, including any that have been dispatched but not acknowledged', counts.size),
+    ProducerCount: attr(
+      'long',
+      'Number of producers attached to this destination',
+      () => snapshot.producers.get(d.destination) ?? 0,
+    ),
+    QueueSize: attr(
+      'long',
+      'Number of messages on this destination, including any that have been dispatched but not acknowledged',
+      counts.size,
+    ),
     MemoryUsageByteCount: attr('long', 'Memory used by undelivered messages in bytes', () => usage?.usage ?? 0),
-    MemoryPercentUsage: attr('int', 'The percentage of the memory limit used', () => Math.round(usage !== null && usage.limit > 0 ? (usage.usage * 100) / usage.limit : 0)),
-    MemoryLimit: attr('long', 'Memory limit, in bytes, used by undelivered messages before paging to temporary storage.', () => usage?.limit || (usage?.root.limit ?? 0)),
+    MemoryPercentUsage: attr('int', 'The percentage of the memory limit used', () =>
+      Math.round(usage !== null && usage.limit > 0 ? (usage.usage * 100) / usage.limit : 0),
+    ),
+    MemoryLimit: attr(
+      'long',
+      'Memory limit, in bytes, used by undelivered messages before paging to temporary storage.',
+      () => usage?.limit || (usage?.root.limit ?? 0),
+    ),
     MemoryUsagePortion: attr('float', 'Portion of memory from the broker memory limit for this destination', () => 0),
     TempUsagePercentUsage: attr('int', 'The percentage of the temp usage limit used', () => 0),
-    TempUsageLimit: attr('long', 'Temp usage limit, in bytes, assigned to this destination.', () => mgmt.host.tempLimit),
-    AverageEnqueueTime: attr('double', 'Average time a message was held on this destination.', () => s.averageEnqueueTime),
+    TempUsageLimit: attr(
+      'long',
+      'Temp usage limit, in bytes, assigned to this destination.',
+      () => mgmt.host.tempLimit,
+    ),
+    AverageEnqueueTime: attr(
+      'double',
+      'Average time a message was held on this destination.',
+      () => s.averageEnqueueTime,
+    ),
     MaxEnqueueTime: attr('long', 'The longest time a message was held on this destination', () => s.enqueueTimeMax),
     MinEnqueueTime: attr('long', 'The shortest time a message was held on this destination', () => s.enqueueTimeMin),
     AverageMessageSize: attr('double', 'Average message size on this destination', () => s.averageMessageSize),
     MaxMessageSize: attr('long', 'Max message size on this destination', () => s.sizeMax),
     MinMessageSize: attr('long', 'Min message size on this destination', () => s.sizeMin),
     ProducerFlowControl: attr('boolean', 'Flow control is enabled for producers', () => true),
-    AlwaysRetroactive: attr('boolean', 'Always treat consumers as retroactive', () => ('alwaysRetroactive' in d ? d.alwaysRetroactive : false)),
+    AlwaysRetroactive: attr('boolean', 'Always treat consumers as retroactive', () =>
+      'alwaysRetroactive' in d ? d.alwaysRetroactive : false,
+    ),
     BlockedSends: attr('long', 'Number of messages blocked for flow control', () => 0),
     AverageBlockedTime: attr('double', 'Average time (ms) messages have been blocked by flow control', () => 0),
     TotalBlockedTime: attr('long', 'Total time (ms) messages have been blocked by flow control', () => 0),
-    MaxUncommittedExceededCount: attr('long', 'Number of times the max uncommitted limit has been exceed for this destination', () => 0),
+    MaxUncommittedExceededCount: attr(
+      'long',
+      'Number of times the max uncommitted limit has been exceed for this destination',
+      () => 0,
+    ),
     Options: attr(S, 'Destination options as name value pairs in a URL queryString', () => ''),
     DLQ: attr('boolean', 'Dead Letter Queue', () => /^ActiveMQ\.DLQ$|^DLQ\./.test(d.destination.name)),
-    SlowConsumerStrategy: attr('javax.management.ObjectName', 'Optional slowConsumer handler MBean for this destination', () => null),
+    SlowConsumerStrategy: attr(
+      'javax.management.ObjectName',
+      'Optional slowConsumer handler MBean for this destination',
+      () => null,
+    ),
     Subscriptions: attr('[Ljavax.management.ObjectName;', 'Subscription MBeans matching this destination', () =>
       counts.consumers().map((c) => objectNameValue(consumerObjectName(name, d.destination, c))),
     ),
@@ -70,8 +126,8 @@ function destinationAttributes(
 
 function commonOperations(mgmt: BrokerManagement, d: Queue | Topic): Record<string, OperationInfo[]> {
   const send = async (headers: Record<string, unknown> | null, body: unknown): Promise<string> =>
-    mgmt.sendText(mgmt.internalContext(null), d.destination, String(body ?? ''), {
-      properties: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)])),
+    mgmt.sendText(mgmt.internalContext(null), d.destination, scalarText(body), {
+      properties: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, scalarText(v)])),
     });
   return {
     resetStatistics: [op([], 'void', 'Resets statistics.', () => d.statistics.reset())],
@@ -98,9 +154,9 @@ export function queueMBean(mgmt: BrokerManagement, q: Queue, snapshot: ViewSnaps
     return v;
   };
   const browse = async (selector: unknown): Promise<Record<string, unknown>[]> =>
-    (await mgmt.browse(name, { limit: 400, selector: selector === undefined ? null : (selector as string | null) })).messages.map(
-      (m) => messageData(m),
-    );
+    (
+      await mgmt.browse(name, { limit: 400, selector: selector === undefined ? null : (selector as string | null) })
+    ).messages.map((m) => messageData(m));
   const attributes = {
     ...destinationAttributes(mgmt, q, snapshot, {
       size: () => q.size,
@@ -123,14 +179,32 @@ export function queueMBean(mgmt: BrokerManagement, q: Queue, snapshot: ViewSnaps
     pause: [op([], 'void', 'pause dispatch to consumers', () => mgmt.pause(name))],
     resume: [op([], 'void', 'resume dispatch to consumers if paused', () => mgmt.resume(name))],
     browse: [
-      op([], '[Ljavax.management.openmbean.CompositeData;', 'An array of all messages in the destination.', () => browse(undefined), true),
-      op([{ name: 'selector', type: S }], '[Ljavax.management.openmbean.CompositeData;', 'Messages matching an SQL-92 selector.', (a) => browse(a[0]), true),
+      op(
+        [],
+        '[Ljavax.management.openmbean.CompositeData;',
+        'An array of all messages in the destination.',
+        () => browse(undefined),
+        true,
+      ),
+      op(
+        [{ name: 'selector', type: S }],
+        '[Ljavax.management.openmbean.CompositeData;',
+        'Messages matching an SQL-92 selector.',
+        (a) => browse(a[0]),
+        true,
+      ),
     ],
     getMessage: [
-      op([{ name: 'messageId', type: S }], 'javax.management.openmbean.CompositeData', 'View a message from the destination by JMS message ID.', async (a) => {
-        const m = await mgmt.findMessage(name, str(a[0], 'messageId'));
-        return m === null ? null : messageData(m);
-      }, true),
+      op(
+        [{ name: 'messageId', type: S }],
+        'javax.management.openmbean.CompositeData',
+        'View a message from the destination by JMS message ID.',
+        async (a) => {
+          const m = await mgmt.findMessage(name, str(a[0], 'messageId'));
+          return m === null ? null : messageData(m);
+        },
+        true,
+      ),
     ],
     removeMessage: [
       op([{ name: 'messageId', type: S }], 'boolean', 'Remove a message from the destination by JMS message ID.', (a) =>
@@ -160,11 +234,16 @@ export function queueMBean(mgmt: BrokerManagement, q: Queue, snapshot: ViewSnaps
       ),
     ],
     retryMessage: [
-      op([{ name: 'messageId', type: S }], 'boolean', 'Moves a message with the given JMS message back to its original destination', (a) =>
-        mgmt.retryMessage(name, str(a[0], 'messageId')),
+      op(
+        [{ name: 'messageId', type: S }],
+        'boolean',
+        'Moves a message with the given JMS message back to its original destination',
+        (a) => mgmt.retryMessage(name, str(a[0], 'messageId')),
       ),
     ],
-    retryMessages: [op([], 'int', 'Moves every message of this DLQ back to its original destination', () => mgmt.retryMessages(name))],
+    retryMessages: [
+      op([], 'int', 'Moves every message of this DLQ back to its original destination', () => mgmt.retryMessages(name)),
+    ],
   };
   return {
     name: destinationObjectName(mgmt.brokerName, q.destination),
@@ -191,4 +270,10 @@ export function topicMBean(mgmt: BrokerManagement, t: Topic, snapshot: ViewSnaps
   };
 }
 
-
+/** A JMX argument as text: strings as they are, numbers and booleans printed, anything else as JSON. */
+function scalarText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}

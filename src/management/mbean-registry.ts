@@ -26,7 +26,8 @@ export class MBeanRegistry {
     }
     for (const t of mgmt.topics()) {
       yield topicMBean(mgmt, t, snapshot);
-      for (const s of t.subscriptions) if (s.active && !(s instanceof DurableTopicSubscription)) yield subscriptionMBean(mgmt, s, t.destination);
+      for (const s of t.subscriptions)
+        if (s.active && !(s instanceof DurableTopicSubscription)) yield subscriptionMBean(mgmt, s, t.destination);
     }
     for (const d of mgmt.durables()) yield subscriptionMBean(mgmt, d, d.info.destination);
     for (const k of mgmt.host.connectors) yield connectorMBean(mgmt, k);

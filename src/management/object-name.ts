@@ -70,7 +70,9 @@ export class ObjectName {
 
   /** Keys sorted, as ObjectName.getCanonicalName. */
   get canonical(): string {
-    const parts = [...this.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${quoteIfNeeded(v)}`);
+    const parts = [...this.keys.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${k}=${quoteIfNeeded(v)}`);
     if (this.propertyPattern) parts.push('*');
     return `${this.domain}:${parts.join(',')}`;
   }
@@ -104,6 +106,12 @@ function quoteIfNeeded(v: string): string {
 
 function glob(pattern: string, value: string): boolean {
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
   return re.test(value);
 }

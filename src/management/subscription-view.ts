@@ -22,15 +22,27 @@ export function subscriptionMBean(mgmt: BrokerManagement, sub: Subscription, des
     SubscriptionId: attr('long', 'ID of the Subscription', () => Number(/(\d+)$/.exec(info.consumerId)?.[1] ?? 0)),
     ConsumerId: attr(S, 'ID of the consumer', () => info.consumerId),
     DestinationName: attr(S, 'The name of the destination the subscription is on', () => dest.name),
-    Selector: attr(S, 'The SQL-92 message header selector or XPATH body selector of the subscription', () => info.selector),
+    Selector: attr(
+      S,
+      'The SQL-92 message header selector or XPATH body selector of the subscription',
+      () => info.selector,
+    ),
     DestinationQueue: attr('boolean', 'Subscription is on a Queue', () => dest.isQueue),
     DestinationTopic: attr('boolean', 'Subscription is on a Topic', () => dest.isTopic),
     DestinationTemporary: attr('boolean', 'Subscription is on a temporary Queue/Topic', () => dest.isTemporary),
     Active: attr('boolean', 'Subscription is active (connected and receiving messages)', () => sub.active),
     Network: attr('boolean', 'Subscription was created by a networked broker', () => false),
     PendingQueueSize: attr('int', 'Number of messages pending delivery', pending),
-    DispatchedQueueSize: attr('int', 'Number of messages dispatched awaiting acknowledgement', () => sub.dispatched.length),
-    MessageCountAwaitingAcknowledge: attr('int', 'Number of messages dispatched awaiting acknowledgement', () => sub.dispatched.length),
+    DispatchedQueueSize: attr(
+      'int',
+      'Number of messages dispatched awaiting acknowledgement',
+      () => sub.dispatched.length,
+    ),
+    MessageCountAwaitingAcknowledge: attr(
+      'int',
+      'Number of messages dispatched awaiting acknowledgement',
+      () => sub.dispatched.length,
+    ),
     PrefetchSize: attr('int', 'Number of messages to pre-fetch and dispatch to the client', () => info.prefetch),
     Exclusive: attr('boolean', 'Is the consumer configured for exclusive consumption', () => info.exclusive),
     Retroactive: attr('boolean', 'Is the consumer retroactive', () => info.retroactive),
@@ -39,26 +51,36 @@ export function subscriptionMBean(mgmt: BrokerManagement, sub: Subscription, des
     UserName: attr(S, 'User Name used to authorize creation of this Subscription', () => sub.context.info.userName),
     Durable: attr('boolean', 'Is the subscription durable', () => durable !== null),
     Slow: attr('boolean', 'Subscription is slow', () => (sub instanceof TopicSubscription ? sub.slow : false)),
-    ...(durable !== null
-      ? { SubscriptionName: attr(S, 'The subscription name', () => durable.subscriptionName) }
-      : {}),
+    ...(durable !== null ? { SubscriptionName: attr(S, 'The subscription name', () => durable.subscriptionName) } : {}),
   };
   const operations: Record<string, OperationInfo[]> = {};
   if (durable !== null) {
     operations['destroy'] = [
-      op([], 'void', 'Destroys the durable subscription so that messages will no longer be stored for this subscription', () =>
-        mgmt.destroyDurableSubscriber(durable.clientId, durable.subscriptionName),
+      op(
+        [],
+        'void',
+        'Destroys the durable subscription so that messages will no longer be stored for this subscription',
+        () => mgmt.destroyDurableSubscriber(durable.clientId, durable.subscriptionName),
       ),
     ];
     operations['browse'] = [
-      op([], '[Ljavax.management.openmbean.CompositeData;', 'Browse messages held by this subscription', () =>
-        [...durable.pending].slice(0, 400).map((r) => messageData(r.message)),
-      true),
+      op(
+        [],
+        '[Ljavax.management.openmbean.CompositeData;',
+        'Browse messages held by this subscription',
+        () => [...durable.pending].slice(0, 400).map((r) => messageData(r.message)),
+        true,
+      ),
     ];
   }
   const name =
     durable !== null
-      ? subscriptionObjectName(mgmt.brokerName, dest, durable.clientId, durableConsumerId(durable.clientId, durable.subscriptionName))
+      ? subscriptionObjectName(
+          mgmt.brokerName,
+          dest,
+          durable.clientId,
+          durableConsumerId(durable.clientId, durable.subscriptionName),
+        )
       : consumerObjectName(mgmt.brokerName, dest, sub);
   return {
     name,

@@ -12,7 +12,10 @@ export function tidemqVersion(): string {
   cached = 'unknown';
   for (const rel of ['../../../package.json', '../../package.json']) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'tidemq' && typeof pkg.version === 'string') {
         cached = pkg.version;
         break;

@@ -73,9 +73,15 @@ export class JolokiaRoute implements WebRoute {
       return;
     }
     if (method !== 'POST') throw new HttpError(405, `Method ${method} not allowed`);
+    const text = (await r.body()).toString('utf8');
+    if (text.trim() === '' && rest.length > 1) {
+      // `curl -XPOST …/exec/<mbean>/<op>`: a POST without a body is read as the GET form of its URL.
+      sendJson(r.res, 200, await this.answer(r, parseGetPath(rest)));
+      return;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse((await r.body()).toString('utf8'));
+      parsed = JSON.parse(text);
     } catch {
       throw new HttpError(400, 'The request body is not JSON');
     }
@@ -106,7 +112,12 @@ export class JolokiaRoute implements WebRoute {
     if (e instanceof JolokiaError) err = e;
     else if (e instanceof HttpError) err = new JolokiaError(e.status, 'java.lang.SecurityException', e.message);
     else if (e instanceof BrokerError) {
-      const status = e.code === 'ERR_MANAGEMENT_INSTANCE_NOT_FOUND' || e.code === 'ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND' ? 404 : e.isBrokerFault ? 500 : 400;
+      const status =
+        e.code === 'ERR_MANAGEMENT_INSTANCE_NOT_FOUND' || e.code === 'ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND'
+          ? 404
+          : e.isBrokerFault
+            ? 500
+            : 400;
       err = new JolokiaError(status, e.javaClassName, e.message);
     } else err = new JolokiaError(500, 'java.lang.Exception', e instanceof Error ? e.message : String(e));
     return { request, error_type: err.errorType, error: `${err.errorType} : ${err.message}`, status: err.status };
@@ -156,7 +167,12 @@ export class JolokiaRoute implements WebRoute {
 
   private read(q: JolokiaRequest): unknown {
     const name = this.name(q.mbean);
-    const attrs = q.attribute === undefined || q.attribute === null ? null : Array.isArray(q.attribute) ? q.attribute : [q.attribute];
+    const attrs =
+      q.attribute === undefined || q.attribute === null
+        ? null
+        : Array.isArray(q.attribute)
+          ? q.attribute
+          : [q.attribute];
     if (name.isPattern) {
       const matches = this.registry.query(name);
       if (matches.length === 0) {
@@ -177,7 +193,8 @@ export class JolokiaRoute implements WebRoute {
     const m = this.one(q.mbean);
     const get = (a: string): unknown => {
       const info = m.attributes[a];
-      if (info === undefined) throw notFound(`No attribute ${a} on MBean ${m.name.canonical}`, 'ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND');
+      if (info === undefined)
+        throw notFound(`No attribute ${a} on MBean ${m.name.canonical}`, 'ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND');
       return info.get();
     };
     if (attrs === null) return Object.fromEntries(Object.entries(m.attributes).map(([k, a]) => [k, a.get()]));
@@ -196,7 +213,10 @@ export class JolokiaRoute implements WebRoute {
     if (overloads === undefined) throw badRequest(`No operation ${q.operation} found on MBean ${m.name.canonical}`);
     let chosen: OperationInfo | undefined;
     if (sig) {
-      const types = sig[2]!.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const types = sig[2]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       chosen = overloads.find((o) => o.args.length === types.length && o.args.every((a, i) => a.type === types[i]));
     } else {
       const fitting = overloads.filter((o) => o.args.length === args.length);
@@ -209,9 +229,12 @@ export class JolokiaRoute implements WebRoute {
     }
     if (chosen === undefined) throw badRequest(`No operation ${q.operation} found on MBean ${m.name.canonical}`);
     if (chosen.args.length !== args.length) {
-      throw badRequest(`Invalid number of operation arguments. Operation ${opName} on ${m.name.canonical} requires ${chosen.args.length} parameters, not ${args.length} as given`);
+      throw badRequest(
+        `Invalid number of operation arguments. Operation ${opName} on ${m.name.canonical} requires ${chosen.args.length} parameters, not ${args.length} as given`,
+      );
     }
-    if (!chosen.readOnly && !r.isAdmin) throw new HttpError(403, `User ${r.user.name} may not run ${opName} (admin role required)`);
+    if (!chosen.readOnly && !r.isAdmin)
+      throw new HttpError(403, `User ${r.user.name} may not run ${opName} (admin role required)`);
     const result = await chosen.invoke(args.map((a, i) => coerce(a, chosen.args[i]!.type)));
     return result === undefined ? null : result;
   }
@@ -224,7 +247,9 @@ export class JolokiaRoute implements WebRoute {
       domain[props] = {
         class: m.className,
         desc: m.description,
-        attr: Object.fromEntries(Object.entries(m.attributes).map(([k, a]) => [k, { type: a.type, desc: a.desc, rw: false }])),
+        attr: Object.fromEntries(
+          Object.entries(m.attributes).map(([k, a]) => [k, { type: a.type, desc: a.desc, rw: false }]),
+        ),
         op: Object.fromEntries(
           Object.entries(m.operations).map(([k, ops]) => {
             const shape = (o: OperationInfo): unknown => ({
@@ -240,7 +265,8 @@ export class JolokiaRoute implements WebRoute {
     if (path === undefined || path === '') return tree;
     let node: unknown = tree;
     for (const part of splitEscaped(path)) {
-      if (typeof node !== 'object' || node === null || !(part in node)) throw notFound(`No MBean or path ${path} to list`);
+      if (typeof node !== 'object' || node === null || !(part in node))
+        throw notFound(`No MBean or path ${path} to list`);
       node = (node as Record<string, unknown>)[part];
     }
     return node;

@@ -73,7 +73,10 @@ export class JsonApiRoute implements WebRoute {
   async handle(r: WebRequest, rest: string): Promise<void> {
     const mgmt = this.mgmt;
     const method = r.req.method ?? 'GET';
-    const parts = rest.split('/').filter((p) => p !== '').map((p) => decodeURIComponent(p));
+    const parts = rest
+      .split('/')
+      .filter((p) => p !== '')
+      .map((p) => decodeURIComponent(p));
     const [root, name, sub, id, action] = parts;
     const ok = (value: unknown = { ok: true }): void => sendJson(r.res, 200, value);
     if (method === 'GET') {
@@ -105,9 +108,13 @@ export class JsonApiRoute implements WebRoute {
           return ok(mgmt.host.connectors.map((k) => ({ Name: k.name, ...attributesOf(connectorMBean(mgmt, k)) })));
         case 'subscriptions': {
           const out: Record<string, unknown>[] = [];
-          for (const q of mgmt.queues()) for (const c of q.consumers) out.push(attributesOf(subscriptionMBean(mgmt, c, q.destination)));
-          for (const t of mgmt.topics()) for (const s of t.subscriptions) if (s.active) out.push(attributesOf(subscriptionMBean(mgmt, s, t.destination)));
-          for (const d of mgmt.durables()) if (!d.active) out.push(attributesOf(subscriptionMBean(mgmt, d, d.info.destination)));
+          for (const q of mgmt.queues())
+            for (const c of q.consumers) out.push(attributesOf(subscriptionMBean(mgmt, c, q.destination)));
+          for (const t of mgmt.topics())
+            for (const s of t.subscriptions)
+              if (s.active) out.push(attributesOf(subscriptionMBean(mgmt, s, t.destination)));
+          for (const d of mgmt.durables())
+            if (!d.active) out.push(attributesOf(subscriptionMBean(mgmt, d, d.info.destination)));
           return ok(out);
         }
       }
@@ -116,9 +123,8 @@ export class JsonApiRoute implements WebRoute {
     requireAdmin(r, 'change the broker');
     if (root === 'gc' && method === 'POST') return ok({ ran: mgmt.gc() });
     if (root === 'stop' && method === 'POST') {
-      ok();
-      setImmediate(() => mgmt.stop());
-      return;
+      mgmt.stop();
+      return ok();
     }
     if (root === 'reset-statistics' && method === 'POST') return ok(mgmt.resetStatistics());
     if ((root === 'queues' || root === 'topics') && name !== undefined) {

@@ -101,7 +101,17 @@ export class MetricsRoute implements WebRoute {
       const of = rest.filter((r) => r.type === type);
       if (of.length === 0) continue;
       const other: Row = { ...of[0]!, destination: '_other', enqueueTime: 0 };
-      for (const k of ['size', 'enqueued', 'dequeued', 'dispatched', 'expired', 'inflight', 'consumers', 'producers', 'memory'] as const) {
+      for (const k of [
+        'size',
+        'enqueued',
+        'dequeued',
+        'dispatched',
+        'expired',
+        'inflight',
+        'consumers',
+        'producers',
+        'memory',
+      ] as const) {
         other[k] = of.reduce((n, r) => n + r[k], 0);
       }
       kept.push(other);
@@ -159,23 +169,88 @@ export class MetricsRoute implements WebRoute {
       },
     });
     perDestination('tidemq_destination_messages', 'Messages waiting, including in flight (QueueSize)', 'size', false);
-    perDestination('tidemq_destination_enqueued_total', 'Messages sent to the destination (EnqueueCount)', 'enqueued', true);
-    perDestination('tidemq_destination_dequeued_total', 'Messages acknowledged and removed (DequeueCount)', 'dequeued', true);
-    perDestination('tidemq_destination_dispatched_total', 'Messages delivered to consumers (DispatchCount)', 'dispatched', true);
+    perDestination(
+      'tidemq_destination_enqueued_total',
+      'Messages sent to the destination (EnqueueCount)',
+      'enqueued',
+      true,
+    );
+    perDestination(
+      'tidemq_destination_dequeued_total',
+      'Messages acknowledged and removed (DequeueCount)',
+      'dequeued',
+      true,
+    );
+    perDestination(
+      'tidemq_destination_dispatched_total',
+      'Messages delivered to consumers (DispatchCount)',
+      'dispatched',
+      true,
+    );
     perDestination('tidemq_destination_expired_total', 'Messages expired (ExpiredCount)', 'expired', true);
-    perDestination('tidemq_destination_inflight_messages', 'Dispatched, not yet acknowledged (InFlightCount)', 'inflight', false);
+    perDestination(
+      'tidemq_destination_inflight_messages',
+      'Dispatched, not yet acknowledged (InFlightCount)',
+      'inflight',
+      false,
+    );
     perDestination('tidemq_destination_consumers', 'Consumers (ConsumerCount)', 'consumers', false);
     perDestination('tidemq_destination_producers', 'Producers (ProducerCount)', 'producers', false);
-    perDestination('tidemq_destination_memory_bytes', 'Memory held by its messages (MemoryUsageByteCount)', 'memory', false);
-    perDestination('tidemq_destination_average_enqueue_time_seconds', 'Average time a message waited (AverageEnqueueTime)', 'enqueueTime', false);
+    perDestination(
+      'tidemq_destination_memory_bytes',
+      'Memory held by its messages (MemoryUsageByteCount)',
+      'memory',
+      false,
+    );
+    perDestination(
+      'tidemq_destination_average_enqueue_time_seconds',
+      'Average time a message waited (AverageEnqueueTime)',
+      'enqueueTime',
+      false,
+    );
 
     const host = this.mgmt.host;
     const region = host.region;
-    new Gauge({ name: 'tidemq_memory_usage_bytes', help: 'Bytes of pending messages (systemUsage memoryUsage)', registers: [reg], collect() { this.set(region.memoryUsage.usage); } });
-    new Gauge({ name: 'tidemq_memory_limit_bytes', help: 'systemUsage memoryUsage limit', registers: [reg], collect() { this.set(region.memoryUsage.limit); } });
-    new Gauge({ name: 'tidemq_store_size_bytes', help: 'Bytes the message store occupies', registers: [reg], collect() { this.set(region.storeSizes().store); } });
-    new Gauge({ name: 'tidemq_temp_store_size_bytes', help: 'Bytes the temp store occupies', registers: [reg], collect() { this.set(region.storeSizes().temp); } });
-    new Gauge({ name: 'tidemq_uptime_seconds', help: 'Seconds since the broker started', registers: [reg], collect() { this.set((host.clock.now() - host.startedAt) / 1000); } });
+    new Gauge({
+      name: 'tidemq_memory_usage_bytes',
+      help: 'Bytes of pending messages (systemUsage memoryUsage)',
+      registers: [reg],
+      collect() {
+        this.set(region.memoryUsage.usage);
+      },
+    });
+    new Gauge({
+      name: 'tidemq_memory_limit_bytes',
+      help: 'systemUsage memoryUsage limit',
+      registers: [reg],
+      collect() {
+        this.set(region.memoryUsage.limit);
+      },
+    });
+    new Gauge({
+      name: 'tidemq_store_size_bytes',
+      help: 'Bytes the message store occupies',
+      registers: [reg],
+      collect() {
+        this.set(region.storeSizes().store);
+      },
+    });
+    new Gauge({
+      name: 'tidemq_temp_store_size_bytes',
+      help: 'Bytes the temp store occupies',
+      registers: [reg],
+      collect() {
+        this.set(region.storeSizes().temp);
+      },
+    });
+    new Gauge({
+      name: 'tidemq_uptime_seconds',
+      help: 'Seconds since the broker started',
+      registers: [reg],
+      collect() {
+        this.set((host.clock.now() - host.startedAt) / 1000);
+      },
+    });
     const connections: Gauge<'connector'> = new Gauge({
       name: 'tidemq_connections',
       help: 'Open connections per transport connector',

@@ -158,7 +158,11 @@ export class RestMessaging {
     }
     const dest = this.destination(params, path);
     let body = params.get('body');
-    if (body === null) body = contentType !== undefined && !contentType.startsWith('application/x-www-form-urlencoded') ? raw.toString('utf8') : '';
+    if (body === null)
+      body =
+        contentType !== undefined && !contentType.startsWith('application/x-www-form-urlencoded')
+          ? raw.toString('utf8')
+          : '';
     const properties: Record<string, string> = {};
     for (const [k, v] of params) if (!NOT_PROPERTIES.has(k)) properties[k] = v;
     const num = (name: string): number | undefined => {
@@ -193,14 +197,18 @@ export class RestMessaging {
     const dest = this.destination(params, path);
     const requested = Number(params.get('readTimeout') ?? -1);
     // getReadDeadline: a negative or too large readTimeout becomes maximumReadTimeout.
-    const timeout = !Number.isFinite(requested) || requested < 0 || requested > MAXIMUM_READ_TIMEOUT ? MAXIMUM_READ_TIMEOUT : requested;
+    const timeout =
+      !Number.isFinite(requested) || requested < 0 || requested > MAXIMUM_READ_TIMEOUT
+        ? MAXIMUM_READ_TIMEOUT
+        : requested;
     const header = r.req.headers['selector'];
     const selector = (typeof header === 'string' ? header : null) ?? params.get('selector');
     const clientId = params.get('clientId');
     const oneShot = (params.get('oneShot') ?? '').toLowerCase() === 'true';
     const key = clientId === null ? null : `${clientId}\n${dest.key}\n${selector ?? ''}`;
     let consumer = key === null ? undefined : this.clients.get(key);
-    if (consumer !== undefined && consumer.busy) throw new HttpError(409, 'Concurrent access to consumer is not supported');
+    if (consumer !== undefined && consumer.busy)
+      throw new HttpError(409, 'Concurrent access to consumer is not supported');
     if (consumer === undefined) {
       if (key !== null && this.clients.size >= MAX_CLIENTS) throw new HttpError(503, 'Too many REST clients');
       consumer = await this.open(r, dest, selector, clientId);
@@ -230,7 +238,12 @@ export class RestMessaging {
     writeMessage(r, delivery, params);
   }
 
-  private async open(r: WebRequest, dest: Destination, selector: string | null, clientId: string | null): Promise<RestConsumer> {
+  private async open(
+    r: WebRequest,
+    dest: Destination,
+    selector: string | null,
+    clientId: string | null,
+  ): Promise<RestConsumer> {
     const context = await this.connect(r, clientId);
     const info: ConsumerInfo = {
       consumerId: `${context.info.connectionId}:1:1`,

@@ -6,13 +6,21 @@ import type { BrokerManagement } from '../management/broker-management.js';
 import { BrokerError } from '../util/errors.js';
 import { Logger } from '../util/logger.js';
 import { crossSiteReason } from './csrf.js';
-import { HttpError, readBody, securityHeaders, sendJson, sendText, statusOf, type WebRequest, type WebRoute } from './http-support.js';
+import {
+  HttpError,
+  readBody,
+  securityHeaders,
+  sendJson,
+  sendText,
+  statusOf,
+  type WebRequest,
+  type WebRoute,
+} from './http-support.js';
 
 export type { WebRoute };
 import type { WebRealm, WebUser } from './realm.js';
 import { RestMessaging } from './rest-message.js';
 import { isLoopback, type WebConfig } from './web-config.js';
-
 
 export interface WebServerOptions {
   config: WebConfig;
@@ -71,7 +79,8 @@ export class WebServer {
       const handler = (req: IncomingMessage, res: ServerResponse): void => {
         void this.dispatch(req, res, scheme === 'https');
       };
-      const server = scheme === 'https' ? https.createServer({ ...this.options.tls }, handler) : http.createServer(handler);
+      const server =
+        scheme === 'https' ? https.createServer({ ...this.options.tls }, handler) : http.createServer(handler);
       server.requestTimeout = config.requestTimeoutMs;
       server.headersTimeout = Math.min(config.requestTimeoutMs, 20_000);
       server.keepAliveTimeout = 5_000;
@@ -96,7 +105,10 @@ export class WebServer {
     } catch (e) {
       await this.stop();
       const err = e as NodeJS.ErrnoException;
-      throw new BrokerError('ERR_CONFIG', `Web console failed to start: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`);
+      throw new BrokerError(
+        'ERR_CONFIG',
+        `Web console failed to start: ${err.code === 'EADDRINUSE' ? 'Address already in use' : err.message}`,
+      );
     }
   }
 
@@ -143,7 +155,8 @@ export class WebServer {
         throw new HttpError(401, 'Authentication required');
       }
       const isAdmin = user.roles.has('admin');
-      if (!isAdmin && !user.roles.has('user')) throw new HttpError(403, `User ${user.name} has neither the admin nor the user role`);
+      if (!isAdmin && !user.roles.has('user'))
+        throw new HttpError(403, `User ${user.name} has neither the admin nor the user role`);
       let bodyRead: Promise<Buffer> | null = null;
       const r: WebRequest = {
         req,

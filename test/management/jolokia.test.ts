@@ -20,9 +20,11 @@ interface Envelope {
 
 test('read: one attribute, several, all, and wildcard patterns (Telegraf jolokia2 bulk POST)', async (t) => {
   const w = await startWebBroker(t);
-  for (const body of ['a', 'b', 'c']) await w.call('/api/message/orders?type=queue', { method: 'POST', body: new URLSearchParams({ body }) });
+  for (const body of ['a', 'b', 'c'])
+    await w.call('/api/message/orders?type=queue', { method: 'POST', body: new URLSearchParams({ body }) });
   await w.call('/api/message/invoices?type=queue', { method: 'POST', body: new URLSearchParams({ body: 'i' }) });
-  const get = async (path: string): Promise<Envelope> => (await (await w.call(`/api/jolokia${path}`)).json()) as Envelope;
+  const get = async (path: string): Promise<Envelope> =>
+    (await (await w.call(`/api/jolokia${path}`)).json()) as Envelope;
 
   const one = await get(`/read/${queue('orders')}/QueueSize`);
   assert.equal(one.status, 200);
@@ -32,7 +34,25 @@ test('read: one attribute, several, all, and wildcard patterns (Telegraf jolokia
   const several = await get(`/read/${queue('orders')}/QueueSize,EnqueueCount,ConsumerCount`);
   assert.deepEqual(several.value, { QueueSize: 3, EnqueueCount: 3, ConsumerCount: 0 });
   const all = (await get(`/read/${queue('orders')}`)).value as Record<string, unknown>;
-  for (const a of ['Name', 'QueueSize', 'EnqueueCount', 'DequeueCount', 'DispatchCount', 'ExpiredCount', 'InFlightCount', 'ConsumerCount', 'ProducerCount', 'MemoryUsageByteCount', 'MemoryPercentUsage', 'AverageEnqueueTime', 'MaxEnqueueTime', 'MinEnqueueTime', 'AverageMessageSize', 'Paused', 'Subscriptions']) {
+  for (const a of [
+    'Name',
+    'QueueSize',
+    'EnqueueCount',
+    'DequeueCount',
+    'DispatchCount',
+    'ExpiredCount',
+    'InFlightCount',
+    'ConsumerCount',
+    'ProducerCount',
+    'MemoryUsageByteCount',
+    'MemoryPercentUsage',
+    'AverageEnqueueTime',
+    'MaxEnqueueTime',
+    'MinEnqueueTime',
+    'AverageMessageSize',
+    'Paused',
+    'Subscriptions',
+  ]) {
     assert.ok(a in all, `QueueViewMBean attribute ${a}`);
   }
   assert.equal(all['Name'], 'orders');
@@ -40,7 +60,9 @@ test('read: one attribute, several, all, and wildcard patterns (Telegraf jolokia
   assert.equal(broker['BrokerName'], 'stomp-it');
   assert.deepEqual(
     (broker['Queues'] as { objectName: string }[]).map((q) => q.objectName).sort(),
-    ['invoices', 'orders'].map((n) => `org.apache.activemq:brokerName=stomp-it,destinationName=${n},destinationType=Queue,type=Broker`),
+    ['invoices', 'orders'].map(
+      (n) => `org.apache.activemq:brokerName=stomp-it,destinationName=${n},destinationType=Queue,type=Broker`,
+    ),
   );
 
   // Telegraf's activemq example: a bulk POST with a wildcard MBean and an attribute list.
@@ -48,15 +70,29 @@ test('read: one attribute, several, all, and wildcard patterns (Telegraf jolokia
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify([
-      { type: 'read', mbean: 'org.apache.activemq:brokerName=*,destinationName=*,destinationType=Queue,type=Broker', attribute: ['QueueSize', 'EnqueueCount', 'ConsumerCount'] },
-      { type: 'read', mbean: 'org.apache.activemq:type=Broker,brokerName=*', attribute: ['TotalEnqueueCount', 'MemoryPercentUsage', 'StorePercentUsage'] },
-      { type: 'read', mbean: 'org.apache.activemq:type=Broker,brokerName=nope,destinationType=Queue,destinationName=*' },
+      {
+        type: 'read',
+        mbean: 'org.apache.activemq:brokerName=*,destinationName=*,destinationType=Queue,type=Broker',
+        attribute: ['QueueSize', 'EnqueueCount', 'ConsumerCount'],
+      },
+      {
+        type: 'read',
+        mbean: 'org.apache.activemq:type=Broker,brokerName=*',
+        attribute: ['TotalEnqueueCount', 'MemoryPercentUsage', 'StorePercentUsage'],
+      },
+      {
+        type: 'read',
+        mbean: 'org.apache.activemq:type=Broker,brokerName=nope,destinationType=Queue,destinationName=*',
+      },
     ]),
   });
   const bulk = (await res.json()) as Envelope[];
   assert.equal(bulk.length, 3);
   const queues = bulk[0]!.value as Record<string, Record<string, number>>;
-  assert.deepEqual(queues['org.apache.activemq:brokerName=stomp-it,destinationName=orders,destinationType=Queue,type=Broker'], { QueueSize: 3, EnqueueCount: 3, ConsumerCount: 0 });
+  assert.deepEqual(
+    queues['org.apache.activemq:brokerName=stomp-it,destinationName=orders,destinationType=Queue,type=Broker'],
+    { QueueSize: 3, EnqueueCount: 3, ConsumerCount: 0 },
+  );
   assert.equal(Object.keys(queues).length, 2);
   const b = bulk[1]!.value as Record<string, Record<string, number>>;
   assert.equal(b['org.apache.activemq:brokerName=stomp-it,type=Broker']!['TotalEnqueueCount'], 4);
@@ -66,7 +102,8 @@ test('read: one attribute, several, all, and wildcard patterns (Telegraf jolokia
 
 test('errors: unknown MBean 404, unknown attribute 404, bad name and bad arguments 400', async (t) => {
   const w = await startWebBroker(t);
-  const get = async (path: string): Promise<Envelope> => (await (await w.call(`/api/jolokia${path}`)).json()) as Envelope;
+  const get = async (path: string): Promise<Envelope> =>
+    (await (await w.call(`/api/jolokia${path}`)).json()) as Envelope;
   const missing = await get(`/read/${queue('none')}/QueueSize`);
   assert.equal(missing.status, 404);
   assert.equal(missing.error_type, 'javax.management.InstanceNotFoundException');
@@ -84,19 +121,38 @@ test('errors: unknown MBean 404, unknown attribute 404, bad name and bad argumen
 test('exec: addQueue, sendTextMessage, browse, moveMessageTo, copyMessageTo, removeMessage, pause, purge, removeQueue', async (t) => {
   const w = await startWebBroker(t);
   const post = async (req: Record<string, unknown>): Promise<Envelope> =>
-    (await (await w.call('/api/jolokia', { method: 'POST', body: JSON.stringify({ type: 'exec', ...req }) })).json()) as Envelope;
+    (await (
+      await w.call('/api/jolokia', { method: 'POST', body: JSON.stringify({ type: 'exec', ...req }) })
+    ).json()) as Envelope;
   assert.equal((await post({ mbean: BROKER, operation: 'addQueue', arguments: ['work'] })).status, 200);
-  const sent = await post({ mbean: queue('work'), operation: 'sendTextMessage(java.lang.String)', arguments: ['hello'] });
+  const sent = await post({
+    mbean: queue('work'),
+    operation: 'sendTextMessage(java.lang.String)',
+    arguments: ['hello'],
+  });
   assert.equal(sent.status, 200);
   const id = sent.value as string;
-  await post({ mbean: queue('work'), operation: 'sendTextMessage(java.util.Map,java.lang.String)', arguments: [{ k: 'v' }, 'second'] });
-  const browsed = (await post({ mbean: queue('work'), operation: 'browse()', arguments: [] })).value as Record<string, unknown>[];
-  assert.deepEqual(browsed.map((m) => m['Text']), ['hello', 'second']);
+  await post({
+    mbean: queue('work'),
+    operation: 'sendTextMessage(java.util.Map,java.lang.String)',
+    arguments: [{ k: 'v' }, 'second'],
+  });
+  const browsed = (await post({ mbean: queue('work'), operation: 'browse()', arguments: [] })).value as Record<
+    string,
+    unknown
+  >[];
+  assert.deepEqual(
+    browsed.map((m) => m['Text']),
+    ['hello', 'second'],
+  );
   assert.equal(browsed[0]!['JMSMessageID'], id);
   assert.equal(browsed[0]!['JMSDeliveryMode'], 'PERSISTENT');
   assert.deepEqual(browsed[1]!['StringProperties'], { k: 'v' });
   assert.equal((await post({ mbean: queue('work'), operation: 'copyMessageTo', arguments: [id, 'copy'] })).value, true);
-  assert.equal((await post({ mbean: queue('work'), operation: 'moveMessageTo', arguments: [id, 'moved'] })).value, true);
+  assert.equal(
+    (await post({ mbean: queue('work'), operation: 'moveMessageTo', arguments: [id, 'moved'] })).value,
+    true,
+  );
   assert.equal((await post({ mbean: queue('work'), operation: 'removeMessage', arguments: [id] })).value, false);
   assert.equal((await post({ mbean: queue('work'), operation: 'pause', arguments: [] })).status, 200);
   assert.equal(w.mgmt.queue('work').paused, true);
@@ -119,11 +175,24 @@ test('search, list and version', async (t) => {
   const search = (await (await w.call('/api/jolokia/search/org.apache.activemq:type=Broker,*')).json()) as Envelope;
   const names = search.value as string[];
   assert.ok(names.includes('org.apache.activemq:brokerName=stomp-it,type=Broker'));
-  assert.ok(names.includes('org.apache.activemq:brokerName=stomp-it,destinationName=a,destinationType=Queue,type=Broker'));
-  assert.ok(names.includes('org.apache.activemq:brokerName=stomp-it,destinationName=b,destinationType=Topic,type=Broker'));
-  assert.ok(names.includes('org.apache.activemq:brokerName=stomp-it,connector=clientConnectors,connectorName=stomp,type=Broker'));
+  assert.ok(
+    names.includes('org.apache.activemq:brokerName=stomp-it,destinationName=a,destinationType=Queue,type=Broker'),
+  );
+  assert.ok(
+    names.includes('org.apache.activemq:brokerName=stomp-it,destinationName=b,destinationType=Topic,type=Broker'),
+  );
+  assert.ok(
+    names.includes(
+      'org.apache.activemq:brokerName=stomp-it,connector=clientConnectors,connectorName=stomp,type=Broker',
+    ),
+  );
   const list = (await (await w.call('/api/jolokia/list')).json()) as Envelope;
-  const domain = (list.value as Record<string, Record<string, { class: string; attr: Record<string, { type: string }>; op: Record<string, unknown> }>>)['org.apache.activemq']!;
+  const domain = (
+    list.value as Record<
+      string,
+      Record<string, { class: string; attr: Record<string, { type: string }>; op: Record<string, unknown> }>
+    >
+  )['org.apache.activemq']!;
   const q = domain['brokerName=stomp-it,destinationName=a,destinationType=Queue,type=Broker']!;
   assert.equal(q.class, 'org.apache.activemq.broker.jmx.QueueView');
   assert.equal(q.attr['QueueSize']!.type, 'long');

@@ -30,8 +30,15 @@ test('queue statistics count enqueues, dispatches, dequeues, producers, consumer
   const { port, read } = await setup(t);
   const c = await stompClient(port);
   t.after(() => c.client.deactivate());
-  for (let i = 0; i < 5; i++) c.client.publish({ destination: '/queue/orders', body: `m${i}`, headers: { receipt: `r${i}` } });
-  await waitFor(() => { try { return read(Q('orders'))['EnqueueCount'] === 5; } catch { return false; } }, 'enqueues');
+  for (let i = 0; i < 5; i++)
+    c.client.publish({ destination: '/queue/orders', body: `m${i}`, headers: { receipt: `r${i}` } });
+  await waitFor(() => {
+    try {
+      return read(Q('orders'))['EnqueueCount'] === 5;
+    } catch {
+      return false;
+    }
+  }, 'enqueues');
   let q = read(Q('orders'));
   assert.equal(q['QueueSize'], 5);
   assert.equal(q['DispatchCount'], 0);
@@ -59,11 +66,15 @@ test('browse pages, copy, move, retry and remove by id; purge; pause and resume'
   const { port, mgmt, read } = await setup(t);
   const c = await stompClient(port);
   t.after(() => c.client.deactivate());
-  for (let i = 0; i < 30; i++) c.client.publish({ destination: '/queue/work', body: `w${i}`, headers: { persistent: 'true' } });
+  for (let i = 0; i < 30; i++)
+    c.client.publish({ destination: '/queue/work', body: `w${i}`, headers: { persistent: 'true' } });
   await waitFor(() => mgmt.queues().some((q) => q.destination.name === 'work' && q.size === 30), '30 messages');
   const page = await mgmt.browse('work', { offset: 10, limit: 5 });
   assert.equal(page.total, 30);
-  assert.deepEqual(page.messages.map((m) => Buffer.from(m.body!).toString()), ['w10', 'w11', 'w12', 'w13', 'w14']);
+  assert.deepEqual(
+    page.messages.map((m) => Buffer.from(m.body!).toString()),
+    ['w10', 'w11', 'w12', 'w13', 'w14'],
+  );
   const sel = await mgmt.browse('work', { selector: "JMSMessageID = '" + page.messages[0]!.messageId + "'" });
   assert.equal(sel.total, 1);
 
@@ -105,6 +116,9 @@ test('ObjectName patterns match as JMX does', () => {
   assert.ok(p.matches(ObjectName.parse(Q('a'))));
   assert.ok(!p.matches(ObjectName.parse('org.apache.activemq:type=Broker,brokerName=x')));
   assert.ok(ObjectName.parse('org.apache.activemq:type=Broker,*').matches(ObjectName.parse(Q('a'))));
-  assert.equal(ObjectName.parse(Q('a')).canonical, 'org.apache.activemq:brokerName=stomp-it,destinationName=a,destinationType=Queue,type=Broker');
+  assert.equal(
+    ObjectName.parse(Q('a')).canonical,
+    'org.apache.activemq:brokerName=stomp-it,destinationName=a,destinationType=Queue,type=Broker',
+  );
   assert.throws(() => ObjectName.parse('nodomain'));
 });

@@ -28,7 +28,8 @@ function parse(text: string): Map<string, number> {
 
 test('metrics: per-destination and broker series, connections per connector, Node defaults', async (t) => {
   const w = await startWebBroker(t);
-  for (let i = 0; i < 3; i++) await w.call('/api/message/orders?type=queue', { method: 'POST', body: new URLSearchParams({ body: `o${i}` }) });
+  for (let i = 0; i < 3; i++)
+    await w.call('/api/message/orders?type=queue', { method: 'POST', body: new URLSearchParams({ body: `o${i}` }) });
   await w.call('/api/message/orders?type=queue&readTimeout=1000');
   const res = await w.call('/metrics');
   assert.equal(res.status, 200);
@@ -43,7 +44,10 @@ test('metrics: per-destination and broker series, connections per connector, Nod
   assert.ok((m.get('tidemq_memory_usage_bytes') ?? 0) > 0);
   assert.ok(m.has('tidemq_store_size_bytes'));
   assert.ok(m.has('nodejs_eventloop_lag_seconds'), 'event-loop lag');
-  assert.ok([...m.keys()].some((k) => k.startsWith('nodejs_gc_duration_seconds')), 'GC');
+  assert.ok(
+    [...m.keys()].some((k) => k.startsWith('nodejs_gc_duration_seconds')),
+    'GC',
+  );
   assert.equal((await w.call('/metrics', { auth: null })).status, 401);
 });
 
@@ -64,7 +68,11 @@ test('metrics: 2,000 queues and temporary queues stay within the series bound', 
 test('HTTPS with a PKCS#12 key store, as the ssl:// connectors load it', async (t) => {
   const fx = await makeTlsFixtures({ keytool: false });
   t.after(() => fx.cleanup());
-  const ssl = await loadSslContext({ keyStore: fx.brokerOpensslP12, keyStorePassword: STORE_PASSWORD, keyStoreType: 'pkcs12' });
+  const ssl = await loadSslContext({
+    keyStore: fx.brokerOpensslP12,
+    keyStorePassword: STORE_PASSWORD,
+    keyStoreType: 'pkcs12',
+  });
   const w = await startWebBroker(t, { config: { port: -1, httpsPort: 0 }, tls: ssl.secureContextOptions });
   assert.match(w.base, /^https:\/\//);
   const body = await new Promise<string>((resolve, reject) => {

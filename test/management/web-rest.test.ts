@@ -15,13 +15,30 @@ test('the curl examples of ActiveMQ REST page work as written; a STOMP consumer 
   const w = await startWebBroker(t);
   const url = (p: string): string => `${w.base}${p}`;
   // curl -u admin:admin -d "body=message" http://localhost:8161/api/message/TEST?type=queue
-  assert.equal(await curl(['-u', ADMIN, '-d', 'body=message', '-d', 'TXN_REF=1', url('/api/message/TEST?type=queue')]), 'Message sent');
+  assert.equal(
+    await curl(['-u', ADMIN, '-d', 'body=message', '-d', 'TXN_REF=1', url('/api/message/TEST?type=queue')]),
+    'Message sent',
+  );
   // Raw body with a content type (the servlet reads the request body when no body parameter is given).
-  assert.equal(await curl(['-u', ADMIN, '-H', 'Content-Type: text/plain', '--data-binary', 'hello world', url('/api/message/TEST?type=queue')]), 'Message sent');
+  assert.equal(
+    await curl([
+      '-u',
+      ADMIN,
+      '-H',
+      'Content-Type: text/plain',
+      '--data-binary',
+      'hello world',
+      url('/api/message/TEST?type=queue'),
+    ]),
+    'Message sent',
+  );
   // curl -XPOST -d "body=message" http://admin:admin@localhost:8161/api/message?destination=queue://orders.input
   const [user, pass] = ADMIN.split(':');
   const withUser = w.base.replace('http://', `http://${user}:${pass}@`);
-  assert.equal(await curl(['-XPOST', '-d', 'body=order', `${withUser}/api/message?destination=queue://orders.input`]), 'Message sent');
+  assert.equal(
+    await curl(['-XPOST', '-d', 'body=order', `${withUser}/api/message?destination=queue://orders.input`]),
+    'Message sent',
+  );
 
   const c = await stompClient(w.stompPort);
   t.after(() => c.client.deactivate());
@@ -36,7 +53,10 @@ test('the curl examples of ActiveMQ REST page work as written; a STOMP consumer 
   assert.match(first, /\r\ndestination: queue:\/\/TEST\r\n/i);
   assert.match(first, /\r\nTXN_REF: 1\r\n/i);
   assert.match(first, /\r\n\r\nmessage$/);
-  assert.equal(await curl(['-u', ADMIN, url('/api/message/TEST?type=queue&readTimeout=2000&oneShot=true')]), 'hello world');
+  assert.equal(
+    await curl(['-u', ADMIN, url('/api/message/TEST?type=queue&readTimeout=2000&oneShot=true')]),
+    'hello world',
+  );
   // Nothing left: 204 after readTimeout.
   const empty = await w.call('/api/message/TEST?type=queue&readTimeout=100');
   assert.equal(empty.status, 204);
@@ -46,7 +66,10 @@ test('REST send sets JMS headers from parameters; GET honours selectors and clie
   const w = await startWebBroker(t);
   const send = (q: string, body: string): Promise<Response> =>
     w.call(`/api/message/hdr?type=queue&${q}`, { method: 'POST', body: new URLSearchParams({ body }), headers: {} });
-  const res = await send('JMSCorrelationID=c-1&JMSType=order&JMSPriority=7&JMSDeliveryMode=non_persistent&JMSReplyTo=replies&color=red', 'one');
+  const res = await send(
+    'JMSCorrelationID=c-1&JMSType=order&JMSPriority=7&JMSDeliveryMode=non_persistent&JMSReplyTo=replies&color=red',
+    'one',
+  );
   assert.equal(res.status, 200);
   assert.match(res.headers.get('messageID') ?? '', /^ID:/);
   await send('color=blue', 'two');
@@ -59,7 +82,9 @@ test('REST send sets JMS headers from parameters; GET honours selectors and clie
   assert.equal(m!.properties.get('color')?.value, 'red');
   assert.equal(m!.properties.has('type'), false);
 
-  const blue = await w.call('/api/message/hdr?type=queue&readTimeout=1000', { headers: { selector: "color = 'blue'" } });
+  const blue = await w.call('/api/message/hdr?type=queue&readTimeout=1000', {
+    headers: { selector: "color = 'blue'" },
+  });
   assert.equal(await blue.text(), 'two');
 
   // No type: a topic (MessageServlet's defaultTopicFlag). A clientId keeps the subscription between GETs.
@@ -78,29 +103,55 @@ test('security: 401 without credentials, user role cannot purge, CSRF refused, n
   assert.equal(anon.status, 401);
   assert.equal(anon.headers.get('www-authenticate'), 'Basic realm="ActiveMQRealm"');
   assert.equal((await w.call('/api/v1/broker', { auth: 'admin:wrong' })).status, 401);
-  assert.equal((await w.call('/api/message/guarded?type=queue', { auth: 'admin:admin', method: 'POST', body: new URLSearchParams({ body: 'x' }) })).status, 401);
+  assert.equal(
+    (
+      await w.call('/api/message/guarded?type=queue', {
+        auth: 'admin:admin',
+        method: 'POST',
+        body: new URLSearchParams({ body: 'x' }),
+      })
+    ).status,
+    401,
+  );
 
   const viewer = await w.call('/api/v1/queues/guarded', { auth: VIEWER });
   assert.equal(viewer.status, 200);
   assert.equal(((await viewer.json()) as { Name: string }).Name, 'guarded');
   assert.equal((await w.call('/api/v1/queues/guarded/purge', { auth: VIEWER, method: 'POST' })).status, 403);
-  const exec = (await (await w.call('/api/jolokia/exec/org.apache.activemq:type=Broker,brokerName=stomp-it,destinationType=Queue,destinationName=guarded/purge', { auth: VIEWER })).json()) as { status: number };
+  const exec = (await (
+    await w.call(
+      '/api/jolokia/exec/org.apache.activemq:type=Broker,brokerName=stomp-it,destinationType=Queue,destinationName=guarded/purge',
+      { auth: VIEWER },
+    )
+  ).json()) as { status: number };
   assert.equal(exec.status, 403);
   assert.equal((await w.call('/api/v1/queues/guarded/purge', { method: 'POST' })).status, 200);
 
   // A form posted from another site carries its Origin; an <img> GET carries Sec-Fetch-Site.
-  const forged = await w.call('/api/v1/queues/guarded/purge', { method: 'POST', headers: { Origin: 'https://evil.example' } });
+  const forged = await w.call('/api/v1/queues/guarded/purge', {
+    method: 'POST',
+    headers: { Origin: 'https://evil.example' },
+  });
   assert.equal(forged.status, 403);
   assert.match(await forged.text(), /Cross-site request refused/);
-  const img = await w.call('/api/jolokia/exec/org.apache.activemq:type=Broker,brokerName=stomp-it/removeQueue/guarded', { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+  const img = await w.call(
+    '/api/jolokia/exec/org.apache.activemq:type=Broker,brokerName=stomp-it/removeQueue/guarded',
+    { headers: { 'Sec-Fetch-Site': 'cross-site' } },
+  );
   assert.equal(img.status, 403);
   assert.ok(w.mgmt.queues().some((q) => q.destination.name === 'guarded'));
   const sameOrigin = await w.call('/api/v1/queues/guarded/pause', { method: 'POST', headers: { Origin: w.base } });
   assert.equal(sameOrigin.status, 200);
 
-  const jsonp = await w.call('/api/jolokia/read/org.apache.activemq:type=Broker,brokerName=stomp-it/BrokerName?callback=steal');
+  const jsonp = await w.call(
+    '/api/jolokia/read/org.apache.activemq:type=Broker,brokerName=stomp-it/BrokerName?callback=steal',
+  );
   assert.equal(jsonp.status, 400);
-  const big = await w.call('/api/message/guarded?type=queue', { method: 'POST', body: 'x'.repeat(4096), headers: { 'Content-Type': 'text/plain' } });
+  const big = await w.call('/api/message/guarded?type=queue', {
+    method: 'POST',
+    body: 'x'.repeat(4096),
+    headers: { 'Content-Type': 'text/plain' },
+  });
   assert.equal(big.status, 413);
 
   const ok = await w.call('/api/v1/broker');
