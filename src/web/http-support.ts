@@ -40,7 +40,8 @@ export function securityHeaders(res: ServerResponse): void {
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
   res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  // same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on the console's own form posts.
+  res.setHeader('Referrer-Policy', 'same-origin');
 }
 
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -11,7 +11,6 @@ import {
   readBody,
   securityHeaders,
   sendJson,
-  sendText,
   statusOf,
   type WebRequest,
   type WebRoute,
@@ -169,8 +168,9 @@ export class WebServer {
       const path = url.pathname;
       const route = this.routes.find((x) => path === x.prefix || path.startsWith(`${x.prefix}/`));
       if (route === undefined) {
-        if (path === '/' || path === '/admin' || path === '/admin/') {
-          sendText(res, 200, 'TideMQ web console: see /api/v1/broker, /api/jolokia, /api/message, /metrics\n');
+        if (path === '/') {
+          res.writeHead(302, { Location: '/admin/' });
+          res.end();
           return;
         }
         throw new HttpError(404, `No resource at ${path}`);
