@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { SecureContextOptions } from 'node:tls';
 import type { BrokerManagement } from '../management/broker-management.js';
 import { BrokerError } from '../util/errors.js';
+import { LoginThrottle } from '../security/login-throttle.js';
+import { systemClock } from '../util/clock.js';
 import { Logger } from '../util/logger.js';
 import { crossSiteReason } from './csrf.js';
 import {
@@ -30,6 +32,8 @@ export interface WebServerOptions {
   logger?: Logger;
   /** More routes (Jolokia, metrics, the JSON API) in front of the built-in /api/message. */
   routes?: readonly WebRoute[];
+  /** Slows password guessing on Basic auth (the broker's login throttle; ActiveMQ's Jetty has none). */
+  throttle?: LoginThrottle;
 }
 
 /** ActiveMQ's realm name, so a browser's saved login prompt reads the same. */
@@ -44,6 +48,7 @@ export class WebServer {
   private readonly logger: Logger;
   readonly rest: RestMessaging;
   private readonly routes: WebRoute[];
+  private readonly throttle: LoginThrottle;
 
   constructor(private readonly options: WebServerOptions) {
     this.logger = options.logger ?? Logger.silent();
@@ -62,6 +67,7 @@ export class WebServer {
     if (config.httpsPort >= 0 && options.tls === undefined) {
       throw new BrokerError('ERR_CONFIG', 'The web console https port needs a key store (--web-keystore)');
     }
+    this.throttle = options.throttle ?? new LoginThrottle(systemClock, {}, this.logger);
     this.rest = new RestMessaging(options.mgmt, config.maxBodyBytes);
     const restRoute: WebRoute = {
       prefix: '/api/message',
@@ -134,7 +140,21 @@ export class WebServer {
     const decoded = Buffer.from(h.slice(6).trim(), 'base64').toString('utf8');
     const i = decoded.indexOf(':');
     if (i < 0) return null;
-    return this.options.realm.authenticate(decoded.slice(0, i), decoded.slice(i + 1));
+    const name = decoded.slice(0, i);
+    // Every request carries the password again: a wrong one is answered late, and parallel guesses are refused
+    // unchecked, as the broker's own logins are (src/security/login-throttle.ts).
+    const attempt = this.throttle.admit(name, `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? 0}`);
+    if (typeof attempt === 'string') throw new HttpError(429, 'Too many login attempts in progress; try again later');
+    let user: WebUser | null;
+    try {
+      user = await this.options.realm.authenticate(name, decoded.slice(i + 1));
+    } catch (e) {
+      this.throttle.abandoned(attempt);
+      throw e;
+    }
+    if (user === null) await this.throttle.failed(attempt);
+    else this.throttle.succeeded(attempt, true);
+    return user;
   }
 
   private async dispatch(req: IncomingMessage, res: ServerResponse, secure: boolean): Promise<void> {

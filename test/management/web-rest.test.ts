@@ -172,3 +172,27 @@ test('the default admin/admin password is refused on a non-loopback bind', () =>
     /default admin\/admin or user\/user password/,
   );
 });
+
+test('password guessing on Basic auth is throttled: parallel guesses refused with 429, the right password still works', async (t) => {
+  const w = await startWebBroker(t);
+  for (let i = 0; i < 3; i++) assert.equal((await w.call('/api/v1/broker', { auth: 'admin:guess' })).status, 401);
+  const burst = await Promise.all(Array.from({ length: 8 }, () => w.call('/api/v1/broker', { auth: 'admin:guess' })));
+  const statuses = burst.map((r) => r.status);
+  assert.ok(statuses.includes(429), `parallel guesses refused unchecked: ${statuses.join(',')}`);
+  assert.equal((await w.call('/api/v1/broker')).status, 200);
+});
+
+test('a property that cannot be an HTTP header (CR/LF, not a token) is left out of the GET answer', async (t) => {
+  const w = await startWebBroker(t);
+  const sent = await w.call('/api/message/split?type=queue', {
+    method: 'POST',
+    body: new URLSearchParams({ body: 'x', evil: 'a\r\nSet-Cookie: session=stolen', 'bad name': 'v', fine: 'ok' }),
+  });
+  assert.equal(sent.status, 200);
+  const got = await w.call('/api/message/split?type=queue&readTimeout=1000');
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get('set-cookie'), null);
+  assert.equal(got.headers.get('evil'), null);
+  assert.equal(got.headers.get('fine'), 'ok');
+  assert.equal(await got.text(), 'x');
+});
