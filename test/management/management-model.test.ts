@@ -122,3 +122,27 @@ test('ObjectName patterns match as JMX does', () => {
   );
   assert.throws(() => ObjectName.parse('nodomain'));
 });
+
+test('topic statistics count each subscription dispatch and ack, as ActiveMQ does', async (t) => {
+  const { port, read } = await setup(t);
+  const a = await stompClient(port);
+  const b = await stompClient(port);
+  t.after(() => Promise.all([a.client.deactivate(), b.client.deactivate()]));
+  const got: string[] = [];
+  a.client.subscribe('/topic/news', (m) => got.push(m.body));
+  b.client.subscribe('/topic/news', (m) => got.push(m.body));
+  const T = 'org.apache.activemq:type=Broker,brokerName=stomp-it,destinationType=Topic,destinationName=news';
+  await waitFor(() => {
+    try {
+      return read(T)['ConsumerCount'] === 2;
+    } catch {
+      return false;
+    }
+  }, 'two subscribers');
+  for (let i = 0; i < 3; i++) a.client.publish({ destination: '/topic/news', body: `n${i}` });
+  await waitFor(() => got.length === 6, 'six deliveries');
+  const topic = read(T);
+  assert.equal(topic['EnqueueCount'], 3);
+  assert.equal(topic['DispatchCount'], 6);
+  assert.equal(topic['DequeueCount'], 6);
+});

@@ -152,8 +152,29 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
     this.drain();
   }
 
+  /** TopicViewMBean DispatchCount: counted per subscription, as ActiveMQ's Topic counts each dispatch. */
+  override dispatch(ref: MessageReference, groupFirst = false): void {
+    const stats = this.topicStatistics(ref.message);
+    if (stats !== undefined) stats.dispatched++;
+    super.dispatch(ref, groupFirst);
+  }
+
   consumed(ref: MessageReference): void {
     ref.dropped = true;
+    this.countDequeue(ref);
+  }
+
+  /** TopicViewMBean DequeueCount and enqueue times: each subscription's ack counts, as in ActiveMQ. */
+  protected countDequeue(ref: MessageReference): void {
+    this.topicStatistics(ref.message)?.dequeued(this.host.now() - ref.message.brokerInTime);
+  }
+
+  /** The statistics of the topic a message came through (a wildcard subscription spans several). */
+  private topicStatistics(message: Message): DestinationStatistics | undefined {
+    const topics = this.topics;
+    if (topics.length === 1) return topics[0]!.statistics;
+    for (const t of topics) if (t.destination === message.destination) return t.statistics;
+    return undefined;
   }
 
   /** A non-durable subscriber that leaves loses its messages, as in JMS. */
@@ -193,6 +214,7 @@ export class DurableTopicSubscription extends TopicSubscription {
 
   override consumed(ref: MessageReference): void {
     ref.dropped = true;
+    this.countDequeue(ref);
     this.durableHost?.durableConsumed(this, ref);
   }
 
