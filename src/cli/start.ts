@@ -104,7 +104,10 @@ function parseFlags(argv: string[]): StartFlags | 'help' {
     logLevel: level as Level,
     web: webFlagsFrom(values),
   };
-  if (values.config !== undefined) flags.config = values.config;
+  if (values.config !== undefined) {
+    flags.config = values.config;
+    flags.web.confDir = path.dirname(path.resolve(values.config));
+  }
   if (values.bind !== undefined) flags.bind = values.bind;
   const ow = port('openwire-port', values['openwire-port']);
   if (ow !== undefined) flags.openwirePort = ow;
@@ -168,7 +171,14 @@ export async function runStart(argv: string[]): Promise<number> {
       // activemq.data defaults as the launcher's: ACTIVEMQ_DATA, else <ACTIVEMQ_BASE or the working directory>/data.
       loaded = loadBrokerConfigText(embeddedConfig(flags), path.resolve('tidemq-embedded.xml'), { properties });
     }
-    for (const w of loaded.warnings) logger.warn(formatWarning(w));
+    // ActiveMQ runs its web console when activemq.xml imports jetty.xml; TideMQ does the same, configured by the
+    // --web-* flags (jetty.xml itself is Jetty's Spring wiring and is not read: docs/operations.md).
+    const jetty = loaded.warnings.find((w) => /it configures ActiveMQ's Jetty web console/.test(w.message));
+    for (const w of loaded.warnings) if (w !== jetty) logger.warn(formatWarning(w));
+    if (jetty !== undefined)
+      logger.info(
+        `${formatWarning(jetty).replace(/ is ignored: .*$/, '')}: the web console starts, configured by the --web-* flags (jetty.xml itself is not read)`,
+      );
     const config: BrokerConfig = loaded.config;
     if (flags.dataDir !== undefined && !isWithin(config.dataDirectory, path.resolve(flags.dataDir))) {
       // Debian's file says dataDirectory="\${activemq.base}/data": --data-dir (activemq.data) cannot move it.
@@ -194,7 +204,14 @@ export async function runStart(argv: string[]): Promise<number> {
     // The web console (ActiveMQ's Jetty on 8161): management, REST, Jolokia and metrics; BrokerViewMBean.stop()
     // stops the process as a signal would.
     try {
-      web = await startWebConsole(service, config, flags.web, logger, () => stopRequested?.());
+      web = await startWebConsole(
+        service,
+        config,
+        flags.web,
+        logger,
+        () => stopRequested?.(),
+        flags.config === undefined || jetty !== undefined,
+      );
     } catch (e) {
       await service.stop().catch(() => {});
       throw e;

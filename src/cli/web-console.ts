@@ -20,7 +20,7 @@ export const webHelp = `Web console, REST, Jolokia and metrics (ActiveMQ's conf/
   --web-keystore <file>    Key store for HTTPS (JKS, PKCS#12 or PEM, as <sslContext>)
   --web-keystore-password <pw>   --web-keystore-type <jks|pkcs12|pem>
   --web-users <file>       jetty-realm.properties users file ("user: password, role"; roles admin, user)
-                           default: \${activemq.conf}/jetty-realm.properties if present
+                           default: jetty-realm.properties in ACTIVEMQ_CONF or beside --config
   --web-auth <realm|broker>  broker: log web users in through the broker's authentication plugin
 `;
 
@@ -33,6 +33,8 @@ export interface WebFlags {
   keystoreType?: string;
   users?: string;
   auth?: string;
+  /** The folder of the activemq.xml being run (where ActiveMQ keeps jetty-realm.properties). */
+  confDir?: string;
 }
 
 export const webFlagOptions = {
@@ -83,7 +85,11 @@ export async function startWebConsole(
   flags: WebFlags,
   logger: Logger,
   onStop: () => void,
+  /** ActiveMQ starts Jetty when activemq.xml imports jetty.xml; the embedded default always does. */
+  wanted: boolean,
 ): Promise<WebServer | null> {
+  const explicit = flags.port !== undefined || flags.httpsPort !== undefined;
+  if (!wanted && !explicit) return null;
   const web: WebConfig = {
     ...DEFAULT_WEB_CONFIG,
     host: flags.bind ?? DEFAULT_WEB_CONFIG.host,
@@ -102,10 +108,11 @@ export async function startWebConsole(
     throw new Error(`--web-auth must be realm or broker, not '${flags.auth}'`);
   }
   const hasAuthPlugin = config.plugins.some((p) => p.type === 'simpleAuthentication' || p.type.startsWith('jaas'));
-  const confFile = path.join(
-    process.env['ACTIVEMQ_CONF'] ?? path.join(process.env['ACTIVEMQ_BASE'] ?? '.', 'conf'),
-    'jetty-realm.properties',
-  );
+  // ActiveMQ's jetty.xml reads ${activemq.conf}/jetty-realm.properties: ACTIVEMQ_CONF, else the folder of the
+  // activemq.xml being run, else <ACTIVEMQ_BASE or .>/conf.
+  const confDir =
+    process.env['ACTIVEMQ_CONF'] ?? flags.confDir ?? path.join(process.env['ACTIVEMQ_BASE'] ?? '.', 'conf');
+  const confFile = path.join(confDir, 'jetty-realm.properties');
   let realm: WebRealm;
   if (
     flags.auth === 'broker' ||
@@ -141,6 +148,16 @@ export async function startWebConsole(
     logger: logger.child({ area: 'web' }),
     ...(tls !== undefined ? { tls: tls.secureContextOptions } : {}),
   });
-  await server.start();
+  try {
+    await server.start();
+  } catch (e) {
+    // The default port taken (another broker, an ActiveMQ on 8161): the broker runs on without its console, as
+    // the console is not what clients need. A port asked for on the command line must work.
+    if (!explicit && /Address already in use/.test((e as Error).message)) {
+      logger.warn(`Web console not started: ${web.host}:${web.port} is in use (give --web-port to choose another)`);
+      return null;
+    }
+    throw e;
+  }
   return server;
 }
