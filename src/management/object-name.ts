@@ -104,14 +104,27 @@ function quoteIfNeeded(v: string): string {
   return /[,=:"*?\n]/.test(v) ? `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"` : v;
 }
 
+/** Compiled value patterns, bounded: a query tests one pattern against every registered name. */
+const globs = new Map<string, RegExp>();
+
 function glob(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
   if (!/[*?]/.test(pattern)) return pattern === value;
-  const re = new RegExp(
+  let re = globs.get(pattern);
+  if (re === undefined) {
+    if (globs.size >= 1000) globs.clear();
+    re = compileGlob(pattern);
+    globs.set(pattern, re);
+  }
+  return re.test(value);
+}
+
+function compileGlob(pattern: string): RegExp {
+  return new RegExp(
     `^${pattern
       .replace(/[.+^${}()|[\]\\]/g, '\\$&')
       .replace(/\*/g, '.*')
       .replace(/\?/g, '.')}$`,
     's',
   );
-  return re.test(value);
 }

@@ -138,7 +138,7 @@ export class JolokiaRoute implements WebRoute {
         return this.exec(r, q);
       case 'search': {
         const pattern = this.name(q.mbean);
-        return this.registry.query(pattern).map((m) => m.name.canonical);
+        return this.registry.names(pattern).map((n) => n.canonical);
       }
       case 'list':
         return this.list(q.path);
