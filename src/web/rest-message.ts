@@ -95,9 +95,13 @@ export class RestMessaging {
   private readonly clients = new Map<string, RestConsumer>();
   private readonly sweeper: NodeJS.Timeout;
 
+  /** GETs waiting for a message now. */
+  private waiting = 0;
+
   constructor(
     private readonly mgmt: BrokerManagement,
     private readonly maxBody: number,
+    private readonly maxWaiting = 500,
   ) {
     this.sweeper = setInterval(() => this.sweep(), 30_000);
     this.sweeper.unref();
@@ -193,6 +197,17 @@ export class RestMessaging {
   }
 
   private async get(r: WebRequest, path: string): Promise<void> {
+    // Each waiting GET holds a broker connection and consumer for up to 20 s: their number is bounded.
+    if (this.waiting >= this.maxWaiting) throw new HttpError(503, 'Too many REST receives waiting; try again later');
+    this.waiting++;
+    try {
+      await this.receive(r, path);
+    } finally {
+      this.waiting--;
+    }
+  }
+
+  private async receive(r: WebRequest, path: string): Promise<void> {
     const params = formParameters(r.url, undefined, null);
     const dest = this.destination(params, path);
     const requested = Number(params.get('readTimeout') ?? -1);

@@ -22,6 +22,10 @@ export interface WebConfig {
   maxBodyBytes: number;
   /** A whole request must arrive within this time (ms). */
   requestTimeoutMs: number;
+  /** Open HTTP connections per listener; more are closed on arrival (Jetty's acceptor queue bounds ActiveMQ's). */
+  maxConnections: number;
+  /** REST receives waiting at once (each holds a broker consumer up to 20 s); more are answered 503. */
+  maxWaitingReceives: number;
 }
 
 export const DEFAULT_WEB_CONFIG: WebConfig = {
@@ -33,6 +37,8 @@ export const DEFAULT_WEB_CONFIG: WebConfig = {
   brokerAuthentication: false,
   maxBodyBytes: 10 * 1024 * 1024,
   requestTimeoutMs: 30_000,
+  maxConnections: 1000,
+  maxWaitingReceives: 500,
 };
 
 /** Loopback addresses: the only binds where ActiveMQ's well-known default passwords are tolerated. */

@@ -68,7 +68,7 @@ export class WebServer {
       throw new BrokerError('ERR_CONFIG', 'The web console https port needs a key store (--web-keystore)');
     }
     this.throttle = options.throttle ?? new LoginThrottle(systemClock, {}, this.logger);
-    this.rest = new RestMessaging(options.mgmt, config.maxBodyBytes);
+    this.rest = new RestMessaging(options.mgmt, config.maxBodyBytes, config.maxWaitingReceives);
     const restRoute: WebRoute = {
       prefix: '/api/message',
       handle: (r, rest) => this.rest.handle(r, rest),
@@ -90,6 +90,7 @@ export class WebServer {
       server.headersTimeout = Math.min(config.requestTimeoutMs, 20_000);
       server.keepAliveTimeout = 5_000;
       server.maxHeadersCount = 100;
+      server.maxConnections = config.maxConnections;
       return server;
     };
     const listen = async (scheme: 'http' | 'https', port: number): Promise<void> => {

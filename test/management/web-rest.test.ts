@@ -196,3 +196,32 @@ test('a property that cannot be an HTTP header (CR/LF, not a token) is left out 
   assert.equal(got.headers.get('fine'), 'ok');
   assert.equal(await got.text(), 'x');
 });
+
+test('waiting REST receives beyond the limit get 503', async (t) => {
+  const w = await startWebBroker(t, { config: { maxWaitingReceives: 2 } });
+  const waiting = [1, 2].map(() => w.call('/api/message/idle?type=queue&readTimeout=1500'));
+  await new Promise((r) => setTimeout(r, 200));
+  const third = await w.call('/api/message/idle?type=queue&readTimeout=1500');
+  assert.equal(third.status, 503);
+  assert.deepEqual(
+    (await Promise.all(waiting)).map((r) => r.status),
+    [204, 204],
+  );
+});
+
+test('connections beyond maxConnections are closed on arrival', async (t) => {
+  const w = await startWebBroker(t, { config: { maxConnections: 2 } });
+
+  const { connect } = await import('node:net');
+  const port = Number(new URL(w.base).port);
+  const sockets = Array.from({ length: 6 }, () => {
+    const entry = { socket: connect(port, '127.0.0.1'), closed: false };
+    entry.socket.on('error', () => {});
+    entry.socket.on('close', () => (entry.closed = true));
+    return entry;
+  });
+  t.after(() => sockets.forEach((e) => e.socket.destroy()));
+  await new Promise((r) => setTimeout(r, 500));
+  const closed = sockets.map((e) => e.closed);
+  assert.equal(closed.filter((c) => c).length, 4, 'the sockets beyond maxConnections are closed at once');
+});
