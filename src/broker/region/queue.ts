@@ -4,6 +4,7 @@ import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { QueueCursor, type CursorStores } from './queue-cursor.js';
+import { DestinationStatistics } from './destination-statistics.js';
 import type { Subscription } from './subscription.js';
 
 /** What a queue needs from the region: the store, expiry and dead-lettering. */
@@ -52,6 +53,10 @@ export class Queue implements ReferenceOwner {
   enqueueCount = 0;
   /** What is not in memory, and how it comes back (pendingQueuePolicy). */
   readonly cursor = new QueueCursor();
+  /** Counters for management (QueueViewMBean); see src/management. */
+  readonly statistics = new DestinationStatistics();
+  /** QueueViewMBean.pause(): messages are still accepted, none is dispatched until resume(). */
+  paused = false;
 
   constructor(
     readonly destination: Destination,
@@ -78,6 +83,7 @@ export class Queue implements ReferenceOwner {
    */
   add(message: Message): Promise<void> | undefined {
     this.enqueueCount++;
+    this.statistics.enqueued(message.size);
     const c = this.cursor;
     if (message.persistent) c.storing.delete(message.messageId);
     if (this.keepInMemory(message)) {
@@ -344,6 +350,8 @@ export class Queue implements ReferenceOwner {
     ref.dropped = true;
     this.usage?.decrease(ref.message.size);
     this.dequeueCount++;
+    // Queue.messageAcknowledged: processTime is the time from arrival at the broker to the ack.
+    this.statistics.dequeued(this.host.now() - ref.message.brokerInTime);
     if (ref.inTemp) this.stores?.unspill(this.destination, ref.message);
     this.host.messageConsumed(this.destination, ref, null);
   }
@@ -391,7 +399,7 @@ export class Queue implements ReferenceOwner {
   }
 
   private dispatchPass(): void {
-    if (this.consumers.length === 0) {
+    if (this.consumers.length === 0 || this.paused) {
       this.dropExpiredHead();
       return;
     }
@@ -419,6 +427,7 @@ export class Queue implements ReferenceOwner {
       this.pending.removeAt(i);
       const groupFirst = this.groupAssigned;
       this.groupAssigned = false;
+      this.statistics.dispatched++;
       sub.dispatch(ref, groupFirst);
     }
   }

@@ -75,7 +75,8 @@ export interface RegionBrokerOptions {
 /** BrokerService's default systemUsage memory limit. */
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 
-interface ConnectionState {
+/** What the region tracks per connection; read-only outside the region (management lists it). */
+export interface ConnectionState {
   readonly context: ConnectionContext;
   readonly consumers: Map<string, Subscription | BrowserSubscription>;
   readonly producers: Map<string, ProducerInfo>;
@@ -1101,6 +1102,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   messageExpired(ref: MessageReference, subscription: Subscription | null): void {
+    if (ref.owner instanceof Queue) ref.owner.statistics.expired++; // QueueViewMBean ExpiredCount
     this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
   }
 
@@ -1447,6 +1449,88 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         `Cannot consume from a temporary destination of another connection: ${destination.key}`,
       );
     }
+  }
+
+  // ---- management (src/management reads these; ActiveMQ's ManagedRegionBroker plays this part) --------
+
+  managedQueues(): IterableIterator<Queue> {
+    return this.queues.values();
+  }
+
+  managedTopics(): IterableIterator<Topic> {
+    return this.topics.values();
+  }
+
+  /** Durable subscriptions, active and offline (ActiveMQ's durableTopicSubscribers and inactive ones). */
+  managedDurables(): IterableIterator<DurableTopicSubscription> {
+    return this.durables.values();
+  }
+
+  managedConnections(): IterableIterator<Readonly<ConnectionState>> {
+    return this.connections.values();
+  }
+
+  /** Bytes held by the message store and the temp store (BrokerViewMBean StorePercentUsage, TempPercentUsage). */
+  storeSizes(): { store: number; temp: number } {
+    return { store: this.store.size(), temp: this.tempStore?.size() ?? 0 };
+  }
+
+  /**
+   * QueueViewMBean.purge(): removes every message waiting in the queue, those in memory and the backlog the
+   * cursor left in the store (read back a page at a time and removed by id); messages in flight to consumers
+   * stay with them, as ActiveMQ's purge only removes what it can lock. Returns how many were removed.
+   */
+  async purgeQueue(destination: Destination): Promise<number> {
+    const q = this.queues.get(destination.name);
+    if (q === undefined || q.destination.type !== destination.type) return 0;
+    const backlog = q.cursor.storeBacklog > 0;
+    let after = q.cursor.storePosition;
+    let removed = q.purge().length;
+    if (!backlog) return removed;
+    for (;;) {
+      const page = await this.store.readMessages(q.destination, after, 500);
+      if (page.length === 0) break;
+      const ops: StoreOperation[] = [];
+      for (const m of page) {
+        after = Math.max(after, m.storeSequence);
+        if (q.cursor.storing.has(m.messageId)) continue;
+        ops.push({ op: 'remove', destination: q.destination, messageId: m.messageId, subscription: null });
+      }
+      await this.storeWrite(ops, false);
+      removed += ops.length;
+    }
+    q.cursor.storePosition = after;
+    return removed;
+  }
+
+  /**
+   * QueueViewMBean.removeMessage(id): takes one waiting message out of the queue, from memory or from the
+   * store backlog, and returns it (null when no waiting message has that id; in-flight ones are left alone).
+   */
+  async removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
+    const q = this.queues.get(destination.name);
+    if (q === undefined || q.destination.type !== destination.type) return null;
+    for (let i = 0; i < q.pending.length; i++) {
+      const ref = q.pending.at(i);
+      if (ref.dropped || ref.message.messageId !== messageId) continue;
+      q.pending.removeAt(i);
+      q.consumed(ref);
+      return ref.message;
+    }
+    const c = q.cursor;
+    let after = c.storePosition;
+    while (c.storeBacklog > 0) {
+      const page = await this.store.readMessages(q.destination, after, 500);
+      if (page.length === 0) break;
+      for (const m of page) {
+        after = Math.max(after, m.storeSequence);
+        if (m.messageId !== messageId || c.pagedAhead.has(m.storeSequence)) continue;
+        await this.storeWrite([{ op: 'remove', destination: q.destination, messageId, subscription: null }], false);
+        c.storeBacklog = Math.max(0, c.storeBacklog - 1);
+        return m;
+      }
+    }
+    return null;
   }
 
   // ---- store helpers -----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { SubscriberSpool } from './subscriber-spool.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
+import { DestinationStatistics } from './destination-statistics.js';
 
 /**
  * A publish/subscribe destination: every matching subscription gets its own reference to each message.
@@ -16,6 +17,8 @@ export class Topic {
   readonly subscriptions: TopicSubscription[] = [];
   owner: string | null = null;
   enqueueCount = 0;
+  /** Counters for management (TopicViewMBean); see src/management. */
+  readonly statistics = new DestinationStatistics();
   /** Last messages kept for retroactive consumers (subscriptionRecoveryPolicy fixedCount / lastImage). */
   private readonly recent: Message[] = [];
   recoveryCount = 0;
@@ -42,6 +45,7 @@ export class Topic {
    */
   add(message: Message, stored = false): Promise<unknown> | undefined {
     this.enqueueCount++;
+    this.statistics.enqueued(message.size);
     if (stored) this.storing.delete(message.messageId);
     let spills: Promise<void>[] | undefined;
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
@@ -245,9 +249,30 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
     this.drain();
   }
 
+  /** TopicViewMBean DispatchCount: counted per subscription, as ActiveMQ's Topic counts each dispatch. */
+  override dispatch(ref: MessageReference, groupFirst = false): void {
+    const stats = this.topicStatistics(ref.message);
+    if (stats !== undefined) stats.dispatched++;
+    super.dispatch(ref, groupFirst);
+  }
+
   consumed(ref: MessageReference): void {
     ref.dropped = true;
     if (ref.inTemp && this.spool !== null) this.spool.store.unspill(this.spool.destination, ref.message);
+    this.countDequeue(ref);
+  }
+
+  /** TopicViewMBean DequeueCount and enqueue times: each subscription's ack counts, as in ActiveMQ. */
+  protected countDequeue(ref: MessageReference): void {
+    this.topicStatistics(ref.message)?.dequeued(this.host.now() - ref.message.brokerInTime);
+  }
+
+  /** The statistics of the topic a message came through (a wildcard subscription spans several). */
+  private topicStatistics(message: Message): DestinationStatistics | undefined {
+    const topics = this.topics;
+    if (topics.length === 1) return topics[0]!.statistics;
+    for (const t of topics) if (t.destination === message.destination) return t.statistics;
+    return undefined;
   }
 
   /** A non-durable subscriber that leaves loses its messages, as in JMS. */
@@ -295,6 +320,7 @@ export class DurableTopicSubscription extends TopicSubscription {
 
   override consumed(ref: MessageReference): void {
     ref.dropped = true;
+    this.countDequeue(ref);
     this.durableHost?.durableConsumed(this, ref);
   }
 
