@@ -28,6 +28,12 @@ export const ErrorCodes = {
   ERR_STORE_CORRUPT: 'java.io.IOException',
   /** rejectDurableConsumers: ActiveMQ's TopicRegion throws a plain JMSException. */
   ERR_DURABLE_CONSUMERS_REJECTED: 'javax.jms.JMSException',
+  /** Client (src/client): a request the broker did not answer in time (the Java client's RequestTimedOutIOException). */
+  ERR_CLIENT_TIMEOUT: 'org.apache.activemq.transport.RequestTimedOutIOException',
+  /** Client: the transport is down for good (failover gave up, or the connection was closed). */
+  ERR_CLIENT_TRANSPORT: 'java.io.IOException',
+  /** Client: the broker answered with an ExceptionResponse; RemoteJmsError carries the broker's own class name. */
+  ERR_CLIENT_REMOTE: 'javax.jms.JMSException',
   /** A fault of the broker itself with no more specific code. */
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;
