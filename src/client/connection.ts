@@ -85,7 +85,10 @@ export class Connection extends EventEmitter implements ConnectionHost {
   readonly clientId: string | null;
   private readonly sessions = new Set<Session>();
   private readonly consumers = new Map<string, Consumer>();
-  private readonly pending = new Map<number, { resolve: (c: Command) => void; reject: (e: Error) => void; timer: Timer | null }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (c: Command) => void; reject: (e: Error) => void; timer: Timer | null }
+  >();
   private readonly audit: MessageAudit;
   private nextCommandId = 1;
   private nextSession = 0;
@@ -132,7 +135,12 @@ export class Connection extends EventEmitter implements ConnectionHost {
       onInterrupted: () => c.onInterrupted(),
       onResumed: () => c.onResumed(),
     };
-    await transport.start();
+    try {
+      await transport.start();
+    } catch (e) {
+      await transport.stop();
+      throw e;
+    }
     const info = command<ConnectionInfo>(T.CONNECTION_INFO, {
       connectionId: c.connectionIdObject,
       clientId: c.clientId ?? c.connectionIdObject.value,
@@ -196,14 +204,19 @@ export class Connection extends EventEmitter implements ConnectionHost {
       if (timeout > 0) {
         entry.timer = this.clock.setTimeout(() => {
           this.pending.delete(id);
-          reject(new ClientError('ERR_CLIENT_TIMEOUT', `No response from the broker within ${timeout} ms (command ${c.type})`));
+          reject(
+            new ClientError(
+              'ERR_CLIENT_TIMEOUT',
+              `No response from the broker within ${timeout} ms (command ${c.type})`,
+            ),
+          );
         }, timeout);
       }
       this.pending.set(id, entry);
-      this.transport.oneway(c).catch((e: unknown) => {
+      this.transport.oneway(c).catch((e: Error) => {
         entry.timer?.cancel();
         this.pending.delete(id);
-        reject(e as Error);
+        reject(e);
       });
     });
   }
@@ -302,11 +315,17 @@ export class Connection extends EventEmitter implements ConnectionHost {
     return this.createTemp(T.ACTIVEMQ_TEMP_TOPIC);
   }
 
-  private async createTemp(type: typeof T.ACTIVEMQ_TEMP_QUEUE | typeof T.ACTIVEMQ_TEMP_TOPIC): Promise<TemporaryDestination> {
+  private async createTemp(
+    type: typeof T.ACTIVEMQ_TEMP_QUEUE | typeof T.ACTIVEMQ_TEMP_TOPIC,
+  ): Promise<TemporaryDestination> {
     // ActiveMQConnection.createTempDestination: the name is the connection id and a sequence number.
     const d = destination(type, `${this.connectionIdObject.value}:${++this.nextTemp}`);
     await this.request(
-      command<DestinationInfo>(T.DESTINATION_INFO, { connectionId: this.connectionIdObject, destination: d, operationType: 0 }),
+      command<DestinationInfo>(T.DESTINATION_INFO, {
+        connectionId: this.connectionIdObject,
+        destination: d,
+        operationType: 0,
+      }),
     );
     return new TemporaryDestination(d, this);
   }
@@ -320,7 +339,10 @@ export class Connection extends EventEmitter implements ConnectionHost {
     for (const s of [...this.sessions]) await s.close();
     const t = this.jms.closeTimeout;
     await this.request(
-      command<RemoveInfo>(T.REMOVE_INFO, { objectId: this.connectionIdObject, lastDeliveredSequenceId: LAST_DELIVERED_UNKNOWN }),
+      command<RemoveInfo>(T.REMOVE_INFO, {
+        objectId: this.connectionIdObject,
+        lastDeliveredSequenceId: LAST_DELIVERED_UNKNOWN,
+      }),
       t,
     ).catch(() => {});
     await this.oneway(command<ShutdownInfo>(T.SHUTDOWN_INFO, {})).catch(() => {});

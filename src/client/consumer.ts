@@ -159,7 +159,8 @@ export class Consumer {
    */
   async receive(timeoutMs = 0): Promise<ReceivedMessage | null> {
     if (this.closed) throw illegalState('The Consumer is closed');
-    if (this.listener !== null) throw illegalState('Cannot synchronously receive a message when a MessageListener is set');
+    if (this.listener !== null)
+      throw illegalState('Cannot synchronously receive a message when a MessageListener is set');
     let p: Pending | null;
     if (this.queue.length > 0 && this.session.connection.started) {
       p = this.queue.shift()!;

@@ -7,7 +7,7 @@ import {
   type Command,
   type ConnectionControl,
 } from '../protocol/openwire/codec/index.js';
-import type { Timer } from '../util/clock.js';
+import { systemClock, type Timer } from '../util/clock.js';
 import { ClientError } from './errors.js';
 import { StateTracker } from './state-tracker.js';
 import { openWire, type ClientTransport, type TransportListener, type WireFactoryOptions } from './transport.js';
@@ -103,7 +103,8 @@ export class FailoverTransport implements ClientTransport {
   }
 
   start(): Promise<void> {
-    const p = this.waitConnected(-1);
+    // The first connection obeys `timeout` too: the Java client's first send (ConnectionInfo) would time out.
+    const p = this.waitConnected(this.options.timeout);
     this.reconnect();
     return p;
   }
@@ -172,11 +173,22 @@ export class FailoverTransport implements ClientTransport {
     });
   }
 
+  /**
+   * A reconnect timer. On the system clock it holds the process open (unlike systemClock's unref'd timers): a
+   * client waiting for its broker to come back is work in progress, as the Java client's reconnect thread is.
+   */
   private schedule(fn: () => void, ms: number): void {
-    const t = this.wireOptions.clock.setTimeout(() => {
+    const run = (): void => {
       this.timers.delete(t);
       fn();
-    }, ms);
+    };
+    let t: Timer;
+    if (this.wireOptions.clock === systemClock) {
+      const h = setTimeout(run, ms);
+      t = { cancel: () => clearTimeout(h) };
+    } else {
+      t = this.wireOptions.clock.setTimeout(run, ms);
+    }
     this.timers.add(t);
   }
 
@@ -230,7 +242,10 @@ export class FailoverTransport implements ClientTransport {
       }
       const delay = this.reconnectDelay;
       if (this.options.useExponentialBackOff) {
-        this.reconnectDelay = Math.min(this.reconnectDelay * this.options.backOffMultiplier, this.options.maxReconnectDelay);
+        this.reconnectDelay = Math.min(
+          this.reconnectDelay * this.options.backOffMultiplier,
+          this.options.maxReconnectDelay,
+        );
       }
       this.schedule(() => void attempt(), delay);
     };
@@ -239,10 +254,19 @@ export class FailoverTransport implements ClientTransport {
 
   /** Replays the state on `wire` and makes it the connection; false if it died on the way. */
   private async adopt(wire: Wire): Promise<boolean> {
+    const restore = this.tracker.restoreCommands();
+    const first = restore[0];
+    if (first !== undefined && first.type === T.CONNECTION_INFO) {
+      // The ConnectionInfo is answered before the rest goes: a broker that registers the connection
+      // asynchronously (TideMQ does) would otherwise see the SessionInfo of a connection it does not know yet,
+      // and a refusal (credentials, client id in use) makes this broker a failed attempt, not a failover.
+      restore.shift();
+      if (!(await this.registerConnection(wire, first))) return false;
+    }
     wire.onCommand = (c) => this.onWireCommand(wire, c);
     wire.onClose = (e) => this.onWireClose(wire, e);
     try {
-      for (const c of this.tracker.restoreCommands()) wire.send(c);
+      for (const c of restore) wire.send(c);
       this.answerInDoubtCompletions();
       for (const c of this.requestMap.values()) wire.send(c);
     } catch {
@@ -256,13 +280,53 @@ export class FailoverTransport implements ClientTransport {
     this.connecting = false;
     this.rebalanceTarget = null;
     this.reconnectDelay = this.options.initialReconnectDelay;
-    this.wireOptions.logger.info(resumed ? 'Successfully reconnected' : 'Successfully connected', { uri: wire.uri.text });
+    this.wireOptions.logger.info(resumed ? 'Successfully reconnected' : 'Successfully connected', {
+      uri: wire.uri.text,
+    });
     if (resumed) this.listener.onResumed();
     const waiters = this.connectWaiters;
     this.connectWaiters = [];
     for (const w of waiters) w.resolve();
     this.startBackups();
     return true;
+  }
+
+  private registerConnection(wire: Wire, info: Command & BaseCommand): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const timer = this.wireOptions.clock.setTimeout(
+        () => {
+          wire.fail(new ClientError('ERR_CLIENT_TIMEOUT', `${wire.uri.text}: no answer to ConnectionInfo`));
+        },
+        Math.max(wire.uri.transport.connectionTimeout, 1000),
+      );
+      wire.onClose = () => {
+        timer.cancel();
+        resolve(false);
+      };
+      wire.onCommand = (c) => {
+        if (c.type === T.BROKER_INFO) this.info = c;
+        if ((c.type === T.RESPONSE || c.type === T.EXCEPTION_RESPONSE) && c.correlationId === info.commandId) {
+          timer.cancel();
+          if (c.type === T.EXCEPTION_RESPONSE) {
+            this.wireOptions.logger.warn('Broker refused the connection on reconnect', {
+              uri: wire.uri.text,
+              error: c.exception?.message,
+            });
+            wire.fail(
+              new ClientError('ERR_CLIENT_TRANSPORT', `${wire.uri.text}: ${c.exception?.message ?? 'refused'}`),
+            );
+            return;
+          }
+          resolve(true);
+        }
+      };
+      try {
+        wire.send(info);
+      } catch {
+        timer.cancel();
+        resolve(false);
+      }
+    });
   }
 
   /**
@@ -396,7 +460,8 @@ export class FailoverTransport implements ClientTransport {
           this.backupWire = w;
         },
         () => {
-          if (!this.stopped && this.wire === current) this.schedule(() => this.startBackups(), this.options.maxReconnectDelay / 10);
+          if (!this.stopped && this.wire === current)
+            this.schedule(() => this.startBackups(), this.options.maxReconnectDelay / 10);
         },
       );
     }
@@ -411,7 +476,10 @@ export class FailoverTransport implements ClientTransport {
           w.close();
           return;
         }
-        this.wireOptions.logger.info('Priority broker available, moving to it', { from: current.uri.text, to: uri.text });
+        this.wireOptions.logger.info('Priority broker available, moving to it', {
+          from: current.uri.text,
+          to: uri.text,
+        });
         // Move as a failover does: prefetched messages of the old broker are void, state goes to the new one.
         this.wire = null;
         this.connecting = true;

@@ -105,7 +105,10 @@ export class Producer {
    * network bridge forwards (DemandForwardingBridge): only the producer id, the transaction and, when given, the
    * destination and brokerPath are this client's.
    */
-  async forward(raw: Message, options: { destination?: DestinationLike; brokerPath?: BrokerId[]; sync?: boolean } = {}): Promise<void> {
+  async forward(
+    raw: Message,
+    options: { destination?: DestinationLike; brokerPath?: BrokerId[]; sync?: boolean } = {},
+  ): Promise<void> {
     const m: Message = {
       ...raw,
       producerId: this.info.producerId,
@@ -125,7 +128,8 @@ export class Producer {
     m.transactionId = tx;
     const c = session.connectionImpl;
     // ActiveMQSession.send: async when not persistent, in a transaction, or useAsyncSend — unless alwaysSyncSend.
-    const async = sync !== undefined ? !sync : !c.jms.alwaysSyncSend && (!m.persistent || c.jms.useAsyncSend || tx !== null);
+    const async =
+      sync !== undefined ? !sync : !c.jms.alwaysSyncSend && (!m.persistent || c.jms.useAsyncSend || tx !== null);
     if (async) await c.oneway(m);
     else await c.request(m, c.jms.sendTimeout > 0 ? c.jms.sendTimeout : undefined);
   }

@@ -281,7 +281,9 @@ export class Session implements SessionHost {
     this.producers.clear();
     this.connectionImpl.forgetSession(this);
     await this.connectionImpl
-      .request(command<RemoveInfo>(T.REMOVE_INFO, { objectId: this.id, lastDeliveredSequenceId: LAST_DELIVERED_UNKNOWN }))
+      .request(
+        command<RemoveInfo>(T.REMOVE_INFO, { objectId: this.id, lastDeliveredSequenceId: LAST_DELIVERED_UNKNOWN }),
+      )
       .catch(() => {});
   }
 

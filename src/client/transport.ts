@@ -40,7 +40,8 @@ export function preferredWireFormat(uri: BrokerUri): Partial<WireFormatOptions> 
       case 'stackTraceEnabled':
       case 'tcpNoDelayEnabled':
       case 'maxFrameSizeEnabled':
-        if (v !== 'true' && v !== 'false') throw new ClientError('ERR_CONFIG', `wireFormat.${k}: '${v}' is not true or false`);
+        if (v !== 'true' && v !== 'false')
+          throw new ClientError('ERR_CONFIG', `wireFormat.${k}: '${v}' is not true or false`);
         out[key] = v === 'true';
         break;
       case 'version':
@@ -49,7 +50,8 @@ export function preferredWireFormat(uri: BrokerUri): Partial<WireFormatOptions> 
       case 'maxInactivityDuration':
       case 'maxInactivityDurationInitialDelay': {
         const n = Number(v);
-        if (!Number.isFinite(n) || n < 0) throw new ClientError('ERR_CONFIG', `wireFormat.${k}: '${v}' is not a number`);
+        if (!Number.isFinite(n) || n < 0)
+          throw new ClientError('ERR_CONFIG', `wireFormat.${k}: '${v}' is not a number`);
         out[key] = n;
         break;
       }

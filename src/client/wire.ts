@@ -50,9 +50,7 @@ export class Wire {
     this.monitor = new InactivityMonitor(options.clock, {
       keepAlive: () => this.trySend(keepAlive(false)),
       inactive: (ms) =>
-        this.fail(
-          new ClientError('ERR_INACTIVITY', `Channel was inactive for too (>${ms}) long: ${this.uri.text}`),
-        ),
+        this.fail(new ClientError('ERR_INACTIVITY', `Channel was inactive for too (>${ms}) long: ${this.uri.text}`)),
     });
   }
 
@@ -109,12 +107,13 @@ export class Wire {
         );
       }
       const wire = new Wire(uri, socket, format, options);
-      socket.on('error', (e) => {
+      socket.on('error', (e: Error) => {
         if (!settled) settle(new ClientError('ERR_CLIENT_TRANSPORT', `${uri.text}: ${e.message}`, { cause: e }));
         else wire.fail(new ClientError('ERR_CLIENT_TRANSPORT', `${uri.text}: ${e.message}`, { cause: e }));
       });
       socket.on('close', () => {
-        if (!settled) settle(new ClientError('ERR_CLIENT_TRANSPORT', `${uri.text}: connection closed during handshake`));
+        if (!settled)
+          settle(new ClientError('ERR_CLIENT_TRANSPORT', `${uri.text}: connection closed during handshake`));
         else wire.fail(new ClientError('ERR_CLIENT_TRANSPORT', `${uri.text}: connection closed by the broker`));
       });
       socket.on('drain', () => wire.releaseDrainWaiters());
@@ -128,7 +127,10 @@ export class Wire {
           format.feed(chunk, (cmd) => {
             if (!settled) {
               if (cmd.type !== T.WIREFORMAT_INFO) {
-                throw new ClientError('ERR_PROTOCOL', `${uri.text} is not an OpenWire broker (first command ${cmd.type})`);
+                throw new ClientError(
+                  'ERR_PROTOCOL',
+                  `${uri.text} is not an OpenWire broker (first command ${cmd.type})`,
+                );
               }
               const n = format.negotiate(cmd);
               wire.monitor.start(n.maxInactivityDuration, n.writeCheckTime, n.maxInactivityDurationInitialDelay);
@@ -146,7 +148,13 @@ export class Wire {
                   `${uri.text}: ${(e as Error).message}`,
                   { cause: e },
                 );
-          if (!settled) settle(err);
+          // Before the handshake, bad bytes mean the peer is something else (an HTTP server, a STOMP port, …).
+          if (!settled)
+            settle(
+              new ClientError('ERR_PROTOCOL', `${uri.text} did not answer as an OpenWire broker: ${err.message}`, {
+                cause: e,
+              }),
+            );
           else wire.fail(err);
         }
       });

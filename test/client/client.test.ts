@@ -222,24 +222,32 @@ describe('OpenWire client against TideMQ', () => {
   test('durable subscription: messages published while offline arrive on reconnect; unsubscribe removes it', async () => {
     const t = `topic://${unique('dur')}`;
     const clientId = unique('cid');
-    await withConnection(async (c) => {
-      const s = await c.createSession();
-      const sub = await s.createDurableSubscriber(t, 'sub1');
-      await sub.close();
-    }, broker.url, clientId);
+    await withConnection(
+      async (c) => {
+        const s = await c.createSession();
+        const sub = await s.createDurableSubscriber(t, 'sub1');
+        await sub.close();
+      },
+      broker.url,
+      clientId,
+    );
     await withConnection(async (c) => {
       const s = await c.createSession();
       const p = await s.createProducer(t);
       await p.send('while-offline');
     });
-    await withConnection(async (c) => {
-      const s = await c.createSession();
-      const sub = await s.createDurableSubscriber(t, 'sub1');
-      assert.equal((await sub.receive(5000))!.text, 'while-offline');
-      await sub.close();
-      await s.unsubscribe('sub1');
-      await assert.rejects(s.unsubscribe('sub1'), RemoteJmsError);
-    }, broker.url, clientId);
+    await withConnection(
+      async (c) => {
+        const s = await c.createSession();
+        const sub = await s.createDurableSubscriber(t, 'sub1');
+        assert.equal((await sub.receive(5000))!.text, 'while-offline');
+        await sub.close();
+        await s.unsubscribe('sub1');
+        await assert.rejects(s.unsubscribe('sub1'), RemoteJmsError);
+      },
+      broker.url,
+      clientId,
+    );
   });
 
   test('a durable subscriber without a client id is refused locally', async () => {
@@ -279,23 +287,23 @@ describe('OpenWire client against TideMQ', () => {
   });
 
   test('a wrong password surfaces the broker’s SecurityException text', async () => {
-    await assert.rejects(
-      Connection.connect(secured.url, { userName: 'alice', password: 'wrong' }),
-      (e: unknown) => {
-        assert.ok(e instanceof RemoteJmsError);
-        assert.equal(e.javaClassName, 'java.lang.SecurityException');
-        assert.equal(e.isSecurity, true);
-        assert.match(e.message, /User name \[alice\] or password is invalid\./);
-        return true;
-      },
-    );
+    await assert.rejects(Connection.connect(secured.url, { userName: 'alice', password: 'wrong' }), (e: unknown) => {
+      assert.ok(e instanceof RemoteJmsError);
+      assert.equal(e.javaClassName, 'java.lang.SecurityException');
+      assert.equal(e.isSecurity, true);
+      assert.match(e.message, /User name \[alice\] or password is invalid\./);
+      return true;
+    });
     await assert.rejects(Connection.connect(secured.url), /User name \[null\] or password is invalid\./);
     const ok = await Connection.connect(`${secured.url}?jms.userName=alice&jms.password=secret`);
     await ok.close();
   });
 
   test('unknown URI options are refused before connecting', async () => {
-    await assert.rejects(Connection.connect(`${broker.url}?jms.nonsense=1`), /Invalid connect parameters: \{jms.nonsense=1\}/);
+    await assert.rejects(
+      Connection.connect(`${broker.url}?jms.nonsense=1`),
+      /Invalid connect parameters: \{jms.nonsense=1\}/,
+    );
     await assert.rejects(Connection.connect(`${broker.url}?wireFormat.bogus=true`), /wireFormat.bogus/);
   });
 });

@@ -14,7 +14,7 @@ export interface TestBroker {
 }
 
 export async function startTestBroker(
-  options: { name?: string; auth?: { user: string; password: string }; port?: number } = {},
+  options: { name?: string; auth?: { user: string; password: string }; port?: number; logger?: Logger } = {},
 ): Promise<TestBroker> {
   const plugins: BrokerPlugin[] = [];
   if (options.auth !== undefined) {
@@ -30,7 +30,7 @@ export async function startTestBroker(
   }
   const service = new BrokerService({
     brokerName: options.name ?? 'client-test',
-    logger: Logger.silent(),
+    logger: options.logger ?? Logger.silent(),
     connectors: [
       {
         name: 'openwire',
