@@ -24,6 +24,7 @@ export async function startTestBroker(
         new SimpleAuthenticationBroker(next, {
           users: [{ username: user, password, groups: groupSet('users') }],
           verifier: defaultPasswordVerifier,
+          anonymousAccessAllowed: true,
           logger: Logger.silent(),
         }),
     );
