@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import { runBrowse } from './browse.js';
+import { runConsumer } from './consumer.js';
 import { runCrypt } from './encrypt.js';
 import { runHashPassword } from './hash-password.js';
+import { runProducer } from './producer.js';
 import { runStart } from './start.js';
 
 const usage = `Usage: tidemq <command> [options]
@@ -10,6 +13,9 @@ Commands:
   hash-password   Print the stored (scrypt) form of a password
   encrypt         Encrypt a value as ActiveMQ's \`activemq encrypt\` does: ENC(…)
   decrypt         Decrypt an ENC(…) value
+  producer        Send messages over OpenWire (as \`activemq producer\`; tidemq producer --help)
+  consumer        Receive messages over OpenWire (as \`activemq consumer\`)
+  browse          List a queue's messages without consuming them (as \`activemq browse\`)
   help            Show this text
 `;
 
@@ -23,6 +29,12 @@ async function main(argv: string[]): Promise<number> {
     case 'encrypt':
     case 'decrypt':
       return runCrypt(command, rest);
+    case 'producer':
+      return runProducer(rest);
+    case 'consumer':
+      return runConsumer(rest);
+    case 'browse':
+      return runBrowse(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -60,10 +60,15 @@ export async function startTestBroker(
 }
 
 /** Polls `cond` until true (no sleeps in tests). */
-export async function waitFor(cond: () => boolean, what = 'condition', timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  cond: () => boolean,
+  what = 'condition',
+  timeoutMs = 10_000,
+  state?: () => string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${state === undefined ? '' : `: ${state()}`}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

@@ -80,7 +80,12 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
       }
       const p = await s.createProducer(t);
       for (let i = 0; i < 20; i++) await p.send(`m${i}`);
-      await waitFor(() => got[0]!.length === 20 && got[1]!.length === 20, 'both subscribers');
+      await waitFor(
+        () => got[0]!.length >= 20 && got[1]!.length >= 20,
+        'both subscribers',
+        10_000,
+        () => JSON.stringify(got),
+      );
       const expected = Array.from({ length: 20 }, (_, i) => `m${i}`);
       assert.deepEqual(got, [expected, expected]);
     });
