@@ -73,6 +73,9 @@ export interface ConnectOptions {
 
 let instance = 0;
 
+/** Audits kept per connection (queues and topic consumers), oldest dropped first. */
+const MAX_AUDITS = 1024;
+
 /**
  * A connection to an ActiveMQ-compatible broker over OpenWire (ActiveMQConnection): `tcp://`, `ssl://` or
  * `failover:(…)`. Create with `Connection.connect(url, options)`. Events: 'error' (the connection is gone, or the
@@ -89,7 +92,7 @@ export class Connection extends EventEmitter implements ConnectionHost {
     number,
     { resolve: (c: Command) => void; reject: (e: Error) => void; timer: Timer | null }
   >();
-  private readonly audit: MessageAudit;
+  private readonly audits = new Map<string, MessageAudit>();
   private nextCommandId = 1;
   private nextSession = 0;
   private nextConsumer = 0;
@@ -112,7 +115,6 @@ export class Connection extends EventEmitter implements ConnectionHost {
     this.connectionIdObject = connectionId(`ID:${hostname()}-${process.pid}-${Date.now()}-${instance++}:1`);
     this.clientId = options.clientId ?? jms.clientID ?? null;
     this._started = options.start ?? true;
-    this.audit = new MessageAudit(jms.auditDepth, jms.auditMaximumProducerNumber);
     // An 'error' with nobody listening must not crash the process: the state is in `failure` and calls reject.
     this.on('error', () => {});
   }
@@ -382,12 +384,31 @@ export class Connection extends EventEmitter implements ConnectionHost {
     this.sessions.delete(s);
   }
 
+  /**
+   * ActiveMQ's ConnectionAudit: one audit per queue (a message redelivered to another consumer of this connection
+   * is still a duplicate) and one per topic consumer (every subscriber gets its own copy of the same message id).
+   */
+  private auditFor(md: MessageDispatch): MessageAudit {
+    const d = md.destination ?? md.message?.destination ?? null;
+    const topic = d !== null && (d.type === T.ACTIVEMQ_TOPIC || d.type === T.ACTIVEMQ_TEMP_TOPIC);
+    const key = topic
+      ? `c:${md.consumerId === null ? '' : consumerIdToString(md.consumerId)}`
+      : `d:${d?.physicalName ?? ''}`;
+    let a = this.audits.get(key);
+    if (a === undefined) {
+      if (this.audits.size >= MAX_AUDITS) this.audits.delete(this.audits.keys().next().value!);
+      a = new MessageAudit(this.jms.auditDepth, this.jms.auditMaximumProducerNumber);
+      this.audits.set(key, a);
+    }
+    return a;
+  }
+
   isDuplicate(md: MessageDispatch): boolean {
-    return this.jms.checkForDuplicates && md.message !== null && this.audit.isDuplicate(md.message.messageId);
+    return this.jms.checkForDuplicates && md.message !== null && this.auditFor(md).isDuplicate(md.message.messageId);
   }
 
   recordConsumed(md: MessageDispatch): void {
-    if (this.jms.checkForDuplicates && md.message !== null) this.audit.record(md.message.messageId);
+    if (this.jms.checkForDuplicates && md.message !== null) this.auditFor(md).record(md.message.messageId);
   }
 }
 

@@ -91,6 +91,20 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
     });
   });
 
+  test('two subscribers of one topic on one connection: the duplicate audit is per topic consumer', async () => {
+    await withConnection(async (c) => {
+      const s = await c.createSession();
+      const t = `topic://${unique('t2')}`;
+      const first = await s.createConsumer(t);
+      const second = await s.createConsumer(t);
+      const p = await s.createProducer(t);
+      for (let i = 0; i < 5; i++) await p.send(`m${i}`);
+      // The first consumes (and so audits) every message id before the second reads its copies.
+      for (let i = 0; i < 5; i++) assert.equal((await first.receive(5000))!.text, `m${i}`);
+      for (let i = 0; i < 5; i++) assert.equal((await second.receive(5000))?.text, `m${i}`);
+    });
+  });
+
   test('client acknowledge: unacknowledged messages come back, redelivered, after the session closes', async () => {
     const q = `queue://${unique('ack')}`;
     await withConnection(async (c) => {
