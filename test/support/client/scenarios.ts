@@ -96,7 +96,7 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
       const s = await c.createSession();
       const t = `topic://${unique('t2')}`;
       const first = await s.createConsumer(t);
-      const second = await s.createConsumer(t);
+      const second = await s.createConsumer(t, { prefetch: 1 }); // its copies are dispatched one at a time, later
       const p = await s.createProducer(t);
       for (let i = 0; i < 5; i++) await p.send(`m${i}`);
       // The first consumes (and so audits) every message id before the second reads its copies.
