@@ -206,6 +206,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
       if (timeout > 0) {
         entry.timer = this.clock.setTimeout(() => {
           this.pending.delete(id);
+          // Failover would otherwise resend it after a reconnect, and keep it for ever meanwhile.
+          this.transport.forget?.(id);
           reject(
             new ClientError(
               'ERR_CLIENT_TIMEOUT',

@@ -147,6 +147,10 @@ export class FailoverTransport implements ClientTransport {
     }
   }
 
+  forget(commandId: number): void {
+    this.requestMap.delete(commandId);
+  }
+
   private waitConnected(timeout: number): Promise<void> {
     if (this.permanentError !== null) return Promise.reject(this.permanentError);
     if (this.connectedUri !== null && !this.connecting) return Promise.resolve();

@@ -21,6 +21,8 @@ export interface ClientTransport {
   /** Writes a command; resolves once it is on a socket (failover: once connected, within its `timeout`). */
   oneway(command: Command): Promise<void>;
   stop(): Promise<void>;
+  /** The connection stopped waiting for the answer to `commandId` (it timed out): do not resend it. */
+  forget?(commandId: number): void;
   /** The URI of the broker connected now, or null. */
   readonly connectedUri: string | null;
   readonly brokerInfo: BrokerInfo | null;

@@ -200,3 +200,28 @@ test('updateURIsSupported=false ignores cluster updates', async () => {
     await b.stop();
   }
 });
+
+test('a send that timed out is not resent by failover after a reconnect', async () => {
+  const a = await startFakeBroker('answer-control');
+  const b = await startFakeBroker('answer-control');
+  const c = await Connection.connect(`failover:(${a.url},${b.url})?randomize=false&initialReconnectDelay=20`, {
+    requestTimeout: 300,
+  });
+  try {
+    const s = await c.createSession();
+    const p = await s.createProducer('queue://stalled');
+    await assert.rejects(p.send('given up'), /No response from the broker within 300 ms/);
+    await a.stop();
+    await waitFor(() => c.connectedUri === b.url, 'reconnect to B');
+    await (await c.createSession()).close(); // a round trip on B: anything resent would have arrived before it
+    assert.deepEqual(
+      b.received.filter((m) => m.type === 28),
+      [],
+      'the abandoned send must not be replayed',
+    );
+  } finally {
+    await c.close();
+    await a.stop();
+    await b.stop();
+  }
+});

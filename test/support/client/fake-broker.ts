@@ -6,7 +6,9 @@ import { OpenWireFormat, T, type Command, type ConnectionControl } from '../../.
  * first), then behaves as `mode` says — answers every request, never answers (a stalled broker), or sends
  * bytes no broker would. It can push ConnectionControl (cluster updates) to its clients.
  */
-export type FakeMode = 'answer' | 'stall' | 'garbage' | 'huge-frame' | 'truncated' | 'not-openwire' | 'silent';
+/** 'answer-control' answers everything but messages (a broker whose store hangs). */
+export type FakeMode =
+  'answer' | 'answer-control' | 'stall' | 'garbage' | 'huge-frame' | 'truncated' | 'not-openwire' | 'silent';
 
 export interface FakeBroker {
   readonly port: number;
@@ -47,7 +49,9 @@ export async function startFakeBroker(mode: FakeMode): Promise<FakeBroker> {
             afterHandshake(socket, format);
             return;
           }
-          if (mode === 'answer' && 'responseRequired' in cmd && cmd.responseRequired) {
+          const isMessage = cmd.type >= T.ACTIVEMQ_MESSAGE && cmd.type <= T.ACTIVEMQ_BLOB_MESSAGE;
+          const answers = mode === 'answer' || (mode === 'answer-control' && !isMessage);
+          if (answers && 'responseRequired' in cmd && cmd.responseRequired) {
             socket.write(
               format.encode({ type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId: cmd.commandId }),
             );
