@@ -57,3 +57,20 @@ test('a broker that stalls under failover: the failover timeout option ends the 
     await fake.stop();
   }
 });
+
+test('a broker that goes silent after the handshake: the inactivity monitor fails the connection', async () => {
+  const fake = await startFakeBroker('stall', { maxInactivityDuration: 400 });
+  try {
+    await assert.rejects(
+      Connection.connect(`${fake.url}?wireFormat.maxInactivityDurationInitalDelay=0`, { requestTimeout: 10_000 }),
+      (e: unknown) => {
+        assert.ok(e instanceof ClientError);
+        assert.equal(e.code, 'ERR_INACTIVITY');
+        assert.match(e.message, /Channel was inactive for too \(>400\) long/);
+        return true;
+      },
+    );
+  } finally {
+    await fake.stop();
+  }
+});

@@ -20,7 +20,10 @@ export interface FakeBroker {
   stop(): Promise<void>;
 }
 
-export async function startFakeBroker(mode: FakeMode): Promise<FakeBroker> {
+export async function startFakeBroker(
+  mode: FakeMode,
+  options: { maxInactivityDuration?: number } = {},
+): Promise<FakeBroker> {
   const received: Command[] = [];
   const sockets = new Set<{ socket: Socket; format: OpenWireFormat }>();
   let connections = 0;
@@ -35,7 +38,11 @@ export async function startFakeBroker(mode: FakeMode): Promise<FakeBroker> {
       return;
     }
     if (mode === 'silent') return;
-    const format = new OpenWireFormat({ maxInactivityDuration: 0 });
+    // No inactivity monitoring unless asked: negotiation takes the smaller value, 0 turns it off on both sides.
+    const format = new OpenWireFormat({
+      maxInactivityDuration: options.maxInactivityDuration ?? 0,
+      maxInactivityDurationInitialDelay: 0,
+    });
     const entry = { socket, format };
     sockets.add(entry);
     socket.on('close', () => sockets.delete(entry));
