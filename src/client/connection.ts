@@ -67,7 +67,7 @@ export interface ConnectOptions {
   start?: boolean;
   logger?: Logger;
   clock?: Clock;
-  /** ConnectionInfo.brokerPath (a network bridge names the brokers behind it). */
+  /** ConnectionInfo.manageable (the broker may send ConnectionControl; the Java client sets it). */
   manageable?: boolean;
 }
 

@@ -17,7 +17,7 @@ import type { SessionHost } from './session-host.js';
 export type MessageListener = (message: ReceivedMessage) => void | Promise<void>;
 
 /** One dispatched message and the redelivery count this client has for it. */
-interface Pending {
+export interface Pending {
   md: MessageDispatch;
   redeliveryCounter: number;
 }
@@ -309,6 +309,11 @@ export class Consumer {
   /** @internal After commit succeeded. */
   committed(all: Pending[]): void {
     for (const d of all) this.session.connection.recordConsumed(d.md);
+  }
+
+  /** @internal A commit the broker refused (or that was in doubt): what it acknowledged comes again. */
+  async commitFailed(all: Pending[], cause: unknown): Promise<void> {
+    if (all.length > 0) await this.redeliverLocally(all, cause);
   }
 
   /** @internal After rollback: what was delivered in the transaction comes again, here. */

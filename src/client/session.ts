@@ -227,10 +227,7 @@ export class Session implements SessionHost {
       );
     } catch (e) {
       // The broker rolled it back (or it is in doubt): what was received comes again.
-      for (const [c, mds] of acked) {
-        void mds;
-        await c.rollback();
-      }
+      for (const [c, mds] of acked) await c.commitFailed(mds, e);
       throw e;
     }
     for (const [c, mds] of acked) c.committed(mds);
