@@ -290,6 +290,20 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
     });
   });
 
+  test('a browser goes past its prefetch: DELIVERED acks open the window', async () => {
+    const q = `queue://${unique('browse-many')}`;
+    await withConnection(async (c) => {
+      const s = await c.createSession();
+      const p = await s.createProducer(q);
+      // 300 messages: past the browser prefetch of 100, under ActiveMQ's maxBrowsePageSize (400).
+      for (let i = 0; i < 300; i++) await p.send(`m${i}`, { persistent: false });
+      const browser = await s.createBrowser(q);
+      let n = 0;
+      for await (const m of browser) assert.equal(m.text, `m${n++}`);
+      assert.equal(n, 300);
+    }, `${current().url}?jms.prefetchPolicy.queueBrowserPrefetch=100`);
+  });
+
   test('prefetch 0 pulls: two consumers share a queue one message at a time', async () => {
     const q = `queue://${unique('pull')}`;
     await withConnection(async (c) => {
