@@ -112,11 +112,12 @@ export class FailoverTransport implements ClientTransport {
   async oneway(cmd: Command): Promise<void> {
     const command = cmd as Command & BaseCommand;
     if (this.stopped) throw new ClientError('ERR_CLIENT_TRANSPORT', 'Transport stopped');
-    const closing =
-      command.type === T.SHUTDOWN_INFO ||
-      (command.type === T.REMOVE_INFO && (command.objectId as { type?: number } | null)?.type === T.CONNECTION_ID);
-    // FailoverTransport: closing while disconnected needs no broker; answer it here.
-    if (closing && this.connectedUri === null) {
+    // FailoverTransport.oneway: while disconnected, a RemoveInfo, an ack or a ShutdownInfo is stale — the broker
+    // that would have needed it is gone — so it is tracked and answered here instead of waiting for a broker
+    // (closing a connection whose broker is down must not hang).
+    const stale = command.type === T.SHUTDOWN_INFO || command.type === T.REMOVE_INFO || command.type === T.MESSAGE_ACK;
+    if (stale && this.connectedUri === null) {
+      this.tracker.track(command);
       if (command.responseRequired) {
         queueMicrotask(() =>
           this.listener.onCommand({

@@ -225,3 +225,15 @@ test('a send that timed out is not resent by failover after a reconnect', async 
     await b.stop();
   }
 });
+
+test('closing while failover waits for a broker is immediate: removes and acks are stale and answered locally', async () => {
+  const a = await startTestBroker({ name: 'A' });
+  const c = await Connection.connect(`failover:(${a.url})?initialReconnectDelay=50&maxReconnectDelay=100`);
+  const s = await c.createSession('client');
+  await s.createConsumer('queue://closing');
+  await a.stop();
+  await waitFor(() => c.connectedUri === null, 'the drop');
+  const started = Date.now();
+  await c.close();
+  assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`);
+});
