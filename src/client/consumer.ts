@@ -20,6 +20,8 @@ export type MessageListener = (message: ReceivedMessage) => void | Promise<void>
 export interface Pending {
   md: MessageDispatch;
   redeliveryCounter: number;
+  /** The broker connection it came on (Consumer.epoch): after a failover, old deliveries are void. */
+  epoch: number;
 }
 
 /**
@@ -47,6 +49,7 @@ export class Consumer {
   private closed = false;
   private browseDone = false;
   private lastDeliveredSequenceId = -1;
+  private epoch = 0;
 
   constructor(
     readonly info: ConsumerInfo,
@@ -93,7 +96,7 @@ export class Consumer {
       return;
     }
     if (md.message.messageId !== null) this.lastDeliveredSequenceId = md.message.messageId.brokerSequenceId;
-    const p = { md, redeliveryCounter: md.redeliveryCounter };
+    const p = { md, redeliveryCounter: md.redeliveryCounter, epoch: this.epoch };
     // ActiveMQMessageConsumer.dispatch: a message this connection already consumed (its ack lost in a failover)
     // is acknowledged again and not delivered twice.
     if (this.session.connection.isDuplicate(md) && !this.info.browser) {
@@ -334,7 +337,9 @@ export class Consumer {
     const again: Pending[] = [];
     const poison: Pending[] = [];
     for (const p of mds) {
-      const next = { md: p.md, redeliveryCounter: p.redeliveryCounter + 1 };
+      // Delivered before a failover: the new broker sends it again itself; redelivering it here would duplicate it.
+      if (p.epoch !== this.epoch) continue;
+      const next = { md: p.md, redeliveryCounter: p.redeliveryCounter + 1, epoch: p.epoch };
       if (max !== -1 && next.redeliveryCounter > max) poison.push(next);
       else again.push(next);
     }
@@ -354,6 +359,7 @@ export class Consumer {
 
   /** @internal Failover lost the broker: prefetched messages are void (the new broker sends them again). */
   interrupted(): void {
+    this.epoch++;
     this.queue.length = 0;
     this.delivered = [];
     this.unreported = [];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { Connection, parseClientUri } from '../../src/client/index.js';
+import { T } from '../../src/protocol/openwire/codec/index.js';
 import { connectionControl, startFakeBroker } from '../support/client/fake-broker.js';
 import { startTestBroker, waitFor } from '../support/client/broker.js';
 
@@ -236,4 +237,33 @@ test('closing while failover waits for a broker is immediate: removes and acks a
   const started = Date.now();
   await c.close();
   assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`);
+});
+
+test('a commit in flight when the broker drops is answered with ActiveMQ’s in-doubt TransactionRolledBackException', async () => {
+  // Broker A takes the commit and never answers it, then dies.
+  const a = await startFakeBroker('answer', {
+    ignore: (c) => c.type === T.TRANSACTION_INFO && c.transactionType === 2,
+  });
+  const b = await startTestBroker({ name: 'B' });
+  const c = await Connection.connect(`failover:(${a.url},${b.url})?randomize=false&initialReconnectDelay=20`);
+  try {
+    const ts = await c.createSession('transacted');
+    await (await ts.createProducer('queue://in-doubt')).send('x');
+    const commit = ts.commit();
+    await waitFor(() => a.received.some((m) => m.type === T.TRANSACTION_INFO && m.transactionType === 2), 'the commit');
+    await a.stop();
+    await assert.rejects(commit, (e: unknown) => {
+      assert.equal((e as { javaClassName: string }).javaClassName, 'javax.jms.TransactionRolledBackException');
+      assert.match(
+        (e as Error).message,
+        /^Transaction completion in doubt due to failover\. Forcing rollback of TX:ID:/,
+      );
+      return true;
+    });
+    assert.equal(c.connectedUri, b.url);
+  } finally {
+    await c.close();
+    await a.stop();
+    await b.stop();
+  }
 });

@@ -22,7 +22,7 @@ export interface FakeBroker {
 
 export async function startFakeBroker(
   mode: FakeMode,
-  options: { maxInactivityDuration?: number } = {},
+  options: { maxInactivityDuration?: number; ignore?: (command: Command) => boolean } = {},
 ): Promise<FakeBroker> {
   const received: Command[] = [];
   const sockets = new Set<{ socket: Socket; format: OpenWireFormat }>();
@@ -57,7 +57,8 @@ export async function startFakeBroker(
             return;
           }
           const isMessage = cmd.type >= T.ACTIVEMQ_MESSAGE && cmd.type <= T.ACTIVEMQ_BLOB_MESSAGE;
-          const answers = mode === 'answer' || (mode === 'answer-control' && !isMessage);
+          const answers =
+            (mode === 'answer' || (mode === 'answer-control' && !isMessage)) && options.ignore?.(cmd) !== true;
           if (answers && 'responseRequired' in cmd && cmd.responseRequired) {
             socket.write(
               format.encode({ type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId: cmd.commandId }),
