@@ -200,6 +200,16 @@ export class Session implements SessionHost {
     else if (this.ackMode === 'individual') await consumer.acknowledgeOne(message);
   }
 
+  /**
+   * Session.recover (CLIENT_ACKNOWLEDGE, INDIVIDUAL_ACKNOWLEDGE): delivery starts again from the oldest
+   * unacknowledged message, each marked redelivered — ActiveMQSession.recover rolls its consumers back locally.
+   */
+  async recover(): Promise<void> {
+    this.check();
+    if (this.transacted) throw illegalState('This session is transacted');
+    for (const c of this.consumers.values()) await c.rollback();
+  }
+
   /** Commits the open transaction: the STANDARD acks of what was received, then COMMIT_ONE_PHASE, answered. */
   async commit(): Promise<void> {
     this.check();

@@ -127,6 +127,25 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
     });
   });
 
+  test('session.recover() redelivers the unacknowledged messages, marked redelivered', async () => {
+    const q = `queue://${unique('recover')}`;
+    await withConnection(async (c) => {
+      const s = await c.createSession('client');
+      const p = await s.createProducer(q);
+      for (let i = 0; i < 2; i++) await p.send(`m${i}`);
+      const consumer = await s.createConsumer(q);
+      assert.equal((await consumer.receive(5000))!.text, 'm0');
+      assert.equal((await consumer.receive(5000))!.text, 'm1');
+      await s.recover();
+      const again = (await consumer.receive(5000))!;
+      assert.equal(again.text, 'm0');
+      assert.equal(again.redelivered, true);
+      assert.equal((await consumer.receive(5000))!.text, 'm1');
+      await again.acknowledge();
+      assert.equal(await consumer.receive(200), null);
+    });
+  });
+
   test('individual acknowledge: only the unacknowledged message comes back', async () => {
     const q = `queue://${unique('ind')}`;
     await withConnection(async (c) => {
