@@ -113,7 +113,8 @@ export class Session implements SessionHost {
     options: Omit<ConsumerOptions, 'subscriptionName'> = {},
   ): Promise<Consumer> {
     if (this.connectionImpl.clientId === null) {
-      throw new ClientError('ERR_CLIENT_ID_INVALID', 'You must specify a connectionId for a durable subscription');
+      // ActiveMQConnection.checkClientIDWasManuallySpecified's text.
+      throw illegalState('You cannot create a durable subscriber without specifying a unique clientID on a Connection');
     }
     return this.addConsumer(topic, { ...options, subscriptionName: name }, false);
   }

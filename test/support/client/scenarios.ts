@@ -290,7 +290,10 @@ export function registerClientScenarios(target: () => ScenarioTarget): void {
   test('a durable subscriber without a client id is refused locally', async () => {
     await withConnection(async (c) => {
       const s = await c.createSession();
-      await assert.rejects(s.createDurableSubscriber('topic://x', 'n'), /connectionId for a durable subscription/);
+      await assert.rejects(
+        s.createDurableSubscriber('topic://x', 'n'),
+        /You cannot create a durable subscriber without specifying a unique clientID on a Connection/,
+      );
     });
   });
 
