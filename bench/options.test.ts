@@ -32,3 +32,9 @@ test('rejects what it does not know, naming it', () => {
   assert.throws(() => parseOptions(['--rounds']), /needs a value/);
   assert.throws(() => parseOptions(['--fast']), /unknown option --fast/);
 });
+
+test('--node-client adds the node-* variant of each selected scenario that has one', () => {
+  const o = parseOptions(['--scenarios', 'queue-1to1,idle-connections', '--node-client']);
+  assert.deepEqual(o.scenarios, ['queue-1to1', 'idle-connections', 'node-queue-1to1']);
+  assert.deepEqual(parseOptions(['--scenarios', 'node-fan-in']).scenarios, ['node-fan-in']);
+});

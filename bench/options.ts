@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench` (node dist/bench/run.js). */
-import { findScenario, scenarios } from './scenarios.js';
+import { findScenario, nodeScenarios, scenarios } from './scenarios.js';
 
 export type BrokerName = 'tidemq' | 'activemq';
 export const brokerNames: readonly BrokerName[] = ['tidemq', 'activemq'];
@@ -14,6 +14,8 @@ export interface Options {
   out?: string;
   list: boolean;
   help: boolean;
+  /** Also run the node-* variants (TideMQ's Node OpenWire client as a third generator) of the selected scenarios. */
+  nodeClient: boolean;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -24,6 +26,8 @@ export const usage = `usage: npm run bench -- [options]
                           which brokers to run (default both)
   --profile               record a CPU profile of TideMQ (node --cpu-prof) in bench/results/profiles/
   --out FILE.json         where to write the JSON summary (default bench/results/<date>.json)
+  --node-client           also run each selected scenario with TideMQ's Node OpenWire client (node-<name>),
+                          a third generator next to the Java JMS and Node STOMP ones
   --list                  list the scenarios and exit`;
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -35,6 +39,7 @@ export function parseOptions(argv: readonly string[]): Options {
     profile: false,
     list: false,
     help: false,
+    nodeClient: false,
   };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -91,6 +96,9 @@ export function parseOptions(argv: readonly string[]): Options {
       case '--list':
         o.list = true;
         break;
+      case '--node-client':
+        o.nodeClient = true;
+        break;
       case '--help':
       case '-h':
         o.help = true;
@@ -100,5 +108,9 @@ export function parseOptions(argv: readonly string[]): Options {
     }
   }
   if (o.rounds === 0) o.rounds = o.quick ? 1 : 3;
+  if (o.nodeClient) {
+    const extra = nodeScenarios.filter((n) => o.scenarios.includes(n.name.slice('node-'.length))).map((n) => n.name);
+    o.scenarios = [...new Set([...o.scenarios, ...extra])];
+  }
   return o;
 }

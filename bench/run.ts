@@ -23,7 +23,7 @@ import { sampleProcess } from './proc.js';
 import { findRepoRoot } from './repo-root.js';
 import { ratios, summarize, type RoundResult, type RunResult, type ScenarioResult } from './results.js';
 import { formatTable } from './report.js';
-import { findScenario, scenarios, timeLimits, type Scenario } from './scenarios.js';
+import { findScenario, nodeScenarios, scenarios, timeLimits, type Scenario } from './scenarios.js';
 import { renderSvg } from './svg.js';
 import { tidemqLaunch } from './tidemq.js';
 import { workloadArgs, type Workload } from './workload.js';
@@ -31,6 +31,14 @@ import { workloadArgs, type Workload } from './workload.js';
 const log = (line: string): void => {
   process.stderr.write(`[bench] ${line}\n`);
 };
+
+/** The Node OpenWire generator (tidemq/client), compiled or through tsx, like the STOMP one. */
+function nodeClientGenerator(): { command: string; args: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const js = join(here, 'node-client', 'load.js');
+  if (existsSync(js)) return { command: process.execPath, args: [js] };
+  return { command: process.execPath, args: ['--import', 'tsx', join(here, 'node-client', 'load.ts')] };
+}
 
 /** The Node STOMP generator: the compiled .js beside this file, or the .ts through tsx when run from source. */
 function stompGenerator(): { command: string; args: string[] } {
@@ -101,7 +109,7 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
   const [openwire, stomp] = await freePorts(2);
   const ports: BrokerPorts = { openwire: openwire!, stomp: stomp! };
   const base = mkdtempSync(join(tmpdir(), `tidemq-bench-${broker}-`));
-  const needs = s.client === 'jms' ? ['openwire'] : ['stomp'];
+  const needs = s.client === 'stomp' ? ['stomp'] : ['openwire'];
   let bp: BrokerProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
   try {
@@ -112,7 +120,7 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
       return { ...empty, error: `did not start: ${(e as Error).message}` };
     }
     bp = new BrokerProcess(broker, launch);
-    const readyPorts = s.client === 'jms' ? [ports.openwire] : [ports.stomp];
+    const readyPorts = s.client === 'stomp' ? [ports.stomp] : [ports.openwire];
     try {
       await bp.waitReady(readyPorts, startTimeoutMs, launch.readyWhen);
     } catch (e) {
@@ -130,10 +138,15 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
     const gen =
       s.client === 'jms'
         ? { command: ctx.java!.command, args: [...ctx.java!.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] }
-        : (() => {
-            const g = stompGenerator();
-            return { command: g.command, args: [...g.args, '--host', '127.0.0.1', '--port', String(ports.stomp)] };
-          })();
+        : s.client === 'node'
+          ? (() => {
+              const g = nodeClientGenerator();
+              return { command: g.command, args: [...g.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] };
+            })()
+          : (() => {
+              const g = stompGenerator();
+              return { command: g.command, args: [...g.args, '--host', '127.0.0.1', '--port', String(ports.stomp)] };
+            })();
     let result: GeneratorResult;
     try {
       result = await runGenerator({
@@ -232,7 +245,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (options.list) {
-    for (const s of scenarios) process.stdout.write(`${s.name.padEnd(26)} ${s.description}\n`);
+    for (const s of [...scenarios, ...nodeScenarios]) process.stdout.write(`${s.name.padEnd(26)} ${s.description}\n`);
     return 0;
   }
   const repoRoot = findRepoRoot(import.meta.url);

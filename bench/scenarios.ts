@@ -1,11 +1,12 @@
 /**
  * The benchmark's scenarios. Each names one workload (bench/workload.ts) and the client that drives it: the real
- * ActiveMQ JMS client over OpenWire for the headline figures, the Node STOMP generator for the STOMP variants.
+ * ActiveMQ JMS client over OpenWire for the headline figures, the Node STOMP generator for the STOMP variants, and
+ * TideMQ's own Node OpenWire client (tidemq/client) as a third generator on the same workloads (`node-*`).
  * Quick mode divides the counts by about 20 so the whole suite runs in a few minutes on a shared machine.
  */
 import type { Workload } from './workload.js';
 
-export type Client = 'jms' | 'stomp';
+export type Client = 'jms' | 'stomp' | 'node';
 
 type Shape = Omit<Workload, 'prefix' | 'stallTimeoutMs' | 'timeoutMs'>;
 
@@ -141,8 +142,21 @@ export const scenarios: readonly Scenario[] = [
     })),
 ];
 
+/** Scenarios the Node OpenWire client drives too: the same workloads as the JMS ones, for a side-by-side figure. */
+const nodeNames = ['queue-1to1', 'queue-persistent-1p', 'persistent-async', 'topic-1to10', 'fan-in'];
+
+export const nodeScenarios: readonly Scenario[] = jmsScenarios
+  .filter((s) => nodeNames.includes(s.name))
+  .map((s) => ({
+    ...s,
+    name: 'node-' + s.name,
+    title: 'Node ' + s.title,
+    description: s.description + ' With the Node OpenWire client (tidemq/client) instead of the Java one.',
+    client: 'node' as const,
+  }));
+
 export function findScenario(name: string): Scenario | undefined {
-  return scenarios.find((s) => s.name === name);
+  return scenarios.find((s) => s.name === name) ?? nodeScenarios.find((s) => s.name === name);
 }
 
 /** Expected wall time limits: a scenario that runs longer than this is killed and reported as failed. */

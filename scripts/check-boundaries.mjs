@@ -4,6 +4,8 @@
 // - codecs (protocol/<p>/codec*) import nothing of the broker;
 // - transport/ moves bytes only: no broker, no protocol;
 // - only config/ and cli/ may name store implementations;
+// - client/ (tidemq/client, and later network/ bridges) speaks OpenWire through the pure codec only: model, util,
+//   the codec, TLS key material, URI parsing and the shared inactivity monitor; nothing of the broker or server;
 // - src/ never imports test/ or bench/ (neither is shipped), and a module in src/ that only tests import is a
 //   test helper: it belongs under test/support/, or it would be compiled into dist/src and shipped.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -49,12 +51,21 @@ const rules = [
     from: /^src\/web\//,
     deny: [/^src\/(protocol|config|cli|server|network|client|store)\//, /^src\/transport\/(?!tls\/)/],
   },
+  {
+    from: /^src\/client\//,
+    deny: [
+      /^src\/(broker|store|security|config|server|network|management|cli|destination)\//,
+      /^src\/protocol\/(?!openwire\/codec\/)/,
+      /^src\/transport\/(?!tls\/|uri\/|inactivity-monitor)/,
+      /^(saxes|ws|pg|rhea|mqtt-packet|prom-client)$/,
+    ],
+  },
   { from: /^src\/security\//, deny: [/^src\/(protocol|transport|config|cli)\//, /^node:(net|tls|http|https)$/] },
   { from: /^src\//, deny: [/^(test|bench)\//] },
 ];
 
 // Modules in src/ that nothing in src/ imports but that are entry points of their own (not test helpers).
-const entryPoints = new Set(['src/cli/main.ts', 'src/protocol/openwire/codec/index.ts']);
+const entryPoints = new Set(['src/cli/main.ts', 'src/protocol/openwire/codec/index.ts', 'src/client/index.ts']);
 
 function walk(dir, out) {
   for (const e of readdirSync(dir)) {

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
+import { runBrowse } from './browse.js';
+import { runConsumer } from './consumer.js';
 import { runCrypt } from './encrypt.js';
 import { runHashPassword } from './hash-password.js';
+import { runProducer } from './producer.js';
 import { runStart } from './start.js';
 
 const usage = `Usage: tidemq <command> [options]
@@ -17,6 +20,9 @@ Commands:
   purge           Remove every waiting message of queues
   stop            Stop a running broker through its web console
   --version       Print TideMQ's version
+  producer        Send messages over OpenWire (as \`activemq producer\`; tidemq producer --help)
+  consumer        Receive messages over OpenWire (as \`activemq consumer\`)
+  browse          List a queue's messages without consuming them (as \`activemq browse\`)
   help            Show this text
 `;
 
@@ -47,6 +53,12 @@ async function main(argv: string[]): Promise<number> {
     case 'version':
       process.stdout.write(`TideMQ ${(await import('../util/version.js')).tidemqVersion()}\n`);
       return 0;
+    case 'producer':
+      return runProducer(rest);
+    case 'consumer':
+      return runConsumer(rest);
+    case 'browse':
+      return runBrowse(rest);
     case undefined:
     case 'help':
     case '--help':

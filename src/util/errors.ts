@@ -34,6 +34,12 @@ export const ErrorCodes = {
   ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND: 'javax.management.AttributeNotFoundException',
   /** Management: no such operation, or arguments that do not fit it (Jolokia: IllegalArgumentException, 400). */
   ERR_MANAGEMENT_BAD_REQUEST: 'java.lang.IllegalArgumentException',
+  /** Client (src/client): a request the broker did not answer in time (the Java client's RequestTimedOutIOException). */
+  ERR_CLIENT_TIMEOUT: 'org.apache.activemq.transport.RequestTimedOutIOException',
+  /** Client: the transport is down for good (failover gave up, or the connection was closed). */
+  ERR_CLIENT_TRANSPORT: 'java.io.IOException',
+  /** Client: the broker answered with an ExceptionResponse; RemoteJmsError carries the broker's own class name. */
+  ERR_CLIENT_REMOTE: 'javax.jms.JMSException',
   /** A fault of the broker itself with no more specific code. */
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;

@@ -29,6 +29,7 @@ public final class InteropDriver {
         SecurityScenarios.register(SCENARIOS);
         SemanticsScenarios.register(SCENARIOS);
         XaScenarios.register(SCENARIOS);
+        NodeClientScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
