@@ -126,7 +126,7 @@ export class LeaseDatabaseLocker implements Locker {
         }
       } catch (e) {
         if (e instanceof JdbcStoreError && o.failIfLocked) throw e;
-        if (signal.aborted) throw signal.reason;
+        signal.throwIfAborted();
         this.log.warn(`${o.leaseHolderId} lease acquire failure: ${describeDatabaseError(e, o.dataSourceName)}`);
       }
       await this.sleep(o.lockAcquireSleepInterval, signal);
@@ -212,7 +212,7 @@ export class LeaseDatabaseLocker implements Locker {
     return new Promise((resolve, reject) => {
       const onAbort = (): void => {
         timer.cancel();
-        reject(signal.reason);
+        reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
       };
       const timer = this.clock.setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
