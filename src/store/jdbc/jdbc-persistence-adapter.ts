@@ -74,7 +74,6 @@ const MAX_GROUP = 512;
  */
 export class JdbcPersistenceAdapter implements PersistenceAdapter {
   readonly name = 'jdbc';
-  readonly locker?: Locker;
   readonly statements: Statements;
   private readonly log: Logger;
   private pool: pg.Pool;
@@ -94,10 +93,14 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
   constructor(private readonly options: JdbcPersistenceAdapterOptions) {
     this.statements = options.statements ?? new Statements();
     this.log = options.logger ?? Logger.silent();
-    this.locker = options.locker;
     this.pool = new pg.Pool(options.pool);
     // An idle client losing its server must not crash the process: pg reports it here, the next query fails.
     this.pool.on('error', (e) => this.log.warn(`PostgreSQL connection lost: ${e.message}`));
+  }
+
+  /** Read when the broker asks, so the caller may build the locker over this store's `schema()` afterwards. */
+  get locker(): Locker | undefined {
+    return this.options.locker;
   }
 
   private newIndex(): StoreIndex<RowRef> {
