@@ -53,12 +53,11 @@ async function makeSchema(url: URL, base: pg.PoolConfig, tag: string): Promise<T
   await run(base, `CREATE SCHEMA ${schema}`);
   const children: TestDatabase[] = [];
   const pool: pg.PoolConfig = { ...base, options: `-c search_path=${schema}` };
-  const jdbc = new URL(`jdbc:postgresql://${url.host}${url.pathname}`.replace('jdbc:', 'http:'));
   return {
     pool,
     schema,
     url,
-    jdbcUrl: `jdbc:postgresql://${jdbc.host}${jdbc.pathname}?currentSchema=${schema}`,
+    jdbcUrl: `jdbc:postgresql://${url.host}${url.pathname}?currentSchema=${schema}`,
     query: (text, values) => run(pool, text, values),
     async freshSchema(t) {
       const child = await makeSchema(url, base, `${tag}_${t}`);
