@@ -93,9 +93,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
   constructor(private readonly options: JdbcPersistenceAdapterOptions) {
     this.statements = options.statements ?? new Statements();
     this.log = options.logger ?? Logger.silent();
-    this.pool = new pg.Pool(options.pool);
-    // An idle client losing its server must not crash the process: pg reports it here, the next query fails.
-    this.pool.on('error', (e) => this.log.warn(`PostgreSQL connection lost: ${e.message}`));
+    this.pool = this.newPool();
   }
 
   /** Read when the broker asks, so the caller may build the locker over this store's `schema()` afterwards. */
@@ -153,17 +151,36 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      return watched(await this.pool.connect());
     } catch (e) {
       throw new JdbcStoreError(describeDatabaseError(e, this.options.dataSourceName), { cause: e });
     }
+  }
+
+  private newPool(): pg.Pool {
+    const pool = new pg.Pool(this.options.pool);
+    // An idle client losing its server must not crash the process: pg reports it here, the next query fails.
+    pool.on('error', (e) => this.log.warn(`PostgreSQL connection lost: ${e.message}`));
+    return pool;
+  }
+
+  /** Closes every connection (a failed start must not leave sockets keeping the process alive). */
+  private async resetPool(): Promise<void> {
+    const old = this.pool;
+    this.pool = this.newPool();
+    await old.end().catch(() => {});
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     this.stopping = false;
     this.failure = null;
-    await this.schema();
+    try {
+      await this.schema();
+    } catch (e) {
+      await this.resetPool();
+      throw e;
+    }
     this.index = this.newIndex();
     this.bytes = 0;
     this.recovered = false;
@@ -178,9 +195,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     while (this.flushing !== null) await this.flushing;
     this.started = false;
     this.schemaReady = null;
-    await this.pool.end().catch(() => {});
-    this.pool = new pg.Pool(this.options.pool);
-    this.pool.on('error', (e) => this.log.warn(`PostgreSQL connection lost: ${e.message}`));
+    await this.resetPool();
   }
 
   async recover(options?: RecoverOptions): Promise<RecoveredState> {
@@ -396,7 +411,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     for (;;) {
       let client: pg.PoolClient | null = null;
       try {
-        client = await this.pool.connect();
+        client = watched(await this.pool.connect());
         await runSteps(client, this.statements, steps, this.options.format);
         client.release();
         if (warned) this.log.info(`PostgreSQL is reachable again (${this.options.dataSourceName}); writes resume`);
@@ -412,7 +427,8 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
           );
           warned = true;
         }
-        await new Promise((r) => setTimeout(r, interval).unref());
+        // Not unref'd: a write waiting for the database is work in progress.
+        await new Promise((r) => setTimeout(r, interval));
       }
     }
   }
@@ -489,6 +505,20 @@ interface MsgRow {
   xid: string | null;
   len: number | null;
   msg: Buffer | null;
+}
+
+const watchedClients = new WeakSet<pg.PoolClient>();
+
+/**
+ * A checked-out client whose connection breaks emits 'error'; without a listener that would crash the process.
+ * The query under way fails with the same error, which is where it is handled.
+ */
+function watched(client: pg.PoolClient): pg.PoolClient {
+  if (!watchedClients.has(client)) {
+    watchedClients.add(client);
+    client.on('error', () => {});
+  }
+  return client;
 }
 
 async function tableExists(client: pg.PoolClient, table: string): Promise<boolean> {

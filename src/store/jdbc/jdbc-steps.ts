@@ -114,7 +114,7 @@ export function planSteps(ctx: PlanContext, group: readonly PlannedBatch[]): Ste
             step.sql.push({
               text:
                 `INSERT INTO ${s.ackTable}(CONTAINER, CLIENT_ID, SUB_NAME, SELECTOR, LAST_ACKED_ID, SUB_DEST, PRIORITY` +
-                `${ctx.hasNoLocal ? ', NO_LOCAL' : ''}) VALUES ($1, $2, $3, $4, $5, $6, 0${ctx.hasNoLocal ? ', $7' : ''})`,
+                `${ctx.hasNoLocal ? ', NO_LOCAL' : ''}) VALUES ($1, $2, $3, $4, $5, $6, 0${ctx.hasNoLocal ? ', $7' : ''}) ON CONFLICT DO NOTHING`,
               values: [
                 sub.destination.key,
                 sub.clientId,
@@ -193,7 +193,12 @@ export function planSteps(ctx: PlanContext, group: readonly PlannedBatch[]): Ste
 /** Rows per INSERT statement: PostgreSQL takes up to 65535 parameters, 7 per row. */
 const INSERT_CHUNK = 1000;
 
-/** Runs planned steps in one transaction (BEGIN … COMMIT), rolling back on any failure. */
+/**
+ * Runs planned steps in one transaction (BEGIN … COMMIT), rolling back on any failure. Every step can run twice:
+ * a connection lost while COMMIT was under way leaves the writer not knowing whether it committed, so it runs the
+ * same steps again once the database is back. Rows are inserted with ON CONFLICT DO NOTHING (their IDs are this
+ * store's own, so a conflict can only be the earlier attempt), updates and deletes set absolute values.
+ */
 export async function runSteps(
   client: pg.PoolClient,
   s: Statements,
@@ -213,7 +218,7 @@ export async function runSteps(
           return `($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, $${b + 6}, $${b + 7}, NULL)`;
         });
         await client.query(
-          `INSERT INTO ${s.messageTable}(ID, MSGID_PROD, MSGID_SEQ, CONTAINER, EXPIRATION, PRIORITY, MSG, XID) VALUES ${tuples.join(', ')}`,
+          `INSERT INTO ${s.messageTable}(ID, MSGID_PROD, MSGID_SEQ, CONTAINER, EXPIRATION, PRIORITY, MSG, XID) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
           values,
         );
       }
