@@ -58,9 +58,6 @@ function createJdbcStore(config: BrokerConfig, pa: JdbcPersistenceAdapterConfig,
       '<jdbcPersistenceAdapter> needs a dataSource="#bean-id" naming a PostgreSQL data source',
     );
   }
-  if (config.deleteAllMessagesOnStartup) {
-    throw new BrokerError('ERR_CONFIG', 'deleteAllMessagesOnStartup is not implemented for <jdbcPersistenceAdapter>');
-  }
   const ds = pgDataSource(pa.dataSource);
   const statements = new Statements(pa.tablePrefix);
   const storeLog = log.child({ area: 'store' });
@@ -77,6 +74,7 @@ function createJdbcStore(config: BrokerConfig, pa: JdbcPersistenceAdapterConfig,
     },
     reconnectTimeout: Math.max(30_000, pa.lease?.lockAcquireSleepInterval ?? 0),
     reconnectInterval: 1000,
+    deleteAllMessagesOnStartup: config.deleteAllMessagesOnStartup,
     logger: storeLog,
   });
   if (pa.lease !== null) {

@@ -49,6 +49,11 @@ export interface JdbcPersistenceAdapterOptions {
   readonly reconnectTimeout?: number;
   /** ms between attempts while reconnecting (ActiveMQ's resumeCheckSleepPeriod, 5000). */
   readonly reconnectInterval?: number;
+  /**
+   * The broker's deleteAllMessagesOnStartup: every message, durable subscription and prepared transaction is
+   * deleted at start (ActiveMQ's JDBCPersistenceAdapter.deleteAllMessages), after the lease is taken.
+   */
+  readonly deleteAllMessagesOnStartup?: boolean;
   readonly logger?: Logger;
 }
 
@@ -89,6 +94,8 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
   private released: number[] = [];
   private schemaReady: Promise<void> | null = null;
   private hasNoLocal = true;
+  /** Transactions committed by the writer (a group of concurrent writes is one); for tests and diagnostics. */
+  transactions = 0;
 
   constructor(private readonly options: JdbcPersistenceAdapterOptions) {
     this.statements = options.statements ?? new Statements();
@@ -177,6 +184,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     this.failure = null;
     try {
       await this.schema();
+      if (this.options.deleteAllMessagesOnStartup === true) await this.deleteAll();
     } catch (e) {
       await this.resetPool();
       throw e;
@@ -186,6 +194,25 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     this.recovered = false;
     this.started = true;
     this.log.info(`Persistent messages are kept in PostgreSQL: ${this.options.dataSourceName}`);
+  }
+
+  private async deleteAll(): Promise<void> {
+    const s = this.statements;
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      for (const t of [s.messageTable, s.ackTable, s.destinationTable, s.preparedTable])
+        await client.query(`DELETE FROM ${t}`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new JdbcStoreError(
+        `deleteAllMessagesOnStartup failed: ${describeDatabaseError(e, this.options.dataSourceName)}`,
+      );
+    } finally {
+      client.release();
+    }
+    this.log.warn(`deleteAllMessagesOnStartup: deleted every stored message in ${this.options.dataSourceName}`);
   }
 
   async stop(): Promise<void> {
@@ -413,6 +440,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
       try {
         client = watched(await this.pool.connect());
         await runSteps(client, this.statements, steps, this.options.format);
+        this.transactions++;
         client.release();
         if (warned) this.log.info(`PostgreSQL is reachable again (${this.options.dataSourceName}); writes resume`);
         return;
