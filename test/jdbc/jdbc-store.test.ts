@@ -126,7 +126,9 @@ describe('PostgreSQL store', { skip: db === null ? skip : false }, () => {
     const [m1, m2, m3] = [msg(T), msg(T), msg(T)];
     await store.write([add(m1), add(m2), add(m3)], true);
     const lastAcked = async (): Promise<number> =>
-      Number((await s.query(`SELECT LAST_ACKED_ID FROM ACTIVEMQ_ACKS`)).rows[0].last_acked_id);
+      Number(
+        ((await s.query(`SELECT LAST_ACKED_ID FROM ACTIVEMQ_ACKS`)).rows[0] as { last_acked_id: string }).last_acked_id,
+      );
     // Acknowledged out of order: m2 first. The mark stays below m1, which is still pending.
     await store.write([{ op: 'remove', destination: T, messageId: m2.messageId, subscription: sub.key }], true);
     assert.equal(await lastAcked(), m1.storeSequence - 1);
