@@ -6,6 +6,8 @@ import type { BrokerSetup, InteropBroker } from '../interop/harness/broker.js';
 import { buildInteropClasses } from '../interop/harness/java-build.js';
 import { JavaDriver } from '../interop/harness/java-driver.js';
 import { startTideMQ } from '../interop/harness/tidemq-broker.js';
+import { LeaseDatabaseLocker } from '../../src/store/jdbc/lease-database-locker.js';
+import { Statements } from '../../src/store/jdbc/statements.js';
 import { testDatabase, type TestDatabase } from '../support/pg.js';
 
 /**
@@ -76,8 +78,26 @@ describe('JDBC store interop with ActiveMQ 5.17 on one PostgreSQL', { skip: db =
     await run('jdbc-send-backlog', Q1, '40', 'amq');
     await run('jdbc-publish', T, '0', '10', 'amq');
     await run('jdbc-durable-receive', T, 'c1', 's1', '0', '4', 'amq', 'more');
+    // ActiveMQ is a live master on its lease: TideMQ's lease-database-locker waits through more than one lease
+    // length (ActiveMQ renews it every second), and takes the lease once ActiveMQ has stopped and released it.
+    const lease = await d.query(`SELECT BROKER_NAME FROM ACTIVEMQ_LOCK WHERE ID = 1`);
+    assert.equal((lease.rows[0] as { broker_name: string }).broker_name, 'interop');
+    const slave = new LeaseDatabaseLocker({
+      pool: d.pool,
+      dataSourceName: d.schema,
+      statements: new Statements(),
+      leaseHolderId: 'tidemq-slave',
+      lockAcquireSleepInterval: 500,
+      failIfLocked: false,
+    });
+    let master = false;
+    const acquiring = slave.acquire(new AbortController().signal).then(() => (master = true));
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal(master, false, 'TideMQ must not take the lease of a live ActiveMQ master');
     await broker.stop();
     broker = undefined;
+    await acquiring;
+    await slave.release();
     const rows = await d.query(`SELECT CONTAINER, COUNT(*)::int AS n FROM ACTIVEMQ_MSGS GROUP BY CONTAINER ORDER BY 1`);
     assert.deepEqual(rows.rows, [
       { container: `queue://${Q1}`, n: 40 },
