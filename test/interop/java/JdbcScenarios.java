@@ -26,6 +26,62 @@ final class JdbcScenarios {
         registry.put("jdbc-durable-subscribe", JdbcScenarios::durableSubscribe);
         registry.put("jdbc-publish", JdbcScenarios::publish);
         registry.put("jdbc-durable-receive", JdbcScenarios::durableReceive);
+        registry.put("jdbc-throughput", JdbcScenarios::throughput);
+    }
+
+    /**
+     * For bench/jdbc-bench.ts. args: queue, producers, count, size. `producers` threads, each on its own connection,
+     * send count/producers persistent messages of `size` bytes synchronously while one consumer receives them all;
+     * notes the send and the end-to-end times in ms.
+     */
+    static void throughput(Ctx ctx) throws Exception {
+        String queue = ctx.arg(0, "queue");
+        int producers = Integer.parseInt(ctx.arg(1, "producers"));
+        int count = Integer.parseInt(ctx.arg(2, "count"));
+        byte[] body = new byte[Integer.parseInt(ctx.arg(3, "size"))];
+        Session cs = ctx.connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageConsumer consumer = cs.createConsumer(cs.createQueue(queue));
+        java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+        consumer.setMessageListener(m -> {
+            if (received.incrementAndGet() == count) {
+                all.countDown();
+            }
+        });
+        long start = System.nanoTime();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int p = 0; p < producers; p++) {
+            int n = count / producers + (p < count % producers ? 1 : 0);
+            Session ps = ctx.connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Thread t = new Thread(() -> {
+                try {
+                    MessageProducer producer = ps.createProducer(ps.createQueue(queue));
+                    producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    for (int i = 0; i < n; i++) {
+                        BytesMessage m = ps.createBytesMessage();
+                        m.writeBytes(body);
+                        producer.send(m);
+                    }
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        long sent = System.nanoTime();
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        if (!all.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw Check.fail("received " + received.get() + " of " + count);
+        }
+        long done = System.nanoTime();
+        ctx.note("send_ms=" + (sent - start) / 1_000_000 + " total_ms=" + (done - start) / 1_000_000);
     }
 
     private static void stamp(Message m, String tag, int i) throws Exception {
