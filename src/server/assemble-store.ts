@@ -75,6 +75,9 @@ function createJdbcStore(config: BrokerConfig, pa: JdbcPersistenceAdapterConfig,
     reconnectTimeout: Math.max(30_000, pa.lease?.lockAcquireSleepInterval ?? 0),
     reconnectInterval: 1000,
     deleteAllMessagesOnStartup: config.deleteAllMessagesOnStartup,
+    storeLimit: config.systemUsage.storeUsage.limit ?? 0,
+    sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
+    sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout ?? 0,
     logger: storeLog,
   });
   if (pa.lease !== null) {

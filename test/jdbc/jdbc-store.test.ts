@@ -165,6 +165,39 @@ describe('PostgreSQL store', { skip: db === null ? skip : false }, () => {
     assert.deepEqual(counts.rows[0], { a: 1, b: 0 });
   });
 
+  it('storeUsage: a full store refuses with sendFailIfNoSpace, or makes the producer wait for space', async () => {
+    const s = await d.freshSchema('limit');
+    const big = (): Message => {
+      const m = msg();
+      m.body = Buffer.alloc(3000, 120);
+      return m;
+    };
+    const refusing = open(s, { storeLimit: 8000, sendFailIfNoSpace: true });
+    await refusing.start();
+    await refusing.recover();
+    const kept = [big(), big()];
+    await refusing.write(kept.map(add), true);
+    await assert.rejects(refusing.write([add(big())], true), (e: Error) => {
+      assert.equal(e.name, 'StoreFullError');
+      assert.match(e.message, /^Persistent store is Full, 100% of 8000\. Stopping producer \(ID:store-test-/);
+      return true;
+    });
+    await refusing.stop();
+
+    const waiting = open(s, { storeLimit: 8000 });
+    await waiting.start();
+    await waiting.recover();
+    let landed = false;
+    const third = big();
+    const blocked = waiting.write([add(third)], true).then(() => (landed = true));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(landed, false, 'the producer waits while the store is full');
+    await waiting.write([{ op: 'remove', destination: Q, messageId: kept[0]!.messageId, subscription: null }], true);
+    await blocked;
+    assert.equal(landed, true);
+    await waiting.stop();
+  });
+
   it('deleteAllMessagesOnStartup starts empty', async () => {
     const s = await d.freshSchema('wipe');
     let store = open(s);

@@ -13,7 +13,7 @@ import type {
   RecoverOptions,
   StoreOperation,
 } from '../persistence-adapter.js';
-import { StoreCorruptError, StoreFailedError, StoreStateError } from '../store-errors.js';
+import { StoreCorruptError, StoreFailedError, StoreFullError, StoreStateError } from '../store-errors.js';
 import { StoreIndex, subscriptionAckKey, type IndexedDestination } from '../store-index.js';
 import { describeDatabaseError, isConnectionError, JdbcStoreError } from './jdbc-errors.js';
 import type { JdbcMessageFormat } from './message-format.js';
@@ -54,8 +54,25 @@ export interface JdbcPersistenceAdapterOptions {
    * deleted at start (ActiveMQ's JDBCPersistenceAdapter.deleteAllMessages), after the lease is taken.
    */
   readonly deleteAllMessagesOnStartup?: boolean;
+  /** systemUsage storeUsage limit in bytes of pending MSG data (0: none), as the journal store applies it. */
+  readonly storeLimit?: number;
+  /** systemUsage sendFailIfNoSpace: refuse at once when the limit is reached instead of waiting. */
+  readonly sendFailIfNoSpace?: boolean;
+  /** systemUsage sendFailIfNoSpaceAfterTimeout: wait at most this many ms for space, then refuse (0: no limit). */
+  readonly sendFailIfNoSpaceAfterTimeout?: number;
   readonly logger?: Logger;
 }
+
+interface SpaceWaiter {
+  readonly pending: Pending;
+  readonly bytes: number;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+/** How often waiting producers re-check for space (ActiveMQ's Usage.waitForSpace polls every second). */
+const SPACE_CHECK_MS = 1000;
+/** Batches allowed to wait for space at once; more are refused, so a flood cannot pile up in memory. */
+const MAX_SPACE_WAITERS = 10_000;
 
 interface Pending {
   readonly batch: readonly StoreOperation[];
@@ -94,6 +111,10 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
   private released: number[] = [];
   private schemaReady: Promise<void> | null = null;
   private hasNoLocal = true;
+  private readonly spaceWaiters: SpaceWaiter[] = [];
+  private spaceTimer: ReturnType<typeof setInterval> | null = null;
+  /** Bytes of batches queued for the writer, counted against storeLimit before they are committed. */
+  private queuedBytes = 0;
   /** Transactions committed by the writer (a group of concurrent writes is one); for tests and diagnostics. */
   transactions = 0;
 
@@ -218,6 +239,12 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.stopping = true;
+    if (this.spaceTimer !== null) clearInterval(this.spaceTimer);
+    this.spaceTimer = null;
+    for (const w of this.spaceWaiters.splice(0)) {
+      if (w.timer !== null) clearTimeout(w.timer);
+      w.pending.reject(new StoreStateError('jdbc store stopped while the batch waited for store space'));
+    }
     // Writes already accepted are committed (or fail) before the connections close.
     while (this.flushing !== null) await this.flushing;
     this.started = false;
@@ -355,9 +382,89 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
       return Promise.reject(e);
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ batch, encoded, resolve, reject });
-      this.kick();
+      const pending: Pending = { batch, encoded, resolve, reject };
+      const limit = this.options.storeLimit ?? 0;
+      let bytes = 0;
+      for (const b of encoded.values()) bytes += b.length;
+      if (limit > 0 && bytes > 0 && (this.spaceWaiters.length > 0 || !this.fits(bytes))) {
+        // Producer flow control on storeUsage, as the journal store (and ActiveMQ) applies it: refuse at once
+        // with sendFailIfNoSpace, else wait in turn until consumption frees space or the timeout passes.
+        if (this.options.sendFailIfNoSpace === true || this.spaceWaiters.length >= MAX_SPACE_WAITERS) {
+          reject(this.fullError(batch));
+          return;
+        }
+        this.waitForSpace({ pending, bytes, timer: null });
+        return;
+      }
+      this.enqueue(pending, bytes);
     });
+  }
+
+  private enqueue(p: Pending, bytes: number): void {
+    this.queuedBytes += bytes;
+    const settle = (): void => {
+      this.queuedBytes -= bytes;
+    };
+    this.queue.push({
+      ...p,
+      resolve: () => {
+        settle();
+        p.resolve();
+        this.admitWaiters();
+      },
+      reject: (e) => {
+        settle();
+        p.reject(e);
+        this.admitWaiters();
+      },
+    });
+    this.kick();
+  }
+
+  private fits(bytes: number): boolean {
+    return this.bytes + this.queuedBytes + bytes <= (this.options.storeLimit ?? 0);
+  }
+
+  private fullError(batch: readonly StoreOperation[]): StoreFullError {
+    const first = batch.find((op) => op.op === 'add');
+    return new StoreFullError(
+      this.bytes,
+      this.options.storeLimit ?? 0,
+      this.options.dataSourceName,
+      first?.message.producerId ?? null,
+      first?.destination.key ?? null,
+    );
+  }
+
+  private waitForSpace(w: SpaceWaiter): void {
+    if (this.spaceWaiters.length === 0) this.log.warn(`${this.fullError(w.pending.batch).message} (waiting for space)`);
+    const timeout = this.options.sendFailIfNoSpaceAfterTimeout ?? 0;
+    if (timeout > 0) {
+      w.timer = setTimeout(() => {
+        const i = this.spaceWaiters.indexOf(w);
+        if (i < 0) return;
+        this.spaceWaiters.splice(i, 1);
+        w.pending.reject(this.fullError(w.pending.batch));
+        this.admitWaiters();
+      }, timeout);
+    }
+    this.spaceWaiters.push(w);
+    this.spaceTimer ??= setInterval(() => this.admitWaiters(), SPACE_CHECK_MS);
+  }
+
+  /** Lets waiting batches through, in order, while they fit (after each commit and every second). */
+  private admitWaiters(): void {
+    while (this.spaceWaiters.length > 0) {
+      const w = this.spaceWaiters[0]!;
+      if (!this.fits(w.bytes)) break;
+      this.spaceWaiters.shift();
+      if (w.timer !== null) clearTimeout(w.timer);
+      this.enqueue(w.pending, w.bytes);
+    }
+    if (this.spaceWaiters.length === 0 && this.spaceTimer !== null) {
+      clearInterval(this.spaceTimer);
+      this.spaceTimer = null;
+    }
   }
 
   /**
