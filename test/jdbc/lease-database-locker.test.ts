@@ -132,6 +132,29 @@ describe('lease-database-locker', { skip: db === null ? skip : false }, () => {
     await adjusted.release();
   });
 
+  it("waits, and can be stopped, while an ActiveMQ master holds the row with its default locker's FOR UPDATE", async () => {
+    const s = await d.freshSchema('rowlock');
+    await lockSchema(s);
+    const pg = await import('pg');
+    const activemq = new pg.default.Client(s.pool);
+    await activemq.connect();
+    // DefaultDatabaseLocker: a transaction kept open with the lock row selected FOR UPDATE.
+    await activemq.query('BEGIN');
+    await activemq.query('SELECT * FROM ACTIVEMQ_LOCK FOR UPDATE');
+    const ac = new AbortController();
+    const waiting = locker(s, 'tidemq').acquire(ac.signal);
+    assert.equal(await settlesWithin(waiting, 1200), false, 'no lease while the row is locked');
+    ac.abort(new Error('broker stopping'));
+    await assert.rejects(waiting, /broker stopping/);
+    const second = locker(s, 'tidemq');
+    const acquiring = second.acquire(new AbortController().signal);
+    await activemq.query('COMMIT');
+    await activemq.end();
+    await acquiring;
+    assert.equal((await holder(s)).name, 'tidemq');
+    await second.release();
+  });
+
   it('takes ACTIVEMQ_LOCK as ActiveMQ left it (TIME null) and creates it through prepare', async () => {
     const s = await d.freshSchema('prepare');
     let prepared = 0;

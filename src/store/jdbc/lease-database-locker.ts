@@ -202,6 +202,10 @@ export class LeaseDatabaseLocker implements Locker {
     c.on('error', () => {});
     await c.connect();
     try {
+      // An ActiveMQ master on its default locker (DefaultDatabaseLocker) holds ACTIVEMQ_LOCK's row with SELECT …
+      // FOR UPDATE in an open transaction: the lease UPDATE would wait on that row lock for as long as ActiveMQ
+      // lives, deaf to a stop. Bounded, it fails like any other attempt and is retried after the sleep.
+      await c.query(`SET lock_timeout = ${Math.max(100, Math.floor(this.options.lockAcquireSleepInterval))}`);
       return await fn(c);
     } finally {
       await c.end().catch(() => {});
