@@ -44,7 +44,7 @@ export class OpenWireJdbcMessageFormat implements JdbcMessageFormat {
     m.transactionId = null;
     m.originalTransactionId = null;
     if (m.messageId === null || !sameId(m.messageId, message.messageId)) m.messageId = idFor(message.messageId);
-    const frame = format().encode(m);
+    const frame = encoder.encode(m);
     const extra: Trailer = {};
     const fromProducer = connectionOf(message.producerId);
     if (message.producerConnectionId !== null && message.producerConnectionId !== fromProducer) {
@@ -95,7 +95,11 @@ interface Trailer {
 
 const TRAILER_MAGIC = Buffer.from('TQM1', 'latin1');
 
-/** A fresh format per call: the store's format has no cache, so nothing is shared between messages anyway. */
+/**
+ * The store's format has no marshal cache, so nothing carries over from one message to the next: one encoder
+ * serves every call (encoding is synchronous), while each decode gets a fresh format, so that bytes which fail to
+ * decode cannot leave a half-read frame behind for the next row.
+ */
 function format(): OpenWireFormat {
   return new OpenWireFormat({
     version: STORE_OPENWIRE_VERSION,
@@ -105,6 +109,8 @@ function format(): OpenWireFormat {
     maxFrameSizeEnabled: false,
   });
 }
+
+const encoder = format();
 
 function sameId(id: ow.MessageId, text: string): boolean {
   if (id.textView !== null) return id.textView === text;
