@@ -5,6 +5,8 @@ import { Message } from '../../src/model/message.js';
 import { OpenWireJdbcMessageFormat } from '../../src/protocol/openwire/jdbc-message-format.js';
 import { JdbcPersistenceAdapter } from '../../src/store/jdbc/jdbc-persistence-adapter.js';
 import type { BrokerSetup } from '../interop/harness/broker.js';
+import { buildInteropClasses } from '../interop/harness/java-build.js';
+import { JavaDriver } from '../interop/harness/java-driver.js';
 import { startTideMQ } from '../interop/harness/tidemq-broker.js';
 import { TcpProxy } from '../support/net/tcp-proxy.js';
 import { testDatabase, type TestDatabase } from '../support/pg.js';
@@ -178,6 +180,48 @@ describe('PostgreSQL store faults', { skip: db === null ? skip : false }, () => 
       startTideMQ(setup(decodeURIComponent(s.url.password), false)),
       /table ACTIVEMQ_MSGS does not exist in postgres-ds .* createTablesOnStartup is false/,
     );
+  });
+});
+
+describe('PostgreSQL away under a Java producer (TideMQ CLI)', { skip: db === null ? skip : false }, () => {
+  it('the broker holds the sends while the database is away and delivers every one after', async () => {
+    const s = await db!.freshSchema('cli_outage');
+    const proxy = await TcpProxy.start(pgHost(s).host, pgHost(s).port);
+    const classes = await buildInteropClasses();
+    const driver = new JavaDriver(classes.clientClasspath);
+    const jdbcUrl = `jdbc:postgresql://127.0.0.1:${proxy.port}${s.url.pathname}?currentSchema=${s.schema}`;
+    const broker = await startTideMQ({
+      xml: ({ dataDir }) => `<beans xmlns="http://www.springframework.org/schema/beans">
+  <bean id="postgres-ds" class="org.postgresql.ds.PGSimpleDataSource">
+    <property name="url" value="${jdbcUrl}"/>
+    <property name="user" value="${decodeURIComponent(s.url.username)}"/>
+    <property name="password" value="${decodeURIComponent(s.url.password)}"/>
+  </bean>
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="outage" dataDirectory="${dataDir}">
+    <persistenceAdapter><jdbcPersistenceAdapter dataSource="#postgres-ds" useLock="false"/></persistenceAdapter>
+    <transportConnectors>
+      <transportConnector name="openwire" uri="tcp://127.0.0.1:0"/><transportConnector name="stomp" uri="stomp://127.0.0.1:0"/>
+    </transportConnectors>
+  </broker>
+</beans>`,
+    });
+    try {
+      const q = 'jdbc.faults.outage';
+      const sending = driver.run('jdbc-send-backlog', [broker.openwireUrl, q, '400', 'out'], 120_000);
+      const before = proxy.accepted;
+      await new Promise((r) => setTimeout(r, 500));
+      await proxy.cut();
+      await new Promise((r) => setTimeout(r, 2500));
+      await proxy.resume();
+      await sending;
+      assert.ok(proxy.accepted > before, 'the store reconnected after the outage');
+      await driver.run('jdbc-receive-backlog', [broker.openwireUrl, q, '400', 'out'], 120_000);
+    } finally {
+      await broker.stop();
+      await driver.close();
+      await proxy.close();
+      await s.drop();
+    }
   });
 });
 
