@@ -132,6 +132,13 @@ test('a bad url, an unknown property and another locker are refused where they a
   );
 });
 
+test('a jdbcPersistenceAdapter without a dataSource is refused where it stands (no embedded Derby)', () => {
+  assert.match(
+    errorOf(doc('', '<jdbcPersistenceAdapter createTablesOnStartup="true"/>')),
+    /^\/cfg\/conf\/activemq.xml:3:\d+: <jdbcPersistenceAdapter> needs dataSource="#bean-id" naming a PostgreSQL data source bean/,
+  );
+});
+
 test('JDBC URLs as the PostgreSQL driver reads them', () => {
   assert.deepEqual(parseJdbcUrl('jdbc:postgresql://h/db?user=a&password=b%26c'), {
     config: { host: 'h', database: 'db', user: 'a', password: 'b&c' },

@@ -109,7 +109,14 @@ function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: 
 function readJdbc(r: ElementReader): PersistenceAdapterConfig {
   const ref = r.string('dataSource');
   let dataSource = null;
-  if (ref !== undefined) {
+  if (ref === undefined) {
+    // ActiveMQ falls back to an embedded Derby database here; TideMQ has none, so it says what to write.
+    throw new ConfigError(
+      r.el.location,
+      `${tag(r.el)} needs dataSource="#bean-id" naming a PostgreSQL data source bean (org.postgresql.ds.PGSimpleDataSource ` +
+        'or org.apache.commons.dbcp2.BasicDataSource); TideMQ has no embedded Derby database',
+    );
+  } else {
     // XBean's "#id" names a Spring bean; a bare id is accepted too.
     const id = ref.startsWith('#') ? ref.slice(1) : ref;
     const bean = r.ctx.beans.get(id);
