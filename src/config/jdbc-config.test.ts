@@ -139,6 +139,27 @@ test('a jdbcPersistenceAdapter without a dataSource is refused where it stands (
   );
 });
 
+test('table prefixes and schema names cannot carry SQL or server options', () => {
+  assert.match(
+    errorOf(
+      doc(
+        PG_BEAN,
+        '<jdbcPersistenceAdapter dataSource="#postgres-ds"><statements><statements tablePrefix="X; DROP TABLE ACTIVEMQ_MSGS; --"/></statements></jdbcPersistenceAdapter>',
+      ),
+    ),
+    /:6:\d+: tablePrefix "X; DROP TABLE ACTIVEMQ_MSGS; --" may hold letters, digits and _ only/,
+  );
+  assert.throws(
+    () =>
+      pgDataSource({
+        id: 'ds',
+        className: 'org.postgresql.ds.PGSimpleDataSource',
+        properties: { url: 'jdbc:postgresql://h/db?currentSchema=a%20-c%20log_statement=all' },
+      }),
+    /currentSchema "a -c log_statement=all" is not a plain schema name/,
+  );
+});
+
 test('JDBC URLs as the PostgreSQL driver reads them', () => {
   assert.deepEqual(parseJdbcUrl('jdbc:postgresql://h/db?user=a&password=b%26c'), {
     config: { host: 'h', database: 'db', user: 'a', password: 'b&c' },

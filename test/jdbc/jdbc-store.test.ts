@@ -198,6 +198,29 @@ describe('PostgreSQL store', { skip: db === null ? skip : false }, () => {
     await waiting.stop();
   });
 
+  it('a row whose MSG is not an OpenWire message is reported with its ID, not delivered as garbage', async () => {
+    const s = await d.freshSchema('corrupt');
+    const store = open(s);
+    await store.start();
+    await store.recover();
+    await store.write([add(msg())], true);
+    // A frame claiming more bytes than the row holds, and bytes that are no frame at all.
+    await s.query(
+      `INSERT INTO ACTIVEMQ_MSGS(ID, CONTAINER, MSGID_PROD, MSGID_SEQ, EXPIRATION, PRIORITY, MSG) VALUES
+         (900, 'queue://store.q', 'ID:x:1:1', 1, 0, 4, '\\x7fffffff1c00'::bytea),
+         (901, 'queue://store.q', 'ID:x:1:1', 2, 0, 4, '\\x00000003ffffff'::bytea)`,
+    );
+    const page = await store.readMessages(Q, 0, 1);
+    assert.equal(page.length, 1, 'the good row reads');
+    await assert.rejects(store.readMessages(Q, page[0]!.storeSequence, 10), (e: Error) => {
+      assert.equal(e.name, 'StoreCorruptError');
+      assert.match(e.message, /^ACTIVEMQ_MSGS row ID=900 does not hold an OpenWire message: frame size 2147483647/);
+      return true;
+    });
+    await assert.rejects(store.readMessages(Q, 900, 10), /ACTIVEMQ_MSGS row ID=901 does not hold an OpenWire message/);
+    await store.stop();
+  });
+
   it('deleteAllMessagesOnStartup starts empty', async () => {
     const s = await d.freshSchema('wipe');
     let store = open(s);
