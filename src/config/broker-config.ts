@@ -507,6 +507,23 @@ export interface JdbcPersistenceAdapterConfig {
   lockKeepAlivePeriod: number;
   cleanupPeriod: number;
   transactionIsolation: number | null;
+  /** `<statements tablePrefix=…>` (ActiveMQ's Statements): prepended to every table name. */
+  tablePrefix: string;
+  /**
+   * `<locker><lease-database-locker …/></locker>`, or its defaults when no locker is configured (TideMQ always
+   * uses the lease; see docs/jdbc-store.md). Null with useLock="false".
+   */
+  lease: JdbcLeaseLockerConfig | null;
+}
+
+/** `<lease-database-locker>` (ActiveMQ's LeaseDatabaseLocker / AbstractLocker defaults). */
+export interface JdbcLeaseLockerConfig {
+  /** The lease's length and the time between attempts (ms); AbstractLocker's default 10000. */
+  lockAcquireSleepInterval: number;
+  /** Default: the broker name. */
+  leaseHolderId: string | null;
+  failIfLocked: boolean;
+  maxAllowableDiffFromDBTime: number;
 }
 
 export type PersistenceAdapterConfig = KahaDBConfig | MemoryPersistenceAdapterConfig | JdbcPersistenceAdapterConfig;

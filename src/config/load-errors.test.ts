@@ -480,6 +480,8 @@ test('other Spring beans warn once each; a bean a jdbcPersistenceAdapter uses do
     lockKeepAlivePeriod: 30000,
     cleanupPeriod: 300000,
     transactionIsolation: null,
+    tablePrefix: '',
+    lease: { lockAcquireSleepInterval: 10000, leaseHolderId: null, failIfLocked: false, maxAllowableDiffFromDBTime: 0 },
   });
 });
 

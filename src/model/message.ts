@@ -112,6 +112,11 @@ export class Message {
     return this.props === null ? this.encodedProps : null;
   }
 
+  /** The decoder of `encodedProperties` (a store writing another format checks it is the one it writes). */
+  get encodedPropertiesDecoder(): PropertyDecoder | null {
+    return this.props === null ? this.decoder : null;
+  }
+
   get hasProperties(): boolean {
     return this.props !== null ? this.props.size > 0 : this.encodedProps !== null && this.encodedProps.length > 0;
   }

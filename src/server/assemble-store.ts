@@ -1,5 +1,10 @@
 import path from 'node:path';
-import type { BrokerConfig } from '../config/broker-config.js';
+import type { BrokerConfig, JdbcPersistenceAdapterConfig } from '../config/broker-config.js';
+import { OpenWireJdbcMessageFormat } from '../protocol/openwire/jdbc-message-format.js';
+import { pgDataSource } from '../store/jdbc/data-source.js';
+import { JdbcPersistenceAdapter } from '../store/jdbc/jdbc-persistence-adapter.js';
+import { LeaseDatabaseLocker } from '../store/jdbc/lease-database-locker.js';
+import { Statements } from '../store/jdbc/statements.js';
 import { decodePrimitiveMap } from '../model/primitive-map.js';
 import { NodeFileLayer, parseSegmentName, pathIn } from '../store/journal/file-layer.js';
 import { JournalPersistenceAdapter } from '../store/journal/journal-persistence-adapter.js';
@@ -17,12 +22,7 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     // A memory store starts empty, so deleteAllMessagesOnStartup has nothing to delete.
     return new MemoryPersistenceAdapter();
   }
-  if (pa.type === 'jdbc') {
-    throw new BrokerError(
-      'ERR_CONFIG',
-      'jdbcPersistenceAdapter is not available in this version; use <kahaDB/> or persistent="false"',
-    );
-  }
+  if (pa.type === 'jdbc') return createJdbcStore(config, pa, log);
   const directory = path.resolve(pa.directory);
   log.info(`Persistent messages are kept in ${directory}`);
   const store = new JournalPersistenceAdapter({
@@ -43,6 +43,58 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     logger: log.child({ area: 'store' }),
   });
   return config.deleteAllMessagesOnStartup ? deletingAllOnStart(store, directory, log) : store;
+}
+
+/**
+ * `<jdbcPersistenceAdapter dataSource="#…">` on PostgreSQL: ActiveMQ's schema, the OpenWire bytes ActiveMQ stores
+ * (the codec comes from here: the store layer knows no protocol), and the lease-database-locker unless
+ * useLock="false". A database write that finds PostgreSQL gone waits for it as long as one lease lasts (at least
+ * 30 s), then fails the store (docs/jdbc-store.md).
+ */
+function createJdbcStore(config: BrokerConfig, pa: JdbcPersistenceAdapterConfig, log: Logger): PersistenceAdapter {
+  if (pa.dataSource === null) {
+    throw new BrokerError(
+      'ERR_CONFIG',
+      '<jdbcPersistenceAdapter> needs a dataSource="#bean-id" naming a PostgreSQL data source',
+    );
+  }
+  const ds = pgDataSource(pa.dataSource);
+  const statements = new Statements(pa.tablePrefix);
+  const storeLog = log.child({ area: 'store' });
+  let locker: LeaseDatabaseLocker | undefined;
+  const store: JdbcPersistenceAdapter = new JdbcPersistenceAdapter({
+    pool: ds.pool,
+    dataSourceName: ds.description,
+    statements,
+    createTablesOnStartup: pa.createTablesOnStartup,
+    format: new OpenWireJdbcMessageFormat(),
+    propertyDecoder: decodePrimitiveMap,
+    get locker() {
+      return locker;
+    },
+    reconnectTimeout: Math.max(30_000, pa.lease?.lockAcquireSleepInterval ?? 0),
+    reconnectInterval: 1000,
+    deleteAllMessagesOnStartup: config.deleteAllMessagesOnStartup,
+    storeLimit: config.systemUsage.storeUsage.limit ?? 0,
+    sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
+    sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout ?? 0,
+    logger: storeLog,
+  });
+  if (pa.lease !== null) {
+    locker = new LeaseDatabaseLocker({
+      pool: { ...ds.pool, max: 1 },
+      dataSourceName: ds.description,
+      statements,
+      leaseHolderId: pa.lease.leaseHolderId ?? config.brokerName,
+      lockAcquireSleepInterval: pa.lease.lockAcquireSleepInterval,
+      failIfLocked: pa.lease.failIfLocked,
+      maxAllowableDiffFromDBTime: pa.lease.maxAllowableDiffFromDBTime,
+      lockKeepAlivePeriod: pa.lockKeepAlivePeriod,
+      prepare: () => store.schema(),
+      logger: log.child({ area: 'locker' }),
+    });
+  }
+  return store;
 }
 
 /**

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import type { KahaDBConfig, PersistenceAdapterConfig, SystemUsageConfig, UsageLimitConfig } from '../broker-config.js';
+import type {
+  JdbcLeaseLockerConfig,
+  KahaDBConfig,
+  PersistenceAdapterConfig,
+  SystemUsageConfig,
+  UsageLimitConfig,
+} from '../broker-config.js';
+import { DataSourceError, pgDataSource } from '../../store/jdbc/data-source.js';
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
@@ -102,7 +109,14 @@ function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: 
 function readJdbc(r: ElementReader): PersistenceAdapterConfig {
   const ref = r.string('dataSource');
   let dataSource = null;
-  if (ref !== undefined) {
+  if (ref === undefined) {
+    // ActiveMQ falls back to an embedded Derby database here; TideMQ has none, so it says what to write.
+    throw new ConfigError(
+      r.el.location,
+      `${tag(r.el)} needs dataSource="#bean-id" naming a PostgreSQL data source bean (org.postgresql.ds.PGSimpleDataSource ` +
+        'or org.apache.commons.dbcp2.BasicDataSource); TideMQ has no embedded Derby database',
+    );
+  } else {
     // XBean's "#id" names a Spring bean; a bare id is accepted too.
     const id = ref.startsWith('#') ? ref.slice(1) : ref;
     const bean = r.ctx.beans.get(id);
@@ -116,15 +130,66 @@ function readJdbc(r: ElementReader): PersistenceAdapterConfig {
     const properties: Record<string, string> = {};
     for (const prop of bean.properties) properties[prop.name] = r.ctx.resolve(prop.value, prop.location);
     dataSource = { id, className: bean.className, properties };
+    // The bean is checked here so that a wrong class or property is reported where it is written.
+    try {
+      pgDataSource(dataSource);
+    } catch (e) {
+      if (!(e instanceof DataSourceError)) throw e;
+      const at = bean.properties.find((p) => p.name === e.property)?.location ?? bean.element.location;
+      throw new ConfigError(at, e.message);
+    }
+  }
+  const lockKeepAlivePeriod = r.number('lockKeepAlivePeriod') ?? 30_000;
+  const useLock = r.bool('useLock') ?? true;
+  // The deprecated attribute on the adapter itself sets the locker's interval, as JDBCPersistenceAdapter does.
+  const adapterInterval = r.number('lockAcquireSleepInterval');
+  let lease: JdbcLeaseLockerConfig | null = useLock
+    ? {
+        lockAcquireSleepInterval: adapterInterval ?? 10_000,
+        leaseHolderId: null,
+        failIfLocked: false,
+        maxAllowableDiffFromDBTime: 0,
+      }
+    : null;
+  const locker = r.single('locker');
+  if (locker !== undefined) {
+    if (locker.name !== 'lease-database-locker') {
+      throw new ConfigError(
+        locker.el.location,
+        `${tag(locker.el)} is not available for ${tag(r.el)} in TideMQ; use <lease-database-locker> (master/slave on the database's lease)`,
+      );
+    }
+    lease = {
+      lockAcquireSleepInterval: locker.number('lockAcquireSleepInterval') ?? adapterInterval ?? 10_000,
+      leaseHolderId: locker.string('leaseHolderId') ?? null,
+      failIfLocked: locker.bool('failIfLocked') ?? false,
+      maxAllowableDiffFromDBTime: locker.number('maxAllowableDiffFromDBTime') ?? 0,
+    };
+    locker.finish();
+    if (!useLock) r.ctx.warn(locker.el.location, `${tag(locker.el)} has no effect: useLock="false"`);
+  }
+  let tablePrefix = '';
+  const statements = r.single('statements');
+  if (statements !== undefined) {
+    tablePrefix = statements.string('tablePrefix') ?? '';
+    if (!/^[A-Za-z0-9_]*$/.test(tablePrefix)) {
+      throw new ConfigError(
+        statements.attribute('tablePrefix')!.location,
+        `tablePrefix "${tablePrefix}" may hold letters, digits and _ only`,
+      );
+    }
+    statements.finish();
   }
   const config: PersistenceAdapterConfig = {
     type: 'jdbc',
     dataSource,
     createTablesOnStartup: r.bool('createTablesOnStartup') ?? true,
-    useLock: r.bool('useLock') ?? true,
-    lockKeepAlivePeriod: r.number('lockKeepAlivePeriod') ?? 30_000,
+    useLock,
+    lockKeepAlivePeriod,
     cleanupPeriod: r.number('cleanupPeriod') ?? 5 * 60 * 1000,
     transactionIsolation: r.number('transactionIsolation') ?? null,
+    tablePrefix,
+    lease,
   };
   r.finish();
   return config;

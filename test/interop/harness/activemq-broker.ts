@@ -112,6 +112,7 @@ async function startOnce(classes: InteropClasses, runJar: string, setup?: Broker
       `-Dactivemq.conf=${conf}`,
       `-Dactivemq.data=${data}`,
       ...jaas,
+      ...(setup?.javaOptions ?? []),
       '-cp',
       [classes.classDir, runJar].join(delimiter),
       'ParentWatchdog',

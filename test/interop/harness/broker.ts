@@ -32,6 +32,8 @@ export interface BrokerSetup {
   readonly xml: (opts: { dataDir: string; openwirePort: number; stompPort: number }) => string;
   readonly confFiles?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra JVM options for ActiveMQ, e.g. `-Dactivemq.classpath=/usr/share/java/postgresql.jar` for a JDBC store. */
+  readonly javaOptions?: readonly string[];
   /** A user the configuration knows, reported as InteropBroker.auth. */
   readonly auth?: { readonly user: string; readonly password: string };
 }

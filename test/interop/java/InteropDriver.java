@@ -30,6 +30,7 @@ public final class InteropDriver {
         SemanticsScenarios.register(SCENARIOS);
         XaScenarios.register(SCENARIOS);
         NodeClientScenarios.register(SCENARIOS);
+        JdbcScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
