@@ -257,6 +257,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     if (this.recovered) throw new StoreStateError('jdbc store: recover() called twice');
     this.recovered = true;
     const defer = options?.deferQueueMessages === true;
+    const deferDurable = options?.deferDurableMessages === true;
     const s = this.statements;
     const db = await this.connect();
     try {
@@ -292,9 +293,10 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
       }
       const msgRows = await db.query<MsgRow>(
         `SELECT ID, CONTAINER, MSGID_PROD, MSGID_SEQ, XID, octet_length(MSG) AS LEN,
-           CASE WHEN $1::boolean AND CONTAINER LIKE 'queue://%' THEN NULL ELSE MSG END AS MSG
+           CASE WHEN ($1::boolean AND CONTAINER LIKE 'queue://%') OR ($2::boolean AND CONTAINER LIKE 'topic://%')
+             THEN NULL ELSE MSG END AS MSG
          FROM ${s.messageTable} ORDER BY ID`,
-        [defer],
+        [defer, deferDurable],
       );
       const messages = new Map<string, Message[]>();
       let inDoubt = 0;
@@ -347,9 +349,9 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
         this.index.setPrepared(r.xid, ref);
       }
       const deferred = new Map<string, DeferredQueue>();
-      if (defer) {
+      if (defer || deferDurable) {
         for (const d of this.index.destinations.values()) {
-          if (!d.destination.isQueue || d.messages.size === 0) continue;
+          if (d.messages.size === 0 || (d.destination.isQueue ? !defer : !deferDurable)) continue;
           const map = d.messages;
           deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
         }
@@ -358,6 +360,7 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
         destinations: [...this.index.destinations.values()].map((d) => d.destination),
         messages,
         deferred,
+        ...(deferDurable ? { deferredSubscriptions: this.index.subscriptionBacklogs() } : {}),
         subscriptions: this.index.subscriptionsList(),
         subscriptionAcks: this.index.subscriptionAcks(),
         prepared,
@@ -581,6 +584,31 @@ export class JdbcPersistenceAdapter implements PersistenceAdapter {
     const r = await this.pool.query<{ id: string; msg: Buffer }>(
       `SELECT ID, MSG FROM ${this.statements.messageTable} WHERE CONTAINER=$1 AND ID > $2 AND XID IS NULL ORDER BY ID LIMIT $3`,
       [destination.key, afterSequence, max],
+    );
+    return r.rows.map((row) => this.decode(row.msg, Number(row.id)));
+  }
+
+  /**
+   * A page of what a durable subscription has not consumed: the index knows which rows wait for it (what its
+   * LAST_ACKED_ID mark and the acks since say), the rows are read by ID. A row whose INSERT is still being
+   * committed ends the page before it, so the cursor does not pass over it.
+   */
+  async readSubscriptionMessages(
+    topic: Destination,
+    subscriptionKey: string,
+    afterSequence: number,
+    max: number,
+  ): Promise<Message[]> {
+    if (!this.started) throw new StoreStateError('jdbc store is not started');
+    const ids: number[] = [];
+    for (const e of this.index.entriesAfter(topic, afterSequence, max, subscriptionKey)) {
+      if (!e.ref.stored) break;
+      ids.push(e.ref.id);
+    }
+    if (ids.length === 0) return [];
+    const r = await this.pool.query<{ id: string; msg: Buffer }>(
+      `SELECT ID, MSG FROM ${this.statements.messageTable} WHERE ID = ANY($1::bigint[]) ORDER BY ID`,
+      [ids],
     );
     return r.rows.map((row) => this.decode(row.msg, Number(row.id)));
   }

@@ -319,9 +319,10 @@ export function runPersistenceAdapterContract(
         ms.map((m) => add(m)),
         true,
       );
-      // a consumed the even ones; b consumed nothing.
+      // a consumed the first five (in order: a store may keep only a subscription's last acked position, as
+      // ActiveMQ's JDBC store does); b consumed nothing.
       await s.adapter().write(
-        ms.filter((_, i) => i % 2 === 0).map((m) => remove(m, T, a.key)),
+        ms.slice(0, 5).map((m) => remove(m, T, a.key)),
         true,
       );
       const state = await s.restart({ deferQueueMessages: true, deferDurableMessages: true });
@@ -339,13 +340,13 @@ export function runPersistenceAdapterContract(
       const first = await pageOf(a.key, 0, 3);
       assert.deepEqual(
         first.map((m) => m.messageId),
-        [ms[1]!.messageId, ms[3]!.messageId, ms[5]!.messageId],
+        [ms[5]!.messageId, ms[6]!.messageId, ms[7]!.messageId],
       );
-      assertSameMessage(first[0]!, ms[1]!);
+      assertSameMessage(first[0]!, ms[5]!);
       const rest = await pageOf(a.key, first[2]!.storeSequence, 10);
       assert.deepEqual(
         rest.map((m) => m.messageId),
-        [ms[7]!.messageId, ms[9]!.messageId],
+        [ms[8]!.messageId, ms[9]!.messageId],
       );
       assert.equal((await pageOf(a.key, rest[1]!.storeSequence, 10)).length, 0);
       // Another subscription's read is its own; a message added later is found after the last one read.
