@@ -1,0 +1,82 @@
+/**
+ * Integration helpers for AMQP: a BrokerService with one AMQP connector on 127.0.0.1 port 0, and rhea clients
+ * (rhea's container API, as applications use it) that resolve once their connection or link is open.
+ */
+import { once } from 'node:events';
+import rhea, { type Connection, type ConnectionOptions, type EventContext, type Receiver, type Sender } from 'rhea';
+import { BrokerService, type BrokerServiceOptions } from '../../src/server/broker-service.js';
+import { amqpProtocol } from '../../src/protocol/amqp/index.js';
+import type { ProtocolOptions } from '../../src/protocol/protocol.js';
+
+export async function startAmqpBroker(
+  options: Partial<ProtocolOptions> = {},
+  more: Partial<BrokerServiceOptions> = {},
+): Promise<{ service: BrokerService; port: number }> {
+  const service = new BrokerService({
+    brokerName: 'amqp-it',
+    connectors: [{ name: 'amqp', scheme: 'amqp', protocol: amqpProtocol, host: '127.0.0.1', port: 0, options }],
+    ...more,
+  });
+  await service.start();
+  return { service, port: service.connector('amqp').port };
+}
+
+/** A rhea connection that never reconnects; resolves at `connection_open`, rejects on an error before it. */
+export async function amqpConnect(port: number, options: Partial<ConnectionOptions> = {}): Promise<Connection> {
+  const container = rhea.create_container({ id: options.container_id ?? `c-${Math.random().toString(36).slice(2)}` });
+  const conn = container.connect({
+    host: '127.0.0.1',
+    port,
+    reconnect: false,
+    username: 'anonymous',
+    ...options,
+  } as ConnectionOptions);
+  // rhea prints unhandled errors; tests inspect them through events instead.
+  conn.on('error', () => {});
+  conn.on('disconnected', () => {});
+  await new Promise<void>((resolve, reject) => {
+    conn.once('connection_open', () => resolve());
+    conn.once('connection_error', (ctx: EventContext) => reject(ctx.connection.error ?? new Error('connection error')));
+    conn.once('disconnected', (ctx: EventContext) => reject(ctx.error ?? new Error('disconnected before open')));
+  });
+  return conn;
+}
+
+export async function openSender(conn: Connection, options: Parameters<Connection['open_sender']>[0]): Promise<Sender> {
+  const s = conn.open_sender(options);
+  await waitLink(s, 'sendable', 'sender_close');
+  return s;
+}
+
+export async function openReceiver(
+  conn: Connection,
+  options: Parameters<Connection['open_receiver']>[0],
+): Promise<Receiver> {
+  const r = conn.open_receiver(options);
+  await waitLink(r, 'receiver_open', 'receiver_close');
+  return r;
+}
+
+async function waitLink(link: Sender | Receiver, ok: string, bad: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    link.once(ok, () => resolve());
+    link.once(bad, () =>
+      reject(Object.assign(new Error(`link closed: ${JSON.stringify(link.error)}`), { amqp: link.error })),
+    );
+  });
+}
+
+export async function closeConnection(conn: Connection): Promise<void> {
+  if (conn.is_closed()) return;
+  const done = once(conn, 'connection_close');
+  conn.close();
+  await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+}
+
+export async function waitFor(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
