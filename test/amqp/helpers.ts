@@ -57,12 +57,16 @@ export async function openReceiver(
   return r;
 }
 
+/** A refused link is attached and detached in one go: the open counts only if no detach came with it. */
 async function waitLink(link: Sender | Receiver, ok: string, bad: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    link.once(ok, () => resolve());
-    link.once(bad, () =>
-      reject(Object.assign(new Error(`link closed: ${JSON.stringify(link.error)}`), { amqp: link.error })),
-    );
+    let closed = false;
+    const refuse = (): void => {
+      closed = true;
+      reject(Object.assign(new Error(`link closed: ${JSON.stringify(link.error)}`), { amqp: link.error }));
+    };
+    link.once(bad, refuse);
+    link.once(ok, () => setImmediate(() => (closed ? undefined : resolve())));
   });
 }
 

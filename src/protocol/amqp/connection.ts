@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Broker, ConnectionContext } from '../../broker/broker.js';
 import type { ConnectionInfo, ConsumerInfo, MessageAck } from '../../model/commands.js';
+import { parseSelector } from '../../destination/selector/selector.js';
 import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import type { Message } from '../../model/message.js';
@@ -40,6 +41,14 @@ import { saslMechanisms, type SaslIdentity } from './sasl.js';
 import type { AmqpSettings } from './settings.js';
 
 const connectionIds = new IdGenerator();
+
+function checkSelector(text: string): void {
+  try {
+    parseSelector(text);
+  } catch (e) {
+    throw new AmqpLinkError('amqp:invalid-field', (e as Error).message);
+  }
+}
 /** An empty AMQP frame: the keep-alive of AMQP 1.0 §2.4.5. */
 const EMPTY_FRAME = Buffer.from([0, 0, 0, 8, 2, 0, 0, 0]);
 // ActiveMQ's AmqpSupport connection properties and capabilities.
@@ -429,6 +438,8 @@ export class AmqpConnection implements ProtocolConnection {
     let destination: Destination;
     let created: Destination | null = null;
     try {
+      // AmqpSession.createSender validates the selector before anything is created.
+      if (filters.selector !== null) checkSelector(filters.selector);
       if (source.dynamic === true) {
         created = this.temporaryDestination(capabilityList(source.capabilities));
         destination = created;

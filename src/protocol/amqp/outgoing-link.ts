@@ -3,7 +3,7 @@ import { AckType, type ConsumerInfo, type MessageAck } from '../../model/command
 import type { Message } from '../../model/message.js';
 import type { Logger } from '../../util/logger.js';
 import { messageToAmqp } from './message-convert.js';
-import type { RheaDelivery, RheaSender } from './rhea-facade.js';
+import { completeDrain, type RheaDelivery, type RheaSender } from './rhea-facade.js';
 
 /** What a consumer link needs from its connection. */
 export interface OutgoingHost {
@@ -79,6 +79,10 @@ export class OutgoingLink implements ConsumerSink {
     return this.sender.credit - this.unsent.length;
   }
 
+  private unsentCount(): number {
+    return this.unsent.length - this.unsentFrom();
+  }
+
   private unsentFrom(): number {
     const next = (this.sender.session as unknown as { outgoing: { next_pending_delivery: number } }).outgoing
       .next_pending_delivery;
@@ -143,8 +147,11 @@ export class OutgoingLink implements ConsumerSink {
   private onDrain(): void {
     if (this.closed || !this.sender._draining) return;
     this.handle?.wakeup();
+    // Dispatch is synchronous on wakeup, but rhea writes what it was given on the next tick: the drain is
+    // answered after that, once nothing queued for this link is left unsent.
     setImmediate(() => {
-      if (!this.closed && this.sender._draining && (this.browseDone || this.credit > 0)) this.sender.set_drained(true);
+      if (this.closed || !this.sender._draining || this.unsentCount() > 0 || this.redeliver.length > 0) return;
+      completeDrain(this.sender);
     });
   }
 

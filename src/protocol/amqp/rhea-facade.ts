@@ -147,6 +147,7 @@ interface RheaMessageModule {
 
 interface RheaFrames {
   amqp_frame(channel: number, performative: unknown, payload?: Buffer): unknown;
+  flow(fields: Record<string, unknown>): unknown;
   close(fields: { error?: AmqpErrorCondition }): unknown;
   write_frame(frame: unknown): Buffer;
 }
@@ -222,4 +223,38 @@ export function keepPayloads(): void {
     Object.defineProperty(msg, PAYLOAD, { value: b });
     return msg;
   };
+}
+
+/**
+ * Ends a drain (AMQP 1.0 §2.6.7): the link credit the client granted lapses, the delivery count advances by it,
+ * and a flow with drain set tells the client so. rhea's own path does this only when credit is left over; a
+ * client that drains with no credit outstanding must be answered too.
+ */
+export function completeDrain(sender: RheaSender): void {
+  const link = sender as unknown as {
+    credit: number;
+    delivery_count: number;
+    _draining: boolean;
+    local: { handle: number };
+  };
+  const session = sender.session as unknown as {
+    output(frame: unknown): void;
+    incoming: { next_transfer_id: number; window: number };
+    outgoing: { next_transfer_id: number; window: number };
+  };
+  link.delivery_count += Math.max(0, link.credit);
+  link.credit = 0;
+  link._draining = false;
+  session.output(
+    rheaFrames.flow({
+      next_incoming_id: session.incoming.next_transfer_id >>> 0,
+      incoming_window: session.incoming.window,
+      next_outgoing_id: session.outgoing.next_transfer_id >>> 0,
+      outgoing_window: session.outgoing.window,
+      handle: link.local.handle,
+      delivery_count: link.delivery_count >>> 0,
+      link_credit: 0,
+      drain: true,
+    }),
+  );
 }
