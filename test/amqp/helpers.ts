@@ -35,9 +35,16 @@ export async function amqpConnect(port: number, options: Partial<ConnectionOptio
   conn.on('error', () => {});
   conn.on('disconnected', () => {});
   await new Promise<void>((resolve, reject) => {
-    conn.once('connection_open', () => resolve());
-    conn.once('connection_error', (ctx: EventContext) => reject(ctx.connection.error ?? new Error('connection error')));
-    conn.once('disconnected', (ctx: EventContext) => reject(ctx.error ?? new Error('disconnected before open')));
+    let failed = false;
+    const fail = (e: unknown): void => {
+      failed = true;
+      reject(e);
+    };
+    // A refused connection is opened and closed in one go (ActiveMQ's connection-establishment-failed).
+    conn.once('connection_open', () => setImmediate(() => (failed ? undefined : resolve())));
+    conn.once('connection_error', (ctx: EventContext) => fail(ctx.connection.error ?? new Error('connection error')));
+    conn.once('connection_close', (ctx: EventContext) => fail(ctx.connection.error ?? new Error('closed at open')));
+    conn.once('disconnected', (ctx: EventContext) => fail(ctx.error ?? new Error('disconnected before open')));
   });
   return conn;
 }
@@ -74,7 +81,9 @@ export async function closeConnection(conn: Connection): Promise<void> {
   if (conn.is_closed()) return;
   const done = once(conn, 'connection_close');
   conn.close();
-  await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
 }
 
 export async function waitFor(cond: () => boolean, what = 'condition', timeoutMs = 5000): Promise<void> {

@@ -144,6 +144,17 @@ export class AmqpConnection implements ProtocolConnection {
     const realOpen = rhea.open.bind(this.rhea);
     rhea.open = () => {};
     this.answerOpen = realOpen;
+    // rhea arms its own idle timer (setTimeout, twice the advertised idle-time-out) whenever it writes while the
+    // Open it sends carries one; the InactivityMonitor owns that duty here, so the timer is dropped each time.
+    const writer = this.rhea as unknown as { output: () => void; heartbeat_in?: NodeJS.Timeout };
+    const output = writer.output.bind(this.rhea);
+    writer.output = () => {
+      output();
+      if (writer.heartbeat_in !== undefined) {
+        clearTimeout(writer.heartbeat_in);
+        writer.heartbeat_in = undefined;
+      }
+    };
     const engine = this.rhea as unknown as { _process: () => void; registered: boolean };
     const process = engine._process.bind(this.rhea);
     engine._process = () => {
@@ -284,13 +295,8 @@ export class AmqpConnection implements ProtocolConnection {
     if (idleTimeoutMs > 0) local.idle_time_out = idleTimeoutMs;
     this.engineHeld = false;
     this.answerOpen();
-    const r = this.rhea as unknown as { _process(): void; heartbeat_in?: NodeJS.Timeout };
-    r._process();
+    (this.rhea as unknown as { _process(): void })._process();
     delete local.idle_time_out;
-    if (r.heartbeat_in !== undefined) {
-      clearTimeout(r.heartbeat_in);
-      r.heartbeat_in = undefined;
-    }
   }
 
   /**
