@@ -78,7 +78,7 @@ async function waitLink(link: Sender | Receiver, ok: string, bad: string): Promi
 }
 
 export async function closeConnection(conn: Connection): Promise<void> {
-  if (conn.is_closed()) return;
+  if (conn.is_closed() || (conn as unknown as { socket?: { destroyed?: boolean } }).socket?.destroyed === true) return;
   const done = once(conn, 'connection_close');
   conn.close();
   let timer: NodeJS.Timeout | undefined;
