@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Message as AmqpMessage } from 'rhea';
+import type { EventContext, Message as AmqpMessage } from 'rhea';
 import { amqpConnect, closeConnection, openReceiver, openSender, startAmqpBroker, waitFor } from './helpers.js';
 
 test('AMQP: a message sent to a queue reaches a receiver on it (unsettled, accepted)', async (t) => {
@@ -10,7 +10,7 @@ test('AMQP: a message sent to a queue reaches a receiver on it (unsettled, accep
   t.after(() => closeConnection(conn));
   const got: AmqpMessage[] = [];
   const receiver = await openReceiver(conn, { source: 'orders' });
-  receiver.on('message', (ctx) => got.push(ctx.message!));
+  receiver.on('message', (ctx: EventContext) => got.push(ctx.message!));
   const sender = await openSender(conn, { target: 'orders' });
   const outcomes: string[] = [];
   sender.on('accepted', () => outcomes.push('accepted'));

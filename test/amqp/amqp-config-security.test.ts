@@ -161,7 +161,7 @@ test('auto:// detects AMQP', async () => {
 test('amqp+ws:// carries AMQP over WebSocket with subprotocol amqp', async () => {
   const port = service.connector('amqp-ws').port;
   const container = rhea.create_container({ id: 'ws-client' });
-  const ws = container.websocket_connect(WebSocket as unknown as Parameters<typeof container.websocket_connect>[0]);
+  const ws = container.websocket_connect(WebSocket);
   const c = container.connect({
     connection_details: ws(`ws://127.0.0.1:${port}`, ['amqp'], {}),
     reconnect: false,

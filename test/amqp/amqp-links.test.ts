@@ -68,7 +68,7 @@ test('pre-settled transfers and a pre-settled (auto-ack) consumer; messages are 
   for (let i = 0; i < 50; i++) s.send({ body: `m${i}` });
   await waitFor(() => got.messages.length === 50, '50 messages');
   assert.deepEqual(
-    got.messages.map((m) => m.body),
+    got.messages.map((m) => m.body as unknown),
     Array.from({ length: 50 }, (_, i) => `m${i}`),
   );
   assert.ok(got.deliveries.every((d) => d.remote_settled));
@@ -168,7 +168,7 @@ test("no-local: a topic subscriber does not get its own connection's messages", 
   sb.send({ body: 'theirs again' });
   await waitFor(() => got.messages.length === 2, 'second');
   assert.deepEqual(
-    got.messages.map((m) => m.body),
+    got.messages.map((m) => m.body as unknown),
     ['theirs', 'theirs again'],
   );
 });
@@ -218,7 +218,7 @@ test('dynamic node: a temporary queue for replies, gone when its link closes', a
   const { service, connect } = await setup(t);
   const c = await connect();
   const r = await openReceiver(c, { source: { dynamic: true } as unknown as string });
-  const address = r.source!.address!;
+  const address = r.source.address;
   assert.match(address, /^temp-queue:\/\//);
   const got = collect(r);
   const s = await openSender(c, { target: address });

@@ -35,7 +35,6 @@ import {
   type RheaReceiver,
   type RheaSender,
   type RheaSession,
-  type RheaTerminus,
 } from './rhea-facade.js';
 import { saslMechanisms, type SaslIdentity } from './sasl.js';
 import type { AmqpSettings } from './settings.js';
@@ -470,7 +469,7 @@ export class AmqpConnection implements ProtocolConnection {
       address: destinationAddress(destination),
       ...(created !== null ? { dynamic: true, capabilities: [destinationCapability(created)] } : {}),
       filter: Object.keys(filters.supported).length > 0 ? filters.supported : undefined,
-    } as RheaTerminus);
+    });
     const target = sender.remote.attach?.target;
     if (target !== undefined && target !== null) sender.set_target(target);
     const presettled = sender.snd_settle_mode === 1;

@@ -138,7 +138,7 @@ export class IncomingLink {
   close(error?: { condition: string; description?: string }): void {
     if (this.closed) return;
     this.closed = true;
-    const incomplete = this.receiver._incomplete as { frames?: Buffer[] } | undefined;
+    const incomplete = this.receiver._incomplete;
     if (incomplete?.frames !== undefined) incomplete.frames = [];
     this.receiver.close(error);
   }

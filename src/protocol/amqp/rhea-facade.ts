@@ -179,12 +179,15 @@ let hardened = false;
 export function hardenRheaReader(): void {
   if (hardened) return;
   hardened = true;
+  interface ReaderThis {
+    remaining(): number;
+  }
   const proto = rhea.types.Reader.prototype as unknown as {
-    read_size_count(this: { remaining(): number }, width: number): { size: number; count: number };
-    read_array_items(this: { remaining(): number }, n: number, type: { width: number }): unknown[];
+    read_size_count: (this: ReaderThis, width: number) => { size: number; count: number };
+    read_array_items: (this: ReaderThis, n: number, type: { width: number }) => unknown[];
   };
   const readSizeCount = proto.read_size_count;
-  proto.read_size_count = function (width: number) {
+  proto.read_size_count = function (this: ReaderThis, width: number) {
     const limits = readSizeCount.call(this, width);
     // `size` counts the count field just read as well.
     if (limits.size > this.remaining() + width) {
@@ -193,7 +196,7 @@ export function hardenRheaReader(): void {
     return limits;
   };
   const readArrayItems = proto.read_array_items;
-  proto.read_array_items = function (n: number, type: { width: number }) {
+  proto.read_array_items = function (this: ReaderThis, n: number, type: { width: number }) {
     if (n > MAX_ARRAY_ELEMENTS || (type.width > 0 && n * type.width > this.remaining())) {
       throw new RangeError(`AMQP array of ${n} elements exceeds its encoding`);
     }
