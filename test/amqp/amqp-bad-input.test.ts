@@ -152,8 +152,9 @@ test('a consumer that never reads stops dispatch to it; the queue keeps the rest
   const q = service.region.findQueue('q.never-reads')!;
   assert.ok(q.size - q.inflightCount() > 150, `held back in the queue: ${q.size - q.inflightCount()} of 300`);
   await stillServes(client, 'q.others');
-  // The peer that never reads would hold the broker's stop for its close grace period.
+  // The peer that never reads goes away; rhea learns it only from 'end', which a destroyed socket never emits.
   (slow as unknown as { socket: Socket }).socket.destroy();
+  (slow as unknown as { eof(): void }).eof();
 });
 
 test('idle timeout: a peer silent past wireFormat.idelTimeout is closed with local-idle-timeout expired', async (t) => {

@@ -14,7 +14,18 @@ export async function startAmqpBroker(
 ): Promise<{ service: BrokerService; port: number }> {
   const service = new BrokerService({
     brokerName: 'amqp-it',
-    connectors: [{ name: 'amqp', scheme: 'amqp', protocol: amqpProtocol, host: '127.0.0.1', port: 0, options }],
+    connectors: [
+      {
+        name: 'amqp',
+        scheme: 'amqp',
+        protocol: amqpProtocol,
+        host: '127.0.0.1',
+        port: 0,
+        options,
+        // A peer that stops reading would hold the broker's stop for the default five seconds.
+        transport: { limits: { closeGraceMs: 200 } },
+      },
+    ],
     ...more,
   });
   await service.start();
