@@ -46,7 +46,7 @@ test('AMQP → STOMP: text and bytes bodies, application properties, header fiel
     reply_to: 'queue://replies',
     application_properties: { color: 'red', n: 7, ok: true },
   });
-  s.send({ body: rhea.message.data_section(Buffer.from([0, 1, 2, 255])) });
+  s.send({ body: rhea.message.data_section(Buffer.from([0, 1, 2, 255])) as unknown });
   await waitFor(() => accepted === 2, 'stored');
   await closeConnection(a);
 

@@ -29,6 +29,7 @@ public final class InteropDriver {
         SecurityScenarios.register(SCENARIOS);
         SemanticsScenarios.register(SCENARIOS);
         XaScenarios.register(SCENARIOS);
+        AmqpScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
