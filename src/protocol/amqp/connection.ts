@@ -25,6 +25,9 @@ import { sourceFilters } from './filters.js';
 import { IncomingLink, type IncomingHost } from './incoming-link.js';
 import { OutgoingLink, type OutgoingHost } from './outgoing-link.js';
 import {
+  AMQP_HEADER,
+  amqpHeaderSent,
+  attachLinksByRole,
   createContainer,
   hardenRheaReader,
   keepPayloads,
@@ -90,6 +93,7 @@ export class AmqpConnection implements ProtocolConnection {
   private readonly outgoingHost: OutgoingHost;
   /** rhea writes nothing of the AMQP layer (Begin, Attach answers) until the broker has admitted the Open. */
   private engineHeld = true;
+  private openSent = false;
   private closedResolve!: () => void;
   private readonly closedPromise = new Promise<void>((r) => (this.closedResolve = r));
 
@@ -100,6 +104,7 @@ export class AmqpConnection implements ProtocolConnection {
   ) {
     hardenRheaReader();
     keepPayloads();
+    attachLinksByRole();
     this.broker = context.broker;
     this.clock = context.clock;
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
@@ -293,6 +298,7 @@ export class AmqpConnection implements ProtocolConnection {
     const local = this.rhea.local.open;
     if (idleTimeoutMs > 0) local.idle_time_out = idleTimeoutMs;
     this.engineHeld = false;
+    this.openSent = true;
     this.answerOpen();
     (this.rhea as unknown as { _process(): void })._process();
     delete local.idle_time_out;
@@ -618,6 +624,15 @@ export class AmqpConnection implements ProtocolConnection {
     for (const c of this.consumers.values()) c.close();
     if (!wasSasl) {
       try {
+        // A Close must follow the protocol header and an Open (AMQP 1.0 §2.4.1, §2.4.3), even when the failure
+        // came while the client's pipelined frames were read and before the broker answered its Open.
+        if (!amqpHeaderSent(this.rhea)) this.transport.write(AMQP_HEADER);
+        if (!this.openSent) {
+          this.openSent = true;
+          this.transport.write(
+            rheaFrames.write_frame(rheaFrames.amqp_frame(0, rheaFrames.open({ container_id: this.broker.brokerName }))),
+          );
+        }
         this.transport.write(rheaFrames.write_frame(rheaFrames.amqp_frame(0, rheaFrames.close({ error }))));
       } catch {
         // Nothing more can be said to this peer.

@@ -147,6 +147,7 @@ interface RheaMessageModule {
 
 interface RheaFrames {
   amqp_frame(channel: number, performative: unknown, payload?: Buffer): unknown;
+  open(fields: Record<string, unknown>): unknown;
   flow(fields: Record<string, unknown>): unknown;
   close(fields: { error?: AmqpErrorCondition }): unknown;
   write_frame(frame: unknown): Buffer;
@@ -261,3 +262,59 @@ export function completeDrain(sender: RheaSender): void {
     }),
   );
 }
+
+/**
+ * AMQP names a link by (name, role): a client may attach a sender and a receiver under one name (Qpid Proton
+ * does, naming links after their address). rhea's session keys its links by name alone and takes the second
+ * attach for a repeat of the first ("Attach already received"); this makes it look the name up per role.
+ */
+let attachByRole = false;
+export function attachLinksByRole(): void {
+  if (attachByRole) return;
+  attachByRole = true;
+  interface Link {
+    is_sender(): boolean;
+    on_attach(frame: unknown): void;
+    remote: { attach?: unknown };
+  }
+  interface AttachFrame {
+    performative: { name: string; handle: number; role: boolean };
+  }
+  const Session = require('rhea/lib/session.js') as {
+    prototype: {
+      on_attach: (this: SessionThis, frame: AttachFrame) => void;
+    };
+  };
+  interface SessionThis {
+    links: Record<string, Link | undefined>;
+    remote: { handles: Record<number, Link> };
+    create_sender(name: string): Link;
+    create_receiver(name: string): Link;
+  }
+  Session.prototype.on_attach = function (this: SessionThis, frame: AttachFrame) {
+    const name = frame.performative.name;
+    // role true: the peer is the receiver, so this end sends.
+    const weSend = frame.performative.role;
+    let link = this.links[name];
+    if (link === undefined || link.is_sender() !== weSend) {
+      const other = link;
+      link = weSend ? this.create_sender(name) : this.create_receiver(name);
+      if (other !== undefined) {
+        this.links[name] = other;
+        this.links[`${name}\u0000${weSend ? 'sender' : 'receiver'}`] = link;
+      }
+    }
+    this.remote.handles[frame.performative.handle] = link;
+    link.on_attach(frame);
+    link.remote.attach = frame.performative;
+  };
+}
+
+/** rhea's AMQP protocol header went out (after SASL, before the broker's Open). */
+export function amqpHeaderSent(connection: RheaConnection): boolean {
+  return (
+    (connection as unknown as { amqp_transport: { header_sent?: unknown } }).amqp_transport.header_sent !== undefined
+  );
+}
+
+export const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 1, 0, 0]);
