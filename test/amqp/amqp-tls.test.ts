@@ -52,7 +52,7 @@ test('SASL EXTERNAL over amqp+ssl:// with a client certificate', async () => {
   c.on('disconnected', () => {});
   await new Promise((resolve, reject) => {
     c.once('connection_open', resolve);
-    c.once('connection_error', (ctx: EventContext) => reject(ctx.connection.error));
+    c.once('connection_error', (ctx: EventContext) => reject(new Error(JSON.stringify(ctx.connection.error))));
   });
   const info = broker.connections.at(-1)!;
   assert.equal(info.protocol, 'amqp');
