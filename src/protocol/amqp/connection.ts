@@ -25,6 +25,9 @@ import { sourceFilters } from './filters.js';
 import { IncomingLink, type IncomingHost } from './incoming-link.js';
 import { OutgoingLink, type OutgoingHost } from './outgoing-link.js';
 import {
+  holdAttach,
+  refuseHeld,
+  releaseAttach,
   AMQP_HEADER,
   amqpHeaderSent,
   attachLinksByRole,
@@ -421,14 +424,18 @@ export class AmqpConnection implements ProtocolConnection {
     const link = new IncomingLink(this.incomingHost, receiver, producerId, destination, this.settings.producerCredit);
     (receiver as unknown as { tidemq: unknown }).tidemq = { link, created };
     this.producers.add(link);
+    holdAttach(receiver);
     this.enqueue(async () => {
-      if (!this.registered || link.isClosed) return;
+      if (!this.registered || link.isClosed) return refuseHeld(receiver, { condition: 'amqp:illegal-state' });
       try {
         if (created !== null) await this.broker.addDestination(context, created);
         await this.broker.addProducer(context, { producerId, destination, windowSize: 0 });
+        releaseAttach(receiver);
         link.open();
       } catch (e) {
-        link.close(conditionFor(e, 'amqp:internal-error'));
+        // IncomingLink.close detaches the receiver; its held attach goes out first.
+        refuseHeld(receiver, conditionFor(e, 'amqp:internal-error'));
+        link.close();
       }
     });
   }
@@ -497,17 +504,19 @@ export class AmqpConnection implements ProtocolConnection {
     const link = new OutgoingLink(this.outgoingHost, sender, info, presettled);
     (sender as unknown as { tidemq: unknown }).tidemq = { link, created, durable };
     this.consumers.set(info.consumerId, link);
+    holdAttach(sender);
     this.enqueue(async () => {
-      if (!this.registered || sender.is_closed()) return;
+      if (!this.registered || sender.is_closed()) return refuseHeld(sender, { condition: 'amqp:illegal-state' });
       try {
         if (created !== null) await this.broker.addDestination(context, created);
         const handle = await this.broker.addConsumer(context, info, link);
         if (sender.is_closed()) return;
+        releaseAttach(sender);
         link.activate(handle);
       } catch (e) {
         this.consumers.delete(info.consumerId);
         link.close();
-        sender.close(conditionFor(e, 'amqp:internal-error'));
+        refuseHeld(sender, conditionFor(e, 'amqp:internal-error'));
       }
     });
   }

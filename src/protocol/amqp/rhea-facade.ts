@@ -318,3 +318,33 @@ export function amqpHeaderSent(connection: RheaConnection): boolean {
 }
 
 export const AMQP_HEADER = Buffer.from([0x41, 0x4d, 0x51, 0x50, 0, 1, 0, 0]);
+
+interface EndpointStateHolder {
+  state: { open_requests: number; local_open: boolean };
+  connection: { _register(): void };
+}
+
+/**
+ * rhea answers a peer's attach at once; ActiveMQ answers it only once the broker has the producer or consumer
+ * (so a client that attaches a durable subscriber and then publishes finds the subscription there). The pending
+ * answer is held here and written by `releaseAttach`, or together with the detach when the link is refused.
+ */
+export function holdAttach(link: RheaEndpoint): void {
+  const l = link as unknown as EndpointStateHolder;
+  if (l.state.local_open) l.state.open_requests = 0;
+}
+
+export function releaseAttach(link: RheaEndpoint): void {
+  const l = link as unknown as EndpointStateHolder;
+  if (l.state.local_open && l.state.open_requests === 0) {
+    l.state.open_requests = 1;
+    l.connection._register();
+  }
+}
+
+/** A held link refused: its attach goes out first, then the detach with the error (as proton answers). */
+export function refuseHeld(link: RheaEndpoint, error: AmqpErrorCondition): void {
+  const l = link as unknown as EndpointStateHolder;
+  if (l.state.local_open && l.state.open_requests === 0) l.state.open_requests = 1;
+  link.close(error);
+}
