@@ -98,6 +98,12 @@ function connectorProtocol(uri: ConnectorUri, c: TransportConnectorConfig, log: 
     log.warn(`Connector ${c.name} (${c.uri}) is not started: ${what} is not available in this version`);
     return null;
   };
+  if (uri.websocket && uri.protocol !== 'stomp') {
+    // amqp+ws:// and amqp+wss:// serve their own protocol only (ActiveMQ's AmqpWSTransport).
+    const own = protocolModules().find((m) => m.name === uri.protocol);
+    if (own === undefined) return skip(`${uri.protocol.toUpperCase()} over WebSocket`);
+    return webSocketProtocol([own], own);
+  }
   if (uri.websocket) {
     const modules = protocolModules().filter((m) => m.webSocketSubprotocols.length > 0);
     const stomp = modules.find((m) => m.name === 'stomp');
@@ -149,11 +155,19 @@ function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig, protoco
   const wf = uri.options.wireFormats;
   const openwire = protocol === 'openwire' ? wf.openwire : undefined;
   const stomp = protocol === 'stomp' ? wf.stomp : undefined;
+  const amqp = protocol === 'amqp' ? wf.amqp : undefined;
   if (openwire) for (const [k, v] of Object.entries(openwire)) extra.set(`wireFormat.${k}`, String(v));
+  // AMQP reads its wire format options (maxAmqpFrameSize, idelTimeout, producerCredit, …) by their full names.
+  if (amqp) for (const [k, v] of Object.entries(amqp)) extra.set(`wireFormat.${k}`, String(v));
   if (stomp) extra.set('transport.maxDataLength', String(stomp.maxDataLength));
   if (uri.options.transport.trace) extra.set('trace', 'true');
   if (c.allowLinkStealing || uri.options.server.allowLinkStealing) extra.set('allowLinkStealing', 'true');
-  const maxFrame = openwire?.maxFrameSize ?? stomp?.maxDataLength ?? defaultProtocolOptions.maxFrameSize;
+  const maxFrame =
+    openwire?.maxFrameSize ??
+    stomp?.maxDataLength ??
+    // ActiveMQ's AMQP default is Long.MAX_VALUE; the broker keeps its own ceiling unless the URI names one.
+    (amqp !== undefined && amqp.maxFrameSize < Number.MAX_SAFE_INTEGER ? amqp.maxFrameSize : undefined) ??
+    defaultProtocolOptions.maxFrameSize;
   return {
     ...defaultProtocolOptions,
     maxFrameSize: Math.min(maxFrame, Number.MAX_SAFE_INTEGER),

@@ -34,6 +34,9 @@ const table = new Map<string, SchemeInfo>([
   // ws/wss: ActiveMQ's WSServlet picks STOMP or MQTT by subprotocol; this broker serves STOMP over it for now.
   ['ws', { protocol: 'stomp', tls: false, websocket: true, nio: false }],
   ['wss', { protocol: 'stomp', tls: true, websocket: true, nio: false }],
+  // ActiveMQ's AmqpWSTransportFactory: AMQP over WebSocket (subprotocol `amqp`) on a connector of its own.
+  ['amqp+ws', { protocol: 'amqp', tls: false, websocket: true, nio: false }],
+  ['amqp+wss', { protocol: 'amqp', tls: true, websocket: true, nio: false }],
 ]);
 
 export const connectorSchemes: readonly string[] = [...table.keys()];

@@ -31,6 +31,7 @@ public final class InteropDriver {
         XaScenarios.register(SCENARIOS);
         NodeClientScenarios.register(SCENARIOS);
         JdbcScenarios.register(SCENARIOS);
+        AmqpScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
