@@ -1,5 +1,6 @@
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
+import { PropertyType } from '../../model/properties.js';
 import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
@@ -28,8 +29,17 @@ export class Topic {
 
   constructor(readonly destination: Destination) {}
 
+  /**
+   * The retained message: ActiveMQ gives every Topic a RetainedMessageSubscriptionRecoveryPolicy, which keeps
+   * the last message sent with the ActiveMQ.Retain property (MQTT's retain flag) and no empty body (an empty
+   * one clears it), as a copy marked ActiveMQ.Retained, for each new retroactive subscriber. In memory only,
+   * as in ActiveMQ.
+   */
+  retained: Message | null = null;
+
   add(message: Message): void {
     this.enqueueCount++;
+    if (message.hasProperties) this.retain(message);
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
@@ -47,8 +57,41 @@ export class Topic {
     // One topic: its own usage; a wildcard subscriber spans topics and counts against the broker's only.
     if (this.usage !== null) sub.usage = sub.topics.length > 1 ? this.usage.root : this.usage;
     if ((sub.info.retroactive || this.alwaysRetroactive) && !(sub instanceof DurableTopicSubscription)) {
+      if (sub.info.retroactive) this.recoverRetained(sub);
       for (const m of this.recent) sub.enqueue(m);
     }
+  }
+
+  recoverRetained(sub: TopicSubscription): void {
+    // An expired one is dropped by the subscription's dispatch, as any message.
+    if (this.retained !== null) sub.enqueue(this.retained);
+  }
+
+  private retain(message: Message): void {
+    // Encoded properties (OpenWire) are searched for the name before anything is decoded: most messages on a
+    // topic pass here and very few carry it.
+    const encoded = message.encodedProperties;
+    if (
+      encoded !== null &&
+      !Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).includes(RETAIN_NAME)
+    ) {
+      return;
+    }
+    const flag = message.properties.get(RETAIN_PROPERTY);
+    if (flag === undefined || flag.value !== true) return;
+    if (message.body === null || message.body.length === 0) {
+      this.retained = null;
+      return;
+    }
+    const copy = message.copy();
+    const props = new Map(message.properties);
+    props.delete(RETAIN_PROPERTY);
+    props.set(RETAINED_PROPERTY, { type: PropertyType.Boolean, value: true });
+    copy.properties = props;
+    copy.origin = null;
+    // Held in memory only (as ActiveMQ's policy does), so its acknowledgement must not touch the store.
+    copy.persistent = false;
+    this.retained = copy;
   }
 
   /** Messages a retroactive subscriber would be given now. */
@@ -241,6 +284,11 @@ export class DurableTopicSubscription extends TopicSubscription {
     super.enqueue(message);
   }
 }
+
+/** RetainedMessageSubscriptionRecoveryPolicy.RETAIN_PROPERTY / RETAINED_PROPERTY. */
+const RETAIN_PROPERTY = 'ActiveMQ.Retain';
+const RETAINED_PROPERTY = 'ActiveMQ.Retained';
+const RETAIN_NAME = Buffer.from(RETAIN_PROPERTY, 'utf8');
 
 export function durableKey(clientId: string, subscriptionName: string): string {
   return `${clientId}:${subscriptionName}`;
