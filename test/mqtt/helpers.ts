@@ -78,6 +78,28 @@ export function client(url: string, options: IClientOptions = {}): Promise<MqttC
   });
 }
 
+/** A client whose messages are collected from the start (a resumed session delivers right after CONNACK). */
+export async function collecting(
+  url: string,
+  options: IClientOptions = {},
+): Promise<{ c: MqttClient; got: ReturnType<typeof collect>; sessionPresent: boolean }> {
+  let got: ReturnType<typeof collect> = [];
+  let sessionPresent = false;
+  const c = await new Promise<MqttClient>((resolve, reject) => {
+    const m = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+    got = collect(m);
+    m.once('connect', (connack) => {
+      sessionPresent = connack.sessionPresent;
+      resolve(m);
+    });
+    m.once('error', (e) => {
+      m.end(true);
+      reject(e);
+    });
+  });
+  return { c, got, sessionPresent };
+}
+
 /** Collects what a client receives. */
 export function collect(c: MqttClient): Array<{ topic: string; payload: Buffer; packet: mqttPacket.IPublishPacket }> {
   const got: Array<{ topic: string; payload: Buffer; packet: mqttPacket.IPublishPacket }> = [];
