@@ -82,6 +82,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   private will: IConnectPacket['will'] | null = null;
   /** The raw packet being decoded, for the UTF-8 check of its strings. */
   private raw: Buffer = Buffer.alloc(0);
+  /** The input failed (a framing error): nothing read after it is looked at. */
+  private inputFailed = false;
 
   private readonly queue: Inbound[] = [];
   private pumping = false;
@@ -200,14 +202,21 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   // ---- inbound --------------------------------------------------------------------------------------
 
   private onData(chunk: Buffer): void {
-    if (this.state === 'closing' || this.state === 'closed') return;
+    if (this.inputFailed || this.state === 'closing' || this.state === 'closed') return;
     this.keepAlive.onRead();
+    if (this.state === 'awaiting-connect' && this.splitter.idle && chunk[0] !== 0x10) {
+      // [MQTT-3.1.0-1]: the first packet is CONNECT; anything else is refused at its first byte.
+      this.inputFailed = true;
+      this.enqueue(new MqttProtocolError('The first packet must be CONNECT'));
+      return;
+    }
     try {
       this.splitter.push(chunk, (packet) => {
         this.raw = packet;
         this.parser.parse(packet);
       });
     } catch (e) {
+      this.inputFailed = true;
       this.enqueue(e instanceof MqttFrameError ? e : new MqttProtocolError(String(e)));
     }
   }
@@ -307,7 +316,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     if (this.state !== 'awaiting-connect') throw new MqttProtocolError('Already connected.', ReasonCode.ProtocolError);
     this.watch?.connected();
     this.state = 'connecting';
-    const version = (p.protocolVersion ?? 4);
+    const version = p.protocolVersion ?? 4;
     this.version = version;
     if (p.password !== undefined && p.username === undefined && version === 4) {
       // [MQTT-3.1.2-22]; ActiveMQ closes without a CONNACK.

@@ -51,6 +51,8 @@ export class FrameSplitter {
 
   /** Header + remaining length of the packet at the front, null if its length bytes have not all arrived. */
   private peekHeader(): number | null {
+    if (this.buffered === 0) return null;
+    checkFirstByte(this.byteAt(0));
     let value = 0;
     let multiplier = 1;
     let offset = 1; // after the fixed header's first byte
@@ -77,6 +79,23 @@ export class FrameSplitter {
     }
     return -1;
   }
+}
+
+/**
+ * The packet type and flags of a fixed header, checked before the rest of the packet is waited for: type 0 is
+ * reserved, and PUBREL, SUBSCRIBE and UNSUBSCRIBE must carry flags 0010, every other type but PUBLISH 0000
+ * ([MQTT-2.2.2-1], [MQTT-2.2.2-2]); PUBLISH may not have both QoS bits set ([MQTT-3.3.1-4]).
+ */
+function checkFirstByte(b: number): void {
+  const type = b >> 4;
+  const flags = b & 0x0f;
+  if (type === 0) throw new MqttFrameError('Invalid packet type 0 (reserved)');
+  if (type === 3) {
+    if ((flags & 0x06) === 0x06) throw new MqttFrameError('Packet must not have both QoS bits set to 1');
+    return;
+  }
+  const required = type === 6 || type === 8 || type === 10 ? 0x02 : 0x00;
+  if (flags !== required) throw new MqttFrameError(`Invalid header flag bits for packet type ${type}`);
 }
 
 const MQTT = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54]); // "MQTT"
