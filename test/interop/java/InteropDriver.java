@@ -29,6 +29,7 @@ public final class InteropDriver {
         SecurityScenarios.register(SCENARIOS);
         SemanticsScenarios.register(SCENARIOS);
         XaScenarios.register(SCENARIOS);
+        MqttScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
