@@ -10,6 +10,7 @@ export const mqttProtocol: ProtocolModule = {
   scheme: 'mqtt',
   // ActiveMQ's MQTTWSServlet answers `mqtt` and `mqttv3.1` (MQTT.js offers `mqtt`, or `mqttv3.1` for 3.1).
   webSocketSubprotocols: ['mqtt', 'mqttv3.1'],
+  webSocketBinary: true,
   detect: detectMqtt,
   accept(transport: Transport, context: ProtocolContext): ProtocolConnection {
     return new MqttConnection(transport, context, mqttSettings(context.options));
