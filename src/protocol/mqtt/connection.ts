@@ -604,7 +604,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       this.logger.info('MQTT subscription refused: transport.maxSubscriptions reached', { filter });
       return this.v5 ? ReasonCode.QuotaExceeded : 0x80;
     }
-    const durable = this.persistent && qos > 0;
+    // A resumed subscription keeps its durable name even if this connection's session will end with it.
+    const durable = (this.persistent || opts.restored === true) && qos > 0;
     let prefetch = durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
     if (this.settings.subscriptionPrefetch > 0) prefetch = this.settings.subscriptionPrefetch;
     const info: ConsumerInfo = {
@@ -747,16 +748,23 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     this.registered = false;
     if (this.will != null) await this.publishWill(context, this.will);
     this.inflight.clear();
+    const session = this.session;
+    const ending = !this.persistent || this.sessionExpiry === 0;
+    if (ending && session !== null && session.owner === this && this.byConsumer.size > 0) {
+      // The session ends with the connection (clean session, or MQTT 5 expiry 0): durable subscriptions it
+      // resumed go too, once their consumers are detached.
+      for (const id of [...this.byConsumer.keys()]) await this.broker.removeConsumer(context, id).catch(() => {});
+      await this.expireSession(context, session.clientId);
+    }
     try {
       await this.broker.removeConnection(context);
     } catch (e) {
       this.logger.warn('removing an MQTT connection failed', { error: e });
     }
-    const session = this.session;
     if (session === null || session.owner !== this) return;
     session.owner = null;
     const sessions = sessionsOf(this.broker);
-    if (!this.persistent || this.sessionExpiry === 0) {
+    if (ending) {
       sessions.delete(session.clientId);
       return;
     }
