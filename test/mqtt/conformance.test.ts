@@ -11,10 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { IClientOptions } from 'mqtt';
+import { startActiveMQ } from '../interop/harness/activemq-broker.js';
 import { canConnect, freePort } from '../interop/harness/free-port.js';
+import { buildInteropClasses } from '../interop/harness/java-build.js';
 import { client, collecting, end, startBroker, waitFor, type Running } from './helpers.js';
 
-type Kind = 'tidemq' | 'mosquitto';
+type Kind = 'tidemq' | 'mosquitto' | 'activemq';
 type Case = (url: string, v: 4 | 5) => Promise<string>;
 
 const quiet = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -135,7 +137,9 @@ const cases: Record<string, Case> = {
 const differences: Record<string, Partial<Record<Kind, string>>> = {
   // ActiveMQ (and TideMQ) drop a PUBLISH to a $ topic unless transport.publishDollarTopics=true; Mosquitto
   // delivers it to a subscriber that names the $ topic exactly.
-  'publish to a $ topic': { tidemq: '0 delivered', mosquitto: '1 delivered' },
+  'publish to a $ topic': { tidemq: '0 delivered', mosquitto: '1 delivered', activemq: '0 delivered' },
+  // ActiveMQ 5.17's CONNACK never sets Session Present, though it resumes the session.
+  'persistent session keeps QoS 1 messages while offline': { activemq: 'sessionPresent=false offline' },
 };
 
 const expected: Record<string, string> = {
@@ -176,20 +180,58 @@ async function startMosquitto(): Promise<{ url: string; stop: () => Promise<void
   };
 }
 
+/**
+ * Debian's ActiveMQ 5.17 with an MQTT connector: its activemq-mqtt module needs the FuseSource MQTT codec
+ * (libmqtt-client-java) and HawtDispatch on the class path, which its launcher takes from activemq.classpath.
+ * Only with TIDEMQ_MQTT_ACTIVEMQ=1: a JVM start costs more than this suite's time budget.
+ */
+async function startActiveMQMqtt(): Promise<{ url: string; stop: () => Promise<void> } | string> {
+  if (process.env['TIDEMQ_MQTT_ACTIVEMQ'] !== '1') return 'ActiveMQ comparison not asked for (TIDEMQ_MQTT_ACTIVEMQ=1)';
+  const jars = ['mqtt-client.jar', 'hawtdispatch.jar', 'hawtdispatch-transport.jar', 'hawtbuf.jar'].map((j) =>
+    path.join('/usr/share/java', j),
+  );
+  const missing = jars.filter((j) => !fs.existsSync(j));
+  if (missing.length > 0)
+    return `ActiveMQ's MQTT connector cannot start without ${missing.join(', ')} (libmqtt-client-java)`;
+  try {
+    const classes = await buildInteropClasses();
+    const b = await startActiveMQ(classes, {
+      env: { JAVA_TOOL_OPTIONS: `-Dactivemq.classpath=${jars.join(path.delimiter)}` },
+      xml: ({ dataDir, openwirePort, stompPort }) => `<beans xmlns="http://www.springframework.org/schema/beans"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+  xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
+    http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
+  <broker xmlns="http://activemq.apache.org/schema/core" brokerName="interop" useJmx="false" persistent="false"
+          schedulerSupport="false" dataDirectory="${dataDir}">
+    <transportConnectors>
+      <transportConnector name="openwire" uri="tcp://127.0.0.1:${openwirePort}"/>
+      <transportConnector name="mqtt" uri="mqtt://127.0.0.1:${stompPort}"/>
+    </transportConnectors>
+  </broker>
+</beans>`,
+    });
+    return { url: `mqtt://${b.stomp.host}:${b.stomp.port}`, stop: () => b.stop() };
+  } catch (e) {
+    return `ActiveMQ 5.17 with MQTT did not start: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
 const brokers = new Map<Kind, { url: string; stop: () => Promise<void> } | string>();
 let tidemq: Running;
 before(async () => {
   tidemq = await startBroker();
   brokers.set('tidemq', { url: `mqtt://127.0.0.1:${tidemq.port('mqtt')}`, stop: () => tidemq.stop() });
   brokers.set('mosquitto', await startMosquitto());
+  brokers.set('activemq', await startActiveMQMqtt());
 });
 after(async () => {
   for (const b of brokers.values()) if (typeof b !== 'string') await b.stop();
 });
 
-for (const kind of ['tidemq', 'mosquitto'] as const) {
+for (const kind of ['tidemq', 'mosquitto', 'activemq'] as const) {
   describe(kind, () => {
-    for (const v of [4, 5] as const) {
+    // ActiveMQ 5.17 has no MQTT 5.
+    for (const v of kind === 'activemq' ? ([4] as const) : ([4, 5] as const)) {
       for (const [name, run] of Object.entries(cases)) {
         test(`v${v}: ${name}`, async (t) => {
           const b = brokers.get(kind)!;
