@@ -157,3 +157,36 @@ test('exactly once: a QoS 2 PUBLISH resent before PUBREL (DUP) is not delivered 
   again.destroy();
   await end(watcher);
 });
+
+test('exactly once to a subscriber: a PUBREL not completed before a reconnect is sent again on resume', async (t) => {
+  const broker = await startBroker();
+  t.after(() => broker.stop());
+  const connect = {
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clientId: 'q2-sub',
+    clean: false,
+    keepalive: 0,
+  } as const;
+  const raw = await RawMqtt.open(broker.port('mqtt'));
+  raw.write({ ...connect });
+  raw.write({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rel/t', qos: 2 }] });
+  await waitFor(() => raw.packets.some((p) => p.cmd === 'suback'), 'SUBACK');
+  const pub = await client(`mqtt://127.0.0.1:${broker.port('mqtt')}`, { protocolVersion: 4 });
+  await pub.publishAsync('rel/t', 'once', { qos: 2 });
+  await waitFor(() => raw.packets.some((p) => p.cmd === 'publish'), 'the PUBLISH');
+  const id = raw.packets.find((p) => p.cmd === 'publish')!.messageId!;
+  raw.write({ cmd: 'pubrec', messageId: id });
+  await waitFor(() => raw.packets.some((p) => p.cmd === 'pubrel'), 'PUBREL');
+  raw.destroy();
+
+  const again = await RawMqtt.open(broker.port('mqtt'));
+  again.write({ ...connect });
+  await waitFor(() => again.packets.some((p) => p.cmd === 'pubrel'), 'PUBREL again');
+  assert.equal(again.packets.find((p) => p.cmd === 'pubrel')!.messageId, id);
+  assert.ok(!again.packets.some((p) => p.cmd === 'publish'), 'the message itself is not sent again');
+  again.write({ cmd: 'pubcomp', messageId: id });
+  again.destroy();
+  await end(pub);
+});

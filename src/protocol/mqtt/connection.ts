@@ -167,7 +167,11 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   sendPublish(packet: IPublishPacket, inflight: InflightDelivery | null): void {
     if (inflight !== null) {
       const session = this.session!;
-      const id = packetIdFor(session, inflight.messageId, (n) => this.inflight.has(n));
+      const id = packetIdFor(
+        session,
+        inflight.messageId,
+        (n) => this.inflight.has(n) || session.awaitingComplete.has(n),
+      );
       packet.messageId = id;
       this.inflight.set(id, inflight);
     }
@@ -377,10 +381,12 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     session.owner = this;
     // ActiveMQ's durable subscriptions of an MQTT client: `<QoS>:<filter>` under its client id.
     const stored = (this.broker.durableSubscriptions?.(clientId) ?? []).filter((s) => parseDurableName(s) !== null);
-    const startClean = version === 5 ? clean : clean;
+    // 3.1.1 Clean Session and MQTT 5 Clean Start both mean: begin without the stored session.
+    const startClean = clean;
     if (startClean) {
       session.packetIds.clear();
       session.awaitingRelease.clear();
+      session.awaitingComplete.clear();
       for (const s of stored) await this.broker.removeSubscription(context, clientId, s);
     }
     const sessionPresent = !startClean && stored.length > 0;
@@ -411,6 +417,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
 
     // The session's subscriptions go on delivering (ActiveMQ's restoreDurableSubs), after the CONNACK.
     if (!startClean) {
+      // [MQTT-4.4.0-1]: PUBRELs the client has not completed are sent again first.
+      for (const id of session.awaitingComplete) this.write({ cmd: 'pubrel', messageId: id });
       for (const name of stored) {
         const parsed = parseDurableName(name)!;
         await this.subscribe(parsed.filter, parsed.qos, { restored: true });
@@ -536,10 +544,12 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       this.ack(d.subscription.consumerId, d.messageId);
       this.session?.packetIds.delete(d.messageId);
     }
+    this.session?.awaitingComplete.add(id);
     this.write({ cmd: 'pubrel', messageId: id });
   }
 
   private onPubComp(id: number): void {
+    this.session?.awaitingComplete.delete(id);
     if (this.inflight.delete(id)) this.wakeupAll();
   }
 

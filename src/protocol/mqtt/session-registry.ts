@@ -16,6 +16,8 @@ export interface MqttSession {
   readonly packetIds: Map<string, number>;
   /** Inbound: QoS 2 packet ids answered with PUBREC whose PUBREL has not come. */
   readonly awaitingRelease: Set<number>;
+  /** Outbound: QoS 2 packet ids released (PUBREL sent) whose PUBCOMP has not come; PUBREL is resent on resume. */
+  readonly awaitingComplete: Set<number>;
   /** MQTT 5 session expiry: deletes the session's subscriptions when it fires. */
   expiry: Timer | null;
   nextPacketId: number;
@@ -48,6 +50,7 @@ export function openSession(broker: Broker, clientId: string): MqttSession {
       owner: null,
       packetIds: new Map(),
       awaitingRelease: new Set(),
+      awaitingComplete: new Set(),
       expiry: null,
       nextPacketId: 0,
     };
