@@ -1,8 +1,8 @@
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
-import { PropertyType } from '../../model/properties.js';
 import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import { RetainedMessage } from './retained-message.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
 
@@ -29,17 +29,12 @@ export class Topic {
 
   constructor(readonly destination: Destination) {}
 
-  /**
-   * The retained message: ActiveMQ gives every Topic a RetainedMessageSubscriptionRecoveryPolicy, which keeps
-   * the last message sent with the ActiveMQ.Retain property (MQTT's retain flag) and no empty body (an empty
-   * one clears it), as a copy marked ActiveMQ.Retained, for each new retroactive subscriber. In memory only,
-   * as in ActiveMQ.
-   */
-  retained: Message | null = null;
+  /** MQTT's retained message (ActiveMQ's RetainedMessageSubscriptionRecoveryPolicy, on every topic). */
+  readonly retained = new RetainedMessage();
 
   add(message: Message): void {
     this.enqueueCount++;
-    if (message.hasProperties) this.retain(message);
+    this.retained.add(message);
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
       this.recent.push(message);
       if (this.recent.length > this.recoveryCount) this.recent.shift();
@@ -62,36 +57,10 @@ export class Topic {
     }
   }
 
+  /** Gives a retroactive subscriber the retained message. */
   recoverRetained(sub: TopicSubscription): void {
-    // An expired one is dropped by the subscription's dispatch, as any message.
-    if (this.retained !== null) sub.enqueue(this.retained);
-  }
-
-  private retain(message: Message): void {
-    // Encoded properties (OpenWire) are searched for the name before anything is decoded: most messages on a
-    // topic pass here and very few carry it.
-    const encoded = message.encodedProperties;
-    if (
-      encoded !== null &&
-      !Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).includes(RETAIN_NAME)
-    ) {
-      return;
-    }
-    const flag = message.properties.get(RETAIN_PROPERTY);
-    if (flag === undefined || flag.value !== true) return;
-    if (message.body === null || message.body.length === 0) {
-      this.retained = null;
-      return;
-    }
-    const copy = message.copy();
-    const props = new Map(message.properties);
-    props.delete(RETAIN_PROPERTY);
-    props.set(RETAINED_PROPERTY, { type: PropertyType.Boolean, value: true });
-    copy.properties = props;
-    copy.origin = null;
-    // Held in memory only (as ActiveMQ's policy does), so its acknowledgement must not touch the store.
-    copy.persistent = false;
-    this.retained = copy;
+    const m = this.retained.current;
+    if (m !== null) sub.enqueue(m);
   }
 
   /** Messages a retroactive subscriber would be given now. */
@@ -284,11 +253,6 @@ export class DurableTopicSubscription extends TopicSubscription {
     super.enqueue(message);
   }
 }
-
-/** RetainedMessageSubscriptionRecoveryPolicy.RETAIN_PROPERTY / RETAINED_PROPERTY. */
-const RETAIN_PROPERTY = 'ActiveMQ.Retain';
-const RETAINED_PROPERTY = 'ActiveMQ.Retained';
-const RETAIN_NAME = Buffer.from(RETAIN_PROPERTY, 'utf8');
 
 export function durableKey(clientId: string, subscriptionName: string): string {
   return `${clientId}:${subscriptionName}`;
