@@ -212,3 +212,29 @@ test('an unsupported protocol level is answered with CONNACK 1 and a close', asy
   assert.equal(raw.packets[0]?.cmd, 'connack');
   assert.equal((raw.packets[0] as { returnCode?: number }).returnCode, 1);
 });
+
+test('packets written right behind CONNECT, before its CONNACK, are handled in order (paho-mqtt does this)', async () => {
+  const raw = await RawMqtt.open(broker.port('mqtt'));
+  const bytes = Buffer.concat([
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clientId: 'eager',
+      clean: true,
+      keepalive: 0,
+      username: 'user',
+      password: Buffer.from('password'),
+    }),
+    mqttPacket.generate({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'home/eager', qos: 1 }] }),
+  ]);
+  // The SUBSCRIBE arrives in a read of its own, while CONNECT is still being authenticated.
+  raw.write(bytes.subarray(0, bytes.length - 10));
+  raw.write(bytes.subarray(bytes.length - 10));
+  await waitFor(() => raw.packets.length === 2, 'CONNACK and SUBACK');
+  assert.deepEqual(
+    raw.packets.map((p) => p.cmd),
+    ['connack', 'suback'],
+  );
+  raw.destroy();
+});

@@ -127,3 +127,42 @@ test('mosquitto_sub and mosquitto_pub (Debian mosquitto-clients), 3.1.1 and 5', 
     assert.equal(out.trim(), `cli/x hello ${version}`);
   }
 });
+
+/** paho-mqtt 1.6 (Debian python3-paho-mqtt): subscribe and publish at QoS 2, as 3.1.1 and as 5. */
+const PAHO = `
+import sys, threading
+import paho.mqtt.client as mqtt
+port, version = int(sys.argv[1]), sys.argv[2]
+proto = mqtt.MQTTv5 if version == '5' else mqtt.MQTTv311
+got = threading.Event()
+def on_message(c, u, m):
+    print(m.topic, m.payload.decode(), m.qos, flush=True)
+    got.set()
+c = mqtt.Client(client_id='paho-' + version, protocol=proto)
+c.on_message = on_message
+c.connect('127.0.0.1', port)
+c.loop_start()
+r = c.subscribe('paho/' + version, qos=2)
+import time; time.sleep(0.2)
+c.publish('paho/' + version, 'hello from paho', qos=2).wait_for_publish()
+ok = got.wait(10)
+c.disconnect(); c.loop_stop()
+sys.exit(0 if ok else 1)
+`;
+
+test('paho-mqtt (Debian python3-paho-mqtt), 3.1.1 and 5', async (t) => {
+  for (const version of ['4', '5']) {
+    let out: string;
+    try {
+      out = (await run('/usr/bin/python3', ['-c', PAHO, String(broker.port('mqtt')), version], { timeout: 20_000 }))
+        .stdout;
+    } catch (e) {
+      if (/No module named 'paho'|ENOENT/.test(String((e as { stderr?: string }).stderr ?? e))) {
+        t.skip('python3-paho-mqtt is not installed');
+        return;
+      }
+      throw e;
+    }
+    assert.equal(out.trim(), `paho/${version} hello from paho 2`);
+  }
+});

@@ -84,6 +84,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   private raw: Buffer = Buffer.alloc(0);
   /** The input failed (a framing error): nothing read after it is looked at. */
   private inputFailed = false;
+  /** Whether any byte arrived yet: the very first must begin a CONNECT. */
+  private readAny = false;
 
   private readonly queue: Inbound[] = [];
   private pumping = false;
@@ -208,12 +210,13 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   private onData(chunk: Buffer): void {
     if (this.inputFailed || this.state === 'closing' || this.state === 'closed') return;
     this.keepAlive.onRead();
-    if (this.state === 'awaiting-connect' && this.splitter.idle && chunk[0] !== 0x10) {
+    if (!this.readAny && chunk[0] !== 0x10) {
       // [MQTT-3.1.0-1]: the first packet is CONNECT; anything else is refused at its first byte.
       this.inputFailed = true;
       this.enqueue(new MqttProtocolError('The first packet must be CONNECT'));
       return;
     }
+    this.readAny = true;
     try {
       this.splitter.push(chunk, (packet) => {
         this.raw = packet;
@@ -839,8 +842,17 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     if (this.state === 'closed') return;
     if (this.logger.channel('mqtt'))
       this.logger.trace('mqtt', 'sent', { cmd: packet.cmd, messageId: packet.messageId });
-    this.transport.write(mqtt.generate(packet, { protocolVersion: this.version }));
+    this.transport.write(mqtt.generate(packet, { protocolVersion: shortForm(packet) ? 4 : this.version }));
   }
+}
+
+/**
+ * MQTT 5 lets PUBACK, PUBREC, PUBREL and PUBCOMP with reason 0 and no properties be just the packet id, the
+ * 3.1.1 form (§3.4.2.1); sent so, since some clients (paho-mqtt 1.6) read only that form of PUBREL.
+ */
+function shortForm(p: Packet): boolean {
+  if (p.cmd !== 'puback' && p.cmd !== 'pubrec' && p.cmd !== 'pubrel' && p.cmd !== 'pubcomp') return false;
+  return (p.reasonCode ?? 0) === 0 && p.properties === undefined;
 }
 
 /** `<QoS enum name>:<filter>`, the name ActiveMQ gives an MQTT durable subscription; null for other names. */
