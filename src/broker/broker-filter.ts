@@ -44,6 +44,9 @@ export class BrokerFilter implements Broker {
   removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
     return this.next.removeSubscription(context, clientId, subscriptionName);
   }
+  durableSubscriptions(clientId: string): string[] {
+    return this.next.durableSubscriptions?.(clientId) ?? [];
+  }
   send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void> {
     return this.next.send(context, message, transactionId);
   }

@@ -35,6 +35,11 @@ export interface Broker {
   removeConsumer(context: ConnectionContext, consumerId: string, lastDeliveredSequence?: number): Promise<void>;
   /** Deletes a durable subscription (JMS unsubscribe). */
   removeSubscription(context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void>;
+  /**
+   * Names of the durable subscriptions a client id holds (ActiveMQ's TopicRegion.lookupSubscriptions), which
+   * MQTT resumes or deletes at CONNECT. Optional so test doubles need not have it.
+   */
+  durableSubscriptions?(clientId: string): string[];
 
   /**
    * Resolves when the message is accepted: stored first if persistent (durable on disk when

@@ -17,6 +17,8 @@ export interface ProtocolModule {
   readonly scheme: string;
   /** WebSocket subprotocols this module answers (`v12.stomp`, `mqtt`, …). */
   readonly webSocketSubprotocols: readonly string[];
+  /** Its WebSocket messages are always binary (MQTT [MQTT-6.0.0-1]); otherwise UTF-8 ones go as text (STOMP). */
+  readonly webSocketBinary?: boolean;
   /**
    * Looks at the first bytes of a connection: true if they are this protocol's, false if not,
    * undefined if more bytes are needed to tell.

@@ -1,6 +1,7 @@
 import type { ProtocolConnection, ProtocolContext, ProtocolModule } from './protocol.js';
 import type { Transport } from '../transport/transport.js';
 import { WebSocketTransport } from '../transport/ws/websocket-transport.js';
+import { ConnectionGuard } from '../transport/connection-guard.js';
 
 /**
  * The protocol behind a ws:// or wss:// connector: one module per subprotocol family, chosen by what the
@@ -16,9 +17,12 @@ export function webSocketProtocol(modules: readonly ProtocolModule[], fallback: 
     webSocketSubprotocols: subprotocols,
     detect: () => false,
     accept(transport: Transport, context: ProtocolContext): ProtocolConnection {
-      const agreed = transport instanceof WebSocketTransport ? transport.subprotocol : '';
+      // The connector hands over its ConnectionGuard; the WebSocket transport is the one it guards.
+      const ws = transport instanceof ConnectionGuard ? transport.guarded : transport;
+      const agreed = ws instanceof WebSocketTransport ? ws.subprotocol : '';
       const module = agreed === '' ? fallback : byName.get(agreed);
       if (module === undefined) throw new Error(`No protocol serves the WebSocket subprotocol '${agreed}'`);
+      if (module.webSocketBinary === true && ws instanceof WebSocketTransport) ws.binaryFrames = true;
       return module.accept(transport, context);
     },
   };

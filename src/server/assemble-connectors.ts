@@ -1,6 +1,7 @@
 import type { BrokerConfig, TransportConnectorConfig } from '../config/broker-config.js';
 import { loadSslContext, tlsServerOptions, type LoadedSslContext } from '../transport/tls/index.js';
 import { parseConnectorUri, type ConnectorUri } from '../transport/uri/index.js';
+import { mqttConnectionOptions } from '../transport/uri/option-catalogue.js';
 import type { ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
 import { autoProtocol, type AutoCandidate } from '../protocol/auto/auto-protocol.js';
 import { webSocketProtocol } from '../protocol/websocket.js';
@@ -160,11 +161,26 @@ function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig, protoco
   // AMQP reads its wire format options (maxAmqpFrameSize, idelTimeout, producerCredit, …) by their full names.
   if (amqp) for (const [k, v] of Object.entries(amqp)) extra.set(`wireFormat.${k}`, String(v));
   if (stomp) extra.set('transport.maxDataLength', String(stomp.maxDataLength));
+  const mqtt = protocol === 'mqtt' ? wf.mqtt : undefined;
   if (uri.options.transport.trace) extra.set('trace', 'true');
   if (c.allowLinkStealing || uri.options.server.allowLinkStealing) extra.set('allowLinkStealing', 'true');
+  if (protocol === 'mqtt') {
+    // ActiveMQ turns link stealing on for MQTT, also when MQTT is detected on an auto:// connector.
+    const stealing = c.allowLinkStealing || uri.options.server.allowLinkStealing || uri.protocol === 'auto';
+    extra.set('allowLinkStealing', String(stealing));
+    const t = uri.options.transport;
+    for (const name of mqttConnectionOptions) extra.set(`transport.${name}`, String(t[name]));
+    if (t.subscriptionStrategy !== 'mqtt-default-subscriptions') {
+      throw new BrokerError(
+        'ERR_CONFIG',
+        `Connector ${c.name} (${c.uri}): transport.subscriptionStrategy=${t.subscriptionStrategy} is not available in this version (only mqtt-default-subscriptions)`,
+      );
+    }
+  }
   const maxFrame =
     openwire?.maxFrameSize ??
     stomp?.maxDataLength ??
+    mqtt?.maxFrameSize ??
     // ActiveMQ's AMQP default is Long.MAX_VALUE; the broker keeps its own ceiling unless the URI names one.
     (amqp !== undefined && amqp.maxFrameSize < Number.MAX_SAFE_INTEGER ? amqp.maxFrameSize : undefined) ??
     defaultProtocolOptions.maxFrameSize;

@@ -3,6 +3,7 @@
  * available to `tidemq start` and to configuration files.
  */
 import { amqpProtocol } from '../protocol/amqp/index.js';
+import { mqttProtocol } from '../protocol/mqtt/index.js';
 import { openWireProtocol } from '../protocol/openwire/openwire-module.js';
 import { stompProtocol } from '../protocol/stomp/index.js';
 import { registerProtocol } from './protocols.js';
@@ -10,3 +11,4 @@ import { registerProtocol } from './protocols.js';
 registerProtocol(openWireProtocol);
 registerProtocol(stompProtocol);
 registerProtocol(amqpProtocol);
+registerProtocol(mqttProtocol);

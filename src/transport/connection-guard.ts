@@ -127,6 +127,11 @@ export class ConnectionGuard implements Transport {
     return this.inner.bufferedBytes;
   }
 
+  /** The transport it guards (a protocol module asks a WebSocket transport for its agreed subprotocol). */
+  get guarded(): Transport {
+    return this.inner;
+  }
+
   write(chunk: Uint8Array): boolean {
     if (this.closed) return false;
     const max = this.limits.maxPendingWriteBytes;

@@ -690,6 +690,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       await this.deleteDurable(sub);
       sub = undefined;
     }
+    const created = sub === undefined;
     if (sub === undefined) {
       sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector, info.accepts);
       const destinations = [info.destination];
@@ -707,6 +708,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     sub.info = info;
     sub.sink = sink;
     sub.selector = selector;
+    // A new retroactive durable subscription gets the topics' retained messages, as ActiveMQ's
+    // RetainedMessageSubscriptionRecoveryPolicy gives them to every retroactive subscription (MQTT's retain).
+    if (created && info.retroactive) for (const t of sub.topics) t.recoverRetained(sub);
     sub.active = true;
     sub.drain();
     return sub;
@@ -820,6 +824,12 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
     for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
     await this.storeWrite(ops, true);
+  }
+
+  durableSubscriptions(clientId: string): string[] {
+    const out: string[] = [];
+    for (const sub of this.durables.values()) if (sub.clientId === clientId) out.push(sub.subscriptionName);
+    return out;
   }
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {

@@ -4,6 +4,7 @@ import { Deque } from '../../util/deque.js';
 import type { DurableCursor } from './durable-cursor.js';
 import type { SubscriberSpool } from './subscriber-spool.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import { RetainedMessage } from './retained-message.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
 import { DestinationStatistics } from './destination-statistics.js';
@@ -39,6 +40,9 @@ export class Topic {
 
   constructor(readonly destination: Destination) {}
 
+  /** MQTT's retained message (ActiveMQ's RetainedMessageSubscriptionRecoveryPolicy, on every topic). */
+  readonly retained = new RetainedMessage();
+
   /**
    * Gives a message to every subscription that wants it. `stored`: the send wrote it to the store for this
    * topic's durable subscriptions, so their cursors may leave it there.
@@ -46,6 +50,7 @@ export class Topic {
   add(message: Message, stored = false): Promise<unknown> | undefined {
     this.enqueueCount++;
     this.statistics.enqueued(message.size);
+    this.retained.add(message);
     if (stored) this.storing.delete(message.messageId);
     let spills: Promise<void>[] | undefined;
     if (this.recoveryCount > 0 && message.targetConsumerId === null) {
@@ -69,8 +74,15 @@ export class Topic {
     // One topic: its own usage; a wildcard subscriber spans topics and counts against the broker's only.
     if (this.usage !== null) sub.usage = sub.topics.length > 1 ? this.usage.root : this.usage;
     if ((sub.info.retroactive || this.alwaysRetroactive) && !(sub instanceof DurableTopicSubscription)) {
+      if (sub.info.retroactive) this.recoverRetained(sub);
       for (const m of this.recent) void sub.enqueue(m); // a spill write settles on its own (it never rejects)
     }
+  }
+
+  /** Gives a retroactive subscriber the retained message. */
+  recoverRetained(sub: TopicSubscription): void {
+    const m = this.retained.current;
+    if (m !== null) void sub.enqueue(m); // a spill write settles on its own
   }
 
   /** Messages a retroactive subscriber would be given now. */

@@ -99,6 +99,20 @@ export interface ConnectionOptions {
   closeGracePeriod: number;
   /** TideMQ: unread outbound bytes above which the connection is cut; 0 = none. */
   maxPendingWriteBytes: number;
+  /** MQTT (MQTTTransportFilter): keep-alive in ms applied to a client that asks for 0; 0 = none. */
+  defaultKeepAlive: number;
+  /** MQTT: `mqtt-default-subscriptions` (the only one served) or `mqtt-virtual-topic-subscriptions`. */
+  subscriptionStrategy: string;
+  /** MQTT: deliver PUBLISHes to `$` topics instead of dropping them. */
+  publishDollarTopics: boolean;
+  /** MQTT: prefetch of the broker consumer behind each subscription; -1 = ActiveMQ's defaults. */
+  activeMQSubscriptionPrefetch: number;
+  /** TideMQ, MQTT: QoS 2 PUBLISHes a client may leave awaiting PUBREL (MQTT 5 Receive Maximum announced). */
+  receiveMaximum: number;
+  /** TideMQ, MQTT: topic filters one connection may hold. */
+  maxSubscriptions: number;
+  /** TideMQ, MQTT 5: topic aliases a client may set (Topic Alias Maximum announced). */
+  topicAliasMaximum: number;
   diffServ: string | undefined;
   typeOfService: number | undefined;
   logWriterName: string;
@@ -126,6 +140,13 @@ export const connectionSpecs: Specs<ConnectionOptions> = {
   frameTimeout: nonNegativeLong,
   closeGracePeriod: nonNegativeLong,
   maxPendingWriteBytes: nonNegativeLong,
+  defaultKeepAlive: nonNegativeLong,
+  subscriptionStrategy: text,
+  publishDollarTopics: bool,
+  activeMQSubscriptionPrefetch: { kind: 'int', min: -1 },
+  receiveMaximum: { kind: 'int', min: 1, max: 65535 },
+  maxSubscriptions: positiveInt,
+  topicAliasMaximum: { kind: 'int', min: 0, max: 65535 },
   diffServ: text,
   typeOfService: { kind: 'int', min: 0, max: 255 },
   logWriterName: text,
@@ -159,6 +180,13 @@ export const connectionDefaults = (): ConnectionOptions => ({
   frameTimeout: 60_000,
   closeGracePeriod: 5_000,
   maxPendingWriteBytes: 64 * 1024 * 1024,
+  defaultKeepAlive: 0,
+  subscriptionStrategy: 'mqtt-default-subscriptions',
+  publishDollarTopics: false,
+  activeMQSubscriptionPrefetch: -1,
+  receiveMaximum: 1000,
+  maxSubscriptions: 1000,
+  topicAliasMaximum: 64,
   diffServ: undefined,
   typeOfService: undefined,
   logWriterName: 'default',
@@ -187,7 +215,24 @@ export const serverLevelConnectionOptions: ReadonlySet<keyof ConnectionOptions> 
 /** Connection options that only mean something to some protocols. */
 export const connectionOptionProtocols: Partial<Record<keyof ConnectionOptions, readonly ConnectorProtocol[]>> = {
   hbGracePeriodMultiplier: ['stomp', 'auto'],
+  defaultKeepAlive: ['mqtt', 'auto'],
+  subscriptionStrategy: ['mqtt', 'auto'],
+  publishDollarTopics: ['mqtt', 'auto'],
+  activeMQSubscriptionPrefetch: ['mqtt', 'auto'],
+  receiveMaximum: ['mqtt', 'auto'],
+  maxSubscriptions: ['mqtt', 'auto'],
+  topicAliasMaximum: ['mqtt', 'auto'],
 };
+/** The MQTT options above, which the MQTT module reads by their `transport.` names. */
+export const mqttConnectionOptions = [
+  'defaultKeepAlive',
+  'subscriptionStrategy',
+  'publishDollarTopics',
+  'activeMQSubscriptionPrefetch',
+  'receiveMaximum',
+  'maxSubscriptions',
+  'topicAliasMaximum',
+] as const;
 
 // ---- TLS (SSLServerSocket / SslTransportServer / SslTransport via `transport.`) ----
 export interface TlsUriOptions {

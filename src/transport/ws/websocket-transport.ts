@@ -31,6 +31,8 @@ export class WebSocketTransport implements Transport {
   private readonly closeListeners: ((error?: Error) => void)[] = [];
   private readonly drainListeners: (() => void)[] = [];
   private readonly highWaterMark: number;
+  /** Every message goes as a binary one (MQTT over WebSocket, [MQTT-6.0.0-1]), whatever its bytes. */
+  binaryFrames = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -97,7 +99,7 @@ export class WebSocketTransport implements Transport {
     this.pending = [];
     this.pendingBytes = 0;
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(data, { binary: !isUtf8(data), compress: false }, this.afterSend);
+    this.ws.send(data, { binary: this.binaryFrames || !isUtf8(data), compress: false }, this.afterSend);
   };
 
   /** ws calls back once the message is handed to the socket; that is when a stalled writer may go on. */

@@ -32,6 +32,7 @@ public final class InteropDriver {
         NodeClientScenarios.register(SCENARIOS);
         JdbcScenarios.register(SCENARIOS);
         AmqpScenarios.register(SCENARIOS);
+        MqttScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}

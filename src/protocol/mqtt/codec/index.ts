@@ -1,0 +1,1 @@
+export { FrameSplitter, MqttFrameError, detectMqtt } from './frame-splitter.js';
