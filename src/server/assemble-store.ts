@@ -57,7 +57,9 @@ export function deletingAllOnStart(store: PersistenceAdapter, directory: string,
   const start = store.start.bind(store);
   store.start = async () => {
     if (!wiped) {
-      const deleted = await deleteJournalFiles(directory);
+      // Under master/slave the broker took the store's lock before starting it: delete under that lock.
+      const locker = store instanceof JournalPersistenceAdapter ? store.locker : undefined;
+      const deleted = await deleteJournalFiles(directory, locker?.held === true);
       wiped = true;
       log.warn(`deleteAllMessagesOnStartup: deleted every stored message in ${directory} (${deleted} files)`);
     }
@@ -67,10 +69,10 @@ export function deletingAllOnStart(store: PersistenceAdapter, directory: string,
 }
 
 /** Deletes a journal's own files (segments, checkpoint) under its lock, nothing else; returns how many. */
-async function deleteJournalFiles(directory: string): Promise<number> {
+async function deleteJournalFiles(directory: string, lockHeld = false): Promise<number> {
   const files = new NodeFileLayer();
   await files.mkdirp(directory);
-  const lock = await files.lock(pathIn(directory, 'lock'), directory);
+  const lock = lockHeld ? null : await files.lock(pathIn(directory, 'lock'), directory);
   let deleted = 0;
   try {
     for (const name of await files.list(directory)) {
@@ -79,7 +81,7 @@ async function deleteJournalFiles(directory: string): Promise<number> {
       deleted++;
     }
   } finally {
-    await lock.release();
+    await lock?.release();
   }
   return deleted;
 }
