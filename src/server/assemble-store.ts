@@ -41,6 +41,8 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout ?? 0,
     propertyDecoder: decodePrimitiveMap,
     logger: log.child({ area: 'store' }),
+    // Master/slave on a shared directory: how a slave waits for the lock (BrokerService acquires it).
+    locker: { lockAcquireSleepInterval: pa.locker.lockAcquireSleepInterval, failIfLocked: pa.locker.failIfLocked },
   });
   return config.deleteAllMessagesOnStartup ? deletingAllOnStart(store, directory, log) : store;
 }

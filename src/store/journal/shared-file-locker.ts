@@ -56,11 +56,12 @@ export class SharedFileLocker implements Locker {
     await this.o.fs.mkdirp(this.o.directory);
     const interval = Math.max(1, this.settings.lockAcquireSleepInterval);
     let reported: string | null = null;
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       signal.throwIfAborted();
       const began = this.clock.now();
       try {
-        const waitMs = this.settings.failIfLocked ? 0 : interval;
+        // The first try does not wait, so a slave says at once that it is one.
+        const waitMs = this.settings.failIfLocked || attempt === 0 ? 0 : interval;
         this.take(await this.o.fs.lock(this.lockFile, this.o.directory, { waitMs, signal }));
         if (reported !== null) this.log.info(`Database ${this.lockFile} is now locked by this broker`);
         return;
@@ -76,7 +77,7 @@ export class SharedFileLocker implements Locker {
           reported = holder;
         }
         // A layer that could not wait in the kernel (the pid file, a fake) is retried after the interval.
-        const left = interval - (this.clock.now() - began);
+        const left = attempt === 0 ? 0 : interval - (this.clock.now() - began);
         if (left > 0) await sleep(this.clock, left, signal);
       }
     }
