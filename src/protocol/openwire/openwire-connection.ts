@@ -39,7 +39,18 @@ interface ProducerState {
 }
 
 /** Commands a client may send before its ConnectionInfo is accepted. */
-const preConnection = new Set<number>([T.WIREFORMAT_INFO, T.CONNECTION_INFO, T.KEEP_ALIVE_INFO, T.SHUTDOWN_INFO]);
+/**
+ * Commands allowed before ConnectionInfo. ConnectionControl is one: the failover transport's reconnect
+ * (FailoverTransport.restoreTransport) sends ConnectionControl(faultTolerant) before it replays ConnectionInfo,
+ * and ActiveMQ's TransportConnection.processConnectionControl needs no connection state for it.
+ */
+const preConnection = new Set<number>([
+  T.WIREFORMAT_INFO,
+  T.CONNECTION_INFO,
+  T.KEEP_ALIVE_INFO,
+  T.SHUTDOWN_INFO,
+  T.CONNECTION_CONTROL,
+]);
 
 /**
  * A batch this large counts as a full socket for dispatch (consumers wait for the flush), so one turn with a
