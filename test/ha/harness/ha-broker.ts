@@ -41,12 +41,14 @@ export interface PairOptions {
   readonly lockAcquireSleepInterval?: number;
   readonly lockKeepAlivePeriod?: number;
   readonly failIfLocked?: boolean;
+  /** Connector ports (a broker restarted in a failover: URL keeps its place); picked free when absent. */
+  readonly ports?: { readonly openwire: number; readonly stomp: number };
 }
 
-/** A temp directory holding one kahaDB directory for brokers to share; removed when the test ends. */
-export function sharedStore(t: TestContext): { root: string; kahadb: string } {
+/** A temp directory holding one kahaDB directory for brokers to share; removed when the test ends (t given). */
+export function sharedStore(t: TestContext | null): { root: string; kahadb: string } {
   const root = mkdtempSync(join(tmpdir(), 'tidemq-ha-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
+  t?.after(() => rmSync(root, { recursive: true, force: true }));
   return { root, kahadb: join(root, 'kahadb') };
 }
 
@@ -75,8 +77,8 @@ export async function spawnHaBroker(
       locker: `<shared-file-locker${locker}/>`,
     }),
   );
-  const openwirePort = await freePort();
-  const stompPort = await freePort();
+  const openwirePort = o.ports?.openwire ?? (await freePort());
+  const stompPort = o.ports?.stomp ?? (await freePort());
   const child = spawn(
     process.execPath,
     [
