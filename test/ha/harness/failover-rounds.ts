@@ -36,8 +36,35 @@ export interface FailoverResult {
   readonly unacknowledgedButStored: number;
 }
 
+/** How to run one kind of broker as a member of the pair, and the log lines that say where it is. */
+export interface PairMember {
+  readonly label: string;
+  spawn(
+    t: TestContext | null,
+    store: { root: string; kahadb: string },
+    name: string,
+    lockAcquireSleepInterval: number,
+    ports?: { openwire: number; stomp: number },
+  ): Promise<HaBroker>;
+  readonly started: RegExp;
+  readonly slaveWaiting: RegExp;
+  readonly openwireOpen: RegExp;
+}
+
+/** TideMQ: `tidemq start --config` on a generated activemq.xml. */
+export const tidemqMember: PairMember = {
+  label: 'TideMQ',
+  spawn: (t, store, name, lockAcquireSleepInterval, ports) =>
+    spawnHaBroker(t, store, name, { lockAcquireSleepInterval, ...(ports ? { ports } : {}) }),
+  started: STARTED,
+  slaveWaiting: SLAVE_WAITING,
+  openwireOpen: OPENWIRE_OPEN,
+};
+
 export interface FailoverOptions {
   readonly rounds: number;
+  /** The brokers (default TideMQ). */
+  readonly member?: PairMember;
   /** Acknowledged sends before each kill. */
   readonly sendsPerRound?: number;
   readonly lockAcquireSleepInterval?: number;
@@ -54,16 +81,17 @@ export async function runFailoverRounds(t: TestContext | null, o: FailoverOption
   const perRound = o.sendsPerRound ?? 200;
   const brokers: HaBroker[] = [];
   let sender: LineChild | undefined;
+  const m = o.member ?? tidemqMember;
   const spawn = async (name: string, ports?: { openwire: number; stomp: number }): Promise<HaBroker> => {
-    const b = await spawnHaBroker(t, store, name, { lockAcquireSleepInterval: interval, ...(ports ? { ports } : {}) });
+    const b = await m.spawn(t, store, name, interval, ports);
     brokers.push(b);
     return b;
   };
   try {
     let master = await spawn('a');
-    await master.waitLine(STARTED);
+    await master.waitLine(m.started, 120_000);
     let slave = await spawn('b');
-    await slave.waitLine(SLAVE_WAITING);
+    await slave.waitLine(m.slaveWaiting, 120_000);
     const url = `failover:(tcp://127.0.0.1:${master.openwirePort},tcp://127.0.0.1:${slave.openwirePort})?randomize=false`;
     const queue = 'ha.failover';
     const stopFile = join(store.root, 'stop-sending');
@@ -90,7 +118,7 @@ export async function runFailoverRounds(t: TestContext | null, o: FailoverOption
       await waitFor(() => ackTimes.length - before >= perRound, `${perRound} acknowledged sends`, 60_000);
       const killedAt = performance.now();
       await master.kill();
-      const openAt = await slave.waitLine(OPENWIRE_OPEN, 60_000);
+      const openAt = await slave.waitLine(m.openwireOpen, 120_000);
       await waitFor(() => ackTimes.some((at) => at > openAt), 'a send acknowledged by the new master', 60_000);
       const firstSend = ackTimes.find((at) => at > openAt)!;
       const r = { killToOpenMs: openAt - killedAt, killToFirstSendMs: firstSend - killedAt };
@@ -100,7 +128,7 @@ export async function runFailoverRounds(t: TestContext | null, o: FailoverOption
       );
       // The killed master comes back as the next slave, on its old ports (the client's URL names them).
       const next = await spawn(master.name, { openwire: master.openwirePort, stomp: master.stompPort });
-      await next.waitLine(SLAVE_WAITING);
+      await next.waitLine(m.slaveWaiting, 120_000);
       [master, slave] = [slave, next];
     }
     const before = ackTimes.length;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,21 @@ export async function spawnHaBroker(
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
   );
+  return superviseBroker(t, child, name, { openwire: openwirePort, stomp: stompPort });
+}
+
+/**
+ * Watches a broker process (TideMQ here, ActiveMQ's JVM in bench/failover-bench.ts): its output lines with their
+ * arrival times, its exit, and signals. Killed when the test ends (t given).
+ */
+export function superviseBroker(
+  t: TestContext | null,
+  child: ChildProcess,
+  name: string,
+  ports: { readonly openwire: number; readonly stomp: number },
+): HaBroker {
+  const openwirePort = ports.openwire;
+  const stompPort = ports.stomp;
   const output = new OutputTail(400);
   const seen: { line: string; at: number }[] = [];
   const watchers: { re: RegExp; resolve: (at: number) => void }[] = [];
@@ -110,8 +125,8 @@ export async function spawnHaBroker(
       else watchers.push(w);
     }
   };
-  forEachLine(child.stdout, onLine);
-  forEachLine(child.stderr, onLine);
+  forEachLine(child.stdout!, onLine);
+  forEachLine(child.stderr!, onLine);
   const broker: HaBroker = {
     name,
     pid: child.pid!,
