@@ -40,7 +40,11 @@ export class RawProducer {
     socket.on('error', () => {});
   }
 
-  static async open(port: number): Promise<RawProducer> {
+  /**
+   * With `reconnecting`, the connection opens as the failover transport's reconnect does
+   * (FailoverTransport.restoreTransport): a ConnectionControl(faultTolerant) first, before ConnectionInfo.
+   */
+  static async open(port: number, o: { reconnecting?: boolean } = {}): Promise<RawProducer> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect(port, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
@@ -52,6 +56,24 @@ export class RawProducer {
     while (!p.commands.some((c) => c.type === T.WIREFORMAT_INFO)) {
       if (p.closed || Date.now() > deadline) throw new Error('no WireFormatInfo from the broker');
       await new Promise((r) => setTimeout(r, 5));
+    }
+    if (o.reconnecting === true) {
+      p.socket.write(
+        p.format.encode({
+          type: T.CONNECTION_CONTROL,
+          commandId: p.nextCommandId++,
+          responseRequired: false,
+          close: false,
+          exit: false,
+          faultTolerant: true,
+          resume: false,
+          suspend: false,
+          connectedBrokers: null,
+          reconnectTo: null,
+          rebalanceConnection: false,
+          token: null,
+        }),
+      );
     }
     const steps: SendAnswer[] = [];
     steps.push(

@@ -48,7 +48,9 @@ export async function osLock(file: string, directory: string, o: OsLockOptions =
   const args = ['--exclusive', '--close', '--conflict-exit-code', String(CONFLICT_EXIT)];
   args.push(...(wait > 0 ? ['--wait', (wait / 1000).toFixed(3)] : ['--nonblock']));
   args.push(file, 'sh', '-c', 'echo locked; exec cat');
-  const child = spawn('flock', args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  // detached: a process group of its own, so the Ctrl-C a terminal sends to the broker's group does not end the
+  // helper (and free the lock) while the broker is still writing its final checkpoint.
+  const child = spawn('flock', args, { stdio: ['pipe', 'pipe', 'ignore'], detached: true });
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let out = '';
