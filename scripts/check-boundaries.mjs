@@ -33,6 +33,22 @@ const rules = [
     deny: [/^src\/(broker|transport|store|security|config|network|management|cli)\//, /^node:(net|tls)$/],
   },
   { from: /^src\/transport\//, deny: [/^src\/(broker|protocol|store|security|config|network|management|cli)\//] },
+  // management/: views and operations over the running core; no sockets, HTTP, protocols or configuration, so
+  // the web server, the CLI and the console share it.
+  {
+    from: /^src\/management\//,
+    deny: [
+      /^src\/(protocol|transport|config|cli|server|web|security|network|client)\//,
+      /^src\/store\/(?!persistence-adapter)/,
+      /^node:(net|tls|http|https|dgram)$/,
+      /^(saxes|ws|prom-client)$/,
+    ],
+  },
+  // web/: the HTTP(S) server (REST, Jolokia, metrics) on management/; it loads key material through transport/tls.
+  {
+    from: /^src\/web\//,
+    deny: [/^src\/(protocol|config|cli|server|network|client|store)\//, /^src\/transport\/(?!tls\/)/],
+  },
   { from: /^src\/security\//, deny: [/^src\/(protocol|transport|config|cli)\//, /^node:(net|tls|http|https)$/] },
   { from: /^src\//, deny: [/^(test|bench)\//] },
 ];

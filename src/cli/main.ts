@@ -10,6 +10,13 @@ Commands:
   hash-password   Print the stored (scrypt) form of a password
   encrypt         Encrypt a value as ActiveMQ's \`activemq encrypt\` does: ENC(…)
   decrypt         Decrypt an ENC(…) value
+  query           Show MBean attributes (-QQueue=orders --view QueueSize), as activemq query
+  dstat           Destination statistics table (dstat queues|topics)
+  bstat           Broker statistics summary
+  list            List the brokers the web console manages
+  purge           Remove every waiting message of queues
+  stop            Stop a running broker through its web console
+  --version       Print TideMQ's version
   help            Show this text
 `;
 
@@ -23,6 +30,23 @@ async function main(argv: string[]): Promise<number> {
     case 'encrypt':
     case 'decrypt':
       return runCrypt(command, rest);
+    // The management commands load only what they use (an HTTP client), not the broker: they start in 0.2 s.
+    case 'query':
+      return (await import('./query.js')).runQuery(rest);
+    case 'dstat':
+      return (await import('./dstat.js')).runDstat(rest);
+    case 'bstat':
+      return (await import('./bstat.js')).runBstat(rest);
+    case 'list':
+      return (await import('./list.js')).runList(rest);
+    case 'purge':
+      return (await import('./purge.js')).runPurge(rest);
+    case 'stop':
+      return (await import('./stop.js')).runStop(rest);
+    case '--version':
+    case 'version':
+      process.stdout.write(`TideMQ ${(await import('../util/version.js')).tidemqVersion()}\n`);
+      return 0;
     case undefined:
     case 'help':
     case '--help':

@@ -8,6 +8,9 @@ import { StoppedWhileSlaveError } from '../server/master-lock.js';
 import { BrokerService } from '../server/broker-service.js';
 import '../server/builtin-protocols.js';
 import { Logger, type Level } from '../util/logger.js';
+import { tidemqVersion } from '../util/version.js';
+import { startWebConsole, webFlagOptions, webFlagsFrom, webHelp, type WebFlags } from './web-console.js';
+import type { WebServer } from '../web/web-server.js';
 
 const help = `Usage: tidemq start [options] [-Dname=value ...]
 
@@ -28,6 +31,7 @@ Options:
   --log-level <level>      debug, info (default), warn, error
   -h, --help               Show this text
 
+${webHelp}
 Environment: ACTIVEMQ_HOME, ACTIVEMQ_BASE, ACTIVEMQ_CONF, ACTIVEMQ_DATA give \${activemq.home|base|conf|data}
 as ActiveMQ's launcher does (base defaults to home: the folder above conf/, else the working directory).
 percentOfJvmHeap is a share of Node's --max-old-space-size (NODE_OPTIONS=--max-old-space-size=<MiB>), else of 1 GiB.
@@ -45,6 +49,7 @@ interface StartFlags {
   brokerName?: string;
   logFormat: 'text' | 'json';
   logLevel: Level;
+  web: WebFlags;
 }
 
 function parseFlags(argv: string[]): StartFlags | 'help' {
@@ -70,6 +75,7 @@ function parseFlags(argv: string[]): StartFlags | 'help' {
       'log-format': { type: 'string', default: 'text' },
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...webFlagOptions,
     },
     strict: true,
     allowPositionals: false,
@@ -92,8 +98,17 @@ function parseFlags(argv: string[]): StartFlags | 'help' {
   if (!['debug', 'info', 'warn', 'error'].includes(level)) {
     throw new Error(`--log-level must be debug, info, warn or error, not '${level}'`);
   }
-  const flags: StartFlags = { strict: values.strict, properties, logFormat: format, logLevel: level as Level };
-  if (values.config !== undefined) flags.config = values.config;
+  const flags: StartFlags = {
+    strict: values.strict,
+    properties,
+    logFormat: format,
+    logLevel: level as Level,
+    web: webFlagsFrom(values),
+  };
+  if (values.config !== undefined) {
+    flags.config = values.config;
+    flags.web.confDir = path.dirname(path.resolve(values.config));
+  }
   if (values.bind !== undefined) flags.bind = values.bind;
   const ow = port('openwire-port', values['openwire-port']);
   if (ow !== undefined) flags.openwirePort = ow;
@@ -140,8 +155,10 @@ export async function runStart(argv: string[]): Promise<number> {
     write: (line) => process.stdout.write(line + '\n'),
   });
 
+  logger.info(`TideMQ ${tidemqVersion()} starting`);
   // Signals are handled from the start: a slave waiting for its store's lock stops cleanly on SIGTERM too.
   let service: BrokerService | undefined;
+  let web: WebServer | null = null;
   let stopping = false;
   let lockLost = false;
   let finished!: () => void;
@@ -153,14 +170,18 @@ export async function runStart(argv: string[]): Promise<number> {
     }
     stopping = true;
     logger.info(`Received ${signal}; shutting down`);
-    (service?.stop() ?? Promise.resolve()).then(
-      () => finished(),
-      (err: unknown) => {
-        logger.error('Shutdown was not clean', { error: err });
-        finished();
-      },
-    );
+    const stopWeb = web === null ? Promise.resolve() : web.stop().catch(() => {});
+    stopWeb
+      .then(() => service?.stop())
+      .then(
+        () => finished(),
+        (err: unknown) => {
+          logger.error('Shutdown was not clean', { error: err });
+          finished();
+        },
+      );
   };
+  const stopRequested = (): void => onSignal('stop request from the management API');
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 
@@ -177,7 +198,14 @@ export async function runStart(argv: string[]): Promise<number> {
       // activemq.data defaults as the launcher's: ACTIVEMQ_DATA, else <ACTIVEMQ_BASE or the working directory>/data.
       loaded = loadBrokerConfigText(embeddedConfig(flags), path.resolve('tidemq-embedded.xml'), { properties });
     }
-    for (const w of loaded.warnings) logger.warn(formatWarning(w));
+    // ActiveMQ runs its web console when activemq.xml imports jetty.xml; TideMQ does the same, configured by the
+    // --web-* flags (jetty.xml itself is Jetty's Spring wiring and is not read: docs/operations.md).
+    const jetty = loaded.warnings.find((w) => /it configures ActiveMQ's Jetty web console/.test(w.message));
+    for (const w of loaded.warnings) if (w !== jetty) logger.warn(formatWarning(w));
+    if (jetty !== undefined)
+      logger.info(
+        `${formatWarning(jetty).replace(/ is ignored: .*$/, '')}: the web console starts, configured by the --web-* flags (jetty.xml itself is not read)`,
+      );
     const config: BrokerConfig = loaded.config;
     if (flags.dataDir !== undefined && !isWithin(config.dataDirectory, path.resolve(flags.dataDir))) {
       // Debian's file says dataDirectory="\${activemq.base}/data": --data-dir (activemq.data) cannot move it.
@@ -206,7 +234,25 @@ export async function runStart(argv: string[]): Promise<number> {
     service = new BrokerService(options);
     await service.start();
     // A signal that came while the broker was starting (after it became master) stops it now.
-    if (stopping) await service.stop();
+    if (stopping) {
+      await service.stop();
+    } else {
+      // The web console (ActiveMQ's Jetty on 8161): management, REST, Jolokia and metrics; BrokerViewMBean.stop()
+      // stops the process as a signal would.
+      try {
+        web = await startWebConsole(
+          service,
+          config,
+          flags.web,
+          logger,
+          () => stopRequested(),
+          flags.config === undefined || jetty !== undefined,
+        );
+      } catch (e) {
+        await service.stop().catch(() => {});
+        throw e;
+      }
+    }
   } catch (e) {
     if (stopping && e instanceof StoppedWhileSlaveError) {
       logger.info(e.message);
@@ -218,6 +264,8 @@ export async function runStart(argv: string[]): Promise<number> {
   }
 
   await done;
+  // A master that lost its store's lock stopped its broker; its web console goes too, and the process exits 1.
+  if (lockLost) await web?.stop().catch(() => {});
   return lockLost ? 1 : 0;
 }
 

@@ -416,6 +416,10 @@ export interface PolicyEntryConfig {
   dispatchPolicy: DispatchPolicyConfig | null;
   /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor, fileQueueCursor. */
   pendingQueuePolicy: 'store' | 'vm' | 'file';
+  /** `<pendingDurableSubscriberPolicy>`: storeDurableSubscriberCursor (default), vmDurableCursor, fileDurableSubscriberCursor. */
+  pendingDurableSubscriberPolicy: 'store' | 'vm' | 'file';
+  /** `<pendingSubscriberPolicy>` for non-durable topic subscribers: fileCursor (default) or vmCursor. */
+  pendingSubscriberPolicy: 'file' | 'vm';
 }
 
 export interface PolicyMapConfig {

@@ -43,6 +43,8 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
     maxBrowsePageSize: c.maxBrowsePageSize,
     maxExpirePageSize: c.maxExpirePageSize,
     pendingQueuePolicy: c.pendingQueuePolicy,
+    pendingDurableSubscriberPolicy: c.pendingDurableSubscriberPolicy,
+    pendingSubscriberPolicy: c.pendingSubscriberPolicy,
     useCache: c.useCache,
     cursorMemoryHighWaterMark: c.cursorMemoryHighWaterMark,
     prioritizedMessages: c.prioritizedMessages,

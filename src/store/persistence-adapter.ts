@@ -36,6 +36,18 @@ export interface PersistenceAdapter {
    * not be included; one removed while it runs may still be.
    */
   readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]>;
+  /**
+   * The durable subscriber cursor's read (TopicMessageStore.recoverNextMessages): up to `max` messages of a
+   * topic that the durable subscription `subscriptionKey` has not consumed, with store sequence above
+   * `afterSequence`, in send order, each a new Message as `readMessages` gives. Stores without it keep
+   * durable backlogs in memory (the broker then never asks `recover` to defer them).
+   */
+  readSubscriptionMessages?(
+    topic: Destination,
+    subscriptionKey: string,
+    afterSequence: number,
+    max: number,
+  ): Promise<Message[]>;
   /** Bytes the store occupies, for storeUsage limits. */
   size(): number;
 }
@@ -78,14 +90,25 @@ export interface DurableSubscriptionRecord {
 export interface RecoverOptions {
   /** Leave queue messages in the store (see `PersistenceAdapter.recover`). */
   readonly deferQueueMessages?: boolean;
+  /**
+   * Leave topic messages in the store too: `messages` then holds none for topics, and `deferredSubscriptions`
+   * counts what each durable subscription has pending, which the broker reads with `readSubscriptionMessages`.
+   * Only asked of stores that have that method.
+   */
+  readonly deferDurableMessages?: boolean;
 }
 
 export interface RecoveredState {
   readonly destinations: Destination[];
   /** Per destination, the messages still pending, in send order. */
   readonly messages: Map<string, Message[]>;
-  /** With `deferQueueMessages`: per queue key, how many messages are pending and their ids (for audits). */
+  /**
+   * Per destination key whose messages were left in the store (queues with `deferQueueMessages`, topics with
+   * `deferDurableMessages`): how many are pending and their ids (for the producer audit).
+   */
   readonly deferred?: Map<string, DeferredQueue>;
+  /** With `deferDurableMessages`: per `subscriptionAckKey(topic, key)`, how many messages wait for it. */
+  readonly deferredSubscriptions?: Map<string, number>;
   readonly subscriptions: DurableSubscriptionRecord[];
   /** Per topic destination and subscription key, the ids that subscription already consumed. */
   readonly subscriptionAcks: Map<string, Set<string>>;

@@ -26,9 +26,18 @@ export interface IndexedDestination<R> {
   readonly messages: Map<string, IndexedMessage<R>>;
   readonly subscriptions: Map<string, DurableSubscriptionRecord>;
   /** The store cursor's place in `messages` (see StoreIndex.entriesAfter); absent until the first read. */
-  reader?: { it: Iterator<IndexedMessage<R>>; seq: number } | undefined;
+  reader?: Reader<R> | undefined;
+  /** The same, per durable subscription of a topic. */
+  subscriptionReaders?: Map<string, Reader<R>>;
   /** The highest seq ever added here: a reader at it has nothing more to read. */
   lastSeq?: number;
+}
+
+/** A place in a destination's messages: the last entry handed out, and the last one looked at. */
+interface Reader<R> {
+  readonly it: Iterator<IndexedMessage<R>>;
+  seq: number;
+  scanned: number;
 }
 
 /**
@@ -181,6 +190,7 @@ export class StoreIndex<R> {
   private removeSubscription(destination: Destination, key: string): void {
     const d = this.destinations.get(destination.key);
     if (d === undefined || !d.subscriptions.delete(key)) return;
+    d.subscriptionReaders?.delete(key);
     for (const m of d.messages.values()) {
       if (m.waiting === null || !m.waiting.delete(key) || m.waiting.size > 0) continue;
       d.messages.delete(m.id);
@@ -215,26 +225,48 @@ export class StoreIndex<R> {
    * The iterator is never driven to its end (a finished Map iterator stays finished): `lastSeq` says when
    * nothing is left.
    */
-  entriesAfter(destination: Destination, afterSeq: number, max: number): IndexedMessage<R>[] {
+  entriesAfter(destination: Destination, afterSeq: number, max: number, subscription?: string): IndexedMessage<R>[] {
     const d = this.destinations.get(destination.key);
     const out: IndexedMessage<R>[] = [];
     if (d === undefined || max <= 0) return out;
     const last = d.lastSeq ?? 0;
-    let reader = d.reader;
+    // A durable subscription's read passes over what it consumed; its own reader remembers how far it looked,
+    // so entries it passed over are not looked at again by the next page.
+    const readers = subscription === undefined ? null : (d.subscriptionReaders ??= new Map<string, Reader<R>>());
+    let reader = readers === null ? d.reader : readers.get(subscription!);
     if (reader === undefined || reader.seq !== afterSeq) {
-      reader = { it: d.messages.values(), seq: afterSeq };
-      d.reader = reader;
+      reader = { it: d.messages.values(), seq: afterSeq, scanned: afterSeq };
+      if (readers === null) d.reader = reader;
+      else readers.set(subscription!, reader);
     }
-    while (out.length < max && reader.seq < last) {
+    while (out.length < max && reader.scanned < last) {
       const r = reader.it.next();
       if (r.done === true) {
-        d.reader = undefined;
+        if (readers === null) d.reader = undefined;
+        else readers.delete(subscription!);
         break;
       }
       const e = r.value;
       if (e.seq <= afterSeq) continue;
+      reader.scanned = e.seq;
+      if (subscription !== undefined && e.waiting?.has(subscription) !== true) continue;
       reader.seq = e.seq;
       out.push(e);
+    }
+    return out;
+  }
+
+  /** Per durable subscription (`subscriptionAckKey`), how many of its topic's messages wait for it. */
+  subscriptionBacklogs(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const d of this.destinations.values()) {
+      if (d.subscriptions.size === 0) continue;
+      const counts = new Map<string, number>();
+      for (const m of d.messages.values()) {
+        if (m.waiting === null) continue;
+        for (const key of m.waiting) counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      for (const key of d.subscriptions.keys()) out.set(subscriptionAckKey(d.destination, key), counts.get(key) ?? 0);
     }
     return out;
   }

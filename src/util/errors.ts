@@ -28,6 +28,12 @@ export const ErrorCodes = {
   ERR_STORE_CORRUPT: 'java.io.IOException',
   /** rejectDurableConsumers: ActiveMQ's TopicRegion throws a plain JMSException. */
   ERR_DURABLE_CONSUMERS_REJECTED: 'javax.jms.JMSException',
+  /** Management: no MBean by that name (Jolokia answers 404 with this class). */
+  ERR_MANAGEMENT_INSTANCE_NOT_FOUND: 'javax.management.InstanceNotFoundException',
+  /** Management: the MBean has no such attribute. */
+  ERR_MANAGEMENT_ATTRIBUTE_NOT_FOUND: 'javax.management.AttributeNotFoundException',
+  /** Management: no such operation, or arguments that do not fit it (Jolokia: IllegalArgumentException, 400). */
+  ERR_MANAGEMENT_BAD_REQUEST: 'java.lang.IllegalArgumentException',
   /** A fault of the broker itself with no more specific code. */
   ERR_INTERNAL: 'javax.jms.JMSException',
 } as const;

@@ -8,11 +8,13 @@
  * this work it waited 15 s and more).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import type { BrokerProcess } from '../crash/harness/broker-process.js';
+import { startBroker, type BrokerProcess } from '../crash/harness/broker-process.js';
 import { brokerWith as startXmlBroker } from '../crash/harness/xml-broker.js';
-import type { BrokerXmlOptions } from '../crash/harness/broker-xml.js';
+import { brokerXml, type BrokerXmlOptions } from '../crash/harness/broker-xml.js';
 import { runLines, waitFor } from '../crash/harness/child-lines.js';
 import { crashClientClasspath } from '../crash/harness/java-classes.js';
 import { StompPeer } from '../crash/harness/stomp-peer.js';
@@ -43,12 +45,16 @@ function peakRss(b: BrokerProcess): number {
 const stomp = (b: BrokerProcess) => StompPeer.connect(b.stomp.host, b.stomp.port);
 const openwireUrl = (b: BrokerProcess, options = '') => `tcp://${b.openwire.host}:${b.openwire.port}${options}`;
 
-/** STOMP SENDs of 1 KiB with a receipt every `receiptEvery`, numbered from 1 in header `seq`. */
+/**
+ * STOMP SENDs of 1 KiB with a receipt every `receiptEvery`, numbered from 1 in header `seq`, to a queue (or to
+ * the destination given in STOMP form, e.g. `/topic/t`).
+ */
 async function stompSend(b: BrokerProcess, queue: string, count: number, persistent: boolean, receiptEvery = 200) {
+  const destination = queue.startsWith('/') ? queue : `/queue/${queue}`;
   const peer = await stomp(b);
   try {
     for (let i = 1; i <= count; i++) {
-      const headers = { destination: `/queue/${queue}`, persistent: String(persistent), seq: String(i) };
+      const headers = { destination, persistent: String(persistent), seq: String(i) };
       if (i % receiptEvery === 0 || i === count) await peer.request('SEND', headers, BODY);
       else peer.post('SEND', headers, BODY);
     }
@@ -124,6 +130,75 @@ test('storeCursor: a persistent backlog 10x memoryUsage is accepted over STOMP, 
   const rss = peakRss(broker);
   assert.ok(rss < 8 * MiB + RSS_MARGIN, `peak RSS ${(rss / MiB).toFixed(0)} MiB`);
   t.diagnostic(`peak RSS ${(rss / MiB).toFixed(0)} MiB with an 8 MiB memoryUsage and ${n} messages of 1 KiB`);
+});
+
+test('storeDurableSubscriberCursor: an offline durable subscription takes a backlog 10x memoryUsage, a restart does not read it, and it drains in order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemq-memory-'));
+  const config = join(dir, 'activemq.xml');
+  writeFileSync(config, brokerXml({ directory: join(dir, 'kahadb'), memoryLimit: '8 mb' }));
+  let broker = await startBroker(['--config', config]);
+  t.after(async () => {
+    await broker.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const subscriber = { 'client-id': 'durable-e2e' };
+  const subscribe = { destination: '/topic/backlog.durable', id: 'd', 'activemq.subscriptionName': 's1' };
+  const first = await StompPeer.connect(broker.stomp.host, broker.stomp.port, subscriber);
+  await first.request('SUBSCRIBE', { ...subscribe, ack: 'client-individual' });
+  first.close();
+
+  const n = 40_000; // ~75 MiB as the broker counts it: 10x the limit
+  await stompSend(broker, '/topic/backlog.durable', n, true);
+  const rssLoaded = peakRss(broker);
+  assert.ok(rssLoaded < 8 * MiB + RSS_MARGIN, `peak RSS ${(rssLoaded / MiB).toFixed(0)} MiB while loading`);
+  await broker.stop();
+
+  broker = await startBroker(['--config', config]);
+  const peer = await StompPeer.connect(broker.stomp.host, broker.stomp.port, subscriber);
+  const got: number[] = [];
+  peer.onMessage = (f) => got.push(Number(f.headers.get('seq')));
+  await peer.request('SUBSCRIBE', { ...subscribe, ack: 'auto' });
+  await waitFor(() => got.length >= n, `${n} messages (got ${got.length})`, 240_000);
+  peer.close();
+  assert.deepEqual(got, upTo(n));
+  const rss = peakRss(broker);
+  assert.ok(rss < 8 * MiB + RSS_MARGIN, `peak RSS ${(rss / MiB).toFixed(0)} MiB after the restart`);
+  t.diagnostic(
+    `peak RSS ${(rssLoaded / MiB).toFixed(0)} MiB loading, ${(rss / MiB).toFixed(0)} MiB restarting and draining ` +
+      `${n} durable messages of 1 KiB with an 8 MiB memoryUsage`,
+  );
+});
+
+test('fileCursor: a non-durable topic subscriber that stops acking spools to the temp store; the producer is not held and it gets everything in order', async (t) => {
+  const broker = await brokerWith(t, { memoryLimit: '8 mb' });
+  const slow = await stomp(broker);
+  const got: number[] = [];
+  const unacked: string[] = [];
+  let acking = false;
+  slow.onMessage = (f) => {
+    got.push(Number(f.headers.get('seq')));
+    if (acking) slow.post('ACK', { id: f.headers.get('ack')! });
+    else unacked.push(f.headers.get('ack')!);
+  };
+  await slow.request('SUBSCRIBE', {
+    destination: '/topic/spooled',
+    id: 's',
+    ack: 'client-individual',
+    'activemq.prefetchSize': '10',
+  });
+  const n = 40_000; // ~75 MiB as the broker counts it: 10x the limit
+  await stompSend(broker, '/topic/spooled', n, false);
+  assert.equal(got.length, 10, 'the slow subscriber was given more than its prefetch');
+  acking = true;
+  for (const id of unacked) slow.post('ACK', { id });
+  await waitFor(() => got.length >= n, `${n} messages (got ${got.length})`, 240_000);
+  slow.close();
+  assert.deepEqual(got, upTo(n));
+  const rss = peakRss(broker);
+  assert.ok(rss < 8 * MiB + RSS_MARGIN, `peak RSS ${(rss / MiB).toFixed(0)} MiB`);
+  t.diagnostic(
+    `peak RSS ${(rss / MiB).toFixed(0)} MiB spooling ${n} topic messages of 1 KiB with an 8 MiB memoryUsage`,
+  );
 });
 
 test('fileQueueCursor: a non-persistent backlog 10x memoryUsage spills to the temp store, then comes back in order', async (t) => {

@@ -1,4 +1,5 @@
 import type { Message } from '../../model/message.js';
+import type { Destination } from '../../model/destination.js';
 import type {
   PersistenceAdapter,
   RecoveredState,
@@ -93,6 +94,13 @@ export function auditRecovery(store: PersistenceAdapter, audit: ProducerAudit): 
     stop: () => store.stop(),
     write: (batch, sync) => store.write(batch, sync),
     readMessages: (destination, after, max) => store.readMessages(destination, after, max),
+    ...(store.readSubscriptionMessages === undefined
+      ? {}
+      : {
+          readSubscriptionMessages: (topic: Destination, key: string, after: number, max: number) =>
+            store.readSubscriptionMessages!(topic, key, after, max),
+        }),
+    ...(store.locker === undefined ? {} : { locker: store.locker }),
     size: () => store.size(),
     async recover(options?: RecoverOptions): Promise<RecoveredState> {
       const state = await store.recover(options);

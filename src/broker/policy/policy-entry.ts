@@ -1,6 +1,8 @@
 import { sharedDeadLetterStrategy, type DeadLetterStrategy } from './dead-letter-strategy.js';
 import type { SlowConsumerStrategyConfig } from './abort-slow-consumer-strategy.js';
 import type { PendingQueueCursor } from '../region/queue-cursor.js';
+import type { PendingDurableCursor } from '../region/durable-cursor.js';
+import type { PendingSubscriberCursor } from '../region/subscriber-spool.js';
 
 /** Keeps the last messages of a topic for retroactive consumers (ActiveMQ's subscriptionRecoveryPolicy). */
 export type SubscriptionRecoveryPolicy =
@@ -36,6 +38,10 @@ export interface PolicyEntry {
   maxPageSize?: number;
   /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor or fileQueueCursor. */
   pendingQueuePolicy?: PendingQueueCursor;
+  /** `<pendingDurableSubscriberPolicy>`: storeDurableSubscriberCursor (default), vmDurableCursor, fileDurableSubscriberCursor. */
+  pendingDurableSubscriberPolicy?: PendingDurableCursor;
+  /** `<pendingSubscriberPolicy>` for non-durable topic subscribers: fileCursor (default) or vmCursor. */
+  pendingSubscriberPolicy?: PendingSubscriberCursor;
   /** Keep newly sent persistent messages in memory while below the high-water mark (default true). */
   useCache?: boolean;
   /** Percent of the destination's memory limit above which the cursor leaves new messages on disk (70). */
@@ -99,6 +105,8 @@ const DEFAULTS: ResolvedPolicy = {
   sendFailIfNoSpaceAfterTimeout: 0,
   maxPageSize: 200,
   pendingQueuePolicy: 'store',
+  pendingDurableSubscriberPolicy: 'store',
+  pendingSubscriberPolicy: 'file',
   useCache: true,
   cursorMemoryHighWaterMark: 70,
   maxBrowsePageSize: 400,

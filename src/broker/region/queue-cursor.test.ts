@@ -2,29 +2,26 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Destination } from '../../model/destination.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
-import { JournalPersistenceAdapter } from '../../store/journal/journal-persistence-adapter.js';
-import { ManualClock } from '../../util/clock.js';
+import { GatedJournal, testJournal } from '../../../test/support/broker/region/gated-journal.js';
 import { Logger } from '../../util/logger.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import { typed } from '../../model/properties.js';
 import { RegionBroker } from './region-broker.js';
-import { ack, consumer, context, message, settle } from '../../../test/support/broker/region/test-support.js';
+import {
+  ack,
+  autoAcker,
+  consumer,
+  context,
+  message,
+  settle,
+} from '../../../test/support/broker/region/test-support.js';
 import type { PendingQueueCursor } from './queue-cursor.js';
 
 const Q = Destination.queue('cursor.q');
 const LIMIT = 64 * 1024;
 const BODY = 'x'.repeat(600);
 
-function journal(fs: FakeFileLayer, directory: string): JournalPersistenceAdapter {
-  return new JournalPersistenceAdapter({
-    directory,
-    recoverable: directory !== '/store',
-    fileLayer: fs,
-    clock: new ManualClock(),
-    logger: Logger.silent(),
-    journalMaxFileLength: 256 * 1024,
-  });
-}
+const journal = testJournal;
 
 function broker(fs: FakeFileLayer, kind: PendingQueueCursor = 'store'): RegionBroker {
   const policies = new PolicyMap();
@@ -183,4 +180,45 @@ describe('queue cursors: a backlog beyond the memory limit', () => {
     assert.ok(q.size < 1000 && q.pending.length === q.size);
     await b.stop();
   });
+});
+
+describe('queue cursors: sends racing a page read', () => {
+  for (const persistent of [true, false]) {
+    it(`a ${persistent ? '' : 'non-'}persistent message stored while the last page of a backlog is read is still delivered`, async () => {
+      const fs = new FakeFileLayer();
+      const gated = (directory: string) => new GatedJournal(fs, directory);
+      const store = gated('/store');
+      const tempStore = gated('/tmp_storage');
+      const b = new RegionBroker({
+        store,
+        tempStore,
+        memoryLimit: LIMIT,
+        policies: new PolicyMap(),
+        logger: Logger.silent(),
+      });
+      await b.start();
+      const ctx = context();
+      await b.addConnection(ctx);
+      // A short backlog: its last page fits in memory, so the page read finds the end of it.
+      let n = 0;
+      const backlog = () => b.findQueue(Q.name)?.cursor.backlog ?? 0;
+      while (backlog() < 3) await b.send(ctx, message(Q, `${n++}:${BODY}`, { persistent }), null);
+
+      const paged = persistent ? store : tempStore;
+      paged.armed = true;
+      const { sink, handle } = await consumer(b, ctx, Q, { prefetch: 10 });
+      const consumerAcks = autoAcker(b, ctx, handle, sink);
+      for (let spins = 0; paged.held === null && spins < 1000; spins++) await consumerAcks.ackAll();
+      assert.ok(paged.held !== null, 'no page read started');
+      // The page read has taken its snapshot; this send is stored and reaches the queue before the page lands.
+      await b.send(ctx, message(Q, `${n++}:${BODY}`, { persistent }), null);
+      paged.held();
+      for (let spins = 0; consumerAcks.acked < n && spins < 2000; spins++) await consumerAcks.ackAll();
+      assert.deepEqual(
+        sink.bodies.map((s) => Number(s.slice(0, s.indexOf(':')))),
+        inOrder(n),
+      );
+      await b.stop();
+    });
+  }
 });

@@ -61,6 +61,14 @@ export class QueueCursor {
   scanDone = false;
   /** A page-in is running. */
   paging = false;
+  /**
+   * Messages that joined the store / temp backlog since the running read took its snapshot of the store. A
+   * read sees the store as it was when it started, so a page that reaches the end of the backlog says nothing
+   * of these: they stay counted, or the next message kept in memory would move the position past them and
+   * strand them on disk until a restart.
+   */
+  storeArrivals = 0;
+  tempArrivals = 0;
 
   get backlog(): number {
     return this.storeBacklog + this.tempBacklog;

@@ -4,6 +4,7 @@ import { Deque } from '../../util/deque.js';
 import { MessageReference, type ReferenceOwner } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { QueueCursor, type CursorStores } from './queue-cursor.js';
+import { DestinationStatistics } from './destination-statistics.js';
 import type { Subscription } from './subscription.js';
 
 /** What a queue needs from the region: the store, expiry and dead-lettering. */
@@ -52,6 +53,10 @@ export class Queue implements ReferenceOwner {
   enqueueCount = 0;
   /** What is not in memory, and how it comes back (pendingQueuePolicy). */
   readonly cursor = new QueueCursor();
+  /** Counters for management (QueueViewMBean); see src/management. */
+  readonly statistics = new DestinationStatistics();
+  /** QueueViewMBean.pause(): messages are still accepted, none is dispatched until resume(). */
+  paused = false;
 
   constructor(
     readonly destination: Destination,
@@ -78,6 +83,7 @@ export class Queue implements ReferenceOwner {
    */
   add(message: Message): Promise<void> | undefined {
     this.enqueueCount++;
+    this.statistics.enqueued(message.size);
     const c = this.cursor;
     if (message.persistent) c.storing.delete(message.messageId);
     if (this.keepInMemory(message)) {
@@ -88,10 +94,12 @@ export class Queue implements ReferenceOwner {
     }
     if (message.persistent && c.kind === 'store') {
       c.storeBacklog++;
+      c.storeArrivals++;
       c.scanDone = false;
       return undefined;
     }
     c.tempBacklog++;
+    c.tempArrivals++;
     c.tempWrites++;
     return this.stores!.spill(this.destination, message).then(
       () => {
@@ -101,6 +109,7 @@ export class Queue implements ReferenceOwner {
       (e: unknown) => {
         c.tempWrites--;
         c.tempBacklog--;
+        c.tempArrivals = Math.max(0, c.tempArrivals - 1);
         throw e;
       },
     );
@@ -175,6 +184,7 @@ export class Queue implements ReferenceOwner {
     void (async () => {
       try {
         if (c.storeBacklog > 0) {
+          c.storeArrivals = 0;
           const page = await stores.readStore(this.destination, c.storePosition, max);
           let taken = 0;
           let seen = 0;
@@ -191,9 +201,10 @@ export class Queue implements ReferenceOwner {
             this.insert(new MessageReference(this, m, ++this.sequence));
           }
           const exhausted = page.length < max && seen === page.length;
-          c.storeBacklog = exhausted ? 0 : Math.max(page.length - seen, c.storeBacklog - taken);
+          c.storeBacklog = exhausted ? c.storeArrivals : Math.max(page.length - seen, c.storeBacklog - taken);
         }
         if (c.tempBacklog > 0 && this.pending.length < max && !this.full()) {
+          c.tempArrivals = 0;
           const page = await stores.readTemp(this.destination, c.tempPosition, max);
           let taken = 0;
           for (const m of page) {
@@ -207,7 +218,7 @@ export class Queue implements ReferenceOwner {
           }
           // Messages still being written are counted but not yet readable: they come with the next page.
           const exhausted = page.length < max && taken === page.length && c.tempWrites === 0;
-          c.tempBacklog = exhausted ? 0 : Math.max(page.length - taken, c.tempBacklog - taken);
+          c.tempBacklog = exhausted ? c.tempArrivals : Math.max(page.length - taken, c.tempBacklog - taken);
         }
       } catch (e) {
         stores.pageFailed(this.destination, e);
@@ -233,6 +244,7 @@ export class Queue implements ReferenceOwner {
       let brought = 0;
       try {
         const from = Math.max(c.scanPosition, c.storePosition);
+        c.storeArrivals = 0;
         const page = await stores.readStore(this.destination, from, c.pageSize);
         for (const m of page) {
           c.scanPosition = m.storeSequence;
@@ -244,7 +256,8 @@ export class Queue implements ReferenceOwner {
           this.insert(new MessageReference(this, m, ++this.sequence));
           brought++;
         }
-        if (page.length < c.pageSize) c.scanDone = true;
+        // Reaching the end says nothing of messages stored after the read began (see storeArrivals).
+        if (page.length < c.pageSize && c.storeArrivals === 0) c.scanDone = true;
       } catch (e) {
         stores.pageFailed(this.destination, e);
         c.scanDone = true;
@@ -337,6 +350,8 @@ export class Queue implements ReferenceOwner {
     ref.dropped = true;
     this.usage?.decrease(ref.message.size);
     this.dequeueCount++;
+    // Queue.messageAcknowledged: processTime is the time from arrival at the broker to the ack.
+    this.statistics.dequeued(this.host.now() - ref.message.brokerInTime);
     if (ref.inTemp) this.stores?.unspill(this.destination, ref.message);
     this.host.messageConsumed(this.destination, ref, null);
   }
@@ -384,7 +399,7 @@ export class Queue implements ReferenceOwner {
   }
 
   private dispatchPass(): void {
-    if (this.consumers.length === 0) {
+    if (this.consumers.length === 0 || this.paused) {
       this.dropExpiredHead();
       return;
     }
@@ -412,6 +427,7 @@ export class Queue implements ReferenceOwner {
       this.pending.removeAt(i);
       const groupFirst = this.groupAssigned;
       this.groupAssigned = false;
+      this.statistics.dispatched++;
       sub.dispatch(ref, groupFirst);
     }
   }

@@ -388,3 +388,20 @@ test('consumers of higher priority are served first', async () => {
   assert.deepEqual(high.sink.bodies, ['m0', 'm1']);
   assert.deepEqual(low.sink.bodies, ['m2']);
 });
+
+test('a connection closed while its durable subscriber is being created leaves the subscription free', async () => {
+  const b = await broker();
+  const t = Destination.topic('T.RACE');
+  const ctx = context('race-client');
+  await b.addConnection(ctx);
+  // The new subscription's store write is in flight when the connection goes (a client that subscribes and
+  // closes its socket at once).
+  const adding = consumer(b, ctx, t, { subscriptionName: 'sub' });
+  await b.removeConnection(ctx);
+  await assert.rejects(adding, /not registered/);
+  const again = context('race-client');
+  await b.addConnection(again);
+  const { handle } = await consumer(b, again, t, { subscriptionName: 'sub' });
+  assert.equal(handle.info.subscriptionName, 'sub');
+  await b.send(again, message(t, 'kept'), null);
+});

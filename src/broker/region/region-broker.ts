@@ -27,6 +27,8 @@ import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-schedule
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { DurableCursor } from './durable-cursor.js';
+import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
@@ -73,7 +75,8 @@ export interface RegionBrokerOptions {
 /** BrokerService's default systemUsage memory limit. */
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 
-interface ConnectionState {
+/** What the region tracks per connection; read-only outside the region (management lists it). */
+export interface ConnectionState {
   readonly context: ConnectionContext;
   readonly consumers: Map<string, Subscription | BrowserSubscription>;
   readonly producers: Map<string, ProducerInfo>;
@@ -92,6 +95,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly tempStore: PersistenceAdapter | null;
   /** How queues page their backlog in and out (see QueueCursor). */
   private readonly cursorStores: CursorStores;
+  private spools: SpoolStore | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
@@ -210,6 +214,27 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return entity?.usage ?? this.memoryUsage;
   }
 
+  /** The temp store as subscribers' spools use it (made once). */
+  private spoolStore(): SpoolStore {
+    if (this.spools !== null) return this.spools;
+    const temp = this.tempStore!;
+    const stores = this.cursorStores;
+    this.spools = {
+      spill: (d, m) => stores.spill(d, m),
+      read: (d, after, max) => stores.readTemp(d, after, max),
+      unspill: (d, m) => stores.unspill(d, m),
+      drop: (d) => {
+        temp
+          .write([{ op: 'remove-destination', destination: d }], false)
+          .catch((e: unknown) => this.logger.error('Temp store write failed', { error: e }));
+      },
+      nextBrokerSequence: () => ++this.sequence,
+      failed: (d, what, e) =>
+        this.logger.error(`Temp store ${what} failed for subscriber spool ${d.name}`, { error: e }),
+    };
+    return this.spools;
+  }
+
   private makeCursorStores(): CursorStores {
     const temp = this.tempStore;
     const logWrite = (e: unknown) => this.logger.error('Temp store write failed', { error: e });
@@ -245,9 +270,12 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     // Queue backlogs stay in the store: the cursor pages them in as consumers need them, so start-up time
     // and heap do not grow with them (ActiveMQ's store cursor does the same).
-    const state = await this.store.recover({ deferQueueMessages: true });
+    // Durable subscriptions' backlogs too, where the store can read them a page at a time.
+    const deferDurable = this.store.readSubscriptionMessages !== undefined;
+    const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
     for (const [key, backlog] of state.deferred ?? []) {
       const d = Destination.parse(key);
+      if (d.isTopic) continue; // durable subscriptions learn their own backlog below
       if (d === SCHEDULER_STORE) {
         // The scheduler keeps its jobs in memory; read them all back.
         let after = 0;
@@ -298,15 +326,24 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         main.selector,
         main.noLocal,
       );
+      if (deferDurable && sub.cursor !== null) {
+        // Its backlog stays in the store; the cursor pages it in once a consumer attaches.
+        sub.cursor.storeBacklog = state.deferredSubscriptions?.get(`${main.destination.key}|${main.key}`) ?? 0;
+        continue;
+      }
       const recovered: Message[] = [];
       for (const rec of records) {
+        if (deferDurable) {
+          recovered.push(...(await this.readSubscriptionBacklog(rec.destination, rec.key)));
+          continue;
+        }
         const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
         for (const m of state.messages.get(rec.destination.key) ?? []) {
           if (!acked.has(m.messageId)) recovered.push(m);
         }
       }
       if (records.length > 1) recovered.sort((a, b) => a.timestamp - b.timestamp);
-      for (const m of recovered) sub.enqueue(m);
+      for (const m of recovered) void sub.enqueue(m); // a durable subscription never spools
     }
     for (const [id, ops] of state.prepared) {
       const tx = new Transaction(id, '');
@@ -315,6 +352,21 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.transactions.set(id, tx);
     }
     this.started = true;
+  }
+
+  /** All of a durable subscription's messages on one topic, for a subscription that keeps them in memory. */
+  private async readSubscriptionBacklog(topic: Destination, key: string): Promise<Message[]> {
+    const out: Message[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await this.store.readSubscriptionMessages!(topic, key, after, 1000);
+      for (const m of page) {
+        m.brokerSequence = ++this.sequence;
+        out.push(m);
+      }
+      if (page.length < 1000) return out;
+      after = page[page.length - 1]!.storeSequence;
+    }
   }
 
   async stop(): Promise<void> {
@@ -421,6 +473,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         if (refs.length >= max) break;
         if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
       }
+      if (this.connections.get(context.info.connectionId) !== state) {
+        throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
+      }
       const browser = new BrowserSubscription(info, sink, selector, refs, this.clock);
       state.consumers.set(info.consumerId, browser);
       queueMicrotask(() => browser.pump());
@@ -442,7 +497,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
     let ts: TopicSubscription;
     if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      ts = await this.activateDurable(context, info, sink, selector);
+      const durable = await this.activateDurable(context, info, sink, selector);
+      if (this.connections.get(context.info.connectionId) !== state) {
+        // The connection went while the subscription was recorded (a client that subscribes and closes at
+        // once): its removal could not see this consumer, so the subscription would stay "in use" for ever.
+        durable.deactivate();
+        throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
+      }
+      ts = durable;
     } else {
       ts = new TopicSubscription(context, info, sink, selector, this);
       this.configureTopicSubscription(ts);
@@ -512,6 +574,20 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const policy = this.policyFor(ts.info.destination);
     const limit = policy.pendingMessageLimitStrategy;
     if (limit !== null) ts.pendingLimit = limit.limit;
+    // TopicSubscription's FilePendingMessageCursor: ActiveMQ's default for a subscriber on a non-temporary topic
+    // whenever the broker has a temp store. A pending limit means the operator chose to discard instead.
+    const dest = ts.info.destination;
+    if (
+      this.tempStore !== null &&
+      policy.pendingSubscriberPolicy === 'file' &&
+      limit === null &&
+      !dest.isTemporary &&
+      !Advisory.isAdvisory(dest)
+    ) {
+      ts.spool = new SubscriberSpool(this.spoolStore(), `ActiveMQ.Spool.${ts.consumerId}`);
+      ts.spool.highWaterMark = policy.cursorMemoryHighWaterMark;
+      ts.spool.pageSize = Math.max(1, policy.maxPageSize);
+    }
     if (policy.advisoryForDiscardingMessages) {
       ts.onDiscard = (sub, message) => {
         if (Advisory.isAdvisory(message.destination)) return;
@@ -673,6 +749,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const offline: ConsumerSink = { deliver: () => {}, ready: false };
     const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
     const sub = new DurableTopicSubscription(this.internalContext(), info, offline, selector, this);
+    sub.cursor = this.durableCursor(destination);
     sub.clientId = clientId;
     sub.subscriptionName = name;
     sub.durableHost = this;
@@ -688,6 +765,32 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       t.attach(sub);
     }
     return sub;
+  }
+
+  /**
+   * The store cursor for a new durable subscription, or null to keep its messages in memory: a wildcard or
+   * composite subscription, a store that cannot read a subscription's backlog, or vmDurableCursor.
+   */
+  private durableCursor(destination: Destination): DurableCursor | null {
+    const read = this.store.readSubscriptionMessages?.bind(this.store);
+    if (read === undefined || destination.isWildcard || destination.isComposite) return null;
+    const policy = this.policyFor(destination);
+    if (policy.pendingDurableSubscriberPolicy === 'vm') return null;
+    const c = new DurableCursor(
+      {
+        read,
+        nextBrokerSequence: () => ++this.sequence,
+        pageFailed: (t, key, e) =>
+          this.logger.error(
+            `Failed to page in messages of durable subscription ${key} on ${t.key} from the store; paging resumes when the subscription is woken`,
+            { error: e },
+          ),
+      },
+      destination,
+    );
+    c.highWaterMark = policy.cursorMemoryHighWaterMark;
+    c.pageSize = Math.max(1, policy.maxPageSize);
+    return c;
   }
 
   /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
@@ -712,6 +815,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         });
       }
     }
+    // What its cursor left in the store goes with the subscription's record on the topic.
+    if (sub.topics.length === 0) sub.cursor?.reset();
     // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
     for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
     await this.storeWrite(ops, true);
@@ -867,11 +972,26 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     const topic = this.getTopic(dest);
-    if (store && message.persistent && this.hasDurableFor(topic, message)) {
-      await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+    const passedBy = store && message.persistent ? this.durablesPassedBy(topic, message) : null;
+    const stored = passedBy !== null;
+    if (passedBy !== null) {
+      topic.storing.add(message.messageId);
+      try {
+        const batch: StoreOperation[] = [{ op: 'add', destination: dest, message }];
+        // The store keeps a topic message for every durable subscription of the topic until each removed it;
+        // the ones whose selector (or noLocal) refuses it never will, so they are taken off it at once, or it
+        // would stay on disk for as long as they exist.
+        for (const key of passedBy)
+          batch.push({ op: 'remove', destination: dest, messageId: message.messageId, subscription: key });
+        await this.store.write(batch, message.responseRequired);
+      } catch (e) {
+        topic.storing.delete(message.messageId);
+        throw e;
+      }
     }
     if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
-    topic.add(message);
+    const spilled = topic.add(message, stored);
+    if (spilled !== undefined) await spilled;
     // Topic.send: messageDelivered after the message went to the subscriptions.
     if (topic.deliveryAdvisory) this.delivered(dest, message);
   }
@@ -899,10 +1019,19 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     for (const l of this.listeners) l.noConsumer?.(dest, message);
   }
 
-  private hasDurableFor(topic: Topic, message: Message): boolean {
-    for (const s of topic.subscriptions)
-      if (s instanceof DurableTopicSubscription && s.matches(message, 0)) return true;
-    return false;
+  /**
+   * Whether a durable subscription of the topic takes the message (null: none does, nothing is stored), and the
+   * keys of the durable subscriptions it passes by.
+   */
+  private durablesPassedBy(topic: Topic, message: Message): readonly string[] | null {
+    let wanted = false;
+    let passed: string[] | null = null;
+    for (const s of topic.subscriptions) {
+      if (!(s instanceof DurableTopicSubscription)) continue;
+      if (s.matches(message, 0)) wanted = true;
+      else (passed ??= []).push(s.key);
+    }
+    return wanted ? (passed ?? NONE) : null;
   }
 
   // ---- acknowledgements --------------------------------------------------------------------------
@@ -973,6 +1102,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   messageExpired(ref: MessageReference, subscription: Subscription | null): void {
+    if (ref.owner instanceof Queue) ref.owner.statistics.expired++; // QueueViewMBean ExpiredCount
     this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
   }
 
@@ -1277,6 +1407,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.queues.get(name);
   }
 
+  /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
+  findDurableSubscription(clientId: string, subscriptionName: string): DurableTopicSubscription | undefined {
+    return this.durables.get(durableKey(clientId, subscriptionName));
+  }
+
   private matchingQueues(filter: Destination): Queue[] {
     if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingQueues(m)))];
     if (!filter.isWildcard) {
@@ -1316,6 +1451,88 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
   }
 
+  // ---- management (src/management reads these; ActiveMQ's ManagedRegionBroker plays this part) --------
+
+  managedQueues(): IterableIterator<Queue> {
+    return this.queues.values();
+  }
+
+  managedTopics(): IterableIterator<Topic> {
+    return this.topics.values();
+  }
+
+  /** Durable subscriptions, active and offline (ActiveMQ's durableTopicSubscribers and inactive ones). */
+  managedDurables(): IterableIterator<DurableTopicSubscription> {
+    return this.durables.values();
+  }
+
+  managedConnections(): IterableIterator<Readonly<ConnectionState>> {
+    return this.connections.values();
+  }
+
+  /** Bytes held by the message store and the temp store (BrokerViewMBean StorePercentUsage, TempPercentUsage). */
+  storeSizes(): { store: number; temp: number } {
+    return { store: this.store.size(), temp: this.tempStore?.size() ?? 0 };
+  }
+
+  /**
+   * QueueViewMBean.purge(): removes every message waiting in the queue, those in memory and the backlog the
+   * cursor left in the store (read back a page at a time and removed by id); messages in flight to consumers
+   * stay with them, as ActiveMQ's purge only removes what it can lock. Returns how many were removed.
+   */
+  async purgeQueue(destination: Destination): Promise<number> {
+    const q = this.queues.get(destination.name);
+    if (q === undefined || q.destination.type !== destination.type) return 0;
+    const backlog = q.cursor.storeBacklog > 0;
+    let after = q.cursor.storePosition;
+    let removed = q.purge().length;
+    if (!backlog) return removed;
+    for (;;) {
+      const page = await this.store.readMessages(q.destination, after, 500);
+      if (page.length === 0) break;
+      const ops: StoreOperation[] = [];
+      for (const m of page) {
+        after = Math.max(after, m.storeSequence);
+        if (q.cursor.storing.has(m.messageId)) continue;
+        ops.push({ op: 'remove', destination: q.destination, messageId: m.messageId, subscription: null });
+      }
+      await this.storeWrite(ops, false);
+      removed += ops.length;
+    }
+    q.cursor.storePosition = after;
+    return removed;
+  }
+
+  /**
+   * QueueViewMBean.removeMessage(id): takes one waiting message out of the queue, from memory or from the
+   * store backlog, and returns it (null when no waiting message has that id; in-flight ones are left alone).
+   */
+  async removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
+    const q = this.queues.get(destination.name);
+    if (q === undefined || q.destination.type !== destination.type) return null;
+    for (let i = 0; i < q.pending.length; i++) {
+      const ref = q.pending.at(i);
+      if (ref.dropped || ref.message.messageId !== messageId) continue;
+      q.pending.removeAt(i);
+      q.consumed(ref);
+      return ref.message;
+    }
+    const c = q.cursor;
+    let after = c.storePosition;
+    while (c.storeBacklog > 0) {
+      const page = await this.store.readMessages(q.destination, after, 500);
+      if (page.length === 0) break;
+      for (const m of page) {
+        after = Math.max(after, m.storeSequence);
+        if (m.messageId !== messageId || c.pagedAhead.has(m.storeSequence)) continue;
+        await this.storeWrite([{ op: 'remove', destination: q.destination, messageId, subscription: null }], false);
+        c.storeBacklog = Math.max(0, c.storeBacklog - 1);
+        return m;
+      }
+    }
+    return null;
+  }
+
   // ---- store helpers -----------------------------------------------------------------------------
 
   private storeWrite(ops: readonly StoreOperation[], sync: boolean): Promise<void> {
@@ -1347,6 +1564,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.internalContextValue;
   }
 }
+
+const NONE: readonly string[] = [];
 
 function durableKeyOf(sub: Subscription | null): string | null {
   return sub instanceof DurableTopicSubscription ? sub.key : null;

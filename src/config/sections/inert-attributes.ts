@@ -86,18 +86,19 @@ export const INERT_KAHADB_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'preallocationScope', behaves: 'entire_journal', why: 'journal files are not preallocated' },
 ];
 
-/**
- * The <policyEntry> attributes nothing consumes. (useCache, cursorMemoryHighWaterMark, maxBrowsePageSize and
- * pendingQueuePolicy are being implemented with the store cursor, so they are not listed.)
- */
+/** The <policyEntry> attributes nothing consumes (the cursors' settings are all consumed). */
 export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
-  { name: 'maxExpirePageSize', behaves: 400, why: 'expiry scans are not paged' },
   { name: 'gcInactiveDestinations', behaves: false, why: 'inactive destinations are not removed' },
   { name: 'gcWithNetworkConsumers', behaves: false, why: 'inactive destinations are not removed' },
   { name: 'inactiveTimeoutBeforeGC', behaves: 60000, why: 'inactive destinations are not removed' },
   { name: 'inactiveTimoutBeforeGC', behaves: 60000, why: 'inactive destinations are not removed' },
   { name: 'optimizedDispatch', behaves: false, why: 'not configurable in TideMQ' },
   { name: 'lazyDispatch', behaves: false, why: 'not configurable in TideMQ' },
+  {
+    name: 'storeUsageHighWaterMark',
+    behaves: 100,
+    why: 'producers are held back only when the store is full (systemUsage storeUsage)',
+  },
   { name: 'strictOrderDispatch', behaves: false, why: 'not configurable in TideMQ' },
   {
     name: 'persistJMSRedelivered',

@@ -116,6 +116,12 @@ export function readPolicyEntry(r: ElementReader): PolicyEntryConfig {
       onlyOne(r, 'pendingQueuePolicy', (s) =>
         s.name === 'vmQueueCursor' ? 'vm' : s.name === 'fileQueueCursor' ? 'file' : 'store',
       ) ?? 'store',
+    pendingDurableSubscriberPolicy:
+      onlyOne(r, 'pendingDurableSubscriberPolicy', (s) =>
+        s.name === 'vmDurableCursor' ? 'vm' : s.name === 'fileDurableSubscriberCursor' ? 'file' : 'store',
+      ) ?? 'store',
+    pendingSubscriberPolicy:
+      onlyOne(r, 'pendingSubscriberPolicy', (s) => (s.name === 'vmCursor' ? 'vm' : 'file')) ?? 'file',
   };
   reportInert(r, INERT_POLICY_ATTRIBUTES);
   const dispatch = r.properties('dispatchPolicy')[0];

@@ -145,7 +145,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private journal: Journal | null = null;
   /** The directory's lock (master/slave): a broker acquires it before start; a store used alone takes it there. */
   readonly locker: SharedFileLocker;
-  private recovered: ((deferQueues: boolean) => Promise<RecoveredState>) | null = null;
+  private recovered: ((options: RecoverOptions) => Promise<RecoveredState>) | null = null;
   private timers: Timer[] = [];
   private maintenance: Promise<void> = Promise.resolve();
   private changes = 0;
@@ -304,7 +304,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     if (load === null) return Promise.reject(new StoreStateError('journal store: recover() called twice'));
     this.recovered = null;
     // Content that cannot be read (missing segments) refuses the start: the store closes and lets go of its lock.
-    return load(options?.deferQueueMessages === true).catch(async (e: unknown) => {
+    return load(options ?? {}).catch(async (e: unknown) => {
       await this.abandon();
       throw e;
     });
@@ -328,9 +328,23 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
    * read with one call (a backlog written in a burst sits in a few records), and a location that moved while
    * the read ran (compaction rewrote its segment) is read again from where the index now points.
    */
-  async readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]> {
-    if (this.journal === null) throw new StoreStateError('journal store is not started');
-    const entries = this.index.entriesAfter(destination, afterSequence, max);
+  readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]> {
+    if (this.journal === null) return Promise.reject(new StoreStateError('journal store is not started'));
+    return this.readEntries(destination, this.index.entriesAfter(destination, afterSequence, max));
+  }
+
+  /** A page of what a durable subscription has not consumed, read as `readMessages` reads a queue's. */
+  readSubscriptionMessages(
+    topic: Destination,
+    subscriptionKey: string,
+    afterSequence: number,
+    max: number,
+  ): Promise<Message[]> {
+    if (this.journal === null) return Promise.reject(new StoreStateError('journal store is not started'));
+    return this.readEntries(topic, this.index.entriesAfter(topic, afterSequence, max, subscriptionKey));
+  }
+
+  private async readEntries(destination: Destination, entries: IndexedMessage<Location>[]): Promise<Message[]> {
     const out: (Message | null)[] = new Array<Message | null>(entries.length).fill(null);
     let todo = entries.map((e, i) => ({ e, i }));
     for (let attempt = 0; attempt < 3 && todo.length > 0; attempt++) {

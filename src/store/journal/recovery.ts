@@ -2,9 +2,10 @@ import type { Message } from '../../model/message.js';
 import { ByteReader } from '../bytes.js';
 import type { MessageDecodeOptions } from '../message-codec.js';
 import { decodeOperation, summarizeOperation, type OperationSummary } from '../operation-codec.js';
-import type { DeferredQueue, RecoveredState, StoreOperation } from '../persistence-adapter.js';
+import type { DeferredQueue, RecoveredState, RecoverOptions, StoreOperation } from '../persistence-adapter.js';
 import { StoreCorruptError } from '../store-errors.js';
 import type { StoreIndex } from '../store-index.js';
+import type { Destination } from '../../model/destination.js';
 import { decodeCheckpoint, type Location } from './checkpoint.js';
 import { parseSegmentName, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { JournalPosition } from './journal.js';
@@ -47,7 +48,7 @@ export interface RecoveryResult {
    * Step 4, run when the broker asks for what survived: reads the pending content. With `deferQueues`, queue
    * messages stay on disk (only their segments' presence is checked); the store cursor reads them later.
    */
-  readonly load: (deferQueues: boolean) => Promise<RecoveredState>;
+  readonly load: (options: RecoverOptions) => Promise<RecoveredState>;
   /** Where the next record goes, and whether that segment file exists (with its header). */
   readonly tail: JournalPosition;
   readonly tailExists: boolean;
@@ -197,7 +198,7 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
   }
 
   // 4. Read the pending content, when asked.
-  const load = (deferQueues: boolean) => loadContent(input, new Map(segments), fromCheckpoint, deferQueues);
+  const load = (options: RecoverOptions) => loadContent(input, new Map(segments), fromCheckpoint, options);
   return { load, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
 }
 
@@ -304,8 +305,10 @@ async function loadContent(
   input: RecoveryInput,
   segments: Map<number, number>,
   fromCheckpoint: boolean,
-  deferQueues: boolean,
+  options: RecoverOptions,
 ): Promise<RecoveredState> {
+  const isDeferred = (d: Destination) =>
+    d.isQueue ? options.deferQueueMessages === true : options.deferDurableMessages === true;
   const { fs, directory, index, report } = input;
   const file = (seg: number) => pathIn(directory, segmentName(seg));
   const bySegment = new Map<number, Wanted[]>();
@@ -317,7 +320,7 @@ async function loadContent(
   // Deferred queue messages are not read, but the segments they live in must be there.
   const deferredMissing = new Map<number, Wanted[]>();
   for (const d of index.destinations.values()) {
-    const defer = deferQueues && d.destination.isQueue;
+    const defer = isDeferred(d.destination);
     for (const m of d.messages.values()) {
       const w: Wanted = { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m };
       if (!defer) want(m.ref.segment, w);
@@ -419,7 +422,7 @@ async function loadContent(
   const out = new Map<string, Message[]>();
   const deferred = new Map<string, DeferredQueue>();
   for (const d of index.destinations.values()) {
-    if (deferQueues && d.destination.isQueue) {
+    if (isDeferred(d.destination)) {
       const map = d.messages;
       if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
       continue;
@@ -438,6 +441,7 @@ async function loadContent(
     destinations: [...index.destinations.values()].map((d) => d.destination),
     messages: out,
     deferred,
+    ...(options.deferDurableMessages === true ? { deferredSubscriptions: index.subscriptionBacklogs() } : {}),
     subscriptions: index.subscriptionsList(),
     subscriptionAcks: index.subscriptionAcks(),
     prepared,

@@ -9,7 +9,7 @@ import type {
 } from '../persistence-adapter.js';
 import { validateOperation } from '../operation-codec.js';
 import { StoreStateError } from '../store-errors.js';
-import { StoreIndex } from '../store-index.js';
+import { StoreIndex, type IndexedMessage } from '../store-index.js';
 
 type Ref = Message | readonly StoreOperation[];
 
@@ -46,8 +46,14 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
     this.recovered = true;
     const messages = new Map<string, Message[]>();
     const deferred = new Map<string, DeferredQueue>();
+    const deferDurable = options?.deferDurableMessages === true;
     for (const d of this.index.destinations.values()) {
       if (options?.deferQueueMessages === true && d.destination.isQueue) {
+        const map = d.messages;
+        if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+        continue;
+      }
+      if (deferDurable && d.destination.isTopic) {
         const map = d.messages;
         if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
         continue;
@@ -62,6 +68,7 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
       destinations: [...this.index.destinations.values()].map((d) => d.destination),
       messages,
       deferred,
+      ...(deferDurable ? { deferredSubscriptions: this.index.subscriptionBacklogs() } : {}),
       subscriptions: this.index.subscriptionsList(),
       subscriptionAcks: this.index.subscriptionAcks(),
       prepared,
@@ -88,15 +95,28 @@ export class MemoryPersistenceAdapter implements PersistenceAdapter {
   }
 
   readMessages(destination: Destination, afterSequence: number, max: number): Promise<Message[]> {
+    return Promise.resolve(this.copies(this.index.entriesAfter(destination, afterSequence, max)));
+  }
+
+  readSubscriptionMessages(
+    topic: Destination,
+    subscriptionKey: string,
+    afterSequence: number,
+    max: number,
+  ): Promise<Message[]> {
+    return Promise.resolve(this.copies(this.index.entriesAfter(topic, afterSequence, max, subscriptionKey)));
+  }
+
+  private copies(entries: readonly IndexedMessage<Ref>[]): Message[] {
     const out: Message[] = [];
-    for (const e of this.index.entriesAfter(destination, afterSequence, max)) {
+    for (const e of entries) {
       const m = withCount(e.ref as Message, e.redelivered);
       // The stored object may be the one the broker still holds elsewhere: hand back a copy it may keep.
       const c = m === e.ref ? m.copy() : m;
       c.storeSequence = e.seq;
       out.push(c);
     }
-    return Promise.resolve(out);
+    return out;
   }
 
   /** Approximate bytes held by pending messages and prepared transactions. */

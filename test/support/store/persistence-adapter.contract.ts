@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { Destination } from '../../../src/model/destination.js';
 import { Message, type PropertyDecoder } from '../../../src/model/message.js';
 import { PropertyType, typed, type Properties } from '../../../src/model/properties.js';
-import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../../src/store/persistence-adapter.js';
+import type {
+  PersistenceAdapter,
+  RecoveredState,
+  RecoverOptions,
+  StoreOperation,
+} from '../../../src/store/persistence-adapter.js';
 import { subscriptionAckKey } from '../../../src/store/store-index.js';
 
 /**
@@ -96,7 +101,7 @@ export function runPersistenceAdapterContract(
       title: string,
       body: (s: {
         adapter: () => PersistenceAdapter;
-        restart: () => Promise<RecoveredState>;
+        restart: (options?: RecoverOptions) => Promise<RecoveredState>;
         first: RecoveredState;
       }) => Promise<void>,
     ): void {
@@ -109,11 +114,11 @@ export function runPersistenceAdapterContract(
           await body({
             adapter: () => adapter,
             first,
-            restart: async () => {
+            restart: async (options?: RecoverOptions) => {
               await adapter.stop();
               adapter = await sut.open();
               await adapter.start();
-              return adapter.recover();
+              return adapter.recover(options);
             },
           });
         } finally {
@@ -287,6 +292,84 @@ export function runPersistenceAdapterContract(
       const state = await s.restart();
       assert.deepEqual(ids(state, T), [m.messageId]);
       assert.deepEqual([...state.subscriptionAcks.get(subscriptionAckKey(T, sub2.key))!], [m.messageId]);
+    });
+
+    withStore('a durable subscription backlog stays in the store and is read a page at a time', async (s) => {
+      const read = s.adapter().readSubscriptionMessages?.bind(s.adapter());
+      if (read === undefined) return; // this store keeps durable backlogs in memory
+      const sub = (name: string) => ({
+        destination: T,
+        key: `c:${name}`,
+        clientId: 'c',
+        subscriptionName: name,
+        selector: null,
+        noLocal: false,
+      });
+      const a = sub('a');
+      const b = sub('b');
+      await s.adapter().write(
+        [
+          { op: 'add-subscription', subscription: a },
+          { op: 'add-subscription', subscription: b },
+        ],
+        true,
+      );
+      const ms = Array.from({ length: 10 }, (_, i) => msg(T, `t${i}`));
+      await s.adapter().write(
+        ms.map((m) => add(m)),
+        true,
+      );
+      // a consumed the even ones; b consumed nothing.
+      await s.adapter().write(
+        ms.filter((_, i) => i % 2 === 0).map((m) => remove(m, T, a.key)),
+        true,
+      );
+      const state = await s.restart({ deferQueueMessages: true, deferDurableMessages: true });
+      assert.deepEqual(ids(state, T), [], 'topic messages were read at start');
+      assert.deepEqual(
+        [...(state.deferred?.get(T.key)?.ids() ?? [])].sort(),
+        ms.map((m) => m.messageId).sort(),
+        'the ids of deferred topic messages (for the producer audit)',
+      );
+      assert.equal(state.deferredSubscriptions?.get(subscriptionAckKey(T, a.key)), 5);
+      assert.equal(state.deferredSubscriptions?.get(subscriptionAckKey(T, b.key)), 10);
+
+      const adapter = s.adapter();
+      const pageOf = (key: string, after: number, max: number) => adapter.readSubscriptionMessages!(T, key, after, max);
+      const first = await pageOf(a.key, 0, 3);
+      assert.deepEqual(
+        first.map((m) => m.messageId),
+        [ms[1]!.messageId, ms[3]!.messageId, ms[5]!.messageId],
+      );
+      assertSameMessage(first[0]!, ms[1]!);
+      const rest = await pageOf(a.key, first[2]!.storeSequence, 10);
+      assert.deepEqual(
+        rest.map((m) => m.messageId),
+        [ms[7]!.messageId, ms[9]!.messageId],
+      );
+      assert.equal((await pageOf(a.key, rest[1]!.storeSequence, 10)).length, 0);
+      // Another subscription's read is its own; a message added later is found after the last one read.
+      assert.deepEqual(
+        (await pageOf(b.key, 0, 100)).map((m) => m.messageId),
+        ms.map((m) => m.messageId),
+      );
+      const late = msg(T, 'late');
+      await adapter.write([add(late)], true);
+      assert.deepEqual(
+        (await pageOf(a.key, rest[1]!.storeSequence, 10)).map((m) => m.messageId),
+        [late.messageId],
+      );
+      // A message a subscription consumed while its reader was parked is not handed out.
+      const more = [msg(T, 'm1'), msg(T, 'm2')];
+      await adapter.write(
+        more.map((m) => add(m)),
+        true,
+      );
+      await adapter.write([remove(more[0]!, T, a.key)], true);
+      assert.deepEqual(
+        (await pageOf(a.key, late.storeSequence, 10)).map((m) => m.messageId),
+        [more[1]!.messageId],
+      );
     });
 
     withStore('redelivery counts survive a restart', async ({ adapter, restart }) => {

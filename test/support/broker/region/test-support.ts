@@ -88,3 +88,27 @@ export function ack(
 
 /** Lets store writes and promise chains settle. */
 export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * A consumer that acknowledges everything it was given: each call acks what arrived since the last one, then
+ * lets the broker settle. `acked` says how many so far.
+ */
+export function autoAcker(
+  b: RegionBroker,
+  ctx: ConnectionContext,
+  handle: ConsumerHandle,
+  sink: TestSink,
+): { ackAll(): Promise<void>; readonly acked: number } {
+  let acked = 0;
+  return {
+    async ackAll() {
+      while (acked < sink.received.length) {
+        await b.acknowledge(ctx, ack(handle.info.consumerId, sink.received[acked++]!.message.messageId));
+      }
+      await settle();
+    },
+    get acked() {
+      return acked;
+    },
+  };
+}
