@@ -4,6 +4,7 @@ import { loadBrokerConfig, loadBrokerConfigText } from '../config/load-config.js
 import { formatWarning } from '../config/config-error.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { assembleBroker } from '../server/assemble.js';
+import { StoppedWhileSlaveError } from '../server/master-lock.js';
 import { BrokerService } from '../server/broker-service.js';
 import '../server/builtin-protocols.js';
 import { Logger, type Level } from '../util/logger.js';
@@ -155,9 +156,35 @@ export async function runStart(argv: string[]): Promise<number> {
   });
 
   logger.info(`TideMQ ${tidemqVersion()} starting`);
-  let service: BrokerService;
+  // Signals are handled from the start: a slave waiting for its store's lock stops cleanly on SIGTERM too.
+  let service: BrokerService | undefined;
   let web: WebServer | null = null;
-  let stopRequested: (() => void) | null = null;
+  let stopping = false;
+  let lockLost = false;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const onSignal = (signal: string): void => {
+    if (stopping) {
+      logger.warn(`Received ${signal} again; exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`Received ${signal}; shutting down`);
+    const stopWeb = web === null ? Promise.resolve() : web.stop().catch(() => {});
+    stopWeb
+      .then(() => service?.stop())
+      .then(
+        () => finished(),
+        (err: unknown) => {
+          logger.error('Shutdown was not clean', { error: err });
+          finished();
+        },
+      );
+  };
+  const stopRequested = (): void => onSignal('stop request from the management API');
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   try {
     const properties = { ...flags.properties };
     // ActiveMQ users turn on TLS handshake logging with -Djavax.net.debug=ssl; it maps onto TideMQ's switch.
@@ -199,53 +226,47 @@ export async function runStart(argv: string[]): Promise<number> {
       ...(flags.config !== undefined && flags.bind !== undefined ? { bindOverride: flags.bind } : {}),
       portOverrides,
     });
+    // A master that lost its store's lock has stopped itself (ActiveMQ does the same); the process exits 1.
+    options.onLockLost = () => {
+      lockLost = true;
+      finished();
+    };
     service = new BrokerService(options);
     await service.start();
-    // The web console (ActiveMQ's Jetty on 8161): management, REST, Jolokia and metrics; BrokerViewMBean.stop()
-    // stops the process as a signal would.
-    try {
-      web = await startWebConsole(
-        service,
-        config,
-        flags.web,
-        logger,
-        () => stopRequested?.(),
-        flags.config === undefined || jetty !== undefined,
-      );
-    } catch (e) {
-      await service.stop().catch(() => {});
-      throw e;
+    // A signal that came while the broker was starting (after it became master) stops it now.
+    if (stopping) {
+      await service.stop();
+    } else {
+      // The web console (ActiveMQ's Jetty on 8161): management, REST, Jolokia and metrics; BrokerViewMBean.stop()
+      // stops the process as a signal would.
+      try {
+        web = await startWebConsole(
+          service,
+          config,
+          flags.web,
+          logger,
+          () => stopRequested(),
+          flags.config === undefined || jetty !== undefined,
+        );
+      } catch (e) {
+        await service.stop().catch(() => {});
+        throw e;
+      }
     }
   } catch (e) {
+    if (stopping && e instanceof StoppedWhileSlaveError) {
+      logger.info(e.message);
+      await done;
+      return 0;
+    }
     logger.error((e as Error).message);
     return 1;
   }
 
-  await new Promise<void>((resolve) => {
-    let stopping = false;
-    const onSignal = (signal: string): void => {
-      if (stopping) {
-        logger.warn(`Received ${signal} again; exiting without waiting`);
-        process.exit(1);
-      }
-      stopping = true;
-      logger.info(`Received ${signal}; shutting down`);
-      const stopWeb = web === null ? Promise.resolve() : web.stop().catch(() => {});
-      stopWeb
-        .then(() => service.stop())
-        .then(
-          () => resolve(),
-          (err: unknown) => {
-            logger.error('Shutdown was not clean', { error: err });
-            resolve();
-          },
-        );
-    };
-    stopRequested = () => onSignal('stop request from the management API');
-    process.on('SIGINT', () => onSignal('SIGINT'));
-    process.on('SIGTERM', () => onSignal('SIGTERM'));
-  });
-  return 0;
+  await done;
+  // A master that lost its store's lock stopped its broker; its web console goes too, and the process exits 1.
+  if (lockLost) await web?.stop().catch(() => {});
+  return lockLost ? 1 : 0;
 }
 
 function isWithin(child: string, parent: string): boolean {

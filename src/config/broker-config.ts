@@ -492,6 +492,23 @@ export interface KahaDBConfig {
   cleanupOnStop: boolean;
   preallocationStrategy: string;
   preallocationScope: string;
+  /**
+   * ms between checks that this broker still holds the store's lock (master/slave); 0 turns them off.
+   * TideMQ's default is 5000 where ActiveMQ's is 0: a check costs one stat, and it lets a master whose lock
+   * was lost stop before a second master writes beside it (docs/high-availability.md).
+   */
+  lockKeepAlivePeriod: number;
+  /** `<locker><shared-file-locker …/></locker>`, with SharedFileLocker's defaults when absent. */
+  locker: SharedFileLockerConfig;
+}
+
+/** `<shared-file-locker>`: how a slave waits for the store directory's lock. */
+export interface SharedFileLockerConfig {
+  readonly type: 'shared-file-locker';
+  /** ms between attempts while another broker holds the lock (default 10000). */
+  lockAcquireSleepInterval: number;
+  /** Fail the start at once instead of waiting as a slave (default false). */
+  failIfLocked: boolean;
 }
 
 export interface MemoryPersistenceAdapterConfig {

@@ -41,6 +41,8 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout ?? 0,
     propertyDecoder: decodePrimitiveMap,
     logger: log.child({ area: 'store' }),
+    // Master/slave on a shared directory: how a slave waits for the lock (BrokerService acquires it).
+    locker: { lockAcquireSleepInterval: pa.locker.lockAcquireSleepInterval, failIfLocked: pa.locker.failIfLocked },
   });
   return config.deleteAllMessagesOnStartup ? deletingAllOnStart(store, directory, log) : store;
 }
@@ -109,7 +111,9 @@ export function deletingAllOnStart(store: PersistenceAdapter, directory: string,
   const start = store.start.bind(store);
   store.start = async () => {
     if (!wiped) {
-      const deleted = await deleteJournalFiles(directory);
+      // Under master/slave the broker took the store's lock before starting it: delete under that lock.
+      const locker = store instanceof JournalPersistenceAdapter ? store.locker : undefined;
+      const deleted = await deleteJournalFiles(directory, locker?.held === true);
       wiped = true;
       log.warn(`deleteAllMessagesOnStartup: deleted every stored message in ${directory} (${deleted} files)`);
     }
@@ -119,10 +123,10 @@ export function deletingAllOnStart(store: PersistenceAdapter, directory: string,
 }
 
 /** Deletes a journal's own files (segments, checkpoint) under its lock, nothing else; returns how many. */
-async function deleteJournalFiles(directory: string): Promise<number> {
+async function deleteJournalFiles(directory: string, lockHeld = false): Promise<number> {
   const files = new NodeFileLayer();
   await files.mkdirp(directory);
-  const lock = await files.lock(pathIn(directory, 'lock'), directory);
+  const lock = lockHeld ? null : await files.lock(pathIn(directory, 'lock'), directory);
   let deleted = 0;
   try {
     for (const name of await files.list(directory)) {
@@ -131,7 +135,7 @@ async function deleteJournalFiles(directory: string): Promise<number> {
       deleted++;
     }
   } finally {
-    await lock.release();
+    await lock?.release();
   }
   return deleted;
 }

@@ -77,6 +77,10 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     brokerName: config.brokerName,
     connectors,
     store: createStore(config, log),
+    // How often the master checks it still holds the store's lock (kahaDB's and jdbcPersistenceAdapter's attribute).
+    ...(config.persistent && config.persistenceAdapter.type !== 'memory'
+      ? { lockKeepAlivePeriod: config.persistenceAdapter.lockKeepAlivePeriod }
+      : {}),
     ...(tempStore !== undefined ? { tempStore } : {}),
     plugins,
     advisorySupport: config.advisorySupport,

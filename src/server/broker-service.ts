@@ -8,6 +8,7 @@ import type { PersistenceAdapter } from '../store/persistence-adapter.js';
 import type { TlsOptions } from 'node:tls';
 import { systemClock, type Clock } from '../util/clock.js';
 import { MemoryReducer } from './memory-reducer.js';
+import { MasterLock, StoppedWhileSlaveError } from './master-lock.js';
 import { Logger } from '../util/logger.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
@@ -73,6 +74,10 @@ export interface BrokerServiceOptions {
   sendFailIfNoSpace?: boolean;
   /** systemUsage sendFailIfNoSpaceAfterTimeout (ms). */
   sendFailIfNoSpaceAfterTimeout?: number;
+  /** ms between checks that the store's lock is still held (master/slave); 0: none. Default 5000. */
+  lockKeepAlivePeriod?: number;
+  /** Told when the broker stopped itself because its store's lock was lost (the process should exit). */
+  onLockLost?: () => void;
 }
 
 /**
@@ -87,6 +92,9 @@ export class BrokerService {
   readonly connectors: TransportConnector[];
   private readonly logger: Logger;
   private started = false;
+  /** Master/slave: the store's locker, taken before anything starts (see master-lock.ts). */
+  private readonly masterLock: MasterLock | null;
+  private startAbort: AbortController | null = null;
 
   constructor(readonly options: BrokerServiceOptions) {
     this.logger = options.logger ?? Logger.silent();
@@ -110,6 +118,18 @@ export class BrokerService {
         ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
         : {}),
     });
+    const locker = options.store?.locker;
+    this.masterLock =
+      locker === undefined
+        ? null
+        : new MasterLock({
+            locker,
+            brokerName: options.brokerName ?? 'localhost',
+            keepAlivePeriod: options.lockKeepAlivePeriod ?? 5000,
+            clock,
+            logger: this.logger,
+            onLost: () => void this.stop().finally(() => options.onLockLost?.()),
+          });
     this.memoryReducer = new MemoryReducer(this.region.memoryUsage, clock, this.logger.child({ area: 'memory' }));
     // The install order, innermost first: rejectDurableConsumers, destination interceptors, advisories, then the configured plugins
     // (security outermost), as ActiveMQ's BrokerService assembles them.
@@ -161,7 +181,17 @@ export class BrokerService {
 
   async start(): Promise<void> {
     if (this.started) return;
-    await this.broker.start();
+    // Master/slave as ActiveMQ: a slave waits here for the store's lock, its store unread and its connectors
+    // closed (clients' failover: URLs try the next broker); `stop` while it waits ends the wait.
+    const abort = (this.startAbort = new AbortController());
+    await this.masterLock?.acquire(abort.signal);
+    try {
+      abort.signal.throwIfAborted();
+      await this.broker.start();
+    } catch (e) {
+      await this.masterLock?.release().catch(() => {});
+      throw e;
+    }
     this.memoryReducer.start();
     const up: TransportConnector[] = [];
     try {
@@ -173,14 +203,19 @@ export class BrokerService {
     } catch (e) {
       for (const c of up) await c.stop().catch(() => {});
       await this.broker.stop().catch(() => {});
+      await this.masterLock?.release().catch(() => {});
       throw e;
     }
     this.started = true;
+    this.masterLock?.startKeepAlive();
     this.logger.info(`Broker ${this.brokerName} started`, { brokerId: this.broker.brokerId });
   }
 
   async stop(): Promise<void> {
-    if (!this.started) return;
+    if (!this.started) {
+      this.startAbort?.abort(new StoppedWhileSlaveError(this.brokerName));
+      return;
+    }
     this.started = false;
     const failures: unknown[] = [];
     for (const c of this.connectors) {
@@ -196,6 +231,7 @@ export class BrokerService {
     } catch (e) {
       failures.push(e);
     }
+    await this.masterLock?.release().catch((e: unknown) => failures.push(e));
     this.logger.info(`Broker ${this.brokerName} stopped`);
     if (failures.length > 0) throw new AggregateError(failures, 'The broker did not stop cleanly');
   }

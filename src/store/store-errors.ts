@@ -54,11 +54,13 @@ export class StoreLockedError extends BrokerError {
   constructor(
     readonly directory: string,
     readonly holderPid: number | null,
+    /** The holder's host, as its lock file names it (brokers on a shared file system run on several). */
+    readonly holderHost: string | null = null,
   ) {
     super(
       'ERR_ILLEGAL_STATE',
-      `Persistent store ${directory} is locked by ${holderPid === null ? 'another process' : `process ${holderPid}`}; ` +
-        'two brokers cannot share one store directory',
+      `Persistent store ${directory} is locked by ${holderPid === null ? 'another process' : `process ${holderPid}`}` +
+        `${holderHost === null ? '' : ` on ${holderHost}`}; two brokers cannot share one store directory`,
     );
     this.name = 'StoreLockedError';
   }

@@ -21,6 +21,8 @@ export interface SendAnswer {
 export class RawProducer {
   readonly commands: Command[] = [];
   closed = false;
+  /** With `open(port, { reconnecting: true })`: the answer to the send replayed with the connection's state. */
+  replayedAnswer: SendAnswer | null = null;
   private readonly format = new OpenWireFormat();
   private nextCommandId = 1;
   private sequence = 0;
@@ -40,7 +42,12 @@ export class RawProducer {
     socket.on('error', () => {});
   }
 
-  static async open(port: number): Promise<RawProducer> {
+  /**
+   * With `reconnecting`, the connection opens as the failover transport's reconnect does
+   * (FailoverTransport.restoreTransport): ConnectionControl(faultTolerant), ConnectionInfo, SessionInfo,
+   * ProducerInfo and an unanswered send (to `failover.replayed`), written at once without waiting for answers.
+   */
+  static async open(port: number, o: { reconnecting?: boolean } = {}): Promise<RawProducer> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect(port, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
@@ -53,9 +60,8 @@ export class RawProducer {
       if (p.closed || Date.now() > deadline) throw new Error('no WireFormatInfo from the broker');
       await new Promise((r) => setTimeout(r, 5));
     }
-    const steps: SendAnswer[] = [];
-    steps.push(
-      await p.request({
+    const setup: Command[] = [
+      {
         type: T.CONNECTION_INFO,
         commandId: 0,
         responseRequired: true,
@@ -71,18 +77,14 @@ export class RawProducer {
         faultTolerant: false,
         failoverReconnect: false,
         clientIp: null,
-      }),
-    );
-    steps.push(
-      await p.request({
+      },
+      {
         type: T.SESSION_INFO,
         commandId: 0,
         responseRequired: true,
         sessionId: { type: T.SESSION_ID, connectionId: p.connectionId, value: 1 },
-      }),
-    );
-    steps.push(
-      await p.request({
+      },
+      {
         type: T.PRODUCER_INFO,
         commandId: 0,
         responseRequired: true,
@@ -91,8 +93,32 @@ export class RawProducer {
         brokerPath: null,
         dispatchAsync: false,
         windowSize: 0,
-      }),
-    );
+      },
+    ];
+    const steps: SendAnswer[] = [];
+    if (o.reconnecting === true) {
+      // FailoverTransport.restoreTransport: ConnectionControl(faultTolerant), then the tracked state and the
+      // unanswered send, all written without waiting for any answer.
+      const control: Command = {
+        type: T.CONNECTION_CONTROL,
+        commandId: 0,
+        responseRequired: false,
+        close: false,
+        exit: false,
+        faultTolerant: true,
+        resume: false,
+        suspend: false,
+        connectedBrokers: null,
+        reconnectTo: null,
+        rebalanceConnection: false,
+        token: null,
+      };
+      const answers = await p.requestAll([control, ...setup, p.message('failover.replayed')]);
+      p.replayedAnswer = answers.pop() ?? null;
+      steps.push(...answers);
+    } else {
+      for (const cmd of setup) steps.push(await p.request(cmd));
+    }
     const refused = steps.find((s) => s.exception !== null);
     if (refused !== undefined) throw new Error(`the broker refused the producer: ${refused.exception?.message}`);
     return p;
@@ -155,6 +181,28 @@ export class RawProducer {
     const commandId = this.nextCommandId++;
     const frame = { ...cmd, commandId, responseRequired: true } as Command;
     this.socket.write(this.format.encode(frame));
+    return this.answerTo(commandId);
+  }
+
+  /**
+   * Writes every command in one write (pipelined, as a reconnect replays its state) and resolves with the
+   * answers of those that require one, in order.
+   */
+  private async requestAll(cmds: Command[]): Promise<SendAnswer[]> {
+    const frames: Uint8Array[] = [];
+    const waiting: number[] = [];
+    for (const cmd of cmds) {
+      const commandId = this.nextCommandId++;
+      if ('responseRequired' in cmd && cmd.responseRequired) waiting.push(commandId);
+      frames.push(this.format.encode({ ...cmd, commandId } as Command));
+    }
+    this.socket.write(Buffer.concat(frames));
+    const answers: SendAnswer[] = [];
+    for (const id of waiting) answers.push(await this.answerTo(id));
+    return answers;
+  }
+
+  private async answerTo(commandId: number): Promise<SendAnswer> {
     const deadline = Date.now() + 5000;
     for (;;) {
       const reply = this.commands.find(

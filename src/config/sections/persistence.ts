@@ -11,6 +11,7 @@ import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
 import { INERT_KAHADB_ATTRIBUTES, reportInert } from './inert-attributes.js';
+import { defaultSharedFileLocker, readKahaDBLocker } from './locker.js';
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -41,6 +42,8 @@ export function defaultKahaDB(brokerDataDirectory: string): KahaDBConfig {
     cleanupOnStop: true,
     preallocationStrategy: 'sparse_file',
     preallocationScope: 'entire_journal',
+    lockKeepAlivePeriod: 5000,
+    locker: defaultSharedFileLocker(),
   };
 }
 
@@ -101,6 +104,14 @@ function readKahaDB(r: ElementReader, brokerDataDirectory: string, resolvePath: 
     c.preallocationStrategy;
   c.preallocationScope =
     r.choice('preallocationScope', ['entire_journal', 'entire_journal_async', 'none'] as const) ?? c.preallocationScope;
+  c.lockKeepAlivePeriod = r.number('lockKeepAlivePeriod') ?? c.lockKeepAlivePeriod;
+  if (c.lockKeepAlivePeriod < 0) {
+    throw new ConfigError(
+      r.attribute('lockKeepAlivePeriod')!.location,
+      `${tag(r.el)} lockKeepAlivePeriod must be 0 (no checks) or more; found ${c.lockKeepAlivePeriod}`,
+    );
+  }
+  c.locker = readKahaDBLocker(r) ?? c.locker;
   reportInert(r, INERT_KAHADB_ATTRIBUTES);
   r.finish();
   return c;

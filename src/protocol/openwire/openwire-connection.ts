@@ -39,7 +39,18 @@ interface ProducerState {
 }
 
 /** Commands a client may send before its ConnectionInfo is accepted. */
-const preConnection = new Set<number>([T.WIREFORMAT_INFO, T.CONNECTION_INFO, T.KEEP_ALIVE_INFO, T.SHUTDOWN_INFO]);
+/**
+ * Commands allowed before ConnectionInfo. ConnectionControl is one: the failover transport's reconnect
+ * (FailoverTransport.restoreTransport) sends ConnectionControl(faultTolerant) before it replays ConnectionInfo,
+ * and ActiveMQ's TransportConnection.processConnectionControl needs no connection state for it.
+ */
+const preConnection = new Set<number>([
+  T.WIREFORMAT_INFO,
+  T.CONNECTION_INFO,
+  T.KEEP_ALIVE_INFO,
+  T.SHUTDOWN_INFO,
+  T.CONNECTION_CONTROL,
+]);
 
 /**
  * A batch this large counts as a full socket for dispatch (consumers wait for the flush), so one turn with a
@@ -61,6 +72,8 @@ export class OpenWireConnection implements ProtocolConnection {
   private readonly codec: WireCodec;
   private readonly log: ProtocolContext['logger'];
   private context: ConnectionContext | null = null;
+  /** A ConnectionInfo was accepted and is being (or was) handled: later commands queue behind it. */
+  private connectionInfoQueued = false;
   private negotiated = false;
   private closed = false;
   private chain: Promise<void> = Promise.resolve();
@@ -144,12 +157,19 @@ export class OpenWireConnection implements ProtocolConnection {
       this.fail('Only one BrokerInfo may be sent on a connection');
       return;
     }
-    if (this.context === null && !preConnection.has(cmd.type) && cmd.type !== T.BROKER_INFO) {
+    if (cmd.type === T.CONNECTION_INFO) this.connectionInfoQueued = true;
+    // A failover reconnect replays ConnectionInfo, SessionInfo, ProducerInfo and the unanswered sends without
+    // waiting for answers (FailoverTransport.restoreTransport): what follows a ConnectionInfo still being
+    // handled is queued behind it, not refused.
+    const established = this.context !== null || this.connectionInfoQueued;
+    if (!established && !preConnection.has(cmd.type) && cmd.type !== T.BROKER_INFO) {
       this.fail(`Received ${describe(cmd)} before ConnectionInfo`);
       return;
     }
     if (isMessage(cmd) && cmd.transactionId === null) {
-      this.startSend(cmd);
+      // Concurrent with other commands once connected; while the ConnectionInfo is still being handled, after it.
+      if (this.context !== null) this.startSend(cmd);
+      else this.chain = this.chain.then(() => this.startSend(cmd));
       return;
     }
     if (cmd.type === T.MESSAGE_ACK && !cmd.responseRequired && cmd.transactionId === null) {
@@ -326,6 +346,7 @@ export class OpenWireConnection implements ProtocolConnection {
     try {
       await this.ctx.broker.addConnection(context);
     } catch (e) {
+      this.connectionInfoQueued = false;
       const err = toBrokerError(e);
       if (err.code === 'ERR_SECURITY_AUTHENTICATION' || err.code === 'ERR_SECURITY_NOT_AUTHORIZED') {
         // As ActiveMQ: answer, then drop the connection shortly after in case the client does not close it.
@@ -574,6 +595,7 @@ export class OpenWireConnection implements ProtocolConnection {
     await Promise.allSettled([...this.sends]);
     const context = this.context;
     this.context = null;
+    this.connectionInfoQueued = false;
     this.consumers.clear();
     this.producers.clear();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
@@ -746,6 +768,7 @@ export class OpenWireConnection implements ProtocolConnection {
     await this.chain.catch(() => {});
     const context = this.context;
     this.context = null;
+    this.connectionInfoQueued = false;
     this.consumers.clear();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
   }

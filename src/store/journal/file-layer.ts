@@ -1,6 +1,7 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StoreLockedError } from '../store-errors.js';
+import { FlockUnavailableError, osLock } from './os-file-lock.js';
 
 /**
  * Everything the journal asks of the file system, behind one interface (as Artemis puts its journal on a
@@ -13,6 +14,14 @@ export interface FileHandle {
 
 export interface LockHandle {
   release(): Promise<void>;
+  /** Whether the lock is still held (the shared-file-locker's keepAlive); absent: it cannot be lost. */
+  valid?(): Promise<boolean>;
+}
+
+/** How `lock` waits: `waitMs` for a holder to let go (0, the default: try once), aborted by `signal`. */
+export interface LockOptions {
+  readonly waitMs?: number;
+  readonly signal?: AbortSignal;
 }
 
 export interface FileLayer {
@@ -36,7 +45,7 @@ export interface FileLayer {
   /** The whole file, or null when it does not exist. */
   readFile(path: string): Promise<Buffer | null>;
   /** An exclusive lock on `path` for this store; fails with StoreLockedError naming the holder. */
-  lock(path: string, directory: string): Promise<LockHandle>;
+  lock(path: string, directory: string, options?: LockOptions): Promise<LockHandle>;
 }
 
 interface NodeHandle extends FileHandle {
@@ -127,13 +136,31 @@ export class NodeFileLayer implements FileLayer {
   }
 
   /**
-   * A lock file holding the owner's pid, created with O_EXCL. A lock left by a process that no longer
-   * exists is stale and taken over (the previous broker crashed), as KahaDB's lock file is reusable once
-   * its holder is gone. Node has no portable flock, hence the pid check.
+   * An operating-system lock (flock through a helper process, see os-file-lock.ts) that the kernel releases
+   * when this process dies, as KahaDB's FileLock is; a second adapter on the same directory in this process
+   * is refused too (ActiveMQ's LockFile checks a per-JVM property for the same reason).
+   *
+   * Where util-linux's flock is missing (not Linux), the older pid file below: created with O_EXCL, taken
+   * over when its pid no longer exists. It cannot tell a reused pid from its holder, and two brokers starting
+   * together can both take a stale one, so master/slave needs the flock (docs/high-availability.md).
    */
-  async lock(path: string, directory: string): Promise<LockHandle> {
+  async lock(path: string, directory: string, options: LockOptions = {}): Promise<LockHandle> {
     const key = resolve(path);
     if (heldLocks.has(key)) throw new StoreLockedError(directory, process.pid);
+    try {
+      heldLocks.add(key);
+      const os = await osLock(key, directory, options);
+      return {
+        valid: () => os.valid(),
+        release: async () => {
+          heldLocks.delete(key);
+          await os.release();
+        },
+      };
+    } catch (e) {
+      heldLocks.delete(key);
+      if (!(e instanceof FlockUnavailableError)) throw e;
+    }
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const fh = await fsp.open(key, 'wx', 0o644);

@@ -11,7 +11,9 @@ import type { PersistenceAdapter, RecoveredState, RecoverOptions, StoreOperation
 import { StoreFullError, StoreStateError, type StoreNoSpaceError } from '../store-errors.js';
 import { StoreIndex } from '../store-index.js';
 import { encodeCheckpoint, type Location } from './checkpoint.js';
-import { NodeFileLayer, pathIn, segmentName, type FileLayer, type LockHandle } from './file-layer.js';
+import { NodeFileLayer, pathIn, segmentName, type FileLayer } from './file-layer.js';
+import type { LockerSettings } from '../locker.js';
+import { SharedFileLocker } from './shared-file-locker.js';
 import { Journal, type SyncStrategy } from './journal.js';
 import { RECORD_HEADER_SIZE, RecordType, MAX_RECORD_PAYLOAD, crc32 } from './record.js';
 import { recoverJournal, CHECKPOINT_FILE, type DamageReport } from './recovery.js';
@@ -63,6 +65,8 @@ export interface JournalPersistenceAdapterOptions {
   readonly logger?: Logger;
   /** Told about every damaged or missing piece found at start, in addition to the log. */
   readonly onDamage?: (report: DamageReport) => void;
+  /** `<locker><shared-file-locker …/></locker>`: how a slave waits for this directory's lock. */
+  readonly locker?: Partial<LockerSettings>;
   /** The file system; tests inject a FakeFileLayer. */
   readonly fileLayer?: FileLayer;
   readonly clock?: Clock;
@@ -139,7 +143,8 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   /** Per segment: how many pending operations it holds and their bytes. */
   private live = new Map<number, { refs: number; bytes: number }>();
   private journal: Journal | null = null;
-  private lock: LockHandle | null = null;
+  /** The directory's lock (master/slave): a broker acquires it before start; a store used alone takes it there. */
+  readonly locker: SharedFileLocker;
   private recovered: ((options: RecoverOptions) => Promise<RecoveredState>) | null = null;
   private timers: Timer[] = [];
   private maintenance: Promise<void> = Promise.resolve();
@@ -192,6 +197,13 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     this.fs = o.fileLayer ?? new NodeFileLayer();
     this.clock = o.clock ?? systemClock;
     this.log = (o.logger ?? Logger.create()).child({ store: 'journal', directory: o.directory });
+    this.locker = new SharedFileLocker({
+      fs: this.fs,
+      directory: o.directory,
+      ...(o.locker !== undefined ? { settings: o.locker } : {}),
+      logger: this.log,
+      clock: this.clock,
+    });
   }
 
   async start(): Promise<void> {
@@ -199,7 +211,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     this.stopping = false;
     const began = performance.now();
     await this.fs.mkdirp(this.s.directory);
-    const lock = await this.fs.lock(pathIn(this.s.directory, 'lock'), this.s.directory);
+    await this.locker.lockNow();
     try {
       this.index = new StoreIndex<Location>((loc) => this.release(loc));
       this.live = new Map();
@@ -233,7 +245,6 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       );
       for (const [seg, len] of result.segments) journal.written.set(seg, len);
       this.journal = journal;
-      this.lock = lock;
       this.seq = this.index.nextSeq;
       this.changes = 1;
       this.checkpointedChanges = 0;
@@ -255,7 +266,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       this.log.info('journal store started', { ...this.stats });
     } catch (e) {
       this.journal = null;
-      await lock.release();
+      await this.locker.release();
       throw e;
     }
   }
@@ -274,16 +285,16 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     }
     await this.maintenance;
     try {
-      // A clean stop leaves a checkpoint, so the next start replays nothing.
-      if (journal.failure === null) await this.checkpoint(true);
+      // A clean stop leaves a checkpoint, so the next start replays nothing; not once the lock is lost, when
+      // another broker may already be the master writing here (the old master is fenced off the files).
+      if (journal.failure === null && !this.locker.lost) await this.checkpoint(true);
     } catch (e) {
       this.log.error('final checkpoint failed', { error: e });
     } finally {
       this.lastSize = this.size();
       this.journal = null;
       await journal.close();
-      await this.lock?.release();
-      this.lock = null;
+      await this.locker.release();
     }
   }
 
@@ -309,8 +320,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     await this.maintenance;
     this.journal = null;
     await journal.close();
-    await this.lock?.release();
-    this.lock = null;
+    await this.locker.release();
   }
 
   /**
@@ -424,6 +434,8 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     const journal = this.journal;
     if (journal === null) return Promise.reject(new StoreStateError('journal store is not started'));
     if (journal.failure !== null) return Promise.reject(journal.failure);
+    // Fenced: once a keepAlive found the lock gone, another broker may be master of these files.
+    if (this.locker.lost) return Promise.reject(new StoreStateError(`journal store ${this.s.directory} lost its lock`));
     let enc: Encoded;
     try {
       enc = this.encode(batch);

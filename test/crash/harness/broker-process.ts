@@ -31,7 +31,7 @@ export interface BrokerProcess {
  * The CLI to run: the compiled one when this file runs compiled (npm test runs dist/), else the TypeScript
  * source through tsx (node --import tsx --test), so the crash tests need no build step during development.
  */
-function cliCommand(): string[] {
+export function cliCommand(): string[] {
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.js')) {
     const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');

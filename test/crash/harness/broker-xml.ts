@@ -10,6 +10,8 @@ export interface BrokerXmlOptions {
   readonly memoryLimit?: string;
   /** `<pendingQueuePolicy>` content for a default policy entry, e.g. `<vmQueueCursor/>`. */
   readonly pendingQueuePolicy?: string;
+  /** kahaDB's `<locker>` content, e.g. `<shared-file-locker lockAcquireSleepInterval="500"/>`. */
+  readonly locker?: string;
 }
 
 /**
@@ -43,7 +45,7 @@ export function brokerXml(o: BrokerXmlOptions): string {
   return `<beans xmlns="http://www.springframework.org/schema/beans">
   <broker xmlns="http://activemq.apache.org/schema/core" brokerName="crash" useJmx="false" dataDirectory="${o.directory}/..">
     <persistenceAdapter>
-      <kahaDB directory="${o.directory}"${attrs}/>
+      <kahaDB directory="${o.directory}"${attrs}${o.locker === undefined ? '/>' : `><locker>${o.locker}</locker></kahaDB>`}
     </persistenceAdapter>${usage}${policy}
     <transportConnectors>
       <transportConnector name="openwire" uri="tcp://127.0.0.1:0"/>

@@ -5,6 +5,8 @@ export interface LineChild {
   /** Resolves with the exit code once the process ended (killed after `timeoutMs`). */
   readonly done: Promise<number | null>;
   readonly stderr: OutputTail;
+  /** SIGKILL (a test giving up on the client). */
+  kill(): void;
 }
 
 /**
@@ -35,7 +37,9 @@ export function runLines(
       resolve(code);
     });
   });
-  return { done, stderr };
+  // A rejected `done` nobody awaits any more (the test already failed) must not become an unhandled rejection.
+  done.catch(() => {});
+  return { done, stderr, kill: () => child.kill('SIGKILL') };
 }
 
 /** Polls `condition` until it holds (house rule: poll, never sleep a fixed time and hope). */

@@ -16,7 +16,7 @@ interface FakeFile {
  */
 export class FakeFileLayer implements FileLayer {
   readonly files = new Map<string, FakeFile>();
-  private readonly locks = new Set<string>();
+  private readonly locks = new Map<string, symbol>();
   fsyncCount = 0;
   writeCount = 0;
   /** Each write stores at most this many bytes (short writes), when set. */
@@ -143,15 +143,23 @@ export class FakeFileLayer implements FileLayer {
     return Promise.resolve(f === undefined ? null : Buffer.from(f.data));
   }
 
+  /** Tries once (a waiting locker retries after its interval); a lock revoked by `revokeLock` is no longer valid. */
   lock(path: string, directory: string): Promise<LockHandle> {
-    if (this.locks.has(path)) return Promise.reject(new StoreLockedError(directory, process.pid));
-    this.locks.add(path);
+    if (this.locks.has(path)) return Promise.reject(new StoreLockedError(directory, process.pid, 'fake-host'));
+    const token = Symbol(path);
+    this.locks.set(path, token);
     return Promise.resolve({
+      valid: () => Promise.resolve(this.locks.get(path) === token),
       release: () => {
-        this.locks.delete(path);
+        if (this.locks.get(path) === token) this.locks.delete(path);
         return Promise.resolve();
       },
     });
+  }
+
+  /** The lock is lost behind its holder's back (its file deleted, an NFS lease expired): another may take it. */
+  revokeLock(path: string): void {
+    this.locks.delete(path);
   }
 
   /**
