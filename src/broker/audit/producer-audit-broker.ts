@@ -90,6 +90,9 @@ export function auditRecovery(store: PersistenceAdapter, audit: ProducerAudit): 
     get name() {
       return store.name;
     },
+    get locker() {
+      return store.locker;
+    },
     start: () => store.start(),
     stop: () => store.stop(),
     write: (batch, sync) => store.write(batch, sync),
@@ -100,7 +103,6 @@ export function auditRecovery(store: PersistenceAdapter, audit: ProducerAudit): 
           readSubscriptionMessages: (topic: Destination, key: string, after: number, max: number) =>
             store.readSubscriptionMessages!(topic, key, after, max),
         }),
-    ...(store.locker === undefined ? {} : { locker: store.locker }),
     size: () => store.size(),
     async recover(options?: RecoverOptions): Promise<RecoveredState> {
       const state = await store.recover(options);
