@@ -25,3 +25,40 @@ test('tidemq hash-password reads the password from stdin and prints a verifiable
   assert.equal(await defaultPasswordVerifier.verify('s3cret', stored), true);
   assert.equal(await defaultPasswordVerifier.verify('s3cret\n', stored), false);
 });
+
+/** Runs `tidemq hash-password` on a pseudo-terminal (util-linux `script`), typing `answers` at its prompts. */
+async function hashOnTerminal(answers: string[]): Promise<{ output: string; code: number | null }> {
+  const { spawn } = await import('node:child_process');
+  const cmd = `${process.execPath} --import tsx src/cli/main.ts hash-password`;
+  const child = spawn('script', ['-qec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  let prompts = 0;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    // Type only once the prompt is up: the terminal is in raw mode (no echo) from then on.
+    const seen = output.split(/Password: |Repeat the password: /).length - 1;
+    while (prompts < seen && prompts < answers.length) child.stdin.write(`${answers[prompts++]}\r`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { output, code };
+}
+
+test('tidemq hash-password on a terminal asks twice without echoing the password', async (t) => {
+  const { execFileSync } = await import('node:child_process');
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+  } catch {
+    t.skip('util-linux script is not installed');
+    return;
+  }
+  const { output, code } = await hashOnTerminal(['t0p-s3cret', 't0p-s3cret']);
+  assert.equal(code, 0, output);
+  assert.match(output, /Password: /);
+  assert.ok(!output.includes('t0p-s3cret'), `the password was echoed: ${JSON.stringify(output)}`);
+  const stored = /scrypt:\S+/.exec(output)?.[0] ?? '';
+  assert.equal(await defaultPasswordVerifier.verify('t0p-s3cret', stored), true);
+
+  const mismatch = await hashOnTerminal(['one', 'two']);
+  assert.notEqual(mismatch.code, 0);
+  assert.match(mismatch.output, /the two passwords differ/);
+});
