@@ -1,7 +1,7 @@
 /**
  * Master/slave failover on a shared journal directory, TideMQ next to Debian's ActiveMQ 5.17 with KahaDB
  * (issue 14 items 1 and 3):
- *   npm run bench:failover -- [--rounds 5] [--interval 10000] [--only tidemq|activemq]
+ *   npm run bench:failover -- [--rounds 5] [--interval 10000] [--only tidemq|activemq] [--store journal|jdbc]
  *
  * For each broker kind, two instances on one kahaDB directory with `<shared-file-locker
  * lockAcquireSleepInterval=--interval>` (ActiveMQ's default is 10000), the stock Java client sending persistent
@@ -10,6 +10,9 @@
  * kill → the slave's OpenWire connector open ("Connector openwire started" in its log), and kill → the first
  * send the client saw acknowledged after that. After the last round the queue is drained and compared with the
  * acknowledged sends: lost (must be 0) and duplicates. Prints a markdown table.
+ *
+ * `--store jdbc` runs TideMQ's pair on PostgreSQL instead (one schema, the lease-database-locker, the database
+ * named by TIDEMQ_TEST_PG as the tests use it); ActiveMQ's JDBC pair is not run.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
@@ -25,21 +28,25 @@ import {
   type PairMember,
 } from '../test/ha/harness/failover-rounds.js';
 import { repoRoot } from '../test/interop/harness/paths.js';
+import { jdbcMember } from '../test/ha/harness/jdbc-member.js';
+import { testDatabase, type TestDatabase } from '../test/support/pg.js';
 
 interface Options {
   rounds: number;
   interval: number;
   only?: 'tidemq' | 'activemq';
+  store: 'journal' | 'jdbc';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rounds: 5, interval: 10_000 };
+  const o: Options = { rounds: 5, interval: 10_000, store: 'journal' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = argv[i + 1];
     if (a === '--rounds' && v !== undefined) o.rounds = Number(argv[++i]);
     else if (a === '--interval' && v !== undefined) o.interval = Number(argv[++i]);
     else if (a === '--only' && (v === 'tidemq' || v === 'activemq')) o.only = argv[++i] as Options['only'];
+    else if (a === '--store' && (v === 'journal' || v === 'jdbc')) o.store = argv[++i] as Options['store'];
     else throw new Error(`failover-bench: unknown argument ${a}`);
   }
   if (!(o.rounds >= 1) || !(o.interval >= 1)) throw new Error('failover-bench: --rounds and --interval must be >= 1');
@@ -81,8 +88,14 @@ function stats(values: number[]): string {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const members: PairMember[] = [];
-  if (o.only !== 'activemq') members.push(tidemqMember);
-  if (o.only !== 'tidemq') {
+  let db: TestDatabase | null = null;
+  if (o.store === 'jdbc') {
+    const opened = await testDatabase('failover_bench');
+    if (opened.db === null) throw new Error(opened.skip);
+    db = opened.db;
+    members.push(jdbcMember(db));
+  } else if (o.only !== 'activemq') members.push(tidemqMember);
+  if (o.only !== 'tidemq' && o.store === 'journal') {
     ensureActiveMQ((l) => console.error(l));
     members.push(activemqMember);
   }
@@ -97,10 +110,11 @@ async function main(): Promise<void> {
     });
     results.push([m, r]);
   }
+  await db?.drop();
   const mc = machine();
   const v = versions(repoRoot());
   console.log(
-    `\nFailover on a shared kahaDB directory, ${o.rounds} SIGKILLs of the master, lockAcquireSleepInterval=${o.interval} ms` +
+    `\nFailover on ${o.store === 'jdbc' ? 'one PostgreSQL schema' : 'a shared kahaDB directory'}, ${o.rounds} SIGKILLs of the master, lockAcquireSleepInterval=${o.interval} ms` +
       `\n(${mc.cpu}, ${mc.cores} cores; node ${v.node}, TideMQ ${v.tidemq}, ActiveMQ ${v.activemq}, java ${v.java})\n`,
   );
   console.log(
