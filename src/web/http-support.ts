@@ -19,6 +19,8 @@ export interface WebRoute {
   handle(r: WebRequest, rest: string): Promise<void>;
   /** Whether a GET changes state (it must then pass the cross-site check, as every other method does). */
   changesState(r: WebRequest, rest: string): boolean;
+  /** Stops the route's own timers, when it has any; called when the server stops. */
+  close?(): void;
 }
 
 /** An HTTP failure with its status; handlers throw it, the server answers it. */

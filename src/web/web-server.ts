@@ -128,6 +128,7 @@ export class WebServer {
   }
 
   async stop(): Promise<void> {
+    for (const r of this.routes) r.close?.();
     await this.rest.close();
     for (const { server } of this.servers.splice(0)) {
       server.closeAllConnections();

@@ -10,8 +10,11 @@ import { Destination } from '../../model/destination.js';
 import { managementContext } from '../../management/management-context.js';
 import { HttpError, formParameters, requireAdmin, type WebRequest, type WebRoute } from '../http-support.js';
 import { Html, STYLE, html, page } from './html.js';
+import { RateHistory, type RateSample } from '../../management/rate-history.js';
+import { sparkline } from './sparkline.js';
 
 const PAGE_SIZE = 100;
+const RATE_SAMPLE_MS = 5000;
 
 /**
  * The web console at /admin: server-rendered pages (no script, no CDN) over the management model — broker
@@ -24,7 +27,28 @@ export class ConsoleRoute implements WebRoute {
   readonly prefix = '/admin';
   private readonly secret = randomBytes(32);
 
-  constructor(private readonly mgmt: BrokerManagement) {}
+  /** Recent rates for the sparklines, sampled every RATE_SAMPLE_MS while the console runs (5 minutes of them). */
+  readonly rates = new RateHistory();
+  private readonly sampler: NodeJS.Timeout;
+
+  constructor(private readonly mgmt: BrokerManagement) {
+    this.sampleRates();
+    this.sampler = setInterval(() => this.sampleRates(), RATE_SAMPLE_MS).unref();
+  }
+
+  /** Takes one sample of every non-temporary destination's counters. */
+  sampleRates(now = Date.now()): void {
+    const samples: RateSample[] = [];
+    for (const d of [...this.mgmt.queues(), ...this.mgmt.topics()]) {
+      if (d.destination.isTemporary) continue;
+      samples.push({ key: d.destination.key, enqueues: d.statistics.enqueues, dequeues: d.statistics.dequeues });
+    }
+    this.rates.sample(now, samples);
+  }
+
+  close(): void {
+    clearInterval(this.sampler);
+  }
 
   changesState(): boolean {
     return false;
@@ -211,6 +235,7 @@ export class ConsoleRoute implements WebRoute {
         return html`<tr>
           <td><a href="/admin/queue?name=${encodeURIComponent(name)}">${name}</a></td>
           ${['QueueSize', 'ConsumerCount', 'ProducerCount', 'EnqueueCount', 'DequeueCount', 'InFlightCount', 'MemoryPercentUsage'].map((k) => html`<td class="n">${a[k]}</td>`)}
+          <td>${sparkline(this.rates.rates(q.destination.key))}</td>
           <td>${a['Paused'] === true ? 'paused' : ''}</td>
           <td>
             ${r.isAdmin ? [this.form(r, 'purge', { queue: name }, 'Purge'), this.form(r, a['Paused'] === true ? 'resume' : 'pause', { queue: name }, a['Paused'] === true ? 'Resume' : 'Pause'), this.form(r, 'delete-queue', { queue: name }, 'Delete')] : ''}
@@ -231,6 +256,7 @@ export class ConsoleRoute implements WebRoute {
           <th>Dequeued</th>
           <th>In flight</th>
           <th>Memory %</th>
+          <th>Rate (5 min)</th>
           <th></th>
           <th>Operations</th>
         </tr>
@@ -249,6 +275,7 @@ export class ConsoleRoute implements WebRoute {
         return html`<tr>
           <td>${t.destination.name}</td>
           ${['ConsumerCount', 'ProducerCount', 'EnqueueCount', 'QueueSize'].map((k) => html`<td class="n">${a[k]}</td>`)}
+          <td>${sparkline(this.rates.rates(t.destination.key))}</td>
           <td><a href="/admin/send?to=${encodeURIComponent(`topic://${t.destination.name}`)}">Send to</a></td>
         </tr>`;
       });
@@ -259,6 +286,7 @@ export class ConsoleRoute implements WebRoute {
         <th>Producers</th>
         <th>Enqueued</th>
         <th>Pending</th>
+        <th>Rate (5 min)</th>
         <th></th>
       </tr>
       ${rows}

@@ -36,7 +36,7 @@ th,td{border:1px solid #d0d7de;padding:.3em .6em;text-align:left;vertical-align:
 th{background:#eef2f6}td.n{text-align:right;font-variant-numeric:tabular-nums}
 form.inline{display:inline}button{cursor:pointer}pre{background:#fff;border:1px solid #d0d7de;padding:.6em;white-space:pre-wrap;word-break:break-all;max-height:30em;overflow:auto}
 .msg{padding:.5em 1em;background:#e6f4ea;border:1px solid #a3d3b1;margin-bottom:1em}
-.err{background:#fdecea;border-color:#f5b7b1}`;
+.err{background:#fdecea;border-color:#f5b7b1}.muted{color:#6e7781}svg{vertical-align:middle;margin-right:.4em}`;
 
 export function page(title: string, body: Html, flash: string | null): Html {
   return html`<!doctype html>
