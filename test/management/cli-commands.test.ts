@@ -88,3 +88,37 @@ test('tidemq start refuses the default web passwords on a non-loopback bind', as
   await broker.waitForLine(/default admin\/admin or user\/user password/);
   assert.equal(await broker.exited, 1);
 });
+
+test('tidemq purge shows its progress on a deep queue', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tidemq-web-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const users = join(dir, 'jetty-realm.properties');
+  await writeFile(users, REALM_TEXT);
+  const broker = await startCli(XML, ['--web-port', '0', '--web-users', users]);
+  t.after(() => broker.stop());
+  const url = /Web console http started at (\S+)/.exec(await broker.waitForLine(/Web console http started/))![1]!;
+  const port = Number(/stomp:\/\/127\.0\.0\.1:(\d+)/.exec(await broker.waitForLine(/Connector stomp started/))![1]);
+  // 12,000 SENDs in one write, the last with a receipt: the queue is deep once the RECEIPT arrives.
+  const { connect } = await import('node:net');
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => socket.once('connect', resolve));
+  const frames = ['CONNECT\naccept-version:1.2\nhost:localhost\n\n\0'];
+  for (let i = 0; i < 12_000; i++) {
+    frames.push(`SEND\ndestination:/queue/deep\n${i === 11_999 ? 'receipt:last\n' : ''}\nm${i}\0`);
+  }
+  let got = '';
+  const receipted = new Promise<void>((resolve) =>
+    socket.on('data', (d: Buffer) => {
+      got += d.toString();
+      if (got.includes('receipt-id:last')) resolve();
+    }),
+  );
+  socket.write(frames.join(''));
+  await receipted;
+  socket.destroy();
+  const purge = await tidemq(['purge', 'deep', '--url', url, '--user', 'admin', '--password', 's3cret-admin']);
+  assert.equal(purge.code, 0, purge.err);
+  // Not a terminal: a line per tenth, the last one the whole queue.
+  assert.match(purge.out, /^Purging all messages in queue: deep\n/);
+  assert.match(purge.out, /purged.*12000\/12000/);
+});
