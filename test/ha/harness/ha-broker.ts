@@ -77,8 +77,18 @@ export async function spawnHaBroker(
       locker: `<shared-file-locker${locker}/>`,
     }),
   );
-  const openwirePort = o.ports?.openwire ?? (await freePort());
-  const stompPort = o.ports?.stomp ?? (await freePort());
+  return spawnConfigured(t, config, name, o.ports);
+}
+
+/** `tidemq start --config` on a written activemq.xml, with connector ports given or picked free in advance. */
+export async function spawnConfigured(
+  t: TestContext | null,
+  config: string,
+  name: string,
+  ports?: { readonly openwire: number; readonly stomp: number },
+): Promise<HaBroker> {
+  const openwire = ports?.openwire ?? (await freePort());
+  const stomp = ports?.stomp ?? (await freePort());
   const child = spawn(
     process.execPath,
     [
@@ -89,13 +99,13 @@ export async function spawnHaBroker(
       '--bind',
       '127.0.0.1',
       '--openwire-port',
-      String(openwirePort),
+      String(openwire),
       '--stomp-port',
-      String(stompPort),
+      String(stomp),
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
   );
-  return superviseBroker(t, child, name, { openwire: openwirePort, stomp: stompPort });
+  return superviseBroker(t, child, name, { openwire, stomp });
 }
 
 /**

@@ -1,11 +1,7 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliCommand } from '../../crash/harness/broker-process.js';
-import { freePort } from '../../interop/harness/free-port.js';
-import { repoRoot } from '../../interop/harness/paths.js';
 import type { TestDatabase } from '../../support/pg.js';
-import { OPENWIRE_OPEN, STARTED, superviseBroker } from './ha-broker.js';
+import { OPENWIRE_OPEN, STARTED, spawnConfigured } from './ha-broker.js';
 import type { PairMember } from './failover-rounds.js';
 
 /**
@@ -38,25 +34,7 @@ export function jdbcMember(db: TestDatabase): PairMember {
   </broker>
 </beans>`,
       );
-      const openwire = ports?.openwire ?? (await freePort());
-      const stomp = ports?.stomp ?? (await freePort());
-      const child = spawn(
-        process.execPath,
-        [
-          ...cliCommand(),
-          'start',
-          '--config',
-          config,
-          '--bind',
-          '127.0.0.1',
-          '--openwire-port',
-          String(openwire),
-          '--stomp-port',
-          String(stomp),
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'], cwd: repoRoot() },
-      );
-      return superviseBroker(t, child, name, { openwire, stomp });
+      return spawnConfigured(t, config, name, ports);
     },
     started: STARTED,
     slaveWaiting: /waiting for the lease held by/,
