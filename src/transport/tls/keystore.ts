@@ -164,7 +164,8 @@ export function parsePemCertificates(text: string, path: string): X509Certificat
 }
 
 export function parsePemPrivateKey(text: string, passphrase: string | undefined, path: string): KeyObject {
-  if (passphrase === undefined && /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) {
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
+  if (passphrase === undefined && encrypted) {
     throw new KeyStoreError('wrong-key-password', path, 'the private key is encrypted and no password was given');
   }
   try {
@@ -177,7 +178,10 @@ export function parsePemPrivateKey(text: string, passphrase: string | undefined,
         cause: e,
       });
     }
-    if (/bad decrypt|BAD_DECRYPT/i.test(message + code)) {
+    // A wrong password usually fails the padding check (bad decrypt); about one time in 256 the garbage it
+    // decrypts to passes that check and fails as DER instead (DECODER routines::unsupported): for an encrypted
+    // key read with a password, both mean the password is wrong.
+    if (/bad decrypt|BAD_DECRYPT/i.test(message + code) || (encrypted && passphrase !== undefined)) {
       throw new KeyStoreError('wrong-key-password', path, 'wrong password for the encrypted private key', { cause: e });
     }
     throw new KeyStoreError('corrupt', path, `no readable private key: ${message}`, { cause: e });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { loadSslContext } from './ssl-context.js';
 import type { SslContextConfig } from './ssl-context.js';
 import { KeyStoreError } from './key-material.js';
@@ -219,6 +219,26 @@ test('PEM files: cert + key, encrypted key, CA file', async () => {
   await assert.rejects(
     loadSslContext({ keyStore: kt.brokerJks, certFile: fx.brokerCert, keyFile: fx.brokerKey }),
     /either keyStore or certFile\/keyFile/,
+  );
+});
+
+test('a wrong password whose decryption happens to pass the padding check is still a wrong password', async () => {
+  // About one wrong password in 256 decrypts to bytes with valid padding, and OpenSSL then fails to decode them
+  // (DECODER routines::unsupported) instead of reporting a bad decrypt; such a password is looked for here.
+  const text = await readFile(fx.brokerKeyEncrypted, 'utf8');
+  let odd: string | undefined;
+  for (let i = 0; i < 5000 && odd === undefined; i++) {
+    try {
+      createPrivateKey({ key: text, passphrase: `wrong-${i}` });
+    } catch (e) {
+      if (!/bad decrypt/i.test((e as Error).message)) odd = `wrong-${i}`;
+    }
+  }
+  assert.ok(odd !== undefined, 'no wrong password that fails past the padding check in 5000 tries');
+  await refused(
+    { certFile: fx.brokerCert, keyFile: fx.brokerKeyEncrypted, keyPassword: odd },
+    'wrong-key-password',
+    /wrong password/,
   );
 });
 
