@@ -7,9 +7,10 @@ import type { Writable } from 'node:stream';
  * stdout keeps only the command's answer.
  */
 export function promptSecret(prompt: string, input: ReadStream, output: Writable, maxChars = 4096): Promise<string> {
-  output.write(prompt);
+  // Raw (no echo) before the prompt shows: whatever is typed once it is visible is never echoed.
   const wasRaw = input.isRaw;
   input.setRawMode(true);
+  output.write(prompt);
   input.resume();
   return new Promise<string>((resolve, reject) => {
     let secret = '';
