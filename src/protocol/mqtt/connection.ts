@@ -19,6 +19,7 @@ import type { Clock } from '../../util/clock.js';
 import { isBrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
+import { InboundQueue } from '../inbound-queue.js';
 import { FrameSplitter, MqttFrameError } from './codec/index.js';
 import { publishToMessage } from './message-convert.js';
 import { connackCode, MqttProtocolError, ReasonCode, subscribeFailureCode } from './reason-codes.js';
@@ -35,12 +36,6 @@ import {
 } from './topics.js';
 
 type State = 'awaiting-connect' | 'connecting' | 'connected' | 'closing' | 'closed';
-type Inbound = Packet | Error;
-
-const PAUSE_AT = 256;
-const RESUME_AT = 16;
-/** PUBLISHes that may be in the broker at once; beyond it the next packet waits (and the socket pauses). */
-const MAX_ASYNC_SENDS = 256;
 /** ActiveMQPrefetchPolicy defaults, as MQTTDefaultSubscriptionStrategy applies them. */
 const TOPIC_PREFETCH = 32767;
 const DURABLE_TOPIC_PREFETCH = 100;
@@ -87,10 +82,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   /** Whether any byte arrived yet: the very first must begin a CONNECT. */
   private readAny = false;
 
-  private readonly queue: Inbound[] = [];
-  private pumping = false;
-  private paused = false;
-  private readonly asyncSends = new Set<Promise<unknown>>();
+  /** Packets in order; PUBLISHes run alongside the next ones, up to a bound (see onPublish). */
+  private readonly inbound: InboundQueue<Packet>;
 
   private readonly subscriptions = new Map<string, MqttSubscription>();
   private readonly byConsumer = new Map<string, MqttSubscription>();
@@ -116,15 +109,25 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     this.clock = context.clock;
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
     this.splitter = new FrameSplitter(settings.maxFrameSize);
+    this.inbound = new InboundQueue<Packet>(
+      {
+        isClosing: () => this.isClosing(),
+        // A PUBLISH runs alongside the PUBLISHes before it; any other packet waits for them.
+        joinsAsyncSends: (p) => p.cmd === 'publish',
+        handle: (p) => this.handle(p),
+        fail: (e) => this.failWith(e),
+      },
+      transport,
+    );
     this.parser.on('packet', (p: Packet) => this.decoded(p));
     this.parser.on('error', (e: Error) => {
       if (this.state === 'awaiting-connect' && e.message === 'Invalid protocol version') {
         // [MQTT-3.1.2-2]: CONNACK 0x01 (unacceptable protocol level), then close, as ActiveMQ does.
         this.transport.write(UNACCEPTABLE_PROTOCOL_LEVEL);
-        this.enqueue(new MqttProtocolError('Unsupported or invalid protocol version'));
+        this.inbound.push(new MqttProtocolError('Unsupported or invalid protocol version'));
         return;
       }
-      this.enqueue(new MqttProtocolError(e.message, ReasonCode.MalformedPacket));
+      this.inbound.push(new MqttProtocolError(e.message, ReasonCode.MalformedPacket));
     });
     // MQTT keep-alive is the client's to send (PINGREQ); the server only checks it (MQTTInactivityMonitor).
     this.keepAlive = new InactivityMonitor(this.clock, {
@@ -213,7 +216,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     if (!this.readAny && chunk[0] !== 0x10) {
       // [MQTT-3.1.0-1]: the first packet is CONNECT; anything else is refused at its first byte.
       this.inputFailed = true;
-      this.enqueue(new MqttProtocolError('The first packet must be CONNECT'));
+      this.inbound.push(new MqttProtocolError('The first packet must be CONNECT'));
       return;
     }
     this.readAny = true;
@@ -224,7 +227,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       });
     } catch (e) {
       this.inputFailed = true;
-      this.enqueue(e instanceof MqttFrameError ? e : new MqttProtocolError(String(e)));
+      this.inbound.push(e instanceof MqttFrameError ? e : new MqttProtocolError(String(e)));
     }
   }
 
@@ -241,49 +244,13 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     }
     for (const s of strings) {
       if (!isWellFormed(s, raw)) {
-        this.enqueue(new MqttProtocolError('Topic name contained invalid UTF-8 encoding.', ReasonCode.MalformedPacket));
+        this.inbound.push(
+          new MqttProtocolError('Topic name contained invalid UTF-8 encoding.', ReasonCode.MalformedPacket),
+        );
         return;
       }
     }
-    this.enqueue(p);
-  }
-
-  private enqueue(item: Inbound): void {
-    this.queue.push(item);
-    if (!this.paused && this.queue.length >= PAUSE_AT) {
-      this.paused = true;
-      this.transport.pause();
-    }
-    if (!this.pumping) void this.pump();
-  }
-
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0) {
-        if (this.isClosing()) {
-          this.queue.length = 0;
-          break;
-        }
-        const item = this.queue.shift()!;
-        if (this.paused && this.queue.length <= RESUME_AT) {
-          this.paused = false;
-          this.transport.resume();
-        }
-        if (item instanceof Error) {
-          this.failWith(item);
-          continue;
-        }
-        try {
-          if (this.asyncSends.size > 0 && item.cmd !== 'publish') await this.drainSends();
-          await this.handle(item);
-        } catch (e) {
-          this.failWith(e);
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
+    this.inbound.push(p);
   }
 
   private async handle(p: Packet): Promise<void> {
@@ -493,20 +460,15 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       v5: this.v5,
     });
     message.responseRequired = p.qos > 0;
-    const sent: Promise<void> = this.broker.send(context, message, null).then(
-      () => {
-        this.asyncSends.delete(sent);
-        this.acknowledgePublish(p, 0);
-      },
+    const sent = this.broker.send(context, message, null).then(
+      () => this.acknowledgePublish(p, 0),
       (e: unknown) => {
-        this.asyncSends.delete(sent);
         // ActiveMQ logs a failed publish and still acknowledges it (createResponseHandler); MQTT 5 can say why.
         this.logger.info('MQTT publish refused', { topic, error: (e as Error).message });
         this.acknowledgePublish(p, subscribeFailureCode(e, true));
       },
     );
-    this.asyncSends.add(sent);
-    if (this.asyncSends.size >= MAX_ASYNC_SENDS) await this.drainSends();
+    await this.inbound.runAlongside(sent);
   }
 
   private acknowledgePublish(p: IPublishPacket, reasonCode: number): void {
@@ -514,12 +476,6 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     const extra = this.v5 && reasonCode !== 0 ? { reasonCode } : {};
     if (p.qos === 1) this.write({ cmd: 'puback', messageId: p.messageId!, ...extra });
     else if (p.qos === 2) this.write({ cmd: 'pubrec', messageId: p.messageId!, ...extra });
-  }
-
-  private drainSends(): Promise<void> {
-    return (async () => {
-      while (this.asyncSends.size > 0) await Promise.all([...this.asyncSends]);
-    })();
   }
 
   private onPubRel(id: number): void {
@@ -755,7 +711,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   }
 
   private async doRelease(): Promise<void> {
-    await this.drainSends().catch(() => {});
+    await this.inbound.drainSends().catch(() => {});
     const context = this.context;
     if (!this.registered || context === null) return;
     this.registered = false;

@@ -20,17 +20,9 @@ import { frameToMessage } from './message-convert.js';
 import { StompProtocolError } from './protocol-error.js';
 import { StompSubscription, type PendingAck, type StompAckMode, type SubscriptionHost } from './subscription.js';
 import { negotiateVersion, serverHeader, type StompSettings } from './settings.js';
+import { InboundQueue } from '../inbound-queue.js';
 
 type State = 'awaiting-connect' | 'connecting' | 'connected' | 'closing' | 'closed';
-
-/** Queued inbound work: a frame, or the codec failure that ended the input. */
-type Inbound = StompFrame | StompFrameError | StompProtocolError;
-
-/** Inbound frames queued beyond this pause the transport until the queue is worked down. */
-const PAUSE_AT = 256;
-const RESUME_AT = 16;
-/** SENDs without a receipt that may run at once; beyond it the next frame waits (and the socket pauses). */
-const MAX_ASYNC_SENDS = 256;
 
 // ActiveMQ's ActiveMQPrefetchPolicy defaults, which its STOMP converter applies per destination kind.
 const QUEUE_PREFETCH = 1000;
@@ -68,11 +60,8 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
   private sawConnect = false;
   private inputFailed = false;
 
-  private readonly queue: Inbound[] = [];
-  private pumping = false;
-  private paused = false;
-  /** Sends without a receipt still running (see onSend). */
-  private readonly asyncSends = new Set<Promise<unknown>>();
+  /** Frames in order; SENDs without a receipt run alongside the next ones (see onSend). */
+  private readonly inbound: InboundQueue<StompFrame>;
 
   private readonly subscriptionsById = new Map<string, StompSubscription>();
   private readonly subscriptionsByConsumer = new Map<string, StompSubscription>();
@@ -94,6 +83,16 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
     this.parser = new StompParser(settings.limits);
     this.writer = new FrameWriter(transport, () => this.heartbeat.onWrite());
+    this.inbound = new InboundQueue<StompFrame>(
+      {
+        isClosing: () => this.isClosing(),
+        // A SEND without a receipt runs alongside the SENDs before it; any other frame waits for them.
+        joinsAsyncSends: (frame) => frame.command === 'SEND' && !frame.headers.has('receipt'),
+        handle: (frame) => this.handle(frame),
+        fail: (e, frame) => this.fail(e, frame),
+      },
+      transport,
+    );
     // STOMP heart-beats are the transport layer's inactivity monitor, as in ActiveMQ (StompInactivityMonitor).
     this.heartbeat = new InactivityMonitor(this.clock, {
       keepAlive: () => this.writer.raw(HEARTBEAT),
@@ -143,7 +142,7 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       this.parser.push(chunk, (frame) => this.accept(frame));
     } catch (e) {
       this.inputFailed = true;
-      this.enqueue(e instanceof StompFrameError ? e : new StompProtocolError(String(e)));
+      this.inbound.push(e instanceof StompFrameError ? e : new StompProtocolError(String(e)));
     }
   }
 
@@ -174,51 +173,10 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
     }
     if (problem !== null) {
       this.inputFailed = true;
-      this.enqueue(new StompProtocolError(problem));
+      this.inbound.push(new StompProtocolError(problem));
       return;
     }
-    this.enqueue(frame);
-  }
-
-  private enqueue(item: Inbound): void {
-    this.queue.push(item);
-    if (!this.paused && this.queue.length >= PAUSE_AT) {
-      this.paused = true;
-      this.transport.pause();
-    }
-    if (!this.pumping) void this.pump();
-  }
-
-  /** Frames are handled strictly in order; each waits for the broker calls of the one before. */
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      while (this.queue.length > 0) {
-        if (this.state === 'closing' || this.state === 'closed') {
-          this.queue.length = 0;
-          break;
-        }
-        const item = this.queue.shift()!;
-        if (this.paused && this.queue.length <= RESUME_AT) {
-          this.paused = false;
-          this.transport.resume();
-        }
-        if (item instanceof Error) {
-          this.fail(item, null);
-          continue;
-        }
-        try {
-          if (this.asyncSends.size > 0 && !(item.command === 'SEND' && !item.headers.has('receipt'))) {
-            await this.drainSends();
-          }
-          await this.handle(item);
-        } catch (e) {
-          this.fail(e, item);
-        }
-      }
-    } finally {
-      this.pumping = false;
-    }
+    this.inbound.push(frame);
   }
 
   private async handle(frame: StompFrame): Promise<void> {
@@ -339,26 +297,13 @@ export class StompConnection implements ProtocolConnection, SubscriptionHost {
       // Nobody waits for this send: it runs alongside the next frames (up to a bound), so a producer without
       // receipts shares group commits instead of waiting for a disk sync per message. A failure still ends
       // the connection with an ERROR frame, as it would have.
-      const p: Promise<void> = this.broker.send(context, message, null).then(
-        () => {
-          this.asyncSends.delete(p);
-        },
-        (e: unknown) => {
-          this.asyncSends.delete(p);
-          this.fail(e, frame);
-        },
+      await this.inbound.runAlongside(
+        this.broker.send(context, message, null).catch((e: unknown) => this.fail(e, frame)),
       );
-      this.asyncSends.add(p);
-      if (this.asyncSends.size >= MAX_ASYNC_SENDS) await this.drainSends();
       return;
     }
     await this.broker.send(context, message, transactionId);
     this.receipt(frame);
-  }
-
-  /** Waits for the sends still running, so a frame after them sees them done (receipts keep their meaning). */
-  private async drainSends(): Promise<void> {
-    while (this.asyncSends.size > 0) await Promise.all([...this.asyncSends]);
   }
 
   private async onSubscribe(frame: StompFrame): Promise<void> {
