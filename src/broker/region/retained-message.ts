@@ -21,11 +21,12 @@ export class RetainedMessage {
     // Encoded properties (OpenWire) are searched for the name before anything is decoded: most messages on a
     // topic pass here and very few carry it.
     const encoded = message.encodedProperties;
-    if (
-      encoded !== null &&
-      !Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength).includes(RETAIN_NAME)
-    ) {
-      return;
+    if (encoded !== null) {
+      // The codec hands out Buffers: searched as they are, a view made only for a plain Uint8Array.
+      const bytes = Buffer.isBuffer(encoded)
+        ? encoded
+        : Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+      if (!bytes.includes(RETAIN_NAME)) return;
     }
     const flag = message.properties.get(RETAIN_PROPERTY);
     if (flag === undefined || flag.value !== true) return;
