@@ -14,7 +14,7 @@ import { TransportConnector, type ConnectorTransportOptions } from './transport-
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
 import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
-import { ProducerAuditBroker, auditRecovery } from '../broker/audit/producer-audit-broker.js';
+import { ProducerAuditBroker, auditRecovered } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
@@ -104,7 +104,8 @@ export class BrokerService {
     const audit = new ProducerAudit();
     this.region = new RegionBroker({
       brokerName: options.brokerName ?? 'localhost',
-      store: auditRecovery(options.store ?? new MemoryPersistenceAdapter(), audit),
+      store: options.store ?? new MemoryPersistenceAdapter(),
+      onRecovered: auditRecovered(audit),
       ...(options.tempStore !== undefined ? { tempStore: options.tempStore } : {}),
       clock,
       logger: this.logger.child({ area: 'broker' }),

@@ -13,7 +13,7 @@ import type { Broker, ConnectionContext } from '../broker.js';
 import { BrokerFilter } from '../broker-filter.js';
 import { RegionBroker } from '../region/region-broker.js';
 import { ProducerAudit } from './producer-audit.js';
-import { ProducerAuditBroker, auditRecovery } from './producer-audit-broker.js';
+import { ProducerAuditBroker, auditRecovered } from './producer-audit-broker.js';
 
 const Q = Destination.queue('audit.q');
 const ctx: ConnectionContext = {
@@ -34,7 +34,8 @@ function msg(seq: number, persistent = true): Message {
 
 async function brokerOn(store: PersistenceAdapter, audit = new ProducerAudit()) {
   const region = new RegionBroker({
-    store: auditRecovery(store, audit),
+    store,
+    onRecovered: auditRecovered(audit),
     clock: new ManualClock(),
     expireMessagesPeriodMs: 0,
   });

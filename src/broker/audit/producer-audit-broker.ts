@@ -1,11 +1,5 @@
 import type { Message } from '../../model/message.js';
-import type { Destination } from '../../model/destination.js';
-import type {
-  PersistenceAdapter,
-  RecoveredState,
-  RecoverOptions,
-  StoreOperation,
-} from '../../store/persistence-adapter.js';
+import type { RecoveredState, StoreOperation } from '../../store/persistence-adapter.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext } from '../broker.js';
 import { BrokerFilter } from '../broker-filter.js';
@@ -82,40 +76,21 @@ export class ProducerAuditBroker extends BrokerFilter {
 }
 
 /**
- * Wraps the store so that what it recovers at start is entered into `audit` before any client connects:
- * every pending message and every message of a prepared transaction. Everything else is passed through.
+ * What the store recovered at start, entered into `audit` before any client connects: every pending message
+ * (deferred ones by id) and every message of a prepared transaction. Given to RegionBroker as `onRecovered`, so
+ * the store itself is used as it is (a wrapper had to forward each of its methods, and silently dropped the
+ * optional ones).
  */
-export function auditRecovery(store: PersistenceAdapter, audit: ProducerAudit): PersistenceAdapter {
-  return {
-    get name() {
-      return store.name;
-    },
-    get locker() {
-      return store.locker;
-    },
-    start: () => store.start(),
-    stop: () => store.stop(),
-    write: (batch, sync) => store.write(batch, sync),
-    readMessages: (destination, after, max) => store.readMessages(destination, after, max),
-    ...(store.readSubscriptionMessages === undefined
-      ? {}
-      : {
-          readSubscriptionMessages: (topic: Destination, key: string, after: number, max: number) =>
-            store.readSubscriptionMessages!(topic, key, after, max),
-        }),
-    size: () => store.size(),
-    async recover(options?: RecoverOptions): Promise<RecoveredState> {
-      const state = await store.recover(options);
-      for (const messages of state.messages.values()) for (const m of messages) audit.isDuplicate(m.messageId);
-      for (const queue of state.deferred?.values() ?? []) for (const id of queue.ids()) audit.isDuplicate(id);
-      const mark = (ops: readonly StoreOperation[]): void => {
-        for (const op of ops) {
-          if (op.op === 'add') audit.isDuplicate(op.message.messageId);
-          else if (op.op === 'prepare') mark(op.operations);
-        }
-      };
-      for (const ops of state.prepared.values()) mark(ops);
-      return state;
-    },
+export function auditRecovered(audit: ProducerAudit): (state: RecoveredState) => void {
+  return (state) => {
+    for (const messages of state.messages.values()) for (const m of messages) audit.isDuplicate(m.messageId);
+    for (const queue of state.deferred?.values() ?? []) for (const id of queue.ids()) audit.isDuplicate(id);
+    const mark = (ops: readonly StoreOperation[]): void => {
+      for (const op of ops) {
+        if (op.op === 'add') audit.isDuplicate(op.message.messageId);
+        else if (op.op === 'prepare') mark(op.operations);
+      }
+    };
+    for (const ops of state.prepared.values()) mark(ops);
   };
 }

@@ -2,7 +2,7 @@ import type { ConsumerInfo, MessageAck, ProducerInfo } from '../../model/command
 import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import { Message } from '../../model/message.js';
-import type { PersistenceAdapter, StoreOperation } from '../../store/persistence-adapter.js';
+import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../store/persistence-adapter.js';
 import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
@@ -40,6 +40,8 @@ const UNKNOWN_DELIVERY = -2;
 export interface RegionBrokerOptions {
   brokerName?: string;
   store: PersistenceAdapter;
+  /** Told what the store recovered at start, before any client connects (the producer audit learns its ids). */
+  onRecovered?: (state: RecoveredState) => void;
   clock?: Clock;
   logger?: Logger;
   /** Compiles JMS selectors (the built-in JMS selector parser unless replaced). */
@@ -92,6 +94,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   readonly brokerName: string;
   readonly brokerId: string;
   private readonly store: PersistenceAdapter;
+  private readonly onRecovered: ((state: RecoveredState) => void) | undefined;
   private readonly tempStore: PersistenceAdapter | null;
   /** How queues page their backlog in and out (see QueueCursor). */
   private readonly cursorStores: CursorStores;
@@ -137,6 +140,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.brokerName = options.brokerName ?? 'localhost';
     this.brokerId = new IdGenerator('ID:').next();
     this.store = options.store;
+    this.onRecovered = options.onRecovered;
     this.tempStore = options.tempStore ?? null;
     this.cursorStores = this.makeCursorStores();
     this.clock = options.clock ?? systemClock;
@@ -273,6 +277,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     // Durable subscriptions' backlogs too, where the store can read them a page at a time.
     const deferDurable = this.store.readSubscriptionMessages !== undefined;
     const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
+    this.onRecovered?.(state);
     for (const [key, backlog] of state.deferred ?? []) {
       const d = Destination.parse(key);
       if (d.isTopic) continue; // durable subscriptions learn their own backlog below
