@@ -72,7 +72,8 @@ test('a peer that answers with garbage: the bridge fails cleanly, is logged once
   const garbage = net.createServer((s) => {
     connections++;
     s.on('error', () => {});
-    s.end(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n\x00\x00\x00\x07garbage!'));
+    // Written, then gone: the server does not wait for the bridge to hang up.
+    s.end(Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\n\x00\x00\x00\x07garbage!'), () => s.destroy());
   });
   await new Promise<void>((r) => garbage.listen(0, '127.0.0.1', () => r()));
   cleanups.push(() => new Promise<void>((r) => garbage.close(() => r())));
