@@ -20,6 +20,7 @@ import {
   TEMP_TOPIC_CAPABILITY,
 } from './addresses.js';
 import { AmqpFrameGuard, AmqpFrameSizeError } from './codec/frame-guard.js';
+import { CoordinatorLink, type CoordinatorHost } from './coordinator-link.js';
 import { AmqpLinkError, conditionFor } from './errors.js';
 import { sourceFilters } from './filters.js';
 import { IncomingLink, type IncomingHost } from './incoming-link.js';
@@ -31,10 +32,12 @@ import {
   AMQP_HEADER,
   amqpHeaderSent,
   attachLinksByRole,
+  CoordinatorTerminus,
   createContainer,
   hardenRheaReader,
   keepPayloads,
   rheaFrames,
+  teachTransactionTypes,
   type AmqpErrorCondition,
   type RheaConnection,
   type RheaEndpoint,
@@ -44,6 +47,7 @@ import {
 } from './rhea-facade.js';
 import { saslMechanisms, type SaslIdentity } from './sasl.js';
 import type { AmqpSettings } from './settings.js';
+import { txnIdBytes, txnIdValue } from './transactions.js';
 
 const connectionIds = new IdGenerator();
 
@@ -60,6 +64,8 @@ const EMPTY_FRAME = Buffer.from([0, 0, 0, 8, 2, 0, 0, 0]);
 const OFFERED_CAPABILITIES = ['ANONYMOUS-RELAY', 'DELAYED_DELIVERY'];
 const DURABLE_UNSETTLED_STATE = 2;
 const DURABLE_CONFIGURATION = 1;
+/** Open transactions one connection may hold (TideMQ's bound; ActiveMQ has none): each holds broker memory. */
+export const MAX_OPEN_TRANSACTIONS = 256;
 
 type State = 'sasl' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -94,6 +100,11 @@ export class AmqpConnection implements ProtocolConnection {
   private work: Promise<void> = Promise.resolve();
   private readonly incomingHost: IncomingHost;
   private readonly outgoingHost: OutgoingHost;
+  private readonly coordinatorHost: CoordinatorHost;
+  /** ActiveMQ's AmqpConnection.getNextTransactionId: one sequence per connection, the txn-id's value. */
+  private transactionSequence = 0;
+  /** Declared and not yet discharged, by broker transaction id, with the sends still on their way into it. */
+  private readonly transactions = new Map<string, Set<Promise<unknown>>>();
   /** rhea writes nothing of the AMQP layer (Begin, Attach answers) until the broker has admitted the Open. */
   private engineHeld = true;
   private openSent = false;
@@ -108,11 +119,13 @@ export class AmqpConnection implements ProtocolConnection {
     hardenRheaReader();
     keepPayloads();
     attachLinksByRole();
+    teachTransactionTypes();
     this.broker = context.broker;
     this.clock = context.clock;
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
     this.incomingHost = this.makeIncomingHost();
     this.outgoingHost = this.makeOutgoingHost();
+    this.coordinatorHost = this.makeCoordinatorHost();
     this.guard = new AmqpFrameGuard(Math.min(settings.maxFrameSize, settings.maxAmqpFrameSize));
     this.watch = context.watch;
     this.watch?.watchFrames(() => this.guard.partial);
@@ -382,13 +395,14 @@ export class AmqpConnection implements ProtocolConnection {
     const target = receiver.remote.attach?.target ?? null;
     // Echo the settle mode the client asked for and the target as resolved below.
     receiver.local.attach.rcv_settle_mode = 0;
+    if (target instanceof CoordinatorTerminus) {
+      this.attachCoordinator(receiver, target);
+      return;
+    }
     if (target === null) {
-      // A coordinator (transactions) or a missing target: not offered by this broker.
+      // AmqpConnection.processLinkOpen has no receiver without a target.
       receiver.set_target({});
-      receiver.close({
-        condition: 'amqp:not-implemented',
-        description: 'Transactions are not supported on this broker',
-      });
+      receiver.close({ condition: 'amqp:invalid-field', description: 'Receiver link has no target' });
       return;
     }
     let destination: Destination | null = null;
@@ -437,6 +451,22 @@ export class AmqpConnection implements ProtocolConnection {
         refuseHeld(receiver, conditionFor(e, 'amqp:internal-error'));
         link.close();
       }
+    });
+  }
+
+  /**
+   * A transaction controller attaches to the coordinator (AmqpSession.createCoordinator): the attach echoes the
+   * client's coordinator target, and the link gets wireFormat.producerCredit.
+   */
+  private attachCoordinator(receiver: RheaReceiver, target: CoordinatorTerminus): void {
+    receiver.local.attach.target = target.raw;
+    const link = new CoordinatorLink(this.coordinatorHost, receiver, this.settings.producerCredit);
+    (receiver as unknown as { tidemq: unknown }).tidemq = { link, created: null };
+    holdAttach(receiver);
+    this.enqueue(async () => {
+      if (!this.registered || link.isClosed) return refuseHeld(receiver, { condition: 'amqp:illegal-state' });
+      releaseAttach(receiver);
+      link.open();
     });
   }
 
@@ -529,10 +559,19 @@ export class AmqpConnection implements ProtocolConnection {
     }
     const state = (
       link as unknown as {
-        tidemq?: { link: IncomingLink | OutgoingLink; created: Destination | null; durable?: boolean };
+        tidemq?: {
+          link: IncomingLink | OutgoingLink | CoordinatorLink;
+          created: Destination | null;
+          durable?: boolean;
+        };
       }
     ).tidemq;
     if (state === undefined || this.context === null) return;
+    if (state.link instanceof CoordinatorLink) {
+      // Open transactions outlive their coordinator link and end with the connection (as in ActiveMQ).
+      state.link.close();
+      return;
+    }
     const context = this.context;
     const remoteDetach = (link as unknown as { remote: { detach?: { closed?: boolean } } }).remote.detach;
     const closedByClient = remoteDetach?.closed === true;
@@ -589,11 +628,76 @@ export class AmqpConnection implements ProtocolConnection {
       logger: this.logger,
       now: () => this.clock.now(),
       maxMessageSize: this.settings.maxFrameSize,
-      send: (message: Message): Promise<void> => {
+      send: (message: Message, txnId: Buffer | null): Promise<void> => {
         if (this.context === null) return Promise.reject(new BrokerError('ERR_ILLEGAL_STATE', 'Not connected'));
-        return this.broker.send(this.context, message, null);
+        if (txnId === null) return this.broker.send(this.context, message, null);
+        const transactionId = this.transactionId(txnId);
+        const sent = this.broker.send(this.context, message, transactionId);
+        // The discharge waits for the sends made in the transaction before it commits or rolls back.
+        const pending = this.transactions.get(transactionId);
+        if (pending !== undefined) {
+          pending.add(sent);
+          const done = (): boolean => pending.delete(sent);
+          sent.then(done, done);
+        }
+        return sent;
       },
     };
+  }
+
+  /** The broker's id for a txn-id; bytes this connection never handed out name a transaction the broker lacks. */
+  private transactionId(txnId: Buffer): string {
+    const value = txnIdValue(txnId);
+    return `TX:${this.connectionId}:${value ?? `0x${txnId.toString('hex')}`}`;
+  }
+
+  private makeCoordinatorHost(): CoordinatorHost {
+    return {
+      logger: this.logger,
+      declare: async (): Promise<Buffer> => {
+        if (this.context === null) throw new BrokerError('ERR_ILLEGAL_STATE', 'Not connected');
+        if (this.transactions.size >= MAX_OPEN_TRANSACTIONS) {
+          throw new AmqpLinkError(
+            'amqp:resource-limit-exceeded',
+            `Connection already has ${MAX_OPEN_TRANSACTIONS} open transactions`,
+          );
+        }
+        const value = ++this.transactionSequence;
+        const txnId = txnIdBytes(value);
+        const transactionId = this.transactionId(txnId);
+        await this.broker.beginTransaction(this.context, transactionId);
+        this.transactions.set(transactionId, new Set());
+        return txnId;
+      },
+      discharge: (txnId: Buffer, fail: boolean): Promise<void> => this.discharge(txnId, fail),
+    };
+  }
+
+  /**
+   * AmqpTransactionCoordinator's discharge: the consumers give up what they accepted in the transaction (acks
+   * with the transaction id before a commit; redelivery or re-acquisition on a rollback), then the broker
+   * commits in one phase or rolls back. A txn-id the broker does not know is refused with its text.
+   */
+  private async discharge(txnId: Buffer, fail: boolean): Promise<void> {
+    const context = this.context;
+    if (context === null) throw new BrokerError('ERR_ILLEGAL_STATE', 'Not connected');
+    const transactionId = this.transactionId(txnId);
+    const pending = this.transactions.get(transactionId);
+    this.transactions.delete(transactionId);
+    if (pending !== undefined && pending.size > 0) await Promise.allSettled([...pending]);
+    if (fail) {
+      for (const c of this.consumers.values()) c.rollbackTransaction(txnId);
+      await this.broker.rollbackTransaction(context, transactionId);
+      return;
+    }
+    for (const c of this.consumers.values()) {
+      for (const ack of c.commitTransaction(txnId, transactionId)) {
+        await this.broker.acknowledge(context, ack).catch((e: unknown) => {
+          this.logger.debug('AMQP transacted ack refused', { consumerId: c.consumerId, error: (e as Error).message });
+        });
+      }
+    }
+    await this.broker.commitTransaction(context, transactionId, true);
   }
 
   private makeOutgoingHost(): OutgoingHost {
