@@ -309,6 +309,11 @@ export class AmqpConnection implements ProtocolConnection {
     this.logger.debug('AMQP client connected', { clientId: context.info.clientId, mechanism: this.identity.mechanism });
   }
 
+  /** Writes what rhea has pending now rather than on its next tick. */
+  private flushEngine(): void {
+    if (!this.engineHeld && !this.isClosing()) (this.rhea as unknown as { _process(): void })._process();
+  }
+
   /** Writes the broker's Open with its idle-time-out, without letting rhea arm timers of its own for it. */
   private sendOpen(idleTimeoutMs: number): void {
     const local = this.rhea.local.open;
@@ -542,6 +547,10 @@ export class AmqpConnection implements ProtocolConnection {
         const handle = await this.broker.addConsumer(context, info, link);
         if (sender.is_closed()) return;
         releaseAttach(sender);
+        // rhea writes a session's transfers before its links' attaches: the attach goes out now, before the
+        // first dispatch, or a client that sent credit with its attach (Qpid Proton does) would get a transfer
+        // on a handle it does not know yet (proton closes with `no such handle`).
+        this.flushEngine();
         link.activate(handle);
       } catch (e) {
         this.consumers.delete(info.consumerId);
