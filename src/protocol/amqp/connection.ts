@@ -22,7 +22,7 @@ import {
 import { AmqpFrameGuard, AmqpFrameSizeError } from './codec/frame-guard.js';
 import { CoordinatorLink, type CoordinatorHost } from './coordinator-link.js';
 import { AmqpLinkError, conditionFor } from './errors.js';
-import { sourceFilters } from './filters.js';
+import { sourceFilters, storedFilters } from './filters.js';
 import { IncomingLink, type IncomingHost } from './incoming-link.js';
 import { OutgoingLink, type OutgoingHost } from './outgoing-link.js';
 import {
@@ -44,6 +44,7 @@ import {
   type RheaReceiver,
   type RheaSender,
   type RheaSession,
+  type RheaTerminus,
 } from './rhea-facade.js';
 import { saslMechanisms, type SaslIdentity } from './sasl.js';
 import type { AmqpSettings } from './settings.js';
@@ -57,6 +58,11 @@ function checkSelector(text: string): void {
   } catch (e) {
     throw new AmqpLinkError('amqp:invalid-field', (e as Error).message);
   }
+}
+/** A terminus the peer sent; rhea hands an absent one over as a described-null value. */
+function presentTerminus(t: RheaTerminus | null | undefined): RheaTerminus | null {
+  if (t === undefined || t === null) return null;
+  return (t as { type?: { name?: string } }).type?.name === 'Null' ? null : t;
 }
 /** An empty AMQP frame: the keep-alive of AMQP 1.0 §2.4.5. */
 const EMPTY_FRAME = Buffer.from([0, 0, 0, 8, 2, 0, 0, 0]);
@@ -475,14 +481,31 @@ export class AmqpConnection implements ProtocolConnection {
     });
   }
 
+  /**
+   * Qpid JMS attaches with a null source to find a durable subscription by its link name (a durable consumer
+   * re-created, or `unsubscribe` with no consumer active). As ActiveMQ's AmqpSession.createSender, the
+   * subscription this client id holds under that name gives the source back: its topic, durable unsettled-state,
+   * expiry never, distribution-mode copy, and its selector and no-local as filters. Null when there is none.
+   */
+  private storedDurableSource(context: ConnectionContext, name: string): RheaTerminus | null {
+    const clientId = context.info.clientId ?? this.connectionId;
+    const info = this.broker.durableSubscriptionInfo?.(clientId, name) ?? null;
+    if (info === null) return null;
+    return {
+      address: destinationAddress(info.destination),
+      durable: DURABLE_UNSETTLED_STATE,
+      expiry_policy: 'never',
+      distribution_mode: 'copy',
+      filter: storedFilters(info.selector, info.noLocal),
+    };
+  }
+
   /** The client will receive on this link: a consumer (AmqpSession.createSender). */
   private onAttachSender(sender: RheaSender): void {
     if (!this.admitLink(sender)) return;
     const context = this.context!;
-    const source = sender.remote.attach?.source ?? null;
+    const source = presentTerminus(sender.remote.attach?.source) ?? this.storedDurableSource(context, sender.name);
     if (source === null) {
-      // Qpid JMS looks a durable subscription up by link name with a null source; this broker cannot answer
-      // from the link name alone (docs/amqp.md).
       sender.set_source({});
       sender.close({ condition: 'amqp:not-found', description: `Unknown subscription link: ${sender.name}` });
       return;
