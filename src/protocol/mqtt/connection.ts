@@ -31,6 +31,7 @@ import {
   MqttTopicError,
   mqttToActiveMQ,
   parseSharedFilter,
+  type SharedFilter,
   validateTopicFilter,
   validateTopicName,
 } from './topics.js';
@@ -39,6 +40,8 @@ type State = 'awaiting-connect' | 'connecting' | 'connected' | 'closing' | 'clos
 /** ActiveMQPrefetchPolicy defaults, as MQTTDefaultSubscriptionStrategy applies them. */
 const TOPIC_PREFETCH = 32767;
 const DURABLE_TOPIC_PREFETCH = 100;
+/** ActiveMQPrefetchPolicy's queue prefetch: a shared subscription's members are consumers of its queue. */
+const QUEUE_PREFETCH = 1000;
 /** ActiveMQ names an MQTT durable subscription `<QoS enum name>:<topic filter>` (MQTTDefaultSubscriptionStrategy). */
 const QOS_NAMES = ['AT_MOST_ONCE', 'AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const;
 /** MQTT's Keep Alive grace: the server allows one and a half intervals ([MQTT-3.1.2-24], MQTT_KEEP_ALIVE_GRACE_PERIOD). */
@@ -376,7 +379,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
           retainAvailable: true,
           wildcardSubscriptionAvailable: true,
           subscriptionIdentifiersAvailable: false,
-          sharedSubscriptionAvailable: false,
+          sharedSubscriptionAvailable: true,
           ...(assigned ? { assignedClientIdentifier: clientId } : {}),
         },
       });
@@ -558,10 +561,15 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     opts: { restored?: boolean; noLocal?: boolean; retainHandling?: number },
   ): Promise<number> {
     const context = this.context!;
+    let shared: SharedFilter | null;
     try {
-      if (parseSharedFilter(filter) !== null) return this.v5 ? ReasonCode.SharedSubscriptionsNotSupported : 0x80;
+      shared = parseSharedFilter(filter);
     } catch {
       return this.v5 ? ReasonCode.TopicFilterInvalid : 0x80;
+    }
+    // [MQTT-3.8.3-4]: No Local on a shared subscription is a protocol error.
+    if (shared !== null && opts.noLocal === true) {
+      throw new MqttProtocolError(`No Local set on the shared subscription ${filter}`, ReasonCode.ProtocolError);
     }
     const existing = this.subscriptions.get(filter);
     if (existing !== undefined) {
@@ -573,13 +581,16 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       this.logger.info('MQTT subscription refused: transport.maxSubscriptions reached', { filter });
       return this.v5 ? ReasonCode.QuotaExceeded : 0x80;
     }
-    // A resumed subscription keeps its durable name even if this connection's session will end with it.
-    const durable = (this.persistent || opts.restored === true) && qos > 0;
-    let prefetch = durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
+    // A resumed subscription keeps its durable name even if this connection's session will end with it. A shared
+    // subscription is never a durable topic subscription: its group's queue holds its messages (docs/mqtt.md).
+    const durable = shared === null && (this.persistent || opts.restored === true) && qos > 0;
+    let prefetch = shared !== null ? QUEUE_PREFETCH : durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
     if (this.settings.subscriptionPrefetch > 0) prefetch = this.settings.subscriptionPrefetch;
     const info: ConsumerInfo = {
       consumerId: `${this.connectionId}:-1:${++this.consumerSequence}`,
-      destination: Destination.topic(mqttToActiveMQ(filter)),
+      destination: Destination.topic(mqttToActiveMQ(shared?.filter ?? filter)),
+      // Members of one group share its messages (SharedSubscriptionBroker).
+      shareGroup: shared?.group ?? null,
       prefetch,
       selector: null,
       // QoS 0 on a non-durable subscription needs no acknowledgement; the rest is acknowledged per message.
@@ -588,8 +599,9 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       exclusive: false,
       priority: 0,
       // Retained messages reach a new subscriber as retroactive recovery (ActiveMQ sets retroactive=true);
-      // MQTT 5 retain handling 2 asks for none, and a restored session already had them.
-      retroactive: opts.restored !== true && opts.retainHandling !== 2,
+      // MQTT 5 retain handling 2 asks for none, and a restored session already had them. A shared subscription
+      // gets none (MQTT 5 §4.8.2: retained messages are not sent when a shared subscription is made).
+      retroactive: shared === null && opts.restored !== true && opts.retainHandling !== 2,
       browser: false,
       subscriptionName: durable ? `${QOS_NAMES[qos]}:${filter}` : null,
     };
