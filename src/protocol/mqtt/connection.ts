@@ -11,6 +11,7 @@ import type {
 import type { Broker, ConnectionContext } from '../../broker/broker.js';
 import { AckType, type ConnectionInfo, type ConsumerInfo } from '../../model/commands.js';
 import { Destination } from '../../model/destination.js';
+import type { Message } from '../../model/message.js';
 import { IdGenerator } from '../../model/ids.js';
 import type { ConnectionWatch } from '../../transport/connection-guard.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
@@ -21,11 +22,19 @@ import type { Logger } from '../../util/logger.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InboundQueue } from '../inbound-queue.js';
 import { FrameSplitter, MqttFrameError } from './codec/index.js';
-import { publishToMessage } from './message-convert.js';
+import { mqttTopicOf, publishToMessage } from './message-convert.js';
 import { connackCode, MqttProtocolError, ReasonCode, subscribeFailureCode } from './reason-codes.js';
 import { openSession, packetIdFor, sessionsOf, type MqttSession, type SessionOwner } from './session-registry.js';
 import type { MqttSettings } from './settings.js';
 import { MqttSubscription, type InflightDelivery, type SubscriptionHost } from './subscription.js';
+import {
+  clientQueues,
+  parseConsumerQueue,
+  VIRTUAL_TOPIC_STRATEGY,
+  virtualPublishTopic,
+  virtualSubscription,
+  virtualTopicOf,
+} from './virtual-topic-strategy.js';
 import {
   isWellFormed,
   MqttTopicError,
@@ -166,6 +175,15 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
 
   get maxPayload(): number {
     return this.settings.maxFrameSize;
+  }
+
+  topicOf(m: Message): string {
+    return this.virtualTopics ? virtualTopicOf(m) : mqttTopicOf(m);
+  }
+
+  /** transport.subscriptionStrategy=mqtt-virtual-topic-subscriptions (virtual-topic-strategy.ts). */
+  private get virtualTopics(): boolean {
+    return this.settings.subscriptionStrategy === VIRTUAL_TOPIC_STRATEGY;
   }
 
   now(): number {
@@ -354,6 +372,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     session.owner = this;
     // ActiveMQ's durable subscriptions of an MQTT client: `<QoS>:<filter>` under its client id.
     const stored = (this.broker.durableSubscriptions?.(clientId) ?? []).filter((s) => parseDurableName(s) !== null);
+    // MQTTVirtualTopicSubscriptionStrategy.onConnect: the client's consumer queues are its session too.
+    const queues = this.virtualTopics ? clientQueues(this.broker.getDestinations(), clientId) : [];
     // 3.1.1 Clean Session and MQTT 5 Clean Start both mean: begin without the stored session.
     const startClean = clean;
     if (startClean) {
@@ -361,8 +381,9 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       session.awaitingRelease.clear();
       session.awaitingComplete.clear();
       for (const s of stored) await this.broker.removeSubscription(context, clientId, s);
+      for (const q of queues) await this.broker.removeDestination(context, q).catch(() => {});
     }
-    const sessionPresent = !startClean && stored.length > 0;
+    const sessionPresent = !startClean && (stored.length > 0 || queues.length > 0);
     this.state = 'connected';
     const keepAliveMs = (p.keepalive ?? 0) > 0 ? p.keepalive! * 1000 : this.settings.defaultKeepAliveMs;
     if (keepAliveMs > 0) this.keepAlive.start(Math.floor(keepAliveMs * KEEP_ALIVE_GRACE), 0);
@@ -395,6 +416,10 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       for (const name of stored) {
         const parsed = parseDurableName(name)!;
         await this.subscribe(parsed.filter, parsed.qos, { restored: true });
+      }
+      for (const q of queues) {
+        const parsed = parseConsumerQueue(q, clientId);
+        if (parsed !== null) await this.subscribe(parsed.filter, parsed.qos, { restored: true });
       }
     }
   }
@@ -462,6 +487,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       now: this.clock.now(),
       v5: this.v5,
     });
+    if (this.virtualTopics) message.destination = Destination.topic(virtualPublishTopic(message.destination.name));
     message.responseRequired = p.qos > 0;
     const sent = this.broker.send(context, message, null).then(
       () => this.acknowledgePublish(p, 0),
@@ -586,9 +612,21 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     const durable = shared === null && (this.persistent || opts.restored === true) && qos > 0;
     let prefetch = shared !== null ? QUEUE_PREFETCH : durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
     if (this.settings.subscriptionPrefetch > 0) prefetch = this.settings.subscriptionPrefetch;
+    let destination = Destination.topic(mqttToActiveMQ(shared?.filter ?? filter));
+    let subscriptionName = durable ? `${QOS_NAMES[qos]}:${filter}` : null;
+    if (this.virtualTopics) {
+      // MQTTVirtualTopicSubscriptionStrategy.onSubscribe: a consumer queue, or the virtual topic.
+      const target =
+        shared === null
+          ? virtualSubscription(filter, qos, durable, context.info.clientId ?? this.connectionId)
+          : { destination: Destination.topic(virtualPublishTopic(destination.name)), durableName: null };
+      destination = target.destination;
+      subscriptionName = target.durableName;
+      if (destination.isQueue && this.settings.subscriptionPrefetch <= 0) prefetch = QUEUE_PREFETCH;
+    }
     const info: ConsumerInfo = {
       consumerId: `${this.connectionId}:-1:${++this.consumerSequence}`,
-      destination: Destination.topic(mqttToActiveMQ(shared?.filter ?? filter)),
+      destination,
       // Members of one group share its messages (SharedSubscriptionBroker).
       shareGroup: shared?.group ?? null,
       prefetch,
@@ -603,7 +641,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       // gets none (MQTT 5 §4.8.2: retained messages are not sent when a shared subscription is made).
       retroactive: shared === null && opts.restored !== true && opts.retainHandling !== 2,
       browser: false,
-      subscriptionName: durable ? `${QOS_NAMES[qos]}:${filter}` : null,
+      subscriptionName,
     };
     const sub = new MqttSubscription(this, filter, qos, info);
     // Registered before the broker may deliver (ActiveMQ: "optimistic add to local maps first").
@@ -649,6 +687,9 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     if (sub.info.subscriptionName !== null) {
       await this.broker.removeSubscription(context, context.info.clientId!, sub.info.subscriptionName);
     }
+    // MQTTVirtualTopicSubscriptionStrategy.onUnSubscribe: a consumer queue goes with its subscription.
+    if (sub.info.destination.isQueue)
+      await this.broker.removeDestination(context, sub.info.destination).catch(() => {});
     return true;
   }
 
@@ -761,6 +802,11 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   }
 
   private async expireSession(context: ConnectionContext, clientId: string): Promise<void> {
+    if (this.virtualTopics) {
+      for (const q of clientQueues(this.broker.getDestinations(), clientId)) {
+        await this.broker.removeDestination(context, q).catch(() => {});
+      }
+    }
     for (const name of this.broker.durableSubscriptions?.(clientId) ?? []) {
       if (parseDurableName(name) === null) continue;
       await this.broker.removeSubscription(context, clientId, name).catch((e: unknown) => {
@@ -789,6 +835,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
         now: this.clock.now(),
         v5: this.v5,
       });
+      if (this.virtualTopics) message.destination = Destination.topic(virtualPublishTopic(message.destination.name));
       await this.broker.send(context, message, null);
     } catch (e) {
       // ActiveMQ: "Failed to publish Will Message".
