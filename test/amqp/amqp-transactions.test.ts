@@ -198,3 +198,27 @@ test(`a connection may hold ${MAX_OPEN_TRANSACTIONS} open transactions; the next
   assert.equal((await tx.discharge(ids[0]!, true)).outcome, 'accepted');
   assert.equal((await tx.declareResult()).outcome, 'declared');
 });
+
+test('bad coordinator messages are rejected, the coordinator goes on; undecodable bytes close the connection', async (t) => {
+  const { connect } = await setup(t);
+  const c = await connect();
+  const tx = await TxnController.attach(c);
+  // An amqp-value that is not a declare or discharge.
+  const text = await tx.raw(Buffer.from([0x00, 0x53, 0x77, 0xa1, 0x03, 0x61, 0x62, 0x63]));
+  assert.equal(text.outcome, 'rejected');
+  assert.equal(text.error?.condition, 'amqp:decode-error');
+  assert.equal(text.error.description, 'Expected coordinator message type: declare or discharge');
+  // A distributed transaction.
+  const global = await tx.declareGlobal(Buffer.from('xid'));
+  assert.equal(global.outcome, 'rejected');
+  assert.equal(global.error?.condition, 'amqp:not-implemented');
+  assert.equal(global.error.description, "don't know how to handle a declare /w a set GlobalId");
+  assert.equal((await tx.discharge(await tx.declare(), false)).outcome, 'accepted');
+  // Bytes that do not decode as a message: the connection is closed as for any link ("Could not process AMQP
+  // commands", as ActiveMQ's AmqpConnection closes it).
+  const closed = new Promise<{ condition?: string }>((resolve) =>
+    c.once('connection_close', (ctx: EventContext) => resolve(ctx.connection.error as { condition?: string })),
+  );
+  void tx.raw(Buffer.from([0x00, 0x53, 0x77, 0x00, 0x53, 0x32, 0xd0, 0x00, 0x00, 0x01]));
+  assert.equal((await closed).condition, 'amqp:decode-error');
+});

@@ -80,7 +80,11 @@ export class TxnController {
     // here as one amqp-value section (descriptor 0x77) holding the described action, and sent as raw bytes.
     const w = new T.Writer();
     w.write(body);
-    const payload = Buffer.concat([Buffer.from([0x00, 0x53, 0x77]), w.toBuffer()]);
+    return this.raw(Buffer.concat([Buffer.from([0x00, 0x53, 0x77]), w.toBuffer()]));
+  }
+
+  /** Sends these bytes as the message to the coordinator (bad-input tests). */
+  raw(payload: Buffer): Promise<ActionResult> {
     const d = this.link.send(payload, undefined, 0);
     return new Promise((resolve) => {
       const done = (ctx: EventContext): void => {
@@ -106,6 +110,11 @@ export class TxnController {
 
   declareResult(): Promise<ActionResult> {
     return this.action(described(0x31, []));
+  }
+
+  /** A declare naming a global transaction (a distributed one), which ActiveMQ does not handle. */
+  declareGlobal(globalId: Buffer): Promise<ActionResult> {
+    return this.action(described(0x31, [T.wrap_binary(globalId)]));
   }
 
   /** fail=false commits, fail=true rolls back. */
