@@ -89,6 +89,32 @@ test('the group survives a member leaving: what it had not acknowledged goes to 
   await waitFor(() => !broker.service.broker.destinationExists(queue), 'group queue removed');
 });
 
+test('a persistent session holds its shared subscription while away, resumes it, and a clean start ends it', async () => {
+  const topic = 'share/held/t';
+  const queue = sharedQueue('g', Destination.topic('share.held.t'));
+  const options = {
+    protocolVersion: 5 as const,
+    clientId: 'held-1',
+    clean: false,
+    properties: { sessionExpiryInterval: 300 },
+  };
+  const first = await client(url, options);
+  await first.subscribeAsync(`$share/g/${topic}`, { qos: 1 });
+  await end(first);
+  const p = await client(url, { protocolVersion: 5 });
+  for (const m of ['a1', 'a2']) await p.publishAsync(topic, m, { qos: 1 });
+  assert.ok(broker.service.broker.destinationExists(queue), 'the group outlives its only member');
+  const again = await collecting(url, options);
+  assert.equal(again.sessionPresent, true);
+  await waitFor(() => again.got.length === 2, 'the held messages');
+  assert.deepEqual(bodies(again.got), ['a1', 'a2']);
+  await end(again.c);
+  // A clean start ends the session and, with it, the group.
+  const clean = await client(url, { ...options, clean: true, properties: {} });
+  await waitFor(() => !broker.service.broker.destinationExists(queue), 'group queue removed');
+  await Promise.all([end(clean), end(p)]);
+});
+
 test('a shared subscription gets no retained message; a plain one does', async () => {
   const p = await client(url, { protocolVersion: 5 });
   await p.publishAsync('share/retained', 'kept', { qos: 1, retain: true });

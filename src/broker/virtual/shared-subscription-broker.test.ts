@@ -90,3 +90,22 @@ test('the group queue is named after group and filter, wildcards escaped, and go
   assert.equal(b.destinationExists(queue), false);
   assert.equal(b.groupMembers('g.1/x', filter), 0);
 });
+
+test('a member naming a subscription holds the group after it detaches, until removeSubscription', async () => {
+  const { b, join } = await setup();
+  const topic = Destination.topic('held');
+  const queue = sharedQueue('g', topic);
+  const info = { ...member(topic, 'g'), subscriptionName: 'AT_LEAST_ONCE:$share/g/held' };
+  await join(info);
+  await b.removeConsumer(ctx, info.consumerId);
+  assert.deepEqual(b.durableSubscriptions('c'), ['AT_LEAST_ONCE:$share/g/held']);
+  await b.send(ctx, msg(topic, 'while away'), null);
+  assert.equal(b.destinationExists(queue), true);
+  const again = { ...member(topic, 'g'), subscriptionName: 'AT_LEAST_ONCE:$share/g/held' };
+  const back = await join(again);
+  assert.deepEqual(back, ['while away']);
+  await b.removeConsumer(ctx, again.consumerId);
+  await b.removeSubscription(ctx, 'c', 'AT_LEAST_ONCE:$share/g/held');
+  assert.equal(b.destinationExists(queue), false);
+  assert.deepEqual(b.durableSubscriptions('c'), []);
+});

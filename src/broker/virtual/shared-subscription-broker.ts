@@ -16,6 +16,10 @@ function escapeName(s: string, slash: boolean): string {
   return out;
 }
 
+function holderKey(context: ConnectionContext, subscriptionName: string): string {
+  return `${context.info.clientId ?? context.info.connectionId}\0${subscriptionName}`;
+}
+
 /** The queue behind the shared subscription `group` on `topic` (a topic name or a wildcard filter). */
 export function sharedQueue(group: string, topic: Destination): Destination {
   return Destination.queue(`${SHARED_QUEUE_PREFIX}${escapeName(group, true)}/${escapeName(topic.name, false)}`);
@@ -32,6 +36,11 @@ interface Group {
   readonly topic: Destination;
   readonly matches: NameMatcher;
   readonly members: Map<string, Member>;
+  /**
+   * Sessions that hold the subscription while none of their consumers is attached (an MQTT persistent session),
+   * by `<clientId>\0<subscription name>`, with the read verdict of the consumer that made them holders.
+   */
+  readonly holders: Map<string, Member['accepts']>;
 }
 
 /**
@@ -46,7 +55,12 @@ interface Group {
  * A consumer joins a group by carrying `shareGroup` in its ConsumerInfo with the topic as its destination, so
  * the authorization filter (outside this one) checks read access on the topic; the queue is internal. A message
  * is copied into the queue only when every current member may read its topic (a wildcard filter is authorized
- * per topic). The group lasts while it has members: when the last one leaves its queue is removed.
+ * per topic). The group lasts while it has members, or holders: a member whose ConsumerInfo names a subscription
+ * (an MQTT persistent session's `<QoS>:$share/<group>/<filter>`) keeps the group, and its queue filling, after
+ * it detaches, until that subscription is removed (removeSubscription, as for a durable subscription). The
+ * holders' names are listed by durableSubscriptions() with the durable subscriptions, so a protocol resumes or
+ * ends them with the rest of a session. Holders are kept in memory: a broker restart forgets them (the queue and
+ * its messages stay, and are fed again once a member subscribes). When the group has neither, its queue is removed.
  */
 export class SharedSubscriptionBroker extends BrokerFilter {
   private readonly groups = new Map<string, Group>();
@@ -61,6 +75,7 @@ export class SharedSubscriptionBroker extends BrokerFilter {
       if (!g.matches(dest.name)) continue;
       let allowed = true;
       for (const m of g.members.values()) if (m.accepts !== undefined && !m.accepts(dest)) allowed = false;
+      for (const accepts of g.holders.values()) if (accepts !== undefined && !accepts(dest)) allowed = false;
       if (!allowed) continue;
       const copy = message.copy();
       copy.destination = g.queue;
@@ -81,9 +96,16 @@ export class SharedSubscriptionBroker extends BrokerFilter {
     const queue = sharedQueue(group, info.destination);
     let g = this.groups.get(queue.name);
     if (g === undefined) {
-      g = { queue, topic: info.destination, matches: compileNameFilter(info.destination.name), members: new Map() };
+      g = {
+        queue,
+        topic: info.destination,
+        matches: compileNameFilter(info.destination.name),
+        members: new Map(),
+        holders: new Map(),
+      };
       this.groups.set(queue.name, g);
     }
+    if (info.subscriptionName !== null) g.holders.set(holderKey(context, info.subscriptionName), info.accepts);
     // Joined before the queue consumer exists, so nothing sent meanwhile misses the queue.
     g.members.set(info.consumerId, { connectionId: context.info.connectionId, accepts: info.accepts });
     this.memberOf.set(info.consumerId, queue.name);
@@ -121,6 +143,27 @@ export class SharedSubscriptionBroker extends BrokerFilter {
     }
   }
 
+  /** The durable subscriptions, and the shared subscriptions this client id holds (see the class comment). */
+  override durableSubscriptions(clientId: string): string[] {
+    const names = super.durableSubscriptions(clientId);
+    const prefix = `${clientId}\0`;
+    for (const g of this.groups.values()) {
+      for (const key of g.holders.keys()) if (key.startsWith(prefix)) names.push(key.slice(prefix.length));
+    }
+    return names;
+  }
+
+  override async removeSubscription(context: ConnectionContext, clientId: string, name: string): Promise<void> {
+    const key = `${clientId}\0${name}`;
+    let held = false;
+    for (const g of [...this.groups.values()]) {
+      if (!g.holders.delete(key)) continue;
+      held = true;
+      await this.dropIfUnused(context, g);
+    }
+    if (!held) await super.removeSubscription(context, clientId, name);
+  }
+
   /** Consumers of one group, for management and tests. */
   groupMembers(group: string, topic: Destination): number {
     return this.groups.get(sharedQueue(group, topic).name)?.members.size ?? 0;
@@ -133,9 +176,13 @@ export class SharedSubscriptionBroker extends BrokerFilter {
     const g = this.groups.get(queueName);
     if (g === undefined) return;
     g.members.delete(consumerId);
-    if (g.members.size > 0) return;
-    this.groups.delete(queueName);
-    // The group ends with its last member: its queue (and anything no member took) goes with it.
+    await this.dropIfUnused(context, g);
+  }
+
+  /** A group with neither members nor holders ends: its queue (and anything no member took) goes with it. */
+  private async dropIfUnused(context: ConnectionContext, g: Group): Promise<void> {
+    if (g.members.size > 0 || g.holders.size > 0) return;
+    this.groups.delete(g.queue.name);
     await super.removeDestination(context, g.queue).catch(() => {});
   }
 }

@@ -607,19 +607,19 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       this.logger.info('MQTT subscription refused: transport.maxSubscriptions reached', { filter });
       return this.v5 ? ReasonCode.QuotaExceeded : 0x80;
     }
-    // A resumed subscription keeps its durable name even if this connection's session will end with it. A shared
-    // subscription is never a durable topic subscription: its group's queue holds its messages (docs/mqtt.md).
-    const durable = shared === null && (this.persistent || opts.restored === true) && qos > 0;
+    // A resumed subscription keeps its durable name even if this connection's session will end with it. For a
+    // shared subscription the name makes the session a holder of the group (SharedSubscriptionBroker): its queue
+    // keeps filling while the session's client is away.
+    const durable = (this.persistent || opts.restored === true) && qos > 0;
     let prefetch = shared !== null ? QUEUE_PREFETCH : durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
     if (this.settings.subscriptionPrefetch > 0) prefetch = this.settings.subscriptionPrefetch;
     let destination = Destination.topic(mqttToActiveMQ(shared?.filter ?? filter));
     let subscriptionName = durable ? `${QOS_NAMES[qos]}:${filter}` : null;
-    if (this.virtualTopics) {
+    if (this.virtualTopics && shared !== null) {
+      destination = Destination.topic(virtualPublishTopic(destination.name));
+    } else if (this.virtualTopics) {
       // MQTTVirtualTopicSubscriptionStrategy.onSubscribe: a consumer queue, or the virtual topic.
-      const target =
-        shared === null
-          ? virtualSubscription(filter, qos, durable, context.info.clientId ?? this.connectionId)
-          : { destination: Destination.topic(virtualPublishTopic(destination.name)), durableName: null };
+      const target = virtualSubscription(filter, qos, durable, context.info.clientId ?? this.connectionId);
       destination = target.destination;
       subscriptionName = target.durableName;
       if (destination.isQueue && this.settings.subscriptionPrefetch <= 0) prefetch = QUEUE_PREFETCH;
