@@ -268,4 +268,11 @@ test('a durable subscriber on B gets what A published while it was offline (the 
   sub = await (await subscriber.createSession()).createDurableSubscriber('topic://ds.events', 'audit');
   for (let i = 0; i < 3; i++) assert.equal((await sub.receive(5000))?.text, `offline ${i}`);
   assert.equal(await sub.receive(200), null);
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), ['NC-DS_ds-a_ds.events']);
+  // Unsubscribe on B: the RemoveSubscriptionInfo advisory ends A's durable demand too.
+  const session = await subscriber.createSession();
+  await sub.close();
+  await session.unsubscribe('audit');
+  await waitFor(() => demand(a) === 0, 'the durable demand on A removed');
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), [], 'and its subscription deleted');
 });
