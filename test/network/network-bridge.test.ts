@@ -276,3 +276,31 @@ test('a durable subscriber on B gets what A published while it was offline (the 
   await waitFor(() => demand(a) === 0, 'the durable demand on A removed');
   assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), [], 'and its subscription deleted');
 });
+
+test('request/reply across the network: a reply sent on A to a temporary queue of a client on B reaches it', async () => {
+  const [pa, pb] = [await networkNode('rr-a'), await networkNode('rr-b')];
+  const a = await networkNode('rr-a', { port: pa.port, children: staticConnector([pb]) });
+  const b = await networkNode('rr-b', { port: pb.port, children: staticConnector([pa]) });
+  await started(a, b);
+  await waitFor(() => bridged(a) && bridged(b), 'both bridges');
+  // The service listens on A; the requester on B.
+  const service = await (await connect(a)).createSession();
+  const requests = await service.createConsumer('queue://rr.service');
+  const replies = await service.createProducer(null);
+  await waitFor(() => demand(b) === 1, 'B forwards requests to the service on A');
+  const requester = await connect(b);
+  const rs = await requester.createSession();
+  const temp = await requester.createTemporaryQueue();
+  const replyConsumer = await rs.createConsumer(temp.destination);
+  await waitFor(() => demand(a) === 1, 'A forwards replies to the temporary queue on B');
+  await (
+    await rs.createProducer('queue://rr.service')
+  ).send('ping', { replyTo: temp.destination, correlationId: 'c1' });
+  const request = await requests.receive(5000);
+  assert.equal(request?.text, 'ping');
+  assert.equal(request?.replyTo, temp.toString());
+  await replies.send('pong', { destination: request!.replyTo!, correlationId: request!.correlationId! });
+  const reply = await replyConsumer.receive(5000);
+  assert.equal(reply?.text, 'pong');
+  assert.equal(reply?.correlationId, 'c1');
+});
