@@ -299,7 +299,7 @@ test('request/reply across the network: a reply sent on A to a temporary queue o
   const request = await requests.receive(5000);
   assert.equal(request?.text, 'ping');
   assert.equal(request?.replyTo, temp.toString());
-  await replies.send('pong', { destination: request!.replyTo!, correlationId: request!.correlationId! });
+  await replies.send('pong', { destination: request.replyTo, correlationId: request.correlationId! });
   const reply = await replyConsumer.receive(5000);
   assert.equal(reply?.text, 'pong');
   assert.equal(reply?.correlationId, 'c1');
