@@ -5,7 +5,7 @@ import type { Timer } from '../../util/clock.js';
 import { BrokerError, toBrokerError } from '../../util/errors.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
-import type { Transport } from '../../transport/transport.js';
+import { writeChunks, type Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
@@ -59,6 +59,13 @@ const preConnection = new Set<number>([
 const BATCH_HIGH_WATER = 256 * 1024;
 
 /**
+ * Message bodies (and other byte arrays) this large are not copied into the batch: the batch keeps a reference
+ * and the socket gets them as they are, in one vectored write with the frames around them (SocketTransport
+ * corks for the turn). Below this, copying is cheaper than a writev entry.
+ */
+const EXTERNAL_BYTES_MIN = 16 * 1024;
+
+/**
  * One OpenWire client connection: wire-format negotiation and inactivity monitoring, then each command turned
  * into Broker calls (ActiveMQ's TransportConnection does the same job), and deliveries turned into
  * MessageDispatch commands.
@@ -94,7 +101,7 @@ export class OpenWireConnection implements ProtocolConnection {
   private readonly tempDestinations = new Set<Destination>();
   private brokerInfos = 0;
   /** Frames encoded this turn, not yet handed to the transport (see write). */
-  private readonly out = new ByteWriter(512);
+  private readonly out = new ByteWriter(512, EXTERNAL_BYTES_MIN);
   private flushing: NodeJS.Immediate | null = null;
   private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
@@ -708,15 +715,15 @@ export class OpenWireConnection implements ProtocolConnection {
   private readonly flush = (): void => {
     if (this.flushing !== null) clearImmediate(this.flushing);
     this.flushing = null;
-    if (this.out.length === 0) return;
-    const full = this.out.length >= BATCH_HIGH_WATER;
-    this.transport.write(this.out.take());
+    if (this.out.queuedBytes === 0) return;
+    const full = this.out.queuedBytes >= BATCH_HIGH_WATER;
+    writeChunks(this.transport, this.out.takeChunks());
     if (full && this.transport.writable) this.onDrain();
   };
 
   /** Whether dispatching more would only queue bytes: the socket is backed up or this turn's batch is large. */
   private get writable(): boolean {
-    return this.transport.writable && this.out.length < BATCH_HIGH_WATER;
+    return this.transport.writable && this.out.queuedBytes < BATCH_HIGH_WATER;
   }
 
   /**

@@ -140,6 +140,17 @@ export class Marshaller {
   private buf: Buffer = EMPTY;
   private pos = 0;
 
+  /**
+   * Byte arrays (message bodies, marshalled properties) at least this long are not copied into the frame: pass 1
+   * counts them in `externalBytes`, pass 2 leaves them out of the buffer and lists them in `externals` with the
+   * position they belong at, so the caller can hand them to the socket as they are (writev). 0 = always copy.
+   */
+  externalMin = 0;
+  /** Bytes of the frame prepared last that pass 2 leaves to `externals`. */
+  externalBytes = 0;
+  /** What the frame written last left out of the buffer: `data` belongs before the byte at `at`. */
+  readonly externals: { at: number; data: Uint8Array }[] = [];
+
   /** Resets the cache to `size` entries (0 = off), as renegotiateWireFormat does. */
   resetCache(size: number): void {
     this.cacheSize = size;
@@ -160,6 +171,7 @@ export class Marshaller {
     this.tapePos = 0;
     this.frameStartIndex = this.nextIndex;
     this.frameAdded.length = 0;
+    this.externalBytes = 0;
     try {
       if (this.tight) {
         this.bs.reset();
@@ -193,6 +205,7 @@ export class Marshaller {
   write(cmd: Obj, buf: Buffer, pos: number): number {
     this.buf = buf;
     this.pos = pos;
+    this.externals.length = 0;
     buf[this.pos++] = cmd.type;
     const spec = specOf(cmd.type)!;
     if (this.tight) {
@@ -339,6 +352,21 @@ export class Marshaller {
     this.pos += n;
   }
 
+  /** Pass 1 of a variable byte array: its length, counted as external when pass 2 will leave it out. */
+  private sized(b: Uint8Array): number {
+    if (this.externalMin > 0 && b.length >= this.externalMin) this.externalBytes += b.length;
+    return b.length;
+  }
+
+  /** Pass 2 of a variable byte array: copied, or (the same rule as `sized`) listed as external. */
+  private varBytes(b: Uint8Array): void {
+    if (this.externalMin > 0 && b.length >= this.externalMin) {
+      this.externals.push({ at: this.pos, data: b });
+      return;
+    }
+    this.bytes(b, b.length);
+  }
+
   private checkBytes(v: unknown, f: FieldSpec): Uint8Array | null {
     if (v === null || v === undefined) return null;
     if (!(v instanceof Uint8Array)) throw new CodecError(`field ${f.name} must be a Uint8Array`);
@@ -404,7 +432,7 @@ export class Marshaller {
         case K.BYTE_SEQ: {
           const b = this.checkBytes(v, f);
           bs.write(b !== null);
-          if (b !== null) rc += 4 + b.length;
+          if (b !== null) rc += 4 + this.sized(b);
           break;
         }
         case K.CONST_BYTES:
@@ -448,7 +476,7 @@ export class Marshaller {
   tightBytesSize(v: unknown, f: FieldSpec): number {
     const b = this.checkBytes(v, f);
     this.bs.write(b !== null);
-    return b === null ? 0 : 4 + b.length;
+    return b === null ? 0 : 4 + this.sized(b);
   }
 
   /** @internal */
@@ -475,7 +503,7 @@ export class Marshaller {
     if (v === null || v === undefined) return;
     const b = v as Uint8Array;
     this.i32(b.length);
-    this.bytes(b, b.length);
+    this.varBytes(b);
   }
 
   /** @internal */
@@ -606,7 +634,7 @@ export class Marshaller {
           if (v !== null && v !== undefined) {
             const b = v as Uint8Array;
             this.i32(b.length);
-            this.bytes(b, b.length);
+            this.varBytes(b);
           }
           break;
         case K.CONST_BYTES:
@@ -696,7 +724,7 @@ export class Marshaller {
         case K.BYTES:
         case K.BYTE_SEQ: {
           const b = this.checkBytes(v, f);
-          rc += b === null ? 1 : 5 + b.length;
+          rc += b === null ? 1 : 5 + this.sized(b);
           break;
         }
         case K.CONST_BYTES:
@@ -801,7 +829,7 @@ export class Marshaller {
             const b = v as Uint8Array;
             this.u8(1);
             this.i32(b.length);
-            this.bytes(b, b.length);
+            this.varBytes(b);
           }
           break;
         case K.CONST_BYTES:

@@ -364,6 +364,7 @@ export class OpenWireFormat implements FrameSource<Command> {
 
   /** Bytes of the frame for `command`, size prefix included (unless disabled). */
   encode(command: DataStructure): Buffer {
+    this.marshaller.externalMin = 0;
     const size = this.prepare(command);
     const prefix = this._sizePrefixDisabled ? 0 : 4;
     const out = Buffer.allocUnsafe(prefix + size);
@@ -371,11 +372,19 @@ export class OpenWireFormat implements FrameSource<Command> {
     return out;
   }
 
-  /** Appends the frame for `command` to `writer` (for batching several frames into one socket write). */
+  /**
+   * Appends the frame for `command` to `writer` (for batching several frames into one socket write). Byte arrays
+   * of at least `writer.externalMin` bytes are not copied: the writer keeps a reference and hands them out
+   * as chunks of their own (ByteWriter.takeChunks), so a large body goes to the socket as the buffer it arrived in.
+   */
   encodeTo(command: DataStructure, writer: ByteWriter): void {
+    const m = this.marshaller;
+    m.externalMin = writer.externalMin;
     const size = this.prepare(command);
-    writer.ensure(size + (this._sizePrefixDisabled ? 0 : 4));
+    writer.ensure(size - m.externalBytes + (this._sizePrefixDisabled ? 0 : 4));
     writer.pos = this.writeFrame(command, size, writer.buf, writer.pos);
+    for (const e of m.externals) writer.external(e.at, e.data);
+    m.externals.length = 0;
   }
 
   private prepare(command: DataStructure): number {
@@ -397,7 +406,8 @@ export class OpenWireFormat implements FrameSource<Command> {
       pos += 4;
     }
     const end = this.marshaller.write(command as unknown as Record<string, unknown> & { type: number }, buf, pos);
-    if (end - pos !== size) throw new CodecError(`internal: frame sized ${size} but wrote ${end - pos} bytes`);
+    const written = end - pos + this.marshaller.externalBytes;
+    if (written !== size) throw new CodecError(`internal: frame sized ${size} but wrote ${written} bytes`);
     return end;
   }
 
