@@ -26,6 +26,7 @@ import {
   sessionIdToString,
   transactionIdToString,
 } from './wire.js';
+import { EXTERNAL_BYTES_MIN, sharedDispatch } from './shared-dispatch.js';
 
 interface ConsumerState {
   readonly info: ow.ConsumerInfo;
@@ -57,13 +58,6 @@ const preConnection = new Set<number>([
  * large prefetch cannot build an unbounded buffer before the transport's own backpressure sees it.
  */
 const BATCH_HIGH_WATER = 256 * 1024;
-
-/**
- * Message bodies (and other byte arrays) this large are not copied into the batch: the batch keeps a reference
- * and the socket gets them as they are, in one vectored write with the frames around them (SocketTransport
- * corks for the turn). Below this, copying is cheaper than a writev entry.
- */
-const EXTERNAL_BYTES_MIN = 16 * 1024;
 
 /**
  * One OpenWire client connection: wire-format negotiation and inactivity monitoring, then each command turned
@@ -499,10 +493,22 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       consumerId: state.info.consumerId,
       destination: delivery === null ? state.info.destination : toOpenWireDestination(delivery.message.destination),
-      message: delivery === null ? null : dispatchedMessage(delivery, this.ctx.clock.now()),
+      message: delivery === null ? null : this.dispatchedMessage(delivery),
       redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
     };
     this.write(md);
+  }
+
+  /**
+   * A topic's message is marshalled once per wire format for all its subscribers (see SharedDispatchEncoder)
+   * when this connection can take shared bytes (marshal cache off); otherwise it is marshalled with the frame.
+   */
+  private dispatchedMessage(delivery: Delivery): ow.Message {
+    const now = this.ctx.clock.now();
+    const key = delivery.message.destination.isTopic ? this.codec.sharedEncodingKey : null;
+    if (key === null) return dispatchedMessage(delivery, now);
+    // The marshaller places PreEncoded bytes where the message goes; nothing else reads a dispatch's message.
+    return sharedDispatch.message(delivery, now, key, () => dispatchedMessage(delivery, now)) as unknown as ow.Message;
   }
 
   /**

@@ -27,6 +27,16 @@ export class BooleanStreamWriter {
     this.bits++;
   }
 
+  /** Appends `count` bits of `src` (least significant bit of each byte first), as `write` would. */
+  append(src: Uint8Array, count: number): void {
+    for (let i = 0; i < count; i++) this.write(((src[i >> 3]! >> (i & 7)) & 1) === 1);
+  }
+
+  /** A copy of the bits written since the last reset, and how many there are. */
+  snapshot(): { bits: Uint8Array; count: number } {
+    return { bits: this.data.slice(0, this.byteLength), count: this.bits };
+  }
+
   /** Bytes of bit data (BooleanStream.arrayLimit). */
   get byteLength(): number {
     return (this.bits + 7) >> 3;

@@ -1,6 +1,7 @@
 import { needsModifiedUtf8, writeJavaUtf8 } from '../../../model/primitive-map.js';
 import { BooleanStreamWriter } from './boolean-stream.js';
 import { CodecError } from './errors.js';
+import { PreEncoded } from './pre-encoded.js';
 import { K, specOf, type FieldSpec, type TypeSpec } from './schema.js';
 import { T } from './types.js';
 
@@ -217,6 +218,75 @@ export class Marshaller {
     const end = this.pos;
     this.buf = EMPTY;
     return end;
+  }
+
+  // ------------------------------------------------------------------------------------------- pre-encoding
+
+  /**
+   * Marshals `o`, a structure for field `f` of some command, on its own, for PreEncoded (see there): the caller
+   * keeps one Marshaller per wire format for this, never the one of a connection (no cache is involved, but
+   * the tape and BooleanStream must not be shared with a frame in progress).
+   */
+  preEncode(o: Obj, f: FieldSpec): PreEncoded {
+    if (this.cacheEnabled)
+      throw new CodecError('internal: a structure cannot be pre-encoded with the marshal cache on');
+    this.tapeLen = 0;
+    this.tapePos = 0;
+    this.externalBytes = 0;
+    this.frameAdded.length = 0;
+    let size: number;
+    if (this.tight) {
+      this.bs.reset();
+      size = this.tightNestedSize(o, f, 0);
+    } else {
+      size = this.looseNestedSize(o, f, 0);
+    }
+    const externalBytes = this.externalBytes;
+    const data = Buffer.allocUnsafe(size - externalBytes);
+    this.buf = data;
+    this.pos = 0;
+    this.externals.length = 0;
+    if (this.tight) this.tightNestedWrite(o);
+    else this.looseNestedWrite(o);
+    if (this.pos !== data.length) {
+      throw new CodecError(`internal: pre-encoded ${data.length} bytes but wrote ${this.pos}`);
+    }
+    this.buf = EMPTY;
+    const { bits, count } = this.tight ? this.bs.snapshot() : { bits: new Uint8Array(0), count: 0 };
+    const externals = this.externals.splice(0);
+    return new PreEncoded(o.type, this.version, this.tight, bits, count, data, externals, externalBytes);
+  }
+
+  /** Pass 1 of a PreEncoded structure: its bits join this frame's BooleanStream; its size, nothing to compute. */
+  private preEncodedSize(p: PreEncoded, f: FieldSpec): number {
+    if (p.version !== this.version || p.tight !== this.tight || this.cacheEnabled) {
+      throw new CodecError('internal: a structure pre-encoded for another wire format');
+    }
+    if (f.refs !== null && f.refs[p.type] !== 1) {
+      throw new CodecError(`field ${f.name} holds a ${f.refName}; cannot encode a ${typeName(p.type)} there`);
+    }
+    if (this.tight) this.bs.append(p.bits, p.bitCount);
+    if (this.externalMin > 0) this.externalBytes += p.externalBytes;
+    // The tight null flag is one of the bits; the loose one is the first byte of `data`.
+    return p.size;
+  }
+
+  /** Pass 2: the bytes, with the large arrays referenced (or copied when this frame copies everything). */
+  private preEncodedWrite(p: PreEncoded): void {
+    let from = 0;
+    for (const e of p.externals) {
+      this.buf.set(p.data.subarray(from, e.at), this.pos);
+      this.pos += e.at - from;
+      from = e.at;
+      if (this.externalMin > 0) {
+        this.externals.push({ at: this.pos, data: e.data });
+      } else {
+        this.buf.set(e.data, this.pos);
+        this.pos += e.data.length;
+      }
+    }
+    this.buf.set(p.data.subarray(from), this.pos);
+    this.pos += p.data.length - from;
   }
 
   // ------------------------------------------------------------------------------------------- helpers
@@ -549,6 +619,7 @@ export class Marshaller {
       this.bs.write(false);
       return 0;
     }
+    if (o instanceof PreEncoded) return this.preEncodedSize(o, f);
     this.bs.write(true);
     const spec = this.specFor(o, f);
     // tightMarshalNestedObject1: a MarshallAware object says it has no cached marshalled form.
@@ -668,6 +739,7 @@ export class Marshaller {
 
   private tightNestedWrite(o: Obj | null | undefined): void {
     if (o === null || o === undefined) return;
+    if (o instanceof PreEncoded) return this.preEncodedWrite(o);
     this.u8(o.type);
     this.tightWrite(o, specOf(o.type)!);
   }
@@ -764,6 +836,7 @@ export class Marshaller {
 
   private looseNestedSize(o: Obj | null | undefined, f: FieldSpec, depth: number): number {
     if (o === null || o === undefined) return 1;
+    if (o instanceof PreEncoded) return this.preEncodedSize(o, f);
     return 2 + this.looseSize(o, this.specFor(o, f), depth + 1);
   }
 
@@ -880,6 +953,7 @@ export class Marshaller {
       this.u8(0);
       return;
     }
+    if (o instanceof PreEncoded) return this.preEncodedWrite(o);
     this.u8(1);
     this.u8(o.type);
     this.looseWrite(o, specOf(o.type)!);

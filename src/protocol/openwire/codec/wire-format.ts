@@ -360,6 +360,16 @@ export class OpenWireFormat implements FrameSource<Command> {
     }
   }
 
+  /**
+   * What a structure pre-encoded for this connection must agree on (version, encoding, stack traces), or null
+   * when pre-encoded structures cannot be used here: before negotiation, or with the marshal cache on (see
+   * PreEncoded).
+   */
+  get sharedEncodingKey(): string | null {
+    if (this._negotiated === null || this._cacheEnabled) return null;
+    return `${this._version}|${this._tight ? 't' : 'l'}|${this._stackTraceEnabled ? 's' : '-'}`;
+  }
+
   // ------------------------------------------------------------------------------------------- encoding
 
   /** Bytes of the frame for `command`, size prefix included (unless disabled). */

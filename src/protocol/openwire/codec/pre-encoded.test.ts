@@ -1,0 +1,96 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { OpenWireFormat, type WireFormatOptions } from './wire-format.js';
+import { ByteWriter } from './byte-writer.js';
+import type { DataStructure } from './commands.js';
+import { Marshaller } from './marshaller.js';
+import { specOf } from './schema.js';
+import { T } from './types.js';
+import { prng, randomStructure } from '../../../../test/support/protocol/openwire/codec/testkit.js';
+
+function format(opts: Partial<WireFormatOptions>): OpenWireFormat {
+  const f = new OpenWireFormat(opts);
+  f.negotiate({ ...f.preferred });
+  return f;
+}
+
+function scratch(version: number, tight: boolean, externalMin: number): Marshaller {
+  const m = new Marshaller();
+  m.version = version;
+  m.tight = tight;
+  m.cacheEnabled = false;
+  m.stackTraceEnabled = true;
+  m.externalMin = externalMin;
+  m.resetCache(0);
+  return m;
+}
+
+const messageField = (version: number) =>
+  specOf(T.MESSAGE_DISPATCH)!.byVersion[version]!.find((f) => f.name === 'message')!;
+
+const messageTypes = [T.ACTIVEMQ_MESSAGE, T.ACTIVEMQ_TEXT_MESSAGE, T.ACTIVEMQ_BYTES_MESSAGE, T.ACTIVEMQ_MAP_MESSAGE];
+
+test('a MessageDispatch around a pre-encoded message is byte for byte the one marshalled whole, in every format', () => {
+  for (let version = 1; version <= 12; version++) {
+    for (const tight of [true, false]) {
+      for (const externalMin of [0, 1, 64]) {
+        const rnd = prng(version * 7 + (tight ? 1 : 0) + externalMin);
+        const whole = format({ version, tightEncodingEnabled: tight, cacheEnabled: false, stackTraceEnabled: true });
+        const shared = format({ version, tightEncodingEnabled: tight, cacheEnabled: false, stackTraceEnabled: true });
+        assert.ok(shared.sharedEncodingKey !== null);
+        const pre = scratch(version, tight, externalMin);
+        for (const type of messageTypes) {
+          const message = randomStructure(type, version, rnd) as unknown as Record<string, unknown> & { type: number };
+          const once = pre.preEncode(message, messageField(version));
+          // Several subscribers: the same bytes in dispatches that differ in consumer and redelivery counter.
+          for (let sub = 0; sub < 3; sub++) {
+            const md = (msg: unknown): DataStructure =>
+              ({
+                type: T.MESSAGE_DISPATCH,
+                commandId: 0,
+                responseRequired: false,
+                consumerId: { type: T.CONSUMER_ID, connectionId: `ID:c-${sub}`, sessionId: sub, value: sub * 1000 },
+                destination: { type: T.ACTIVEMQ_TOPIC, physicalName: 'T' },
+                message: msg,
+                redeliveryCounter: sub,
+              }) as unknown as DataStructure;
+            const expected = whole.encode(md(message));
+            assert.deepEqual(
+              shared.encode(md(once)),
+              expected,
+              `v${version} ${tight ? 'tight' : 'loose'} type ${type}`,
+            );
+            const w = new ByteWriter(64, externalMin === 0 ? 0 : 32);
+            shared.encodeTo(md(once), w);
+            assert.deepEqual(Buffer.concat(w.takeChunks()), expected, `batched, v${version} type ${type}`);
+          }
+        }
+      }
+    }
+  }
+});
+
+test('pre-encoded bytes are refused by a frame of another format or with the marshal cache on', () => {
+  const rnd = prng(3);
+  const message = randomStructure(T.ACTIVEMQ_TEXT_MESSAGE, 12, rnd) as unknown as Record<string, unknown> & {
+    type: number;
+  };
+  const once = scratch(12, true, 0).preEncode(message, messageField(12));
+  const md = {
+    type: T.MESSAGE_DISPATCH,
+    commandId: 0,
+    responseRequired: false,
+    consumerId: null,
+    destination: null,
+    message: once,
+    redeliveryCounter: 0,
+  } as unknown as DataStructure;
+  assert.throws(() => format({ tightEncodingEnabled: false, cacheEnabled: false }).encode(md), /another wire format/);
+  assert.throws(() => format({ version: 11, cacheEnabled: false }).encode(md), /another wire format/);
+  const cached = format({ cacheEnabled: true });
+  assert.equal(cached.sharedEncodingKey, null);
+  assert.throws(() => cached.encode(md), /another wire format/);
+  const m = scratch(12, true, 0);
+  m.cacheEnabled = true;
+  assert.throws(() => m.preEncode(message, messageField(12)), /marshal cache/);
+});
