@@ -137,13 +137,14 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
     let baselineRss: number | undefined;
     let idleRss: number | undefined;
     let cpuStart: number | undefined;
+    const openwireUrl = `tcp://127.0.0.1:${ports.openwire}${s.urlOptions === undefined ? '' : `?${s.urlOptions}`}`;
     const gen =
       s.client === 'jms'
-        ? { command: ctx.java!.command, args: [...ctx.java!.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] }
+        ? { command: ctx.java!.command, args: [...ctx.java!.args, '--url', openwireUrl] }
         : s.client === 'node'
           ? (() => {
               const g = nodeClientGenerator();
-              return { command: g.command, args: [...g.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] };
+              return { command: g.command, args: [...g.args, '--url', openwireUrl] };
             })()
           : (() => {
               const g = stompGenerator();
