@@ -1,5 +1,6 @@
 /** Command-line options of `npm run bench` (node dist/bench/run.js). */
 import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { findScenario, nodeScenarios, scenarios } from './scenarios.js';
 import { companionNames, type CompanionName } from './suite.js';
 
@@ -29,6 +30,8 @@ export interface Options {
   runScenarios: boolean;
   /** The stand-alone side-by-side benches to run after the scenarios (`--suite all` = every one). */
   companions: CompanionName[];
+  /** Another built TideMQ checkout to run instead of this one (before/after comparisons of a change). */
+  tidemqRoot?: string;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -46,6 +49,8 @@ export const usage = `usage: npm run bench -- [options]
   --refuse-busy           do not run busy rounds: record them as refused (failed) with the load they saw
   --suite LIST            scenarios, deep-backlog, flood, mqtt, amqp, or all (default: scenarios): the
                           stand-alone benches run after the scenarios with the same --rounds (--quick: small sizes)
+  --tidemq-root DIR       run the TideMQ built in DIR (a checkout after npm run build) instead of this one:
+                          the same generators and scenarios against an older build, for before/after figures
   --list                  list the scenarios and exit`;
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -125,6 +130,9 @@ export function parseOptions(argv: readonly string[]): Options {
         o.maxLoad = n;
         break;
       }
+      case '--tidemq-root':
+        o.tidemqRoot = resolve(take());
+        break;
       case '--refuse-busy':
         o.refuseBusy = true;
         break;

@@ -81,7 +81,7 @@ function makeLaunch(
       : undefined;
   if (profile !== undefined) mkdirSync(profile.dir, { recursive: true });
   return tidemqLaunch(
-    ctx.repoRoot,
+    ctx.options.tidemqRoot ?? ctx.repoRoot,
     { ports, persistent: shape.persistent, dataDir: join(base, 'data'), ...(profile ? { profile } : {}) },
     needs,
   );
@@ -314,7 +314,7 @@ async function main(): Promise<number> {
     quick: options.quick,
     rounds: options.rounds,
     machine: machine(),
-    versions: versions(repoRoot),
+    versions: versions(options.tidemqRoot ?? repoRoot),
     maxLoad: options.maxLoad,
     scenarios: [],
   };
