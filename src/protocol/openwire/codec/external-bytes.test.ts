@@ -108,3 +108,25 @@ test('take() still returns one contiguous buffer when arrays were referenced', (
   enc.encodeTo(bytesMessage(body, 1), w);
   assert.deepEqual(w.take(), format({}).encode(bytesMessage(body, 1)));
 });
+
+test('a large frame arriving in socket-sized chunks is copied once, into a buffer of its own size', () => {
+  const enc = format({ cacheEnabled: false });
+  const dec = format({ cacheEnabled: false });
+  const body = Buffer.alloc(1024 * 1024);
+  for (let i = 0; i < body.length; i++) body[i] = i * 31;
+  const frame = enc.encode(bytesMessage(body, 1));
+  const out: Command[] = [];
+  const pushes: number[] = [];
+  for (let at = 0; at < frame.length; at += 65536) {
+    dec.feed(frame.subarray(at, at + 65536), (c) => out.push(c));
+    pushes.push(dec.pendingBytes);
+  }
+  assert.equal(out.length, 1);
+  // Until the last chunk nothing is decoded or copied: the chunks are only held (all but the size prefix read).
+  assert.equal(pushes.at(-2), 65536 * (pushes.length - 1) - 4);
+  assert.equal(pushes.at(-1), 0);
+  const content = (out[0] as unknown as { content: Uint8Array }).content;
+  assert.ok(Buffer.from(content).equals(body));
+  // One allocation of the frame's size (without its 4-byte prefix), the body a view into it: no growing buffer.
+  assert.equal(content.buffer.byteLength, frame.length - 4);
+});
