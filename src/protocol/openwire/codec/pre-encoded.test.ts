@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OpenWireFormat, type WireFormatOptions } from './wire-format.js';
 import { ByteWriter } from './byte-writer.js';
 import type { DataStructure } from './commands.js';
+import { BooleanStreamWriter } from './boolean-stream.js';
 import { Marshaller } from './marshaller.js';
 import { specOf } from './schema.js';
 import { T } from './types.js';
@@ -93,4 +94,33 @@ test('pre-encoded bytes are refused by a frame of another format or with the mar
   const m = scratch(12, true, 0);
   m.cacheEnabled = true;
   assert.throws(() => m.preEncode(message, messageField(12)), /marshal cache/);
+});
+
+test('BooleanStream append gives the same bits as writing them one by one, at any offset', () => {
+  const rnd = prng(99);
+  for (let trial = 0; trial < 300; trial++) {
+    const before = Math.floor(rnd() * 40);
+    const count = Math.floor(rnd() * 140);
+    const head = Array.from({ length: before }, () => rnd() < 0.5);
+    const bits = Array.from({ length: count }, () => rnd() < 0.5);
+    const src = new BooleanStreamWriter();
+    for (const b of bits) src.write(b);
+    const { bits: packed, count: n } = src.snapshot();
+    assert.equal(n, count);
+    const one = new BooleanStreamWriter();
+    const two = new BooleanStreamWriter();
+    for (const b of head) {
+      one.write(b);
+      two.write(b);
+    }
+    for (const b of bits) one.write(b);
+    two.append(packed, n);
+    two.write(true); // what follows lands after the appended bits
+    one.write(true);
+    assert.deepEqual(two.snapshot(), one.snapshot(), `${before} + ${count} bits`);
+    // Reset clears what append set: a second use starts clean.
+    two.reset();
+    two.write(false);
+    assert.deepEqual(two.snapshot().bits, new Uint8Array([0]));
+  }
 });
