@@ -15,7 +15,6 @@ export const EXTERNAL_BYTES_MIN = 16 * 1024;
 
 interface Entry {
   key: string;
-  outTime: number;
   groupFirst: boolean;
   pre: PreEncoded;
 }
@@ -27,8 +26,8 @@ interface Entry {
  * marshals the message per subscription; its cached `content` and `marshalledProperties` spare it only part of
  * the work.
  *
- * What a delivery adds to the message (brokerOutTime, JMSXGroupFirstForConsumer) is part of the memo's key, so a
- * copy is reused only by deliveries in the same millisecond with the same flag, and a later one re-encodes.
+ * What a delivery adds to the message: brokerOutTime is stamped into each frame's copy of the bytes (a slow
+ * subscriber's delivery comes later than the others'), JMSXGroupFirstForConsumer is part of the memo's key.
  * Connections with the marshal cache on (the Java client's default) do not share: see PreEncoded.
  */
 export class SharedDispatchEncoder {
@@ -42,15 +41,17 @@ export class SharedDispatchEncoder {
 
   /**
    * The dispatched form of `delivery`'s message for a connection whose format has `key`
-   * (OpenWireFormat.sharedEncodingKey); `build` makes the ow.Message when there is none to reuse.
+   * (OpenWireFormat.sharedEncodingKey), stamped with `now` as its brokerOutTime; `build` makes the ow.Message
+   * when there is none to reuse. Encode the frame holding it before the next call (the stamp is shared).
    */
   message(delivery: Delivery, now: number, key: string, build: () => ow.Message): PreEncoded {
     const groupFirst = delivery.groupFirst === true;
     let entries = this.memo.get(delivery.message);
     if (entries !== undefined) {
       for (const e of entries) {
-        if (e.key === key && e.outTime === now && e.groupFirst === groupFirst) {
+        if (e.key === key && e.groupFirst === groupFirst && e.pre.canStamp(now)) {
           this.reused++;
+          e.pre.outTime = now;
           return e.pre;
         }
       }
@@ -61,8 +62,8 @@ export class SharedDispatchEncoder {
     const { m, field } = this.marshaller(key);
     const pre = m.preEncode(build() as unknown as Record<string, unknown> & { type: number }, field);
     this.encoded++;
-    const i = entries.findIndex((e) => e.key === key);
-    const entry = { key, outTime: now, groupFirst, pre };
+    const i = entries.findIndex((e) => e.key === key && e.groupFirst === groupFirst);
+    const entry = { key, groupFirst, pre };
     if (i >= 0) entries[i] = entry;
     else entries.push(entry);
     return pre;

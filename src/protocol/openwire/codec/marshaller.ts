@@ -30,6 +30,9 @@ const MARSHAL_CACHE_FREE_SPACE = 100;
 
 const EMPTY = Buffer.alloc(0);
 
+/** The message header a dispatch stamps (RegionBroker.preProcessDispatch): see PreEncoded.stamp. */
+const OUT_TIME = 'brokerOutTime';
+
 /** HashMap's null key: a null cached field takes a cache slot in ActiveMQ too, and later nulls hit it. */
 const NULL_KEY = '\u0000null';
 
@@ -151,6 +154,8 @@ export class Marshaller {
   externalBytes = 0;
   /** What the frame written last left out of the buffer: `data` belongs before the byte at `at`. */
   readonly externals: { at: number; data: Uint8Array }[] = [];
+  /** @internal Where the last brokerOutTime written began (see preEncode). */
+  outTimeAt = -1;
 
   /** Resets the cache to `size` entries (0 = off), as renegotiateWireFormat does. */
   resetCache(size: number): void {
@@ -246,15 +251,32 @@ export class Marshaller {
     this.buf = data;
     this.pos = 0;
     this.externals.length = 0;
+    this.outTimeAt = -1;
     if (this.tight) this.tightNestedWrite(o);
     else this.looseNestedWrite(o);
+    // The message's own brokerOutTime is the last one written (a nested dataStructure's comes before it). It can
+    // be rewritten in place when it takes 8 bytes: always in loose encoding; in tight, for values of 2^32 and more
+    // (any clock after February 1970), whose size class does not change.
+    const outTimeAt =
+      this.outTimeAt >= 0 && (!this.tight || longClass(toLong(o[OUT_TIME])) === 3) ? this.outTimeAt : -1;
     if (this.pos !== data.length) {
       throw new CodecError(`internal: pre-encoded ${data.length} bytes but wrote ${this.pos}`);
     }
     this.buf = EMPTY;
     const { bits, count } = this.tight ? this.bs.snapshot() : { bits: new Uint8Array(0), count: 0 };
     const externals = this.externals.splice(0);
-    return new PreEncoded(o.type, this.version, this.tight, bits, count, data, externals, externalBytes);
+    return new PreEncoded(
+      o.type,
+      this.version,
+      this.tight,
+      bits,
+      count,
+      data,
+      externals,
+      externalBytes,
+      outTimeAt,
+      toLong(o[OUT_TIME]),
+    );
   }
 
   /** Pass 1 of a PreEncoded structure: its bits join this frame's BooleanStream; its size, nothing to compute. */
@@ -273,6 +295,9 @@ export class Marshaller {
 
   /** Pass 2: the bytes, with the large arrays referenced (or copied when this frame copies everything). */
   private preEncodedWrite(p: PreEncoded): void {
+    const start = this.pos;
+    // Bytes of external arrays copied in before the brokerOutTime, which move it along in this frame.
+    let shift = 0;
     let from = 0;
     for (const e of p.externals) {
       this.buf.set(p.data.subarray(from, e.at), this.pos);
@@ -283,10 +308,18 @@ export class Marshaller {
       } else {
         this.buf.set(e.data, this.pos);
         this.pos += e.data.length;
+        if (e.at <= p.outTimeAt) shift += e.data.length;
       }
     }
     this.buf.set(p.data.subarray(from), this.pos);
     this.pos += p.data.length - from;
+    if (p.outTimeAt >= 0 && p.outTime !== p.encodedOutTime) {
+      // This dispatch's brokerOutTime over the copy's (the frame's own bytes, never the shared ones).
+      const end = this.pos;
+      this.pos = start + p.outTimeAt + shift;
+      this.i64(p.outTime);
+      this.pos = end;
+    }
   }
 
   // ------------------------------------------------------------------------------------------- helpers
@@ -889,6 +922,7 @@ export class Marshaller {
           this.i32(v as number);
           break;
         case K.LONG:
+          if (f.name === OUT_TIME) this.outTimeAt = this.pos;
           this.i64(toLong(v));
           break;
         case K.STRING:
@@ -1049,6 +1083,8 @@ function compileWalker(fields: readonly FieldSpec[]): Walker {
         break;
       case K.LONG:
         size.push(`rc += m.tightLongSize(${v});`);
+        // Where a message's brokerOutTime lands, so a pre-encoded copy can be stamped per dispatch (PreEncoded).
+        if (f.name === OUT_TIME) write.push('m.outTimeAt = m.pos;');
         write.push(`m.tightLongWrite(${v});`);
         break;
       case K.STRING:

@@ -124,3 +124,45 @@ test('BooleanStream append gives the same bits as writing them one by one, at an
     assert.deepEqual(two.snapshot().bits, new Uint8Array([0]));
   }
 });
+
+test('each frame stamps its own brokerOutTime into its copy of the shared bytes', () => {
+  const t0 = 1_764_000_000_000;
+  for (const version of [3, 9, 12]) {
+    for (const tight of [true, false]) {
+      for (const externalMin of [0, 1]) {
+        const rnd = prng(version * 3 + (tight ? 1 : 0) + externalMin);
+        const whole = format({ version, tightEncodingEnabled: tight, cacheEnabled: false, stackTraceEnabled: true });
+        const message = {
+          ...(randomStructure(T.ACTIVEMQ_BYTES_MESSAGE, version, rnd) as unknown as Record<string, unknown>),
+          content: Buffer.alloc(300, 5),
+          brokerOutTime: t0,
+        } as unknown as Record<string, unknown> & { type: number };
+        const pre = scratch(version, tight, externalMin).preEncode(message, messageField(version));
+        assert.ok(pre.outTimeAt >= 0, `v${version} ${tight ? 'tight' : 'loose'}: brokerOutTime located`);
+        const md = (msg: unknown): DataStructure =>
+          ({
+            type: T.MESSAGE_DISPATCH,
+            commandId: 0,
+            responseRequired: false,
+            consumerId: null,
+            destination: null,
+            message: msg,
+            redeliveryCounter: 1,
+          }) as unknown as DataStructure;
+        for (const t of [t0 + 1, t0 + 123_456, t0]) {
+          assert.equal(pre.canStamp(t), true);
+          pre.outTime = t;
+          const expected = whole.encode(md({ ...message, brokerOutTime: t }));
+          assert.deepEqual(whole.encode(md(pre)), expected, `v${version} stamped ${t} (copied)`);
+          const w = new ByteWriter(64, 1);
+          whole.encodeTo(md(pre), w);
+          assert.deepEqual(Buffer.concat(w.takeChunks()), expected, `v${version} stamped ${t} (referenced)`);
+        }
+        // The shared bytes themselves keep the first value.
+        assert.equal(pre.encodedOutTime, t0);
+        // A time that would change a tight long's size class cannot be stamped in place.
+        assert.equal(pre.canStamp(5), !tight);
+      }
+    }
+  }
+});

@@ -24,7 +24,28 @@ export class PreEncoded {
     /** Byte arrays left out of `data`, each belonging before `data[at]`, in order. */
     readonly externals: readonly { at: number; data: Uint8Array }[],
     readonly externalBytes: number,
-  ) {}
+    /**
+     * Where in `data` the message's brokerOutTime (8 bytes) is, or -1 when it cannot be rewritten in place (see
+     * Marshaller.preEncode).
+     */
+    readonly outTimeAt: number,
+    /** The brokerOutTime `data` holds. */
+    readonly encodedOutTime: number,
+  ) {
+    this.outTime = encodedOutTime;
+  }
+
+  /**
+   * The brokerOutTime the next frame writes (ActiveMQ stamps each dispatch: RegionBroker.preProcessDispatch).
+   * Set right before the frame is encoded, which happens at once: the frame's copy is stamped, never `data`.
+   */
+  outTime: number;
+
+  /** Whether `t` can be stamped into a copy of these bytes (else the message must be encoded again). */
+  canStamp(t: number): boolean {
+    if (t === this.encodedOutTime) return true;
+    return this.outTimeAt >= 0 && (!this.tight || t >= 0x100000000);
+  }
 
   /** Bytes the structure takes in a frame. */
   get size(): number {

@@ -258,6 +258,7 @@ export class OpenWireFormat implements FrameSource<Command> {
   private _maxInactivityDuration: number;
   private _maxInactivityDurationInitialDelay: number;
   private _negotiated: NegotiatedWireFormat | null = null;
+  private _sharedKey: string | null = null;
 
   private readonly marshaller = new Marshaller();
   private readonly unmarshaller = new Unmarshaller();
@@ -346,6 +347,10 @@ export class OpenWireFormat implements FrameSource<Command> {
     this._maxFrameSize = n.maxFrameSize;
     this._maxInactivityDuration = n.maxInactivityDuration;
     this._maxInactivityDurationInitialDelay = n.maxInactivityDurationInitialDelay;
+    // Built once here rather than per dispatch.
+    this._sharedKey = this._cacheEnabled
+      ? null
+      : `${this._version}|${this._tight ? 't' : 'l'}|${this._stackTraceEnabled ? 's' : '-'}`;
     this.apply();
     return n;
   }
@@ -366,8 +371,7 @@ export class OpenWireFormat implements FrameSource<Command> {
    * PreEncoded).
    */
   get sharedEncodingKey(): string | null {
-    if (this._negotiated === null || this._cacheEnabled) return null;
-    return `${this._version}|${this._tight ? 't' : 'l'}|${this._stackTraceEnabled ? 's' : '-'}`;
+    return this._sharedKey;
   }
 
   // ------------------------------------------------------------------------------------------- encoding
