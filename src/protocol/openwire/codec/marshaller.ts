@@ -161,7 +161,8 @@ export class Marshaller {
   resetCache(size: number): void {
     this.cacheSize = size;
     this.cacheMap = new Map();
-    this.cacheSlots = new Array<unknown>(size).fill(undefined);
+    // Grown as entries are added (see Unmarshaller.resetCache): an idle connection keeps only what it cached.
+    this.cacheSlots = [];
     this.nextIndex = 0;
     this.nextEvictionIndex = 0;
   }
