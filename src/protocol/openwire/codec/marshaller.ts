@@ -127,7 +127,8 @@ export class Marshaller {
   stackTraceEnabled = false;
 
   private readonly bs = new BooleanStreamWriter();
-  private tape = new Int32Array(256);
+  // Grows by doubling (tapePush); a message dispatch needs a few dozen entries, an idle connection fewer.
+  private tape = new Int32Array(64);
   private tapeLen = 0;
   private tapePos = 0;
 
