@@ -263,6 +263,7 @@ test('stuck messages: with conditionalNetworkBridgeFilterFactory replayWhenNoCon
         got,
         Array.from({ length: 9 }, (_, i) => `m${i + 1}`),
       );
+      assert.equal(await consumerA.receive(500), null, 'each replayed once');
     } else {
       assert.equal(await consumerA.receive(700), null, 'without the policy, messages from A never go back to A');
     }
