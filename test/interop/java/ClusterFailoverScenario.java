@@ -18,10 +18,10 @@ import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.transport.TransportListener;
 
 /**
- * args: A B DIR. A and B form a network (A bridges to B); a queue consumer sits on B. A producer on
- * {@code failover:(A,B)?randomize=false} sends persistent messages to A; the test SIGKILLs A while it sends. The
- * client must carry on against B without a failed send; A is restarted and forwards what it had stored to B's
- * consumer. Every message whose send returned must reach the consumer: lost = 0. A send that was in flight at the
+ * args: A B DIR. A and B form a network (A bridges to B). A producer on {@code failover:(A,B)?randomize=false}
+ * sends persistent messages to A, with no consumer anywhere, so they stay in A's store; the test SIGKILLs A while
+ * it sends. The client must carry on against B without a failed send. Then a consumer opens on B and the test
+ * restarts A, whose bridge sees that consumer's demand and forwards what A had stored. Every message whose send returned must reach the consumer: lost = 0. A send that was in flight at the
  * kill may be stored on A and resent to B by the failover transport, so it can arrive twice; duplicates are
  * counted and reported, not hidden.
  *
@@ -42,22 +42,6 @@ final class ClusterFailoverScenario {
         String b = ctx.arg(0, "broker B");
         Path dir = Paths.get(ctx.arg(1, "signal directory"));
         Queue queue = ClusterScenarios.session(ctx, a).createQueue(ctx.name("q"));
-
-        Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
-        AtomicInteger redeliveredFlagged = new AtomicInteger();
-        Session onB = ClusterScenarios.session(ctx, b);
-        MessageConsumer consumer = onB.createConsumer(queue);
-        consumer.setMessageListener(message -> {
-            try {
-                received.computeIfAbsent(message.getIntProperty("seq"), k -> new AtomicInteger()).incrementAndGet();
-                if (message.getJMSRedelivered()) {
-                    redeliveredFlagged.incrementAndGet();
-                }
-            } catch (JMSException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Demand.watch(ctx, a, queue).awaitAtLeast(1, "B's consumer on A");
 
         AtomicInteger interruptions = new AtomicInteger();
         AtomicInteger resumptions = new AtomicInteger();
@@ -89,6 +73,7 @@ final class ClusterFailoverScenario {
         Set<Integer> acknowledged = new TreeSet<>();
         // Counted once the transport was interrupted: a send that returns after that went to B.
         int sentAfterResume = 0;
+        int storedOnA = 0;
         long deadline = System.nanoTime() + SEND_PHASE_MS * 1_000_000;
         for (int seq = 0; sentAfterResume < AFTER_RECONNECT; seq++) {
             if (System.nanoTime() > deadline) {
@@ -105,9 +90,29 @@ final class ClusterFailoverScenario {
             }
             if (interruptions.get() > 0) {
                 sentAfterResume++;
+            } else {
+                storedOnA++;
             }
         }
         Files.writeString(dir.resolve("sent"), "");
+
+        // Only now a consumer, on B: what A acknowledged before the kill is in A's store alone, and reaches it only
+        // once A is back and its bridge sees this consumer's demand.
+        Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
+        AtomicInteger redeliveredFlagged = new AtomicInteger();
+        Session onB = ClusterScenarios.session(ctx, b);
+        MessageConsumer consumer = onB.createConsumer(queue);
+        consumer.setMessageListener(message -> {
+            try {
+                received.computeIfAbsent(message.getIntProperty("seq"), k -> new AtomicInteger()).incrementAndGet();
+                if (message.getJMSRedelivered()) {
+                    redeliveredFlagged.incrementAndGet();
+                }
+            } catch (JMSException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
         String connectedTo = String.valueOf(
                 connection.getTransport().narrow(org.apache.activemq.transport.failover.FailoverTransport.class)
                         .getConnectedTransportURI());
@@ -130,7 +135,7 @@ final class ClusterFailoverScenario {
                 unacknowledged++;
             }
         }
-        ctx.note("acknowledged " + acknowledged.size() + ", received " + received.size() + " distinct, lost "
+        ctx.note("acknowledged " + acknowledged.size() + " (" + storedOnA + " by A before the kill), received " + received.size() + " distinct, lost "
                 + lost.size() + ", duplicates " + duplicates + " (" + redeliveredFlagged.get()
                 + " flagged JMSRedelivered), stored without acknowledgement " + unacknowledged + ", interruptions "
                 + interruptions.get());
