@@ -67,7 +67,7 @@ final class ClusterScenarios {
         for (String bridge : bridges) {
             String[] ends = bridge.split(">", 2);
             Check.isTrue(ends.length == 2, "a bridge is written from>to, got " + bridge);
-            Queue queue = session(ctx, ends[0]).createQueue(ctx.name("probe"));
+            Queue queue = session(ctx, ends[0]).createQueue(ctx.name("probe" + demands.size()));
             session(ctx, ends[1]).createConsumer(queue);
             demands.put(bridge, Demand.watch(ctx, ends[0], queue));
         }
