@@ -69,6 +69,12 @@ export interface ConnectOptions {
   clock?: Clock;
   /** ConnectionInfo.manageable (the broker may send ConnectionControl; the Java client sets it). */
   manageable?: boolean;
+  /**
+   * Sent before the ConnectionInfo: a network bridge introduces its broker this way (BrokerInfo with
+   * networkConnection, as DemandForwardingBridge.startRemoteBridge does), so the remote broker treats the
+   * connection as a bridge from its first command.
+   */
+  announce?: Command;
 }
 
 let instance = 0;
@@ -142,6 +148,15 @@ export class Connection extends EventEmitter implements ConnectionHost {
     } catch (e) {
       await transport.stop();
       throw e;
+    }
+    if (options.announce !== undefined) {
+      try {
+        await c.oneway(options.announce);
+      } catch (e) {
+        c.closed = true;
+        await transport.stop();
+        throw e;
+      }
     }
     const info = command<ConnectionInfo>(T.CONNECTION_INFO, {
       connectionId: c.connectionIdObject,
@@ -259,6 +274,9 @@ export class Connection extends EventEmitter implements ConnectionHost {
         return;
       }
       default:
+        // Commands a client does not expect from a broker (a duplex network bridge's peer sends ConnectionInfo,
+        // ConsumerInfo, messages and acks): whoever drives a bridge listens for them.
+        this.emit('command', c);
         return;
     }
   }

@@ -10,6 +10,10 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { MemoryReducer } from './memory-reducer.js';
 import { MasterLock, StoppedWhileSlaveError } from './master-lock.js';
 import { Logger } from '../util/logger.js';
+import type { ClientTlsOptions } from '../client/connection.js';
+import type { NetworkConnectorConfig } from '../config/broker-config.js';
+import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
+import { NetworkConnector } from '../network/network-connector.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
@@ -78,6 +82,16 @@ export interface BrokerServiceOptions {
   lockKeepAlivePeriod?: number;
   /** Told when the broker stopped itself because its store's lock was lost (the process should exit). */
   onLockLost?: () => void;
+  /** `<networkConnectors>`: bridges to other brokers, started once the transport connectors listen. */
+  networkConnectors?: NetworkConnectorSpec[];
+}
+
+export interface NetworkConnectorSpec {
+  readonly config: NetworkConnectorConfig;
+  /** The broker's `<sslContext>` as client key material, for ssl:// peers. */
+  readonly tls?: ClientTlsOptions;
+  /** Agents for discovery URIs other than static: and masterslave:. */
+  readonly discoveryFor?: (uri: string) => DiscoveryAgent | null;
 }
 
 /**
@@ -90,6 +104,7 @@ export class BrokerService {
   readonly region: RegionBroker;
   private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
+  readonly networkConnectors: NetworkConnector[];
   private readonly logger: Logger;
   private started = false;
   /** Master/slave: the store's locker, taken before anything starts (see master-lock.ts). */
@@ -168,6 +183,25 @@ export class BrokerService {
           clock,
         ),
     );
+    const policies = options.policies;
+    this.networkConnectors = (options.networkConnectors ?? []).map(
+      (spec) =>
+        new NetworkConnector({
+          config: spec.config,
+          local: {
+            broker: chain,
+            brokerId: chain.brokerId,
+            brokerName: chain.brokerName,
+            // The URL peers and failover clients are told to use: the first connector's published address.
+            brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
+            conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
+          },
+          ...(spec.tls !== undefined ? { tls: spec.tls } : {}),
+          ...(spec.discoveryFor !== undefined ? { discoveryFor: spec.discoveryFor } : {}),
+          clock,
+          logger: this.logger.child({ area: 'network', connector: spec.config.name }),
+        }),
+    );
   }
 
   get brokerName(): string {
@@ -208,6 +242,8 @@ export class BrokerService {
       throw e;
     }
     this.started = true;
+    // After the transport connectors, as ActiveMQ's startAllConnectors: peers bridging back find us listening.
+    for (const n of this.networkConnectors) await n.start();
     this.masterLock?.startKeepAlive();
     this.logger.info(`Broker ${this.brokerName} started`, { brokerId: this.broker.brokerId });
   }
@@ -219,6 +255,13 @@ export class BrokerService {
     }
     this.started = false;
     const failures: unknown[] = [];
+    for (const n of this.networkConnectors) {
+      try {
+        await n.stop();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
     for (const c of this.connectors) {
       try {
         await c.stop();

@@ -92,6 +92,15 @@ export function readNetworkConnector(r: ElementReader): NetworkConnectorConfig {
     excludedDestinations: destinationList(r, 'excludedDestinations'),
     dynamicallyIncludedDestinations: destinationList(r, 'dynamicallyIncludedDestinations'),
     staticallyIncludedDestinations: destinationList(r, 'staticallyIncludedDestinations'),
+    staticBridge: r.bool('staticBridge') ?? false,
+    remoteUserName: r.string('remoteUserName') ?? null,
+    remotePassword: r.string('remotePassword') ?? null,
+    consumerPriorityBase: r.number('consumerPriorityBase') ?? -5,
+    advisoryPrefetchSize: r.number('advisoryPrefetchSize') ?? 0,
+    conduitNetworkQueueSubscriptions: r.bool('conduitNetworkQueueSubscriptions') ?? true,
+    clientIdToken: r.string('clientIdToken') ?? '_',
+    useVirtualDestSubs: r.bool('useVirtualDestSubs') ?? false,
+    dispatchAsync: r.bool('dispatchAsync') ?? true,
   };
   if (config.prefetchSize < 1) {
     throw new ConfigError(r.attribute('prefetchSize')!.location, `${tag(r.el)} prefetchSize must be at least 1`);
