@@ -140,8 +140,17 @@ final class ClusterFailoverScenario {
                 + " flagged JMSRedelivered), stored without acknowledgement " + unacknowledged + ", interruptions "
                 + interruptions.get());
         if (!lost.isEmpty()) {
+            // Say which half failed: A's bridge never learned of B's consumer, or it knew and forwarded nothing.
+            String demandOnA;
+            try {
+                Demand demand = Demand.watch(ctx, a, queue);
+                demand.awaitAtLeast(1, "B's consumer on A", System.nanoTime() + 2_000_000_000L);
+                demandOnA = "A (restarted) knows " + demand.count() + " consumer(s) on the queue: demand reached it";
+            } catch (Check.CheckFailed | JMSException e) {
+                demandOnA = "A (restarted) knows no consumer on the queue: B's demand never reached it";
+            }
             throw Check.fail(lost.size() + " acknowledged persistent message(s) never reached B's consumer within "
-                    + DELIVERY_MS + " ms: seq " + abbreviate(lost) + " (" + ctx.notes() + ")");
+                    + DELIVERY_MS + " ms: seq " + abbreviate(lost) + "; " + demandOnA + " (" + ctx.notes() + ")");
         }
     }
 
