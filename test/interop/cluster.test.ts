@@ -38,6 +38,9 @@ describeCluster(
     clusterTest('durable subscriber on B receives what A publishes, before and after it reconnects', run, (r) =>
       r.scenario('cluster-durable', ['A', 'B'], ab),
     );
+    clusterTest('unsubscribing the durable subscription on B removes the demand on A', run, (r) =>
+      r.scenario('cluster-durable-unsubscribe', ['A', 'B'], ab),
+    );
     clusterTest('a queue consumer moves from B to C and the messages follow', run, (r) =>
       r.scenario(
         'cluster-consumer-moves',
@@ -151,6 +154,9 @@ const mixedScenarios = (run: () => ClusterRun, from: string, plain: string): voi
   );
   clusterTest(`durable subscriber on ${plain} receives what ${from} publishes`, run, (r) =>
     r.scenario('cluster-durable', [from, plain], bridge),
+  );
+  clusterTest(`unsubscribing the durable subscription on ${plain} removes the demand on ${from}`, run, (r) =>
+    r.scenario('cluster-durable-unsubscribe', [from, plain], bridge),
   );
 };
 

@@ -35,6 +35,7 @@ final class ClusterScenarios {
         registry.put("cluster-topic", ClusterScenarios::topic);
         registry.put("cluster-properties", ClusterScenarios::properties);
         registry.put("cluster-durable", ClusterScenarios::durable);
+        registry.put("cluster-durable-unsubscribe", ClusterScenarios::durableUnsubscribe);
         registry.put("cluster-consumer-moves", ClusterScenarios::consumerMoves);
         registry.put("cluster-line", ClusterScenarios::line);
         registry.put("cluster-duplex", ClusterScenarios::duplex);
@@ -195,7 +196,7 @@ final class ClusterScenarios {
      * args: A B. A durable subscriber on B receives what is published on A while it is connected, and what A
      * published while it was offline once it is back: as in ActiveMQ 5.17, the bridge keeps its subscription on A
      * while B's durable subscription exists (the consumer's departure alone removes no demand), so A goes on
-     * forwarding to B, where the durable subscription keeps the messages. Unsubscribing on B removes the demand.
+     * forwarding to B, where the durable subscription keeps the messages.
      */
     static void durable(Ctx ctx) throws Exception {
         String a = ctx.brokerUrl;
@@ -226,7 +227,26 @@ final class ClusterScenarios {
         Ctx.expectNone(back, "after the reconnected subscriber's messages");
         back.close();
         again.unsubscribe("sub");
-        demand.awaitAtMost(0, "the bridge's subscription on A after B's durable subscription was removed");
+    }
+
+    /**
+     * args: A B. Unsubscribing B's durable subscription removes the bridge's demand on A: ActiveMQ's AdvisoryBroker
+     * sends a RemoveSubscriptionInfo (client id + subscription name) on the consumer advisory topic, and the
+     * bridge matches it against the client id and name the durable ConsumerInfo advisory carried.
+     */
+    static void durableUnsubscribe(Ctx ctx) throws Exception {
+        String a = ctx.brokerUrl;
+        String b = ctx.arg(0, "broker B");
+        Topic topic = session(ctx, a).createTopic(ctx.name("t"));
+        Demand demand = Demand.watch(ctx, a, topic);
+        Connection onB = durableConnection(ctx, b, ctx.name("client"));
+        Session session = onB.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        session.createDurableSubscriber(topic, "sub").close();
+        demand.awaitAtLeast(1, "B's durable subscription on A");
+        session.unsubscribe("sub");
+        ctx.note("demand gone from A after "
+                + demand.awaitAtMost(0, "the bridge's subscription on A after B's durable subscription was removed")
+                + " ms");
     }
 
     private static Connection durableConnection(Ctx ctx, String url, String clientId) throws JMSException {
