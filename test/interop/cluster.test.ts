@@ -109,6 +109,38 @@ describeCluster(
   },
 );
 
+/** ActiveMQ's cure for stuck messages, on every queue of both brokers. */
+const replayPolicy = `          <policyEntry queue=">" enableAudit="false">
+            <networkBridgeFilterFactory>
+              <conditionalNetworkBridgeFilterFactory replayWhenNoConsumers="true"/>
+            </networkBridgeFilterFactory>
+          </policyEntry>`;
+
+describeCluster(
+  `network of brokers: A⇄B with replayWhenNoConsumers (brokers: ${kind})`,
+  kind,
+  [
+    { name: 'A', networkConnectors: [to('B')], policyEntries: replayPolicy },
+    { name: 'B', networkConnectors: [to('A')], policyEntries: replayPolicy },
+  ],
+  [
+    ['A', 'B'],
+    ['B', 'A'],
+  ],
+  (run) => {
+    clusterTest('messages stranded on B after its consumer left flow back to a consumer on A', run, (r) =>
+      r.scenario(
+        'cluster-replay',
+        ['A', 'B'],
+        [
+          ['A', 'B'],
+          ['B', 'A'],
+        ],
+      ),
+    );
+  },
+);
+
 describeCluster(
   `network of brokers: SIGKILL of A under a failover:(A,B) producer (brokers: ${kind})`,
   kind,
