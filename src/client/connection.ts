@@ -75,6 +75,12 @@ export interface ConnectOptions {
    * connection as a bridge from its first command.
    */
   announce?: Command;
+  /**
+   * Send the ConnectionInfo without waiting for its answer (default false). A duplex network bridge does: the
+   * remote broker hands the connection to its responder bridge and never answers; a refusal comes back as a
+   * ConnectionError, which ends the connection ('error').
+   */
+  connectionInfoOneway?: boolean;
 }
 
 let instance = 0;
@@ -167,7 +173,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
       faultTolerant: uri.failover !== null,
     });
     try {
-      await c.request(info);
+      if (options.connectionInfoOneway === true) await c.oneway(info);
+      else await c.request(info);
     } catch (e) {
       c.closed = true;
       await transport.stop();
@@ -258,6 +265,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
       case T.MESSAGE_DISPATCH: {
         const consumer = c.consumerId === null ? undefined : this.consumers.get(consumerIdToString(c.consumerId));
         if (consumer !== undefined) consumer.dispatch(c);
+        // A network bridge registers its consumers by sending ConsumerInfo itself and takes their dispatches here.
+        else if (this.listenerCount('command') > 0) this.emit('command', c);
         else this.logger.debug('Dispatch for an unknown consumer dropped', { consumer: c.consumerId?.value });
         return;
       }

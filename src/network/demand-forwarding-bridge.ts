@@ -1,26 +1,35 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Broker, ConnectionContext, ConsumerSink, Delivery } from '../broker/broker.js';
-import { Connection, type ClientTlsOptions } from '../client/connection.js';
-import type { Consumer } from '../client/consumer.js';
-import type { ReceivedMessage } from '../client/message.js';
-import type { Producer } from '../client/producer.js';
-import type { Session } from '../client/session.js';
 import type { NetworkConnectorConfig } from '../config/broker-config.js';
 import { destinationMatches } from '../destination/destination-filter.js';
 import { AckType, type ConsumerInfo } from '../model/commands.js';
 import { Destination } from '../model/destination.js';
 import type { Message } from '../model/message.js';
-import { brokerIdToString, consumerIdToString } from '../protocol/openwire/codec/ids.js';
 import type * as ow from '../protocol/openwire/codec/commands.js';
+import {
+  brokerIdToString,
+  connectionId,
+  consumerId,
+  consumerIdToString,
+  producerId,
+  sessionId,
+} from '../protocol/openwire/codec/ids.js';
 import { T } from '../protocol/openwire/codec/types.js';
-import { fromOpenWireDestination, toOpenWireMessage } from '../protocol/openwire/message-convert.js';
+import {
+  fromOpenWireDestination,
+  fromOpenWireMessage,
+  toOpenWireDestination,
+  toOpenWireMessage,
+} from '../protocol/openwire/message-convert.js';
+import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
 import { destinationOf } from '../server/destination-ref.js';
 import type { Clock } from '../util/clock.js';
-import { BrokerError } from '../util/errors.js';
+import { BrokerError, toBrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { DemandSubscription } from './demand-subscription.js';
 import { networkBridgeFilter, type ConditionalFilterConfig } from './network-bridge-filter.js';
+import { networkProperties } from './network-properties.js';
 
 /** What a bridge knows of its own broker. */
 export interface LocalBrokerInfo {
@@ -36,57 +45,74 @@ export interface LocalBrokerInfo {
 export interface BridgeOptions {
   readonly config: NetworkConnectorConfig;
   readonly local: LocalBrokerInfo;
-  /** The remote broker: `tcp://…`, `ssl://…`, or a `failover:(…)` pair for masterslave:. */
-  readonly remoteUri: string;
-  readonly tls?: ClientTlsOptions;
+  /**
+   * Opens the connection to the remote broker, given the BrokerInfo to introduce ourselves with; for the
+   * responder end of a duplex bridge, the channel the remote broker opened.
+   */
+  readonly connect: (announce: ow.BrokerInfo, clientId: string) => Promise<RemoteChannel>;
+  /** The responder end of a duplex bridge: the remote broker sends its ConnectionInfo first, so we send ours. */
+  readonly responder?: boolean;
   readonly clock: Clock;
   readonly logger: Logger;
 }
 
 /** The remote broker turned out to be this one (multicast echo, a static URI naming ourselves). */
 export class LoopbackBridgeError extends BrokerError {
-  constructor(uri: string, brokerName: string) {
-    super('ERR_CONFIG', `${uri} is this broker (${brokerName}): a broker does not bridge to itself`);
+  constructor(address: string, brokerName: string) {
+    super('ERR_CONFIG', `${address} is this broker (${brokerName}): a broker does not bridge to itself`);
     this.name = 'LoopbackBridgeError';
   }
 }
 
 let bridgeInstance = 0;
 
+/** Consumer advisories (and the temp destination ones) are read by the bridge, not delivered. */
+function isAdvisoryForBridge(m: ow.Message): boolean {
+  const name = m.destination?.physicalName ?? '';
+  return m.dataStructure !== null && name.startsWith('ActiveMQ.Advisory.Consumer.');
+}
+
 /**
- * One network bridge from this broker to a remote one (ActiveMQ's DemandForwardingBridge, with ConduitBridge's
- * conduit subscriptions): it listens to the remote broker's consumer advisories, and for each remote consumer
- * it may serve opens a demand subscription here — a local consumer marked networkSubscription — whose messages
- * it sends to the remote broker with this broker appended to their brokerPath. A message is acknowledged here
- * only once the remote broker accepted it (persistent messages and alwaysSyncSend wait for its answer), so a
- * bridge that fails loses nothing: what was in flight returns to its queue or durable subscription.
+ * One network bridge between this broker and a remote one (ActiveMQ's DemandForwardingBridge, with
+ * ConduitBridge's conduit subscriptions): it listens to the remote broker's consumer advisories, and for each
+ * remote consumer it may serve opens a demand subscription here — a local consumer marked networkSubscription —
+ * whose messages it sends to the remote broker with this broker appended to their brokerPath. A message is
+ * acknowledged here only once the remote broker accepted it (persistent messages and alwaysSyncSend wait for its
+ * answer), so a bridge that fails loses nothing: what was in flight returns to its queue or durable subscription.
  *
- * The remote side is the Node OpenWire client (src/client); the local side calls the broker in process, as
- * ActiveMQ's VM connection does, with the broker's own authority (the operator configured the bridge).
+ * Duplex (duplex="true"): the same connection also carries the remote broker's bridge towards us. Its
+ * ConsumerInfo is demand here (for its advisory topic, so our consumer advisories travel to it as forwarded
+ * messages), and the messages it forwards are sent into this broker and answered. Both ends run this class; the
+ * responder end is started by the OpenWire connector when a peer's BrokerInfo asks for duplex.
+ *
+ * The local side calls the broker in process, as ActiveMQ's VM connection does, with the broker's own authority
+ * (the operator configured the bridge); the remote side goes through the remote broker's security.
  */
 export class DemandForwardingBridge extends EventEmitter {
-  private remote: Connection | null = null;
-  private session: Session | null = null;
-  private producer: Producer | null = null;
-  private readonly advisoryConsumers: Consumer[] = [];
+  private channel: RemoteChannel | null = null;
   private context: ConnectionContext | null = null;
   private remoteBrokerId = '';
   private remoteBrokerName = '';
   private readonly byLocalId = new Map<string, DemandSubscription>();
   private readonly byRemoteId = new Map<string, DemandSubscription>();
   private readonly localConnectionId: string;
+  private remoteConnection: ow.ConnectionId;
+  private producer: ow.ProducerId;
+  private readonly advisoryConsumers = new Set<string>();
+  private advisoriesUnacked = 0;
   private nextConsumer = 0;
   private stopped = false;
   private failed = false;
   /** Serialises demand changes: an advisory's add and remove must reach the broker in order. */
   private demandChain: Promise<void> = Promise.resolve();
-  /** Forwards sent and not yet answered, so a stop can wait for them. */
-  private inFlight = 0;
   readonly statistics = { enqueued: 0, dequeued: 0, received: 0 };
 
   constructor(private readonly o: BridgeOptions) {
     super();
-    this.localConnectionId = `ID:${hostname()}-bridge-${process.pid}-${Date.now()}-${bridgeInstance++}:1`;
+    const id = `ID:${hostname()}-bridge-${process.pid}-${Date.now()}-${bridgeInstance++}`;
+    this.localConnectionId = `${id}:1`;
+    this.remoteConnection = connectionId(`${id}:2`);
+    this.producer = producerId(this.remoteConnection.value ?? '', 1, 1);
     this.on('error', () => {});
   }
 
@@ -99,7 +125,7 @@ export class DemandForwardingBridge extends EventEmitter {
   }
 
   get remoteAddress(): string | null {
-    return this.remote?.connectedUri ?? null;
+    return this.channel?.address ?? null;
   }
 
   get demandCount(): number {
@@ -110,47 +136,35 @@ export class DemandForwardingBridge extends EventEmitter {
     return this.o.config;
   }
 
+  private get duplex(): boolean {
+    return this.c.duplex || this.o.responder === true;
+  }
+
   /** Connects to the remote broker and sets up both ends; rejects (and cleans up) when either refuses. */
   async start(): Promise<void> {
     const c = this.c;
     const local = this.o.local;
     const token = c.clientIdToken;
-    const remote = await Connection.connect(this.o.remoteUri, {
-      userName: c.remoteUserName ?? c.userName ?? undefined,
-      password: c.remoteUserName !== null ? (c.remotePassword ?? undefined) : (c.password ?? undefined),
-      clientId: `${c.name}${token}${local.brokerName}${token}outbound`,
-      ...(this.o.tls !== undefined ? { tls: this.o.tls } : {}),
-      logger: this.o.logger,
-      clock: this.o.clock,
-      announce: this.brokerInfo(),
-    }).catch((e: unknown) => {
-      throw e instanceof Error ? e : new Error(String(e));
-    });
-    this.remote = remote;
+    const channel = await this.o.connect(this.brokerInfo(), `${c.name}${token}${local.brokerName}${token}outbound`);
+    this.channel = channel;
     try {
-      const info = remote.brokerInfo;
-      this.remoteBrokerId = info?.brokerId === null || info === null ? '' : brokerIdToString(info.brokerId);
-      this.remoteBrokerName = info?.brokerName ?? '';
+      const info = channel.remoteBrokerInfo;
+      this.remoteBrokerId = info.brokerId === null ? '' : brokerIdToString(info.brokerId);
+      this.remoteBrokerName = info.brokerName ?? '';
       if (this.remoteBrokerId === local.brokerId || this.remoteBrokerName === local.brokerName) {
-        throw new LoopbackBridgeError(this.o.remoteUri, local.brokerName);
+        throw new LoopbackBridgeError(channel.address, local.brokerName);
       }
-      remote.on('error', (e: Error) => this.fail(e));
-      remote.on('command', (cmd: ow.Command) => this.onRemoteCommand(cmd));
+      if (channel.connectionId !== undefined) {
+        // Over the client, the ConnectionInfo went out with the client's connection id: sessions hang off it.
+        this.remoteConnection = channel.connectionId;
+        this.producer = producerId(this.remoteConnection.value ?? '', 1, 1);
+      }
+      channel.onClosed = (e) => this.fail(e);
+      channel.onCommand = (cmd) => this.onRemoteCommand(cmd);
       await this.startLocal();
-      const session = (this.session = await remote.createSession('auto'));
-      this.producer = await session.createProducer(null);
-      for (const d of this.c.staticallyIncludedDestinations) {
+      await this.startRemote();
+      for (const d of c.staticallyIncludedDestinations) {
         await this.addDemand(null, destinationOf(d), null, true);
-      }
-      if (!c.staticBridge) {
-        for (const topic of this.advisoryTopics()) {
-          const consumer = await session.createConsumer(topic, {
-            prefetch: c.advisoryPrefetchSize > 0 ? c.advisoryPrefetchSize : c.prefetchSize,
-            dispatchAsync: true,
-          });
-          consumer.setMessageListener((m) => this.onAdvisory(m));
-          this.advisoryConsumers.push(consumer);
-        }
       }
     } catch (e) {
       await this.stop();
@@ -176,7 +190,8 @@ export class DemandForwardingBridge extends EventEmitter {
       networkConnection: true,
       connectionId: 0,
       brokerUploadUrl: null,
-      networkProperties: null,
+      // The responder end of a duplex bridge runs with the initiator's settings (getNetworkConfiguration).
+      networkProperties: networkProperties(this.c),
     };
   }
 
@@ -184,13 +199,14 @@ export class DemandForwardingBridge extends EventEmitter {
     const c = this.c;
     const local = this.o.local;
     const token = c.clientIdToken;
+    const duplexTag = this.o.responder === true ? `${token}duplex` : '';
     const context: ConnectionContext = {
       info: {
         connectionId: this.localConnectionId,
-        clientId: `${c.name}${token}${this.remoteBrokerName}${token}inbound${token}${local.brokerName}`,
+        clientId: `${c.name}${token}${this.remoteBrokerName}${token}inbound${duplexTag}${token}${local.brokerName}`,
         userName: c.userName,
         password: null,
-        remoteAddress: this.o.remoteUri,
+        remoteAddress: this.channel?.address ?? '',
         protocol: 'network',
       },
       security: { userName: c.userName, groups: new Set(), isBrokerInternal: true },
@@ -202,31 +218,198 @@ export class DemandForwardingBridge extends EventEmitter {
     this.context = context;
   }
 
-  /** The advisory topics that report the remote consumers this bridge may serve (destinationFilter). */
-  private advisoryTopics(): string[] {
-    const included = this.c.dynamicallyIncludedDestinations;
-    const topics =
-      included.length === 0
-        ? ['topic://ActiveMQ.Advisory.Consumer.>']
-        : included
-            .filter((d) => d.type === 'queue' || d.type === 'topic')
-            .map((d) => `topic://ActiveMQ.Advisory.Consumer.${d.type === 'queue' ? 'Queue' : 'Topic'}.${d.name}`);
-    return topics;
+  /** Session, producer and the advisory subscription on the remote broker, sent without waiting (as ActiveMQ). */
+  private async startRemote(): Promise<void> {
+    const channel = this.channel!;
+    const c = this.c;
+    const conn = this.remoteConnection;
+    if (this.o.responder === true) {
+      const token = c.clientIdToken;
+      await channel.oneway({
+        type: T.CONNECTION_INFO,
+        commandId: 0,
+        responseRequired: false,
+        connectionId: conn,
+        clientId: `${c.name}${token}${this.o.local.brokerName}${token}outbound`,
+        password: null,
+        userName: null,
+        brokerPath: null,
+        brokerMasterConnector: false,
+        manageable: false,
+        clientMaster: true,
+        faultTolerant: false,
+        failoverReconnect: false,
+        clientIp: null,
+      } satisfies ow.ConnectionInfo);
+    }
+    await channel.oneway({
+      type: T.SESSION_INFO,
+      commandId: 0,
+      responseRequired: false,
+      sessionId: sessionId(conn.value ?? '', 1),
+    } satisfies ow.SessionInfo);
+    await channel.oneway({
+      type: T.PRODUCER_INFO,
+      commandId: 0,
+      responseRequired: false,
+      producerId: this.producer,
+      destination: null,
+      brokerPath: null,
+      dispatchAsync: false,
+      windowSize: 0,
+    } satisfies ow.ProducerInfo);
+    if (c.staticBridge) return;
+    let n = 0;
+    for (const topic of this.advisoryTopics()) {
+      const id = consumerId(conn.value ?? '', 1, ++n);
+      this.advisoryConsumers.add(consumerIdToString(id));
+      await channel.oneway({
+        type: T.CONSUMER_INFO,
+        commandId: 0,
+        responseRequired: false,
+        consumerId: id,
+        browser: false,
+        destination: toOpenWireDestination(topic),
+        prefetchSize: this.advisoryPrefetch,
+        maximumPendingMessageLimit: 0,
+        // Always asynchronous, so a slow bridge never blocks the remote broker's producers.
+        dispatchAsync: true,
+        selector: null,
+        clientId: null,
+        subscriptionName: null,
+        noLocal: false,
+        exclusive: false,
+        retroactive: false,
+        priority: 0,
+        brokerPath: null,
+        additionalPredicate: null,
+        networkSubscription: false,
+        optimizedAcknowledge: false,
+        noRangeAcks: false,
+        networkConsumerPath: null,
+      } satisfies ow.ConsumerInfo);
+    }
   }
 
-  // ---- demand ------------------------------------------------------------------------------------
+  private get advisoryPrefetch(): number {
+    return this.c.advisoryPrefetchSize > 0 ? this.c.advisoryPrefetchSize : this.c.prefetchSize;
+  }
 
-  private onAdvisory(m: ReceivedMessage): void {
-    const data = m.raw.dataStructure;
+  /** The advisory topics that report the remote consumers this bridge may serve (destinationFilter). */
+  private advisoryTopics(): Destination[] {
+    const included = this.c.dynamicallyIncludedDestinations;
+    if (included.length === 0) return [Destination.topic('ActiveMQ.Advisory.Consumer.>')];
+    return included
+      .filter((d) => d.type === 'queue' || d.type === 'topic')
+      .map((d) => Destination.topic(`ActiveMQ.Advisory.Consumer.${d.type === 'queue' ? 'Queue' : 'Topic'}.${d.name}`));
+  }
+
+  // ---- what the remote broker sends ---------------------------------------------------------------
+
+  private onRemoteCommand(cmd: ow.Command): void {
+    if (this.stopped) return;
+    switch (cmd.type) {
+      case T.MESSAGE_DISPATCH:
+        // An advisory for our consumer on the remote broker (a bridge that is not duplex on the other side).
+        if (cmd.message !== null && cmd.consumerId !== null) {
+          this.onAdvisory(cmd.message);
+          this.ackAdvisory(cmd.consumerId, cmd.message);
+        }
+        return;
+      case T.CONSUMER_INFO:
+        // Duplex: the remote bridge's own subscriptions (its advisory topic) are demand here.
+        if (this.duplex) this.enqueueDemand(() => this.onRemoteConsumer(cmd, true));
+        return;
+      case T.REMOVE_INFO:
+        if (this.duplex && cmd.objectId?.type === T.CONSUMER_ID) {
+          const id = consumerIdToString(cmd.objectId);
+          this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
+        }
+        return;
+      case T.SHUTDOWN_INFO:
+        this.fail(new Error(`${this.remoteBrokerName} is shutting down`));
+        return;
+      case T.CONNECTION_ERROR:
+        this.fail(new Error(`${this.remoteBrokerName} reported: ${cmd.exception?.message ?? 'a connection error'}`));
+        return;
+      default:
+        if (isOpenWireMessage(cmd)) {
+          if (!this.duplex) return;
+          // Duplex: an advisory the remote bridge forwards us, or a message for a consumer of ours.
+          if (isAdvisoryForBridge(cmd)) this.onAdvisory(cmd);
+          else this.receive(cmd);
+        }
+      // ConnectionInfo, SessionInfo, ProducerInfo, MessageAck of a duplex peer and KeepAliveInfo need nothing:
+      // our local side has its own connection, and advisories forwarded to the peer are acknowledged here.
+    }
+  }
+
+  /** ackAdvisory: acknowledges advisories in batches, at three quarters of the prefetch. */
+  private ackAdvisory(consumer: ow.ConsumerId, message: ow.Message): void {
+    if (++this.advisoriesUnacked <= this.advisoryPrefetch * 0.75) return;
+    const count = this.advisoriesUnacked;
+    this.advisoriesUnacked = 0;
+    void this.channel
+      ?.oneway({
+        type: T.MESSAGE_ACK,
+        commandId: 0,
+        responseRequired: false,
+        destination: message.destination,
+        transactionId: null,
+        consumerId: consumer,
+        ackType: AckType.Standard,
+        firstMessageId: null,
+        lastMessageId: message.messageId,
+        messageCount: count,
+        poisonCause: null,
+      } satisfies ow.MessageAck)
+      .catch(() => {});
+  }
+
+  private onAdvisory(m: ow.Message): void {
+    const data = m.dataStructure;
     if (data === null) return;
     if (data.type === T.CONSUMER_INFO) {
-      const info = data;
-      this.enqueueDemand(() => this.onRemoteConsumer(info));
+      this.enqueueDemand(() => this.onRemoteConsumer(data, false));
     } else if (data.type === T.REMOVE_INFO && data.objectId?.type === T.CONSUMER_ID) {
       const id = consumerIdToString(data.objectId);
       this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
     }
   }
+
+  /** Duplex: a message the remote bridge forwards to a consumer here. Answered once this broker has it. */
+  private receive(m: ow.Message): void {
+    const context = this.context;
+    if (context === null) return;
+    const message = fromOpenWireMessage(m, this.localConnectionId);
+    const answer = m.responseRequired || this.c.alwaysSyncSend;
+    const correlationId = m.commandId;
+    this.o.local.broker.send(context, message, null).then(
+      () => {
+        this.statistics.received++;
+        if (answer) void this.reply({ type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId });
+      },
+      (e: unknown) => {
+        const err = toBrokerError(e);
+        this.o.logger.warn(`Message forwarded by ${this.remoteBrokerName} refused here: ${err.message}`);
+        if (answer) {
+          void this.reply({
+            type: T.EXCEPTION_RESPONSE,
+            commandId: 0,
+            responseRequired: false,
+            correlationId,
+            exception: { className: err.javaClassName, message: err.message, stackTrace: [], cause: null },
+          } satisfies ow.ExceptionResponse);
+        }
+      },
+    );
+  }
+
+  private reply(c: ow.Command): Promise<void> {
+    return this.channel?.oneway(c).catch(() => {}) ?? Promise.resolve();
+  }
+
+  // ---- demand ------------------------------------------------------------------------------------
 
   private enqueueDemand(step: () => Promise<void>): void {
     this.demandChain = this.demandChain.then(step).catch((e: unknown) => {
@@ -234,8 +417,11 @@ export class DemandForwardingBridge extends EventEmitter {
     });
   }
 
-  /** serviceRemoteConsumerAdvisory: a remote consumer appeared; serve it unless that would loop or is filtered. */
-  private async onRemoteConsumer(info: ow.ConsumerInfo): Promise<void> {
+  /**
+   * serviceRemoteConsumerAdvisory: a remote consumer appeared; serve it unless that would loop or is filtered.
+   * `direct` is a duplex peer's own subscription (its advisory topic), which is served as it is.
+   */
+  private async onRemoteConsumer(info: ow.ConsumerInfo, direct: boolean): Promise<void> {
     if (this.stopped || info.destination === null || info.consumerId === null) return;
     const log = this.o.logger;
     const path = (info.brokerPath ?? []).map((b) => b.value ?? '');
@@ -253,13 +439,15 @@ export class DemandForwardingBridge extends EventEmitter {
       log.debug('Ignoring remote consumer: its demand already crossed this broker', { destination: destination.key });
       return;
     }
-    if (destination.name.startsWith('ActiveMQ.Advisory.') || !this.permissible(destination)) return;
+    const advisory = destination.name.startsWith('ActiveMQ.Advisory.');
+    if (advisory ? !direct : !this.permissible(destination)) return;
     if (this.byRemoteId.has(remoteId)) return;
     // ConduitBridge: one local subscription per destination carries every remote consumer on it (selectors
     // dropped, so nothing is forwarded twice), except another bridge's queue demand when
     // conduitNetworkQueueSubscriptions is off.
     const conduit =
       this.c.conduitSubscriptions &&
+      !advisory &&
       (!destination.isQueue || !info.networkSubscription || this.c.conduitNetworkQueueSubscriptions);
     if (conduit) {
       for (const ds of this.byLocalId.values()) {
@@ -298,10 +486,7 @@ export class DemandForwardingBridge extends EventEmitter {
   private permissible(d: Destination): boolean {
     if (d.isTemporary) return this.c.bridgeTempDestinations;
     const matches = (refs: NetworkConnectorConfig['excludedDestinations']): boolean =>
-      refs.some((r) => {
-        const ref = destinationOf(r);
-        return destinationMatches(ref, d);
-      });
+      refs.some((r) => destinationMatches(destinationOf(r), d));
     if (matches(this.c.excludedDestinations)) return false;
     if (matches(this.c.staticallyIncludedDestinations)) return true;
     if (this.c.dynamicallyIncludedDestinations.length > 0) return matches(this.c.dynamicallyIncludedDestinations);
@@ -362,9 +547,9 @@ export class DemandForwardingBridge extends EventEmitter {
       await local.broker.addConsumer(context, info, this.sink(ds));
     } catch (e) {
       this.byLocalId.delete(info.consumerId);
-      this.o.logger.warn(`${local.brokerName} could not subscribe to ${destination.key} for ${this.remoteBrokerName}`, {
-        error: (e as Error).message,
-      });
+      this.o.logger.warn(
+        `${local.brokerName} could not subscribe to ${destination.key} for ${this.remoteBrokerName}: ${(e as Error).message}`,
+      );
       return null;
     }
     return ds;
@@ -387,27 +572,35 @@ export class DemandForwardingBridge extends EventEmitter {
    * drops a message resent after a bridge failure.
    */
   private forward(ds: DemandSubscription, d: Delivery): void {
-    const producer = this.producer;
+    const channel = this.channel;
     const context = this.context;
-    if (producer === null || context === null || this.stopped) return;
+    if (channel === null || context === null || this.stopped) return;
     const message = d.message;
+    // configureMessage: a copy, so the original (shared with other consumers) keeps its own path and ids.
+    const out: ow.Message = {
+      ...toOpenWireMessage(message),
+      producerId: this.producer,
+      brokerPath: [...(message.brokerPath ?? []), this.o.local.brokerId].map((value) => ({ type: T.BROKER_ID, value })),
+      transactionId: null,
+      targetConsumerId: null,
+      redeliveryCounter: 0,
+    };
+    if (this.duplex && isAdvisoryForBridge(out)) {
+      // Interpreted, never stored, by the peer's bridge: sent without an answer (as ActiveMQ does).
+      void channel.oneway(out).then(
+        () => this.acknowledge(ds, context, message),
+        (e: unknown) => this.failWith(e),
+      );
+      return;
+    }
     const sync = this.c.alwaysSyncSend || message.persistent;
-    const raw = toOpenWireMessage(message);
-    const brokerPath = [...(message.brokerPath ?? []), this.o.local.brokerId].map((value) => ({
-      type: T.BROKER_ID,
-      value,
-    }));
-    this.inFlight++;
-    producer
-      .forward(raw, { brokerPath, sync })
+    const sent = sync ? channel.request(out) : channel.oneway(out);
+    sent
       .then(() => {
         this.statistics.enqueued++;
         return this.acknowledge(ds, context, message);
       })
-      .catch((e: unknown) => this.fail(e instanceof Error ? e : new Error(String(e))))
-      .finally(() => {
-        this.inFlight--;
-      });
+      .catch((e: unknown) => this.failWith(e));
   }
 
   private acknowledge(ds: DemandSubscription, context: ConnectionContext, message: Message): Promise<void> {
@@ -424,11 +617,11 @@ export class DemandForwardingBridge extends EventEmitter {
     });
   }
 
-  private onRemoteCommand(cmd: ow.Command): void {
-    if (cmd.type === T.SHUTDOWN_INFO) this.fail(new Error(`${this.remoteBrokerName} is shutting down`));
-  }
-
   // ---- life cycle ---------------------------------------------------------------------------------
+
+  private failWith(e: unknown): void {
+    this.fail(e instanceof Error ? e : new Error(String(e)));
+  }
 
   /** The bridge failed (remote gone, a refused forward, the local broker closing it): stop and tell the connector. */
   private fail(error: Error): void {
@@ -443,11 +636,30 @@ export class DemandForwardingBridge extends EventEmitter {
     this.stopped = true;
     const context = this.context;
     this.context = null;
-    const remote = this.remote;
-    this.remote = null;
+    const channel = this.channel;
+    this.channel = null;
     if (context !== null) await this.o.local.broker.removeConnection(context).catch(() => {});
-    if (remote !== null) await remote.close().catch(() => {});
+    if (channel !== null) {
+      channel.onClosed = null;
+      channel.onCommand = null;
+      await channel.close().catch(() => {});
+    }
     this.byLocalId.clear();
     this.byRemoteId.clear();
+  }
+}
+
+function isOpenWireMessage(c: ow.Command): c is ow.Message {
+  switch (c.type) {
+    case T.ACTIVEMQ_MESSAGE:
+    case T.ACTIVEMQ_BYTES_MESSAGE:
+    case T.ACTIVEMQ_MAP_MESSAGE:
+    case T.ACTIVEMQ_OBJECT_MESSAGE:
+    case T.ACTIVEMQ_STREAM_MESSAGE:
+    case T.ACTIVEMQ_TEXT_MESSAGE:
+    case T.ACTIVEMQ_BLOB_MESSAGE:
+      return true;
+    default:
+      return false;
   }
 }

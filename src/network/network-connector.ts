@@ -3,6 +3,7 @@ import type { NetworkConnectorConfig } from '../config/broker-config.js';
 import type { Clock } from '../util/clock.js';
 import { BrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
+import { ClientChannel } from './client-channel.js';
 import { DemandForwardingBridge, LoopbackBridgeError, type LocalBrokerInfo } from './demand-forwarding-bridge.js';
 import type { DiscoveredService, DiscoveryAgent } from './discovery/discovery-agent.js';
 import { StaticDiscoveryAgent } from './discovery/static-discovery-agent.js';
@@ -105,11 +106,24 @@ export class NetworkConnector {
     const uri = service.uri;
     if (!this.running || this.loopbacks.has(uri) || this.bridges.has(uri) || this.starting.has(uri)) return;
     const local = this.o.local;
+    const c = this.o.config;
+    const tls = this.o.tls;
     const bridge = new DemandForwardingBridge({
-      config: this.o.config,
+      config: c,
       local,
-      remoteUri: uri,
-      ...(this.o.tls !== undefined ? { tls: this.o.tls } : {}),
+      // The remote side goes through the remote broker's security with the bridge's credentials.
+      connect: (announce, clientId) =>
+        ClientChannel.open(uri, {
+          userName: c.remoteUserName ?? c.userName ?? undefined,
+          password: (c.remoteUserName !== null ? c.remotePassword : c.password) ?? undefined,
+          clientId,
+          ...(tls !== undefined ? { tls } : {}),
+          logger: this.log,
+          clock: this.o.clock,
+          announce,
+          // A duplex peer hands the connection to its responder bridge and never answers the ConnectionInfo.
+          connectionInfoOneway: c.duplex,
+        }),
       clock: this.o.clock,
       logger: this.log,
     });

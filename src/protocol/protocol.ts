@@ -1,3 +1,4 @@
+import type { RemoteChannel } from './openwire/remote-channel.js';
 import type { Broker } from '../broker/broker.js';
 import type { ConnectionWatch } from '../transport/connection-guard.js';
 import type { Transport } from '../transport/transport.js';
@@ -44,6 +45,12 @@ export interface ProtocolContext {
    * test drives a protocol without a connector.
    */
   readonly watch?: ConnectionWatch;
+  /**
+   * Starts the responder end of a duplex network bridge on an OpenWire connection whose peer broker asked for
+   * one (BrokerInfo duplexConnection): from then on the connection carries the bridge's commands both ways.
+   * Absent when the broker runs no network support (tests driving a protocol alone).
+   */
+  readonly acceptDuplexBridge?: (channel: RemoteChannel) => void;
 }
 
 export interface ProtocolOptions {

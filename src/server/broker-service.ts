@@ -14,6 +14,8 @@ import type { ClientTlsOptions } from '../client/connection.js';
 import type { NetworkConnectorConfig } from '../config/broker-config.js';
 import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
 import { NetworkConnector } from '../network/network-connector.js';
+import { DuplexResponders } from '../network/duplex-responders.js';
+import type { LocalBrokerInfo } from '../network/demand-forwarding-bridge.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
@@ -105,6 +107,7 @@ export class BrokerService {
   private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
   readonly networkConnectors: NetworkConnector[];
+  readonly duplexResponders: DuplexResponders;
   private readonly logger: Logger;
   private started = false;
   /** Master/slave: the store's locker, taken before anything starts (see master-lock.ts). */
@@ -184,18 +187,22 @@ export class BrokerService {
         ),
     );
     const policies = options.policies;
+    const local: LocalBrokerInfo = {
+      broker: chain,
+      brokerId: chain.brokerId,
+      brokerName: chain.brokerName,
+      // The URL peers and failover clients are told to use: the first connector's published address.
+      brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
+      conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
+    };
+    // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
+    this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));
+    for (const c of this.connectors) c.acceptDuplexBridge = (channel) => this.duplexResponders.accept(channel);
     this.networkConnectors = (options.networkConnectors ?? []).map(
       (spec) =>
         new NetworkConnector({
           config: spec.config,
-          local: {
-            broker: chain,
-            brokerId: chain.brokerId,
-            brokerName: chain.brokerName,
-            // The URL peers and failover clients are told to use: the first connector's published address.
-            brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
-            conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
-          },
+          local,
           ...(spec.tls !== undefined ? { tls: spec.tls } : {}),
           ...(spec.discoveryFor !== undefined ? { discoveryFor: spec.discoveryFor } : {}),
           clock,
@@ -262,6 +269,7 @@ export class BrokerService {
         failures.push(e);
       }
     }
+    await this.duplexResponders.stop();
     for (const c of this.connectors) {
       try {
         await c.stop();

@@ -178,3 +178,31 @@ test('an unreachable peer: one warning, retries with back-off, the bridge comes 
   await (await (await (await connect(a)).createSession()).createProducer('queue://net.late')).send('late');
   assert.equal((await consumer.receive(5000))?.text, 'late');
 });
+
+test('duplex: only A has a connector (duplex="true"), and messages flow both ways over its one connection', async () => {
+  const b = await networkNode('dx-b');
+  const a = await networkNode('dx-a', { children: staticConnector([b], 'duplex="true"') });
+  await started(b, a);
+  await waitFor(() => bridged(a) && (b.service?.duplexResponders.active.length ?? 0) === 1, 'both ends of the bridge');
+  const sa = await (await connect(a)).createSession();
+  const sb = await (await connect(b)).createSession();
+  const onA = await sa.createConsumer('queue://dx.toA');
+  const onB = await sb.createConsumer('queue://dx.toB');
+  const topicA = await sa.createConsumer('topic://dx.news');
+  // Each end also serves the other's advisory subscription: that is how consumer advisories cross a duplex link.
+  await waitFor(() => demand(a) === 2, 'A serves the consumer on B');
+  await waitFor(
+    () => b.service!.duplexResponders.active.reduce((n, x) => n + x.demandCount, 0) >= 3,
+    'B serves the consumers on A (and A’s advisory subscription)',
+  );
+  await (await sb.createProducer('queue://dx.toA')).send('b to a', { persistent: true, properties: { k: 'v' } });
+  await (await sa.createProducer('queue://dx.toB')).send('a to b', { persistent: true });
+  await (await sb.createProducer('topic://dx.news')).send('news from b');
+  const m = await onA.receive(5000);
+  assert.equal(m?.text, 'b to a');
+  assert.deepEqual(m?.properties, { k: 'v' });
+  assert.equal((await onB.receive(5000))?.text, 'a to b');
+  assert.equal((await topicA.receive(5000))?.text, 'news from b');
+  assert.equal(await topicA.receive(300), null, 'once');
+  assert.equal(logLines(b, 'Started responder end of duplex bridge with dx-a').length, 1);
+});
