@@ -1,7 +1,9 @@
 import { join } from 'node:path';
+import { after } from 'node:test';
 import { selectedBrokerKind } from './harness/broker.js';
 import type { MemberSpec } from './harness/cluster.js';
 import {
+  closeClusterDriver,
   clusterTest,
   describeCluster,
   fileOrScenarioEnd,
@@ -17,6 +19,8 @@ import {
  * test/interop/java/ClusterScenarios.java. See docs/clustering-tests.md.
  */
 const kind = selectedBrokerKind();
+
+after(closeClusterDriver);
 
 const to = (...members: string[]) => ({ to: members });
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { BrokerKind } from './broker.js';
 import { Cluster, type MemberSpec } from './cluster.js';
-import { buildInteropClasses } from './java-build.js';
+import { buildInteropClasses, type InteropClasses } from './java-build.js';
 import { JavaDriver } from './java-driver.js';
 
 /** A bridge the scenarios rely on, `[from, to]`: messages flow from → to when `to` has consumers. */
@@ -30,6 +30,23 @@ export interface ClusterRun {
 }
 
 const PROBE_TIMEOUT_MS = 60_000;
+
+/**
+ * One Java driver for every cluster of a test file (a JVM start per cluster would cost ~1 s each on two shared
+ * cores); the file closes it with `after(closeClusterDriver)`.
+ */
+let shared: Promise<{ classes: InteropClasses; driver: JavaDriver }> | undefined;
+
+function sharedDriver(): Promise<{ classes: InteropClasses; driver: JavaDriver }> {
+  shared ??= buildInteropClasses().then((classes) => ({ classes, driver: new JavaDriver(classes.clientClasspath) }));
+  return shared;
+}
+
+export async function closeClusterDriver(): Promise<void> {
+  const s = shared;
+  shared = undefined;
+  if (s !== undefined) await (await s.catch(() => undefined))?.driver.close();
+}
 const SCENARIO_TIMEOUT_MS = 90_000;
 
 /**
@@ -60,8 +77,8 @@ export function describeCluster(
     const key = (b: Bridge): string => `${b[0]}>${b[1]}`;
 
     before(async () => {
-      const classes = await buildInteropClasses();
-      driver = new JavaDriver(classes.clientClasspath);
+      const { classes, driver: d } = await sharedDriver();
+      driver = d;
       try {
         cluster = await Cluster.start(classes, specs, kind);
       } catch (err) {
@@ -83,7 +100,6 @@ export function describeCluster(
     });
 
     after(async () => {
-      await driver?.close();
       await cluster?.stop();
     });
 

@@ -314,11 +314,11 @@ final class ClusterScenarios {
             Ctx.expectNone(consumerC, "after the five messages");
             return;
         }
-        demandOnA.expectNoneFor(2_000, "C's demand must not reach A with networkTTL=" + ttl);
+        demandOnA.expectNoneFor(1_000, "C's demand must not reach A with networkTTL=" + ttl);
         sendTexts(onB.createProducer(queue), onB, "b", 0, 2);
         expectTexts(consumerC, "b", 0, 2, "message produced on B, consumed on C one hop away");
         sendTexts(onA.createProducer(queue), onA, "a", 0, 3);
-        Message leaked = consumerC.receive(2_000);
+        Message leaked = consumerC.receive(1_000);
         if (leaked != null) {
             throw Check.fail("networkTTL=" + ttl + ": a message produced on A reached C: " + Ctx.describe(leaked));
         }
