@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { BrokerKind } from './broker.js';
-import { Cluster, type MemberSpec } from './cluster.js';
+import { Cluster, type ClusterMember, type MemberSpec } from './cluster.js';
 import { buildInteropClasses, type InteropClasses } from './java-build.js';
 import { JavaDriver } from './java-driver.js';
 
@@ -87,6 +87,7 @@ export function describeCluster(
       }
       if (bridges.length === 0) return;
       const c = cluster;
+      await bridgesEstablished(c);
       const urlBridges = bridges.map(([from, to]) => `${c.url(from)}>${c.url(to)}`);
       try {
         await driver.run('cluster-await-demand', urlBridges, PROBE_TIMEOUT_MS);
@@ -136,6 +137,35 @@ export function describeCluster(
       };
     });
   });
+}
+
+/**
+ * Both brokers log a line when a bridge they opened is up — ActiveMQ "Network connection between vm://A#0 and
+ * tcp://… (B) has been established.", TideMQ "Network connection between A and B (tcp://…) has been established." —
+ * and the far end of a duplex bridge logs its responder, so the probe waits (up to 15 s) until every member has
+ * logged one per bridge it opens and one per duplex bridge that ends at it. Then the probe's
+ * consumers are created after the bridges connected: whether a bridge sees consumers that already existed when it
+ * connected is the failover scenario's subject, not the probe's. A bridge that is not up in time is left to the
+ * probe, which names it.
+ */
+async function bridgesEstablished(c: Cluster): Promise<void> {
+  const established = /Network connection between .* has been established\.?( area=|$)/;
+  // The far end of a duplex bridge: ActiveMQ's TransportConnection, TideMQ's responder.
+  const responder = /Started responder end of duplex bridge|has been established \(duplex responder\)/;
+  const members = [...c.members.values()];
+  const responders = new Map<string, number>();
+  for (const m of members) {
+    for (const nc of m.spec.networkConnectors ?? []) {
+      if (nc.attributes?.['duplex'] !== true) continue;
+      for (const to of nc.to) responders.set(to, (responders.get(to) ?? 0) + 1);
+    }
+  }
+  const ready = (m: ClusterMember): boolean =>
+    m.countLines(established) >= m.bridgeCount && m.countLines(responder) >= (responders.get(m.name) ?? 0);
+  const end = Date.now() + 15_000;
+  while (Date.now() < end && !members.every(ready)) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A cluster test: runs `body` with the cluster's runner and reports the scenario's summary as a diagnostic. */

@@ -102,6 +102,16 @@ export class ClusterMember {
     await broker?.stop();
   }
 
+  /** How many lines the running incarnation printed that match `re` (0 when it is not running). */
+  countLines(re: RegExp): number {
+    return this.broker?.output.filter((line) => re.test(line)).length ?? 0;
+  }
+
+  /** How many bridges this member's networkConnectors open (one per peer URI). */
+  get bridgeCount(): number {
+    return (this.spec.networkConnectors ?? []).reduce((n, nc) => n + nc.to.length, 0);
+  }
+
   /** The last lines this broker printed (every incarnation), for a failure message. */
   tail(lines = 40): string {
     const all = this.incarnations.flatMap((b, i) =>
