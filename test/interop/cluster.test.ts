@@ -173,9 +173,11 @@ describeCluster(
 );
 
 /*
- * Mixed clusters, run whatever INTEROP_BROKER says: one ActiveMQ 5.17 and two TideMQ brokers each (one ActiveMQ
- * start per cluster keeps the default run short). With default networkTTL=1 every bridge is a separate one-hop
- * path, so the scenarios of one bridge do not see the other's.
+ * The mixed cluster, run whatever INTEROP_BROKER says: one ActiveMQ 5.17 and four TideMQ brokers, one bridge of each
+ * kind (ActiveMQ → TideMQ, ActiveMQ ⇄ TideMQ configured on ActiveMQ, TideMQ → ActiveMQ, TideMQ ⇄ ActiveMQ configured
+ * on TideMQ). One ActiveMQ start keeps the default run short. With the default networkTTL=1 every bridge is its own
+ * one-hop path (a bridge's own demand subscription is one hop away already and is not passed on), and every
+ * scenario uses its own destinations, so the bridges do not see each other's traffic.
  */
 const mixedScenarios = (run: () => ClusterRun, from: string, plain: string): void => {
   const bridge = [[from, plain]] as const;
@@ -185,7 +187,7 @@ const mixedScenarios = (run: () => ClusterRun, from: string, plain: string): voi
   clusterTest(`topic: publisher on ${from}, subscriber on ${plain}`, run, (r) =>
     r.scenario('cluster-topic', [from, plain], bridge),
   );
-  clusterTest('properties of every type, headers and JMSReplyTo intact across the bridge', run, (r) =>
+  clusterTest(`properties of every type, headers and JMSReplyTo intact from ${from} to ${plain}`, run, (r) =>
     r.scenario('cluster-properties', [from, plain], bridge),
   );
   clusterTest(`durable subscriber on ${plain} receives what ${from} publishes`, run, (r) =>
@@ -196,22 +198,29 @@ const mixedScenarios = (run: () => ClusterRun, from: string, plain: string): voi
   );
 };
 
+const duplex = { duplex: true };
+
 describeCluster(
-  'mixed network: ActiveMQ 5.17 (AMQ) bridges to TideMQ (TQ1), and duplex to TideMQ (TQ2)',
+  'mixed network: ActiveMQ 5.17 (AMQ) → TideMQ TQ1, AMQ ⇄ TQ2 (duplex on AMQ), TQ3 → AMQ, TQ4 ⇄ AMQ (duplex on TQ4)',
   kind,
   [
     {
       name: 'AMQ',
       kind: 'activemq',
-      networkConnectors: [to('TQ1'), { to: ['TQ2'], attributes: { duplex: true } }],
+      networkConnectors: [to('TQ1'), { to: ['TQ2'], attributes: duplex }],
     } satisfies MemberSpec,
     { name: 'TQ1', kind: 'tidemq' },
     { name: 'TQ2', kind: 'tidemq' },
+    { name: 'TQ3', kind: 'tidemq', networkConnectors: [to('AMQ')] },
+    { name: 'TQ4', kind: 'tidemq', networkConnectors: [{ to: ['AMQ'], attributes: duplex }] },
   ],
   [
     ['AMQ', 'TQ1'],
     ['AMQ', 'TQ2'],
     ['TQ2', 'AMQ'],
+    ['TQ3', 'AMQ'],
+    ['TQ4', 'AMQ'],
+    ['AMQ', 'TQ4'],
   ],
   (run) => {
     mixedScenarios(run, 'AMQ', 'TQ1');
@@ -225,31 +234,14 @@ describeCluster(
         ],
       ),
     );
-  },
-);
-
-describeCluster(
-  'mixed network: TideMQ (TQ1) bridges to ActiveMQ 5.17 (AMQ), and TideMQ (TQ2) duplex to it',
-  kind,
-  [
-    { name: 'TQ1', kind: 'tidemq', networkConnectors: [to('AMQ')] },
-    { name: 'TQ2', kind: 'tidemq', networkConnectors: [{ to: ['AMQ'], attributes: { duplex: true } }] },
-    { name: 'AMQ', kind: 'activemq' },
-  ],
-  [
-    ['TQ1', 'AMQ'],
-    ['TQ2', 'AMQ'],
-    ['AMQ', 'TQ2'],
-  ],
-  (run) => {
-    mixedScenarios(run, 'TQ1', 'AMQ');
-    clusterTest('duplex TQ2⇄AMQ (configured on TideMQ): traffic both ways', run, (r) =>
+    mixedScenarios(run, 'TQ3', 'AMQ');
+    clusterTest('duplex TQ4⇄AMQ (configured on TideMQ): traffic both ways', run, (r) =>
       r.scenario(
         'cluster-duplex',
-        ['TQ2', 'AMQ'],
+        ['TQ4', 'AMQ'],
         [
-          ['TQ2', 'AMQ'],
-          ['AMQ', 'TQ2'],
+          ['TQ4', 'AMQ'],
+          ['AMQ', 'TQ4'],
         ],
       ),
     );
