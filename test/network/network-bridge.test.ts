@@ -206,3 +206,73 @@ test('duplex: only A has a connector (duplex="true"), and messages flow both way
   assert.equal(await topicA.receive(300), null, 'once');
   assert.equal(logLines(b, 'Started responder end of duplex bridge with dx-a').length, 1);
 });
+
+test('stuck messages: with conditionalNetworkBridgeFilterFactory replayWhenNoConsumers they flow back; without, they stay', async () => {
+  for (const replay of [true, false]) {
+    const tag = replay ? 'replay' : 'stay';
+    const policy = replay
+      ? `<destinationPolicy><policyMap><policyEntries><policyEntry queue=">"><networkBridgeFilterFactory>
+           <conditionalNetworkBridgeFilterFactory replayWhenNoConsumers="true"/>
+         </networkBridgeFilterFactory></policyEntry></policyEntries></policyMap></destinationPolicy>`
+      : '';
+    const [pa, pb] = [await networkNode(`${tag}-a`), await networkNode(`${tag}-b`)];
+    const a = await networkNode(`${tag}-a`, { port: pa.port, children: staticConnector([pb]) + policy });
+    const b = await networkNode(`${tag}-b`, { port: pb.port, children: staticConnector([pa]) + policy });
+    await started(a, b);
+    await waitFor(() => bridged(a) && bridged(b), 'both bridges');
+    const onB = await connect(b);
+    const sb = await onB.createSession('client');
+    const consumerB = await sb.createConsumer(`queue://${tag}.q`, { prefetch: 1 });
+    await waitFor(() => demand(a) === 1, 'demand on A');
+    const p = await (await (await connect(a)).createSession()).createProducer(`queue://${tag}.q`);
+    for (let i = 0; i < 10; i++) await p.send(`m${i}`, { persistent: true });
+    // All ten reach B (A forwards as B accepts); the consumer there takes one and leaves.
+    const first = await consumerB.receive(5000);
+    assert.equal(first?.text, 'm0');
+    await first?.acknowledge();
+    await waitFor(() => a.service!.networkConnectors[0]!.activeBridges()[0]!.enqueued === 10, 'all ten forwarded to B');
+    await consumerB.close();
+    await waitFor(() => demand(a) === 0, 'the demand on A gone');
+    const consumerA = await (await (await connect(a)).createSession()).createConsumer(`queue://${tag}.q`);
+    if (replay) {
+      const got: string[] = [];
+      for (let i = 0; i < 9; i++) got.push((await consumerA.receive(5000))?.text ?? 'missing');
+      assert.deepEqual(
+        got,
+        Array.from({ length: 9 }, (_, i) => `m${i + 1}`),
+      );
+    } else {
+      assert.equal(await consumerA.receive(700), null, 'without the policy, messages from A never go back to A');
+    }
+  }
+});
+
+test('a durable subscriber on B gets what A published while it was offline (the demand on A is a durable one)', async () => {
+  const b = await networkNode('ds-b');
+  const a = await networkNode('ds-a', { children: staticConnector([b]) });
+  await started(b, a);
+  await waitFor(() => bridged(a), 'the bridge');
+  let subscriber = await connect(b, 'ds-client');
+  let sub = await (await subscriber.createSession()).createDurableSubscriber('topic://ds.events', 'audit');
+  await waitFor(() => demand(a) === 1, 'demand on A');
+  const p = await (await (await connect(a)).createSession()).createProducer('topic://ds.events');
+  await p.send('online', { persistent: true });
+  assert.equal((await sub.receive(5000))?.text, 'online');
+  await subscriber.close();
+  // Still one demand on A: NC-DS_ds-a_ds.events stays while the subscriber is away.
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(demand(a), 1);
+  for (let i = 0; i < 3; i++) await p.send(`offline ${i}`, { persistent: true });
+  await waitFor(() => a.service!.networkConnectors[0]!.activeBridges()[0]!.enqueued === 4, 'forwarded to B');
+  subscriber = await connect(b, 'ds-client');
+  sub = await (await subscriber.createSession()).createDurableSubscriber('topic://ds.events', 'audit');
+  for (let i = 0; i < 3; i++) assert.equal((await sub.receive(5000))?.text, `offline ${i}`);
+  assert.equal(await sub.receive(200), null);
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), ['NC-DS_ds-a_ds.events']);
+  // Unsubscribe on B: the RemoveSubscriptionInfo advisory ends A's durable demand too.
+  const session = await subscriber.createSession();
+  await sub.close();
+  await session.unsubscribe('audit');
+  await waitFor(() => demand(a) === 0, 'the durable demand on A removed');
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), [], 'and its subscription deleted');
+});

@@ -1,3 +1,4 @@
+import { compileNameFilter } from '../../destination/destination-filter.js';
 import { BrokerFilter } from '../broker-filter.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
 import type { ConsumerInfo, ProducerInfo } from '../../model/commands.js';
@@ -139,7 +140,7 @@ export class AdvisoryBroker extends BrokerFilter {
     if (!Advisory.isAdvisory(info.destination)) {
       this.fire(
         Advisory.consumer(info.destination),
-        { kind: 'consumer', connectionId: context.info.connectionId, info },
+        { kind: 'consumer', connectionId: context.info.connectionId, info, clientId: context.info.clientId },
         {
           consumerCount: this.consumerCount(info.destination),
         },
@@ -149,6 +150,25 @@ export class AdvisoryBroker extends BrokerFilter {
       this.replayTo(info);
     }
     return handle;
+  }
+
+  /**
+   * An unsubscribe is reported on the subscription's consumer advisory topic (AdvisoryBroker.removeSubscription),
+   * so a network bridge that keeps a durable subscription for it can let go of that too.
+   */
+  override async removeSubscription(
+    context: ConnectionContext,
+    clientId: string,
+    subscriptionName: string,
+  ): Promise<void> {
+    const info = this.next.durableSubscriptionInfo?.(clientId, subscriptionName) ?? null;
+    await super.removeSubscription(context, clientId, subscriptionName);
+    if (info === null) return;
+    this.fire(
+      Advisory.consumer(info.destination),
+      { kind: 'removeSubscription', connectionId: context.info.connectionId, clientId, subscriptionName },
+      {},
+    );
   }
 
   override async removeConsumer(context: ConnectionContext, consumerId: string, last?: number): Promise<void> {
@@ -276,17 +296,29 @@ export class AdvisoryBroker extends BrokerFilter {
         for (const c of this.connections.values())
           this.fire(name, { kind: 'connection', info: c.context.info }, {}, target);
       } else if (name.startsWith('ActiveMQ.Advisory.Consumer.')) {
+        // A wildcard subscription (a network bridge's ActiveMQ.Advisory.Consumer.>) hears every matching one.
+        const matches = compileNameFilter(name);
         for (const c of this.connections.values()) {
           for (const ci of c.consumers.values()) {
-            if (Advisory.consumer(ci.destination) !== name) continue;
-            this.fire(name, { kind: 'consumer', connectionId: c.context.info.connectionId, info: ci }, {}, target);
+            const advisory = Advisory.consumer(ci.destination);
+            if (!matches(advisory)) continue;
+            const payload = {
+              kind: 'consumer',
+              connectionId: c.context.info.connectionId,
+              info: ci,
+              clientId: c.context.info.clientId,
+            } as const;
+            this.fire(advisory, payload, {}, target);
           }
         }
       } else if (name.startsWith('ActiveMQ.Advisory.Producer.')) {
+        const matches = compileNameFilter(name);
         for (const c of this.connections.values()) {
           for (const pi of c.producers.values()) {
-            if (pi.destination === null || Advisory.producer(pi.destination) !== name) continue;
-            this.fire(name, { kind: 'producer', connectionId: c.context.info.connectionId, info: pi }, {}, target);
+            if (pi.destination === null) continue;
+            const advisory = Advisory.producer(pi.destination);
+            if (!matches(advisory)) continue;
+            this.fire(advisory, { kind: 'producer', connectionId: c.context.info.connectionId, info: pi }, {}, target);
           }
         }
       }
