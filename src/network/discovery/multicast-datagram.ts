@@ -68,6 +68,5 @@ export function decodeDatagram(group: string, text: string): DiscoveryDatagram |
  * (a stray or hostile packet) is not offered to the network connector.
  */
 function isPlausibleService(service: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s\u0000-\u001f\u007f]+$/.test(service);
 }

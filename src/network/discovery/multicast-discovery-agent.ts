@@ -73,7 +73,7 @@ export class MulticastDiscoveryAgent extends EventEmitter implements DiscoveryAg
     channel.onError((e) => this.log.warn('Multicast discovery socket error', { error: e.message }));
     // doTimeKeepingServices: announce, then forget the silent, once per keepAliveInterval.
     this.timer = this.clock.setInterval(() => this.timeKeeping(), this.options.keepAliveInterval);
-    this.advertise();
+    void this.advertise();
     this.log.info('Multicast discovery started', {
       advertise: this.selfService ?? undefined,
       keepAliveInterval: this.options.keepAliveInterval,
