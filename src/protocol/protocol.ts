@@ -1,4 +1,5 @@
 import type { Broker } from '../broker/broker.js';
+import type { ClusterUpdates, PeerBrokers } from '../broker/peer-brokers.js';
 import type { ConnectionWatch } from '../transport/connection-guard.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from '../util/clock.js';
@@ -44,6 +45,10 @@ export interface ProtocolContext {
    * test drives a protocol without a connector.
    */
   readonly watch?: ConnectionWatch;
+  /** The connector's failover cluster updates (updateClusterClients, …); absent when it has none. */
+  readonly cluster?: ClusterUpdates;
+  /** The broker's peer registry: a connection from a network bridge registers the broker behind it. */
+  readonly peerBrokers?: PeerBrokers;
 }
 
 export interface ProtocolOptions {

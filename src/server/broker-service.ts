@@ -16,6 +16,9 @@ import { ProducerAudit } from '../broker/audit/producer-audit.js';
 import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
 import { ProducerAuditBroker, auditRecovered } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
+import { PeerBrokers } from '../broker/peer-brokers.js';
+import { LocalServices } from '../network/discovery/local-services.js';
+import type { ClusterUpdateOptions } from './cluster-client-updates.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
   CompositeDestinationBroker,
@@ -42,6 +45,10 @@ export interface ConnectorSpec {
   options?: Partial<ProtocolOptions>;
   /** WebSocket, TLS host-name checks, TLS debug, trace (see ConnectorTransportOptions). */
   transport?: ConnectorTransportOptions;
+  /** updateClusterClients, rebalanceClusterClients, updateClusterClientsOnRemove, updateClusterFilter. */
+  cluster?: ClusterUpdateOptions;
+  /** The connector's discoveryUri (multicast://…): its publishable URI is advertised there. */
+  discoveryUri?: string;
 }
 
 export interface BrokerServiceOptions {
@@ -90,6 +97,10 @@ export class BrokerService {
   readonly region: RegionBroker;
   private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
+  /** The brokers networked with this one (network connections in and bridges out); cluster updates follow it. */
+  readonly peerBrokers = new PeerBrokers();
+  /** The service URIs this broker's connectors advertise by discovery; its own discovery agents ignore them. */
+  readonly localServices = new LocalServices();
   private readonly logger: Logger;
   private started = false;
   /** Master/slave: the store's locker, taken before anything starts (see master-lock.ts). */
@@ -162,6 +173,18 @@ export class BrokerService {
             protocol: spec.protocol,
             protocolOptions: { ...defaultProtocolOptions, ...spec.options },
             ...(spec.transport ? { transport: spec.transport } : {}),
+            // Failover cluster updates and discovery (docs/clustering.md): small hooks, the work is in
+            // cluster-client-updates.ts and src/network/discovery.
+            ...(spec.cluster ? { cluster: { options: spec.cluster, peers: this.peerBrokers } } : {}),
+            ...(spec.discoveryUri !== undefined
+              ? {
+                  discovery: {
+                    uri: spec.discoveryUri,
+                    brokerName: options.brokerName ?? 'localhost',
+                    localServices: this.localServices,
+                  },
+                }
+              : {}),
           },
           chain,
           this.logger.child({ area: spec.protocol.name }),

@@ -7,6 +7,7 @@ import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
 import type { Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
+import { OpenWireClusterLink } from './cluster-link.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
 import {
@@ -98,6 +99,9 @@ export class OpenWireConnection implements ProtocolConnection {
   private flushing: NodeJS.Immediate | null = null;
   private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
+  /** Peer registration and failover cluster updates (cluster-link.ts). */
+  private readonly cluster: OpenWireClusterLink;
+  private version = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -111,6 +115,11 @@ export class OpenWireConnection implements ProtocolConnection {
       inactive: (ms) => this.fail(`Channel was inactive for too (>${ms}) long: ${this.remote}`),
       holdingBack: () => this.backlog.paused,
     });
+    this.cluster = new OpenWireClusterLink(
+      ctx,
+      (c) => this.write(c),
+      () => this.version,
+    );
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => this.onDrain());
     transport.onClose((error) => void this.onTransportClosed(error));
@@ -193,6 +202,7 @@ export class OpenWireConnection implements ProtocolConnection {
       return;
     }
     this.negotiated = true;
+    this.version = settings.version;
     this.ctx.watch?.connected();
     this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
     this.write({
@@ -308,10 +318,14 @@ export class OpenWireConnection implements ProtocolConnection {
         await this.send(cmd);
         return null;
       case T.BROKER_INFO:
+        this.onBrokerInfo(cmd);
+        return null;
+      case T.CONNECTION_CONTROL:
+        this.cluster.connectionControl(cmd);
+        return null;
       case T.FLUSH_COMMAND:
       case T.CONTROL_COMMAND:
       case T.CONSUMER_CONTROL:
-      case T.CONNECTION_CONTROL:
       case T.PRODUCER_ACK:
       case T.RESPONSE:
       case T.EXCEPTION_RESPONSE:
@@ -358,7 +372,17 @@ export class OpenWireConnection implements ProtocolConnection {
     }
     this.context = context;
     this.log.debug('Connection added', { clientId: info.clientId, user: info.userName });
+    this.cluster.connectionAdded(info);
     return null;
+  }
+
+  /**
+   * BrokerInfo from the other side (TransportConnection.processBrokerInfo): a network bridge's connection
+   * (networkConnection=true) makes its broker a peer of this one until the connection ends.
+   */
+  private onBrokerInfo(info: ow.BrokerInfo): void {
+    if (info.networkConnection) this.log.info('Network connection from broker', { broker: info.brokerName });
+    this.cluster.brokerInfo(info);
   }
 
   private requireContext(): ConnectionContext {
@@ -597,6 +621,7 @@ export class OpenWireConnection implements ProtocolConnection {
     this.context = null;
     this.connectionInfoQueued = false;
     this.consumers.clear();
+    this.cluster.close();
     this.producers.clear();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
   }
@@ -770,6 +795,7 @@ export class OpenWireConnection implements ProtocolConnection {
     this.context = null;
     this.connectionInfoQueued = false;
     this.consumers.clear();
+    this.cluster.close();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
   }
 

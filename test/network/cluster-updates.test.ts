@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { Connection } from '../../src/client/index.js';
+import { T, type BrokerInfo } from '../../src/protocol/openwire/codec/index.js';
+import { openWireProtocol } from '../../src/protocol/openwire/openwire-module.js';
+import { BrokerService } from '../../src/server/broker-service.js';
+import type { ClusterUpdateOptions } from '../../src/server/cluster-client-updates.js';
+import { Logger } from '../../src/util/logger.js';
+import { startTestBroker, waitFor, type TestBroker } from '../support/client/broker.js';
+
+/**
+ * Failover cluster updates through the real protocol: a TideMQ broker A with updateClusterClients & co., a second
+ * broker B, a "peer" that connects to A as a network bridge does (BrokerInfo with networkConnection=true and
+ * brokerURL = B), and Node `failover:` clients of A that learn B, move to B, and forget B.
+ */
+
+/**
+ * Clean-up in reverse order of creation (clients before their brokers), once per test: a broker stopped under
+ * a connected failover client would wait out its shutdown grace while the client keeps reconnecting.
+ */
+const cleanups = new WeakMap<TestContext, (() => Promise<unknown>)[]>();
+function defer(t: TestContext, fn: () => Promise<unknown>): void {
+  let list = cleanups.get(t);
+  if (list === undefined) {
+    const created: (() => Promise<unknown>)[] = [];
+    cleanups.set(t, created);
+    t.after(async () => {
+      for (const f of created.reverse()) await f().catch(() => {});
+    });
+    list = created;
+  }
+  list.push(fn);
+}
+
+async function clusterBroker(t: TestContext, cluster: Partial<ClusterUpdateOptions>): Promise<TestBroker> {
+  const service = new BrokerService({
+    brokerName: 'A',
+    logger: Logger.silent(),
+    connectors: [
+      {
+        name: 'openwire',
+        scheme: 'tcp',
+        protocol: openWireProtocol,
+        host: '127.0.0.1',
+        port: 0,
+        cluster: {
+          updateClusterClients: false,
+          rebalanceClusterClients: false,
+          updateClusterClientsOnRemove: false,
+          updateClusterFilter: null,
+          ...cluster,
+        },
+      },
+    ],
+  });
+  await service.start();
+  const port = service.connector('openwire').port;
+  defer(t, () => service.stop());
+  return { service, port, url: `tcp://127.0.0.1:${port}`, stop: () => service.stop() };
+}
+
+async function plainBroker(t: TestContext, name: string): Promise<TestBroker> {
+  const b = await startTestBroker({ name });
+  defer(t, () => b.stop());
+  return b;
+}
+
+/** Connects to `broker` the way a network bridge does, announcing itself as `name` reachable at `brokerURL`. */
+async function fakePeer(t: TestContext, broker: TestBroker, name: string, brokerURL: string): Promise<Connection> {
+  const peer = await Connection.connect(broker.url);
+  defer(t, () => peer.close());
+  await peer.oneway({
+    type: T.BROKER_INFO,
+    commandId: 0,
+    responseRequired: false,
+    brokerId: { type: T.BROKER_ID, value: `ID:${name}-1` },
+    brokerURL,
+    peerBrokerInfos: null,
+    brokerName: name,
+    slaveBroker: false,
+    masterBroker: false,
+    faultTolerantConfiguration: false,
+    duplexConnection: false,
+    networkConnection: true,
+    connectionId: 0,
+    brokerUploadUrl: null,
+    networkProperties: null,
+  } satisfies BrokerInfo);
+  return peer;
+}
+
+/** A Node failover client whose 'Cluster update' log lines are kept (what it learned, in order). */
+async function failoverClient(t: TestContext, url: string): Promise<{ connection: Connection; updates: string[][] }> {
+  const updates: string[][] = [];
+  const logger = Logger.create({
+    level: 'info',
+    format: 'json',
+    write: (line) => {
+      const entry = JSON.parse(line) as { msg: string; brokers?: string[] };
+      if (entry.msg === 'Cluster update' && entry.brokers !== undefined) updates.push(entry.brokers);
+    },
+  });
+  const connection = await Connection.connect(`failover:(${url})?randomize=false&initialReconnectDelay=20`, {
+    logger,
+    manageable: true,
+  });
+  defer(t, () => connection.close());
+  return { connection, updates };
+}
+
+test("a failover client learns a peer's broker URL and fails over to it", async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true });
+  const b = await plainBroker(t, 'B');
+  const client = await failoverClient(t, a.url);
+  assert.equal(client.connection.brokerInfo?.brokerURL, a.url, "BrokerInfo carries the connector's publishable URI");
+  await waitFor(() => client.updates.length === 1, 'the ConnectionControl sent after ConnectionInfo');
+  assert.deepEqual(client.updates[0], [a.url]);
+  await fakePeer(t, a, 'B', b.url);
+  await waitFor(() => client.updates.length === 2, 'the update when the peer joined');
+  assert.deepEqual(client.updates[1], [a.url, b.url]);
+  await a.stop();
+  await waitFor(() => client.connection.connectedUri === b.url, 'failover to the learned broker');
+  const s = await client.connection.createSession();
+  await (await s.createProducer('queue://cluster.after')).send('on B');
+});
+
+test('rebalanceClusterClients moves clients to the new broker, spreading them', async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true, rebalanceClusterClients: true });
+  const b = await plainBroker(t, 'B');
+  const first = await failoverClient(t, a.url);
+  const second = await failoverClient(t, a.url);
+  await waitFor(() => first.updates.length === 1 && second.updates.length === 1, 'initial controls');
+  await fakePeer(t, a, 'B', b.url);
+  // ActiveMQ rotates the list per client: the first is told "A,B" and stays, the second "B,A" and moves.
+  await waitFor(() => second.connection.connectedUri === b.url, 'the second client moved to B');
+  assert.deepEqual(second.updates.at(-1), [b.url, a.url]);
+  assert.deepEqual(first.updates.at(-1), [a.url, b.url]);
+  assert.equal(first.connection.connectedUri, a.url, 'the first stays on A');
+  // A client connecting now is told the list as rotated so far, and goes to the broker it starts with.
+  const third = await failoverClient(t, a.url);
+  await waitFor(() => third.updates.length === 1, 'the third client’s control');
+  assert.equal(new Set(third.updates[0]).size, 2);
+  await waitFor(() => third.connection.connectedUri === third.updates[0]![0], 'the third client on its first broker');
+});
+
+test('updateClusterClientsOnRemove takes a departed peer out of the list; without it clients keep it', async (t) => {
+  const withRemove = await clusterBroker(t, { updateClusterClients: true, updateClusterClientsOnRemove: true });
+  const without = await clusterBroker(t, { updateClusterClients: true });
+  const b = await plainBroker(t, 'B');
+  const c1 = await failoverClient(t, withRemove.url);
+  const c2 = await failoverClient(t, without.url);
+  const p1 = await fakePeer(t, withRemove, 'B', b.url);
+  const p2 = await fakePeer(t, without, 'B', b.url);
+  await waitFor(() => c1.updates.length === 2 && c2.updates.length === 2, 'both learned B');
+  await p1.close();
+  await p2.close();
+  await waitFor(() => c1.updates.length === 3, 'the update when the peer left');
+  assert.deepEqual(c1.updates[2], [withRemove.url]);
+  // The broker without updateClusterClientsOnRemove sends nothing; its peer list still holds B.
+  assert.deepEqual(without.service.connector('openwire').cluster?.brokers(), [without.url, b.url]);
+  assert.equal(c2.updates.length, 2);
+  assert.deepEqual(withRemove.service.peerBrokers.list(), []);
+});
+
+test('updateClusterFilter lists only peers whose broker name matches a whole pattern', async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true, updateClusterFilter: 'east-.*,B' });
+  const b = await plainBroker(t, 'B');
+  const other = await plainBroker(t, 'west-1');
+  const client = await failoverClient(t, a.url);
+  await fakePeer(t, a, 'west-1', other.url);
+  await fakePeer(t, a, 'Bee', other.url); // "B" must match the whole name
+  await fakePeer(t, a, 'B', b.url);
+  await waitFor(() => client.updates.length === 2, 'the update for the matching peer');
+  assert.deepEqual(client.updates[1], [a.url, b.url]);
+  assert.equal(a.service.peerBrokers.list().length, 3, 'all three are peers; only the filter hides two');
+});
+
+test('a connection that is not a network connection registers no peer', async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true });
+  const client = await failoverClient(t, a.url);
+  const plain = await Connection.connect(a.url);
+  defer(t, () => plain.close());
+  await plain.oneway({
+    type: T.BROKER_INFO,
+    commandId: 0,
+    responseRequired: false,
+    brokerId: { type: T.BROKER_ID, value: 'ID:not-a-bridge' },
+    brokerURL: 'tcp://127.0.0.1:1',
+    peerBrokerInfos: null,
+    brokerName: 'X',
+    slaveBroker: false,
+    masterBroker: false,
+    faultTolerantConfiguration: false,
+    duplexConnection: false,
+    networkConnection: false,
+    connectionId: 0,
+    brokerUploadUrl: null,
+    networkProperties: null,
+  } satisfies BrokerInfo);
+  const s = await plain.createSession(); // a round trip: the BrokerInfo was handled before this answer
+  await (await s.createProducer('queue://x')).send('x');
+  assert.deepEqual(a.service.peerBrokers.list(), []);
+  assert.equal(client.updates.length, 1);
+});
