@@ -175,7 +175,8 @@ export class BrokerService {
             ...(spec.transport ? { transport: spec.transport } : {}),
             // Failover cluster updates and discovery (docs/clustering.md): small hooks, the work is in
             // cluster-client-updates.ts and src/network/discovery.
-            ...(spec.cluster ? { cluster: { options: spec.cluster, peers: this.peerBrokers } } : {}),
+            peerBrokers: this.peerBrokers,
+            ...(spec.cluster ? { clusterUpdates: spec.cluster } : {}),
             ...(spec.discoveryUri !== undefined
               ? {
                   discovery: {

@@ -39,8 +39,10 @@ export interface TransportConnectorOptions {
   /** How long shutdown waits for connections to close politely before cutting them. */
   shutdownGraceMs?: number;
   transport?: ConnectorTransportOptions;
-  /** Failover cluster updates (updateClusterClients, …) and the broker's peer registry they follow. */
-  cluster?: { options: ClusterUpdateOptions; peers: PeerBrokers };
+  /** The broker's peer registry: network connections register in it, cluster updates follow it. */
+  peerBrokers?: PeerBrokers;
+  /** Failover cluster updates (updateClusterClients, …); they need peerBrokers. */
+  clusterUpdates?: ClusterUpdateOptions;
   /**
    * discoveryUri: the connector's publishable URI is advertised there while it runs (ActiveMQ's
    * TransportConnector.start registers getPublishableConnectString with its DiscoveryAgent).
@@ -84,10 +86,12 @@ export class TransportConnector {
       (remote, reason) => this.logger.warn('Connection refused', { connector: options.name, remote, reason }),
       logger.child({ connector: options.name }),
     );
-    const cluster = options.cluster;
+    const cluster = options.clusterUpdates;
     this.clusterUpdates =
-      cluster !== undefined && (cluster.options.updateClusterClients || cluster.options.rebalanceClusterClients)
-        ? new ClusterClientUpdates(cluster.options, () => this.publishableUri, cluster.peers, logger)
+      cluster !== undefined &&
+      options.peerBrokers !== undefined &&
+      (cluster.updateClusterClients || cluster.rebalanceClusterClients)
+        ? new ClusterClientUpdates(cluster, () => this.publishableUri, options.peerBrokers, logger)
         : null;
   }
 
@@ -195,7 +199,7 @@ export class TransportConnector {
         connectorUri: this.publishableUri,
         watch: transport.watch,
         ...(this.clusterUpdates !== null ? { cluster: this.clusterUpdates } : {}),
-        ...(this.options.cluster !== undefined ? { peerBrokers: this.options.cluster.peers } : {}),
+        ...(this.options.peerBrokers !== undefined ? { peerBrokers: this.options.peerBrokers } : {}),
       });
       this.connections.add(connection);
       transport.onClose(() => this.connections.delete(connection));

@@ -202,3 +202,18 @@ test('a connection that is not a network connection registers no peer', async (t
   assert.deepEqual(a.service.peerBrokers.list(), []);
   assert.equal(client.updates.length, 1);
 });
+
+test('a broker without cluster updates still knows its peers (for bridges and management)', async (t) => {
+  const plain = await plainBroker(t, 'P');
+  const b = await plainBroker(t, 'B');
+  const peer = await fakePeer(t, plain, 'B', b.url);
+  await waitFor(() => plain.service.peerBrokers.list().length === 1, 'the peer registered');
+  assert.deepEqual(plain.service.peerBrokers.list()[0], {
+    brokerId: 'ID:B-1',
+    brokerName: 'B',
+    brokerUrl: b.url,
+    duplex: false,
+  });
+  await peer.close();
+  await waitFor(() => plain.service.peerBrokers.list().length === 0, 'the peer gone with its connection');
+});
