@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { Connection } from '../../src/client/index.js';
-import { T, type BrokerInfo } from '../../src/protocol/openwire/codec/index.js';
-import { openWireProtocol } from '../../src/protocol/openwire/openwire-module.js';
-import { BrokerService } from '../../src/server/broker-service.js';
 import type { ClusterUpdateOptions } from '../../src/server/cluster-client-updates.js';
 import { Logger } from '../../src/util/logger.js';
 import { startTestBroker, waitFor, type TestBroker } from '../support/client/broker.js';
+import { connectAsNetworkPeer, networkBrokerInfo, startClusterBroker } from '../support/client/cluster-peer.js';
 
 /**
  * Failover cluster updates through the real protocol: a TideMQ broker A with updateClusterClients & co., a second
@@ -33,30 +31,9 @@ function defer(t: TestContext, fn: () => Promise<unknown>): void {
 }
 
 async function clusterBroker(t: TestContext, cluster: Partial<ClusterUpdateOptions>): Promise<TestBroker> {
-  const service = new BrokerService({
-    brokerName: 'A',
-    logger: Logger.silent(),
-    connectors: [
-      {
-        name: 'openwire',
-        scheme: 'tcp',
-        protocol: openWireProtocol,
-        host: '127.0.0.1',
-        port: 0,
-        cluster: {
-          updateClusterClients: false,
-          rebalanceClusterClients: false,
-          updateClusterClientsOnRemove: false,
-          updateClusterFilter: null,
-          ...cluster,
-        },
-      },
-    ],
-  });
-  await service.start();
-  const port = service.connector('openwire').port;
-  defer(t, () => service.stop());
-  return { service, port, url: `tcp://127.0.0.1:${port}`, stop: () => service.stop() };
+  const broker = await startClusterBroker(cluster);
+  defer(t, () => broker.stop());
+  return broker;
 }
 
 async function plainBroker(t: TestContext, name: string): Promise<TestBroker> {
@@ -67,25 +44,8 @@ async function plainBroker(t: TestContext, name: string): Promise<TestBroker> {
 
 /** Connects to `broker` the way a network bridge does, announcing itself as `name` reachable at `brokerURL`. */
 async function fakePeer(t: TestContext, broker: TestBroker, name: string, brokerURL: string): Promise<Connection> {
-  const peer = await Connection.connect(broker.url);
+  const peer = await connectAsNetworkPeer(broker.url, name, brokerURL);
   defer(t, () => peer.close());
-  await peer.oneway({
-    type: T.BROKER_INFO,
-    commandId: 0,
-    responseRequired: false,
-    brokerId: { type: T.BROKER_ID, value: `ID:${name}-1` },
-    brokerURL,
-    peerBrokerInfos: null,
-    brokerName: name,
-    slaveBroker: false,
-    masterBroker: false,
-    faultTolerantConfiguration: false,
-    duplexConnection: false,
-    networkConnection: true,
-    connectionId: 0,
-    brokerUploadUrl: null,
-    networkProperties: null,
-  } satisfies BrokerInfo);
   return peer;
 }
 
@@ -180,23 +140,7 @@ test('a connection that is not a network connection registers no peer', async (t
   const client = await failoverClient(t, a.url);
   const plain = await Connection.connect(a.url);
   defer(t, () => plain.close());
-  await plain.oneway({
-    type: T.BROKER_INFO,
-    commandId: 0,
-    responseRequired: false,
-    brokerId: { type: T.BROKER_ID, value: 'ID:not-a-bridge' },
-    brokerURL: 'tcp://127.0.0.1:1',
-    peerBrokerInfos: null,
-    brokerName: 'X',
-    slaveBroker: false,
-    masterBroker: false,
-    faultTolerantConfiguration: false,
-    duplexConnection: false,
-    networkConnection: false,
-    connectionId: 0,
-    brokerUploadUrl: null,
-    networkProperties: null,
-  } satisfies BrokerInfo);
+  await plain.oneway(networkBrokerInfo('X', 'tcp://127.0.0.1:1', false));
   const s = await plain.createSession(); // a round trip: the BrokerInfo was handled before this answer
   await (await s.createProducer('queue://x')).send('x');
   assert.deepEqual(a.service.peerBrokers.list(), []);
