@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { Connection } from '../../src/client/index.js';
+import { Connection, parseClientUri } from '../../src/client/index.js';
+import { openWire } from '../../src/client/transport.js';
+import { T } from '../../src/protocol/openwire/codec/index.js';
+import { systemClock } from '../../src/util/clock.js';
 import type { ClusterUpdateOptions } from '../../src/server/cluster-client-updates.js';
 import { Logger } from '../../src/util/logger.js';
 import { startTestBroker, waitFor, type TestBroker } from '../support/client/broker.js';
@@ -160,4 +163,45 @@ test('a broker without cluster updates still knows its peers (for bridges and ma
   });
   await peer.close();
   await waitFor(() => plain.service.peerBrokers.list().length === 0, 'the peer gone with its connection');
+});
+
+test('a BrokerInfo on a connection that never sends an accepted ConnectionInfo registers no peer', async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true });
+  const wire = await openWire(parseClientUri(a.url).brokers[0]!, { clock: systemClock, logger: Logger.silent() });
+  defer(t, async () => wire.close());
+  const answered = new Promise<void>((resolve) => {
+    wire.onCommand = (c) => {
+      if (c.type === T.RESPONSE && c.correlationId === 7) resolve();
+    };
+  });
+  wire.send(networkBrokerInfo('rogue', 'tcp://127.0.0.1:1'));
+  // Commands are handled in order: the answer to this ConnectionControl means the BrokerInfo was handled.
+  wire.send({
+    type: T.CONNECTION_CONTROL,
+    commandId: 7,
+    responseRequired: true,
+    close: false,
+    exit: false,
+    faultTolerant: false,
+    resume: false,
+    suspend: false,
+    connectedBrokers: null,
+    reconnectTo: null,
+    rebalanceConnection: false,
+    token: null,
+  });
+  await answered;
+  assert.deepEqual(a.service.peerBrokers.list(), []);
+});
+
+test('a peer whose broker URL would split the list is kept from clients', async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true });
+  const client = await failoverClient(t, a.url);
+  await waitFor(() => client.updates.length === 1, 'initial control');
+  const peer = await connectAsNetworkPeer(a.url, 'evil', 'tcp://127.0.0.1:1,tcp://attacker.example:61616');
+  defer(t, () => peer.close());
+  await waitFor(() => a.service.peerBrokers.list().length === 1, 'the peer registered');
+  assert.equal(a.service.peerBrokers.list()[0]!.brokerUrl, null);
+  assert.deepEqual(a.service.connector('openwire').cluster?.brokers(), [a.url]);
+  assert.equal(client.updates.length, 1, 'no update sent');
 });

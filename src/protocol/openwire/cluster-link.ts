@@ -19,6 +19,8 @@ export class OpenWireClusterLink {
   /** Keys this connection's entry in PeerBrokers. */
   private readonly connectionKey: string;
   private faultTolerant = false;
+  private established = false;
+  private pendingPeer: ow.BrokerInfo | null = null;
   private detach: (() => void) | null = null;
   private peerKey: string | null = null;
   private closed = false;
@@ -32,27 +34,49 @@ export class OpenWireClusterLink {
     this.connectionKey = `${ctx.connectorName}#${++OpenWireClusterLink.seq}`;
   }
 
-  /** BrokerInfo from the other side: a network connection registers its broker as a peer. */
+  /**
+   * BrokerInfo from the other side: a network connection registers its broker as a peer, once the connection is
+   * also established (its ConnectionInfo accepted, so authenticated where the broker requires it; a bridge sends
+   * BrokerInfo first). Until then nobody's clients hear of it.
+   */
   brokerInfo(info: ow.BrokerInfo): void {
-    if (this.closed || !info.networkConnection || this.ctx.peerBrokers === undefined || this.peerKey !== null) return;
-    this.peerKey = this.connectionKey;
-    this.ctx.peerBrokers.add(this.peerKey, {
-      brokerId: info.brokerId?.value ?? this.connectionKey,
-      brokerName: info.brokerName ?? '',
-      brokerUrl: info.brokerURL,
-      duplex: info.duplexConnection,
-    });
+    if (!info.networkConnection || this.pendingPeer !== null || this.peerKey !== null) return;
+    this.pendingPeer = info;
+    if (this.established) this.registerPeer();
   }
 
   /** The ConnectionInfo was accepted: join the connector's update list and send the current control. */
   connectionAdded(info: ow.ConnectionInfo): void {
+    this.established = true;
     this.faultTolerant = info.faultTolerant;
+    if (this.pendingPeer !== null) this.registerPeer();
     const cluster = this.ctx.cluster;
     if (this.closed || cluster === undefined) return;
     this.detach ??= cluster.attach({ updateClient: (c) => this.updateClient(c) });
     if (!info.manageable) return;
     const control = cluster.connectionControl();
     this.send({ ...control, rebalanceConnection: control.rebalanceConnection && !info.failoverReconnect });
+  }
+
+  private registerPeer(): void {
+    const info = this.pendingPeer;
+    if (this.closed || info === null || this.ctx.peerBrokers === undefined || this.peerKey !== null) return;
+    this.pendingPeer = null;
+    this.peerKey = this.connectionKey;
+    const url = info.brokerURL;
+    const brokerUrl = url === null || isBrokerUrl(url) ? url : null;
+    if (brokerUrl !== url) {
+      this.ctx.logger.warn('Network connection announced a broker URL that is not one; it is not given to clients', {
+        broker: info.brokerName,
+        brokerURL: url?.slice(0, 200),
+      });
+    }
+    this.ctx.peerBrokers.add(this.peerKey, {
+      brokerId: info.brokerId?.value ?? this.connectionKey,
+      brokerName: info.brokerName ?? '',
+      brokerUrl,
+      duplex: info.duplexConnection,
+    });
   }
 
   connectionControl(control: ow.ConnectionControl): void {
@@ -90,4 +114,13 @@ export class OpenWireClusterLink {
     this.detach = null;
     if (this.peerKey !== null) this.ctx.peerBrokers?.remove(this.peerKey);
   }
+}
+
+/**
+ * A URL clients could be sent: `scheme://host:port…`, at most 1 KiB, nothing that would split or bend the
+ * comma-separated connectedBrokers list (commas, whitespace, control characters). A peer announcing
+ * `tcp://a:1,tcp://elsewhere:2` would otherwise add a broker of its choosing to every client's list.
+ */
+function isBrokerUrl(url: string): boolean {
+  return url.length <= 1024 && /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^\s,\u0000-\u001f\u007f]+$/.test(url);
 }
