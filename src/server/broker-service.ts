@@ -243,6 +243,8 @@ export class BrokerService {
     }
     this.started = false;
     const failures: unknown[] = [];
+    // RegionBroker.removeBroker: no cluster updates while the broker tears down its own network connections.
+    for (const c of this.connectors) c.cluster?.stop();
     for (const c of this.connectors) {
       try {
         await c.stop();
