@@ -64,4 +64,6 @@ export interface ClusterUpdates {
   connectionControl(): ClusterControl;
   /** Adds a client to the connector's update list; returns the function that removes it. */
   attach(client: ClusterClient): () => void;
+  /** The peers a new connection's BrokerInfo lists (peerBrokerInfos), or null when the connector sends none. */
+  peerBrokerInfos(): readonly PeerBroker[] | null;
 }

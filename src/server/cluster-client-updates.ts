@@ -2,6 +2,7 @@ import type {
   ClusterClient,
   ClusterControl,
   ClusterUpdates,
+  PeerBroker,
   PeerBrokerChange,
   PeerBrokers,
 } from '../broker/peer-brokers.js';
@@ -60,6 +61,11 @@ export class ClusterClientUpdates implements ClusterUpdates {
   stop(): void {
     this.peers.off('change', this.listener);
     this.clients.clear();
+  }
+
+  /** TransportConnection.start: the BrokerInfo carries the broker's peers when updateClusterClients is on. */
+  peerBrokerInfos(): readonly PeerBroker[] | null {
+    return this.options.updateClusterClients ? this.peers.list() : null;
   }
 
   attach(client: ClusterClient): () => void {

@@ -56,6 +56,20 @@ describe('failover cluster updates with the Java client', () => {
     assert.match(outcome, new RegExp(`connected to tcp://127\\.0\\.0\\.1:${b.port}`));
   });
 
+  test('a client connecting after B joined gets B in its first ConnectionControl (and peerBrokerInfos)', async (t) => {
+    const { a, b } = await brokers(t, false);
+    const peer = await connectAsNetworkPeer(a.url, 'B', b.url);
+    t.after(() => peer.close());
+    await waitFor(() => a.service.peerBrokers.list().length === 1, 'B a peer of A');
+    const file = marker(t);
+    const result = driver.run('cluster-learn', [`failover:(${a.url})?randomize=false`, b.url, file]);
+    await waitFor(() => existsSync(file), 'the Java client told of B', 20_000);
+    await a.stop();
+    const outcome = await result;
+    t.diagnostic(outcome);
+    assert.match(outcome, new RegExp(`connected to tcp://127\\.0\\.0\\.1:${b.port}`));
+  });
+
   test('rebalanceClusterClients: of two clients of A, the second is moved to B when B joins', async (t) => {
     const { a, b } = await brokers(t, true);
     const file = marker(t);

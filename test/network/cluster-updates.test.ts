@@ -205,3 +205,20 @@ test('a peer whose broker URL would split the list is kept from clients', async 
   assert.deepEqual(a.service.connector('openwire').cluster?.brokers(), [a.url]);
   assert.equal(client.updates.length, 1, 'no update sent');
 });
+
+test("with updateClusterClients a new connection's BrokerInfo lists the peers (peerBrokerInfos)", async (t) => {
+  const a = await clusterBroker(t, { updateClusterClients: true });
+  const b = await plainBroker(t, 'B');
+  await fakePeer(t, a, 'B', b.url);
+  await waitFor(() => a.service.peerBrokers.list().length === 1, 'the peer registered');
+  const c = await Connection.connect(a.url);
+  defer(t, () => c.close());
+  const peers = c.brokerInfo?.peerBrokerInfos ?? [];
+  assert.deepEqual(
+    peers.map((p) => [p.brokerName, p.brokerURL, p.brokerId?.value]),
+    [['B', b.url, 'ID:B-1']],
+  );
+  const plain = await Connection.connect(b.url);
+  defer(t, () => plain.close());
+  assert.equal(plain.brokerInfo?.peerBrokerInfos, null, 'none from a connector without cluster updates');
+});

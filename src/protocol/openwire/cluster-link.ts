@@ -79,6 +79,29 @@ export class OpenWireClusterLink {
     });
   }
 
+  /** The peers listed in the BrokerInfo this broker sends first (null without updateClusterClients). */
+  peerBrokerInfos(): ow.BrokerInfo[] | null {
+    const peers = this.ctx.cluster?.peerBrokerInfos() ?? null;
+    if (peers === null) return null;
+    return peers.map((p) => ({
+      type: T.BROKER_INFO,
+      commandId: 0,
+      responseRequired: false,
+      brokerId: { type: T.BROKER_ID, value: p.brokerId },
+      brokerURL: p.brokerUrl,
+      peerBrokerInfos: null,
+      brokerName: p.brokerName,
+      slaveBroker: false,
+      masterBroker: false,
+      faultTolerantConfiguration: false,
+      duplexConnection: p.duplex,
+      networkConnection: true,
+      connectionId: 0,
+      brokerUploadUrl: null,
+      networkProperties: null,
+    }));
+  }
+
   connectionControl(control: ow.ConnectionControl): void {
     this.faultTolerant = control.faultTolerant;
   }

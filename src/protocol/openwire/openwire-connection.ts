@@ -211,7 +211,7 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       brokerId: { type: T.BROKER_ID, value: this.ctx.broker.brokerId },
       brokerURL: this.ctx.connectorUri,
-      peerBrokerInfos: null,
+      peerBrokerInfos: this.cluster.peerBrokerInfos(),
       brokerName: this.ctx.broker.brokerName,
       slaveBroker: false,
       masterBroker: false,
