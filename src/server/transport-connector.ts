@@ -158,6 +158,7 @@ export class TransportConnector {
       await agent.start();
     } catch (e) {
       d.localServices.delete(uri);
+      this.clusterUpdates?.stop();
       await this.server.stopAccepting();
       this.server.destroyAll();
       throw new Error(`Connector ${this.options.name} failed to start: ${(e as Error).message}`, { cause: e });
