@@ -69,6 +69,18 @@ export interface ConnectOptions {
   clock?: Clock;
   /** ConnectionInfo.manageable (the broker may send ConnectionControl; the Java client sets it). */
   manageable?: boolean;
+  /**
+   * Sent before the ConnectionInfo: a network bridge introduces its broker this way (BrokerInfo with
+   * networkConnection, as DemandForwardingBridge.startRemoteBridge does), so the remote broker treats the
+   * connection as a bridge from its first command.
+   */
+  announce?: Command;
+  /**
+   * Send the ConnectionInfo without waiting for its answer (default false). A duplex network bridge does: the
+   * remote broker hands the connection to its responder bridge and never answers; a refusal comes back as a
+   * ConnectionError, which ends the connection ('error').
+   */
+  connectionInfoOneway?: boolean;
 }
 
 let instance = 0;
@@ -143,6 +155,15 @@ export class Connection extends EventEmitter implements ConnectionHost {
       await transport.stop();
       throw e;
     }
+    if (options.announce !== undefined) {
+      try {
+        await c.oneway(options.announce);
+      } catch (e) {
+        c.closed = true;
+        await transport.stop();
+        throw e;
+      }
+    }
     const info = command<ConnectionInfo>(T.CONNECTION_INFO, {
       connectionId: c.connectionIdObject,
       clientId: c.clientId ?? c.connectionIdObject.value,
@@ -152,7 +173,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
       faultTolerant: uri.failover !== null,
     });
     try {
-      await c.request(info);
+      if (options.connectionInfoOneway === true) await c.oneway(info);
+      else await c.request(info);
     } catch (e) {
       c.closed = true;
       await transport.stop();
@@ -243,6 +265,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
       case T.MESSAGE_DISPATCH: {
         const consumer = c.consumerId === null ? undefined : this.consumers.get(consumerIdToString(c.consumerId));
         if (consumer !== undefined) consumer.dispatch(c);
+        // A network bridge registers its consumers by sending ConsumerInfo itself and takes their dispatches here.
+        else if (this.listenerCount('command') > 0) this.emit('command', c);
         else this.logger.debug('Dispatch for an unknown consumer dropped', { consumer: c.consumerId?.value });
         return;
       }
@@ -259,6 +283,9 @@ export class Connection extends EventEmitter implements ConnectionHost {
         return;
       }
       default:
+        // Commands a client does not expect from a broker (a duplex network bridge's peer sends ConnectionInfo,
+        // ConsumerInfo, messages and acks): whoever drives a bridge listens for them.
+        this.emit('command', c);
         return;
     }
   }

@@ -34,7 +34,12 @@ export interface WireOptions {
  * before a byte of it is buffered).
  */
 export class Wire {
-  onCommand: (command: Command) => void = () => {};
+  private handler: ((command: Command) => void) | null = null;
+  /**
+   * Commands decoded before anyone listens: the broker's BrokerInfo can share a TCP segment with its
+   * WireFormatInfo (through a proxy, say) and would otherwise be lost while the handshake settles.
+   */
+  private early: Command[] = [];
   onClose: (error: Error) => void = () => {};
 
   private closed = false;
@@ -52,6 +57,17 @@ export class Wire {
       inactive: (ms) =>
         this.fail(new ClientError('ERR_INACTIVITY', `Channel was inactive for too (>${ms}) long: ${this.uri.text}`)),
     });
+  }
+
+  get onCommand(): (command: Command) => void {
+    return this.handler ?? ((c) => this.early.push(c));
+  }
+
+  set onCommand(handler: (command: Command) => void) {
+    this.handler = handler;
+    const early = this.early;
+    this.early = [];
+    for (const c of early) handler(c);
   }
 
   /** The negotiated OpenWire version. */

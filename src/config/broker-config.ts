@@ -412,6 +412,13 @@ export interface PolicyEntryConfig {
   subscriptionRecoveryPolicy: SubscriptionRecoveryPolicyConfig | null;
   messageGroupMapFactory: MessageGroupMapFactoryConfig;
   slowConsumerStrategy: SlowConsumerStrategyConfig | null;
+  /** `<networkBridgeFilterFactory>`: conditionalNetworkBridgeFilterFactory's settings; null = the default filter. */
+  networkBridgeFilterFactory: {
+    replayWhenNoConsumers: boolean;
+    replayDelay: number;
+    rateLimit: number;
+    rateDuration: number;
+  } | null;
   /** Topic dispatch; null = ActiveMQ's default (simple). */
   dispatchPolicy: DispatchPolicyConfig | null;
   /** `<pendingQueuePolicy>`: storeCursor (default), vmQueueCursor, fileQueueCursor. */
@@ -597,6 +604,23 @@ export interface NetworkConnectorConfig {
   excludedDestinations: DestinationRef[];
   dynamicallyIncludedDestinations: DestinationRef[];
   staticallyIncludedDestinations: DestinationRef[];
+  /** No advisory subscription: only staticallyIncludedDestinations are bridged. */
+  staticBridge: boolean;
+  /** Credentials for the remote broker when they differ from userName/password. */
+  remoteUserName: string | null;
+  remotePassword: string | null;
+  /** Priority of decreased network consumers (NetworkBridgeConfiguration.consumerPriorityBase, -5). */
+  consumerPriorityBase: number;
+  /** Prefetch of the advisory consumer on the remote broker; 0 means prefetchSize. */
+  advisoryPrefetchSize: number;
+  /** Conduit queue demand that is itself another bridge's (default true). */
+  conduitNetworkQueueSubscriptions: boolean;
+  /** Separator in the bridge's client ids (default "_"). */
+  clientIdToken: string;
+  /** Bridge consumers on virtual destinations (composite/virtual topics) too. Accepted; see docs/clustering.md. */
+  useVirtualDestSubs: boolean;
+  /** ConsumerInfo.dispatchAsync of the local demand consumers (default true). */
+  dispatchAsync: boolean;
 }
 
 export const DEFAULT_DLQ = 'ActiveMQ.DLQ';

@@ -1,4 +1,5 @@
 import type { Destination } from './destination.js';
+import type { Message } from './message.js';
 
 /**
  * Protocol-neutral commands: what every protocol converter turns its frames into. They follow ActiveMQ's
@@ -44,6 +45,20 @@ export interface ConsumerInfo {
    * Absent means every covered destination.
    */
   accepts?: (destination: Destination) => boolean;
+  /**
+   * Networks of brokers (ActiveMQ's ConsumerInfo.brokerPath / networkSubscription): the brokers the demand for this
+   * consumer has crossed, and whether it is a network bridge's demand subscription rather than an application's.
+   * Both travel in consumer advisories so that other bridges see how far a consumer is and never loop.
+   */
+  brokerPath?: readonly string[] | null;
+  networkSubscription?: boolean;
+  /**
+   * A network bridge's filter on top of the selector (ActiveMQ's ConsumerInfo.additionalPredicate, set to the
+   * NetworkBridgeFilter): refuses messages that came from the broker this demand leads to, or that crossed too
+   * many brokers. `localConsumers` tells whether the destination has consumers other than network ones, for
+   * conditionalNetworkBridgeFilterFactory's replayWhenNoConsumers.
+   */
+  additionalPredicate?: (message: Message, localConsumers: () => boolean) => boolean;
 }
 
 export const enum AckType {

@@ -1,3 +1,4 @@
+import type { RemoteChannel } from './openwire/remote-channel.js';
 import type { Broker } from '../broker/broker.js';
 import type { ClusterUpdates, PeerBrokers } from '../broker/peer-brokers.js';
 import type { ConnectionWatch } from '../transport/connection-guard.js';
@@ -45,6 +46,12 @@ export interface ProtocolContext {
    * test drives a protocol without a connector.
    */
   readonly watch?: ConnectionWatch;
+  /**
+   * Starts the responder end of a duplex network bridge on an OpenWire connection whose peer broker asked for
+   * one (BrokerInfo duplexConnection): from then on the connection carries the bridge's commands both ways.
+   * Absent when the broker runs no network support (tests driving a protocol alone).
+   */
+  readonly acceptDuplexBridge?: (channel: RemoteChannel) => void;
   /** The connector's failover cluster updates (updateClusterClients, …); absent when it has none. */
   readonly cluster?: ClusterUpdates;
   /** The broker's peer registry: a connection from a network bridge registers the broker behind it. */

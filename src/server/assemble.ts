@@ -1,3 +1,4 @@
+import type { ClientTlsOptions } from '../client/connection.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { Destination } from '../model/destination.js';
 import { destinationOf } from './destination-ref.js';
@@ -96,7 +97,25 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null
       ? { sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout }
       : {}),
+    networkConnectors: config.networkConnectors.map((nc) => ({
+      config: nc,
+      ...(config.sslContext !== null ? { tls: bridgeTls(config.sslContext) } : {}),
+    })),
     logger: log,
     clock,
   } satisfies BrokerServiceOptions;
+}
+
+/**
+ * The broker's `<sslContext>` as a network bridge's client key material (ActiveMQ's bridges use the broker's
+ * SSLContext for ssl:// peers): its key store presents our certificate, its trust store checks the peer's.
+ */
+function bridgeTls(ssl: NonNullable<BrokerConfig['sslContext']>): ClientTlsOptions {
+  const path = (p: string): string => p.replace(/^file:(\/\/)?/, '');
+  return {
+    ...(ssl.keyStore !== null ? { keyStore: path(ssl.keyStore) } : {}),
+    ...(ssl.keyStorePassword !== null ? { keyStorePassword: ssl.keyStorePassword } : {}),
+    ...(ssl.trustStore !== null ? { trustStore: path(ssl.trustStore) } : {}),
+    ...(ssl.trustStorePassword !== null ? { trustStorePassword: ssl.trustStorePassword } : {}),
+  };
 }

@@ -10,6 +10,12 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { MemoryReducer } from './memory-reducer.js';
 import { MasterLock, StoppedWhileSlaveError } from './master-lock.js';
 import { Logger } from '../util/logger.js';
+import type { ClientTlsOptions } from '../client/connection.js';
+import type { NetworkConnectorConfig } from '../config/broker-config.js';
+import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
+import { NetworkConnector } from '../network/network-connector.js';
+import { DuplexResponders } from '../network/duplex-responders.js';
+import type { LocalBrokerInfo } from '../network/demand-forwarding-bridge.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
@@ -85,6 +91,16 @@ export interface BrokerServiceOptions {
   lockKeepAlivePeriod?: number;
   /** Told when the broker stopped itself because its store's lock was lost (the process should exit). */
   onLockLost?: () => void;
+  /** `<networkConnectors>`: bridges to other brokers, started once the transport connectors listen. */
+  networkConnectors?: NetworkConnectorSpec[];
+}
+
+export interface NetworkConnectorSpec {
+  readonly config: NetworkConnectorConfig;
+  /** The broker's `<sslContext>` as client key material, for ssl:// peers. */
+  readonly tls?: ClientTlsOptions;
+  /** Agents for discovery URIs other than static: and masterslave:. */
+  readonly discoveryFor?: (uri: string) => DiscoveryAgent | null;
 }
 
 /**
@@ -97,6 +113,8 @@ export class BrokerService {
   readonly region: RegionBroker;
   private readonly memoryReducer: MemoryReducer;
   readonly connectors: TransportConnector[];
+  readonly networkConnectors: NetworkConnector[];
+  readonly duplexResponders: DuplexResponders;
   /** The brokers networked with this one (network connections in and bridges out); cluster updates follow it. */
   readonly peerBrokers = new PeerBrokers();
   /** The service URIs this broker's connectors advertise by discovery; its own discovery agents ignore them. */
@@ -192,6 +210,29 @@ export class BrokerService {
           clock,
         ),
     );
+    const policies = options.policies;
+    const local: LocalBrokerInfo = {
+      broker: chain,
+      brokerId: chain.brokerId,
+      brokerName: chain.brokerName,
+      // The URL peers and failover clients are told to use: the first connector's published address.
+      brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
+      conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
+    };
+    // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
+    this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));
+    for (const c of this.connectors) c.acceptDuplexBridge = (channel) => this.duplexResponders.accept(channel);
+    this.networkConnectors = (options.networkConnectors ?? []).map(
+      (spec) =>
+        new NetworkConnector({
+          config: spec.config,
+          local,
+          ...(spec.tls !== undefined ? { tls: spec.tls } : {}),
+          ...(spec.discoveryFor !== undefined ? { discoveryFor: spec.discoveryFor } : {}),
+          clock,
+          logger: this.logger.child({ area: 'network', connector: spec.config.name }),
+        }),
+    );
   }
 
   get brokerName(): string {
@@ -232,6 +273,8 @@ export class BrokerService {
       throw e;
     }
     this.started = true;
+    // After the transport connectors, as ActiveMQ's startAllConnectors: peers bridging back find us listening.
+    for (const n of this.networkConnectors) await n.start();
     this.masterLock?.startKeepAlive();
     this.logger.info(`Broker ${this.brokerName} started`, { brokerId: this.broker.brokerId });
   }
@@ -245,6 +288,14 @@ export class BrokerService {
     const failures: unknown[] = [];
     // RegionBroker.removeBroker: no cluster updates while the broker tears down its own network connections.
     for (const c of this.connectors) c.cluster?.stop();
+    for (const n of this.networkConnectors) {
+      try {
+        await n.stop();
+      } catch (e) {
+        failures.push(e);
+      }
+    }
+    await this.duplexResponders.stop();
     for (const c of this.connectors) {
       try {
         await c.stop();

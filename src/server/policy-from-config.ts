@@ -78,6 +78,7 @@ export function policyEntryFromConfig(c: PolicyEntryConfig): PolicyEntry {
           }
         : null,
   };
+  if (c.networkBridgeFilterFactory !== null) entry.networkBridgeFilterFactory = c.networkBridgeFilterFactory;
   if (c.sendFailIfNoSpace !== null) entry.sendFailIfNoSpace = c.sendFailIfNoSpace;
   if (c.sendFailIfNoSpaceAfterTimeout !== null) entry.sendFailIfNoSpaceAfterTimeout = c.sendFailIfNoSpaceAfterTimeout;
   return entry;

@@ -1,3 +1,4 @@
+import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
 import type { Broker } from '../broker/broker.js';
 import type { ProtocolConnection, ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
 import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from '../transport/connection-guard.js';
@@ -59,6 +60,8 @@ export class TransportConnector {
   private readonly connections = new Set<ProtocolConnection>();
   private readonly connectionLogger: Logger;
   private readonly limits: ConnectionLimits;
+  /** Set by BrokerService when the broker runs network bridges: duplex peers get a responder bridge. */
+  acceptDuplexBridge: ((channel: RemoteChannel) => void) | null = null;
   private readonly clusterUpdates: ClusterClientUpdates | null;
   private discoveryAgent: DiscoveryAgent | null = null;
 
@@ -199,6 +202,7 @@ export class TransportConnector {
         connectorName: this.options.name,
         connectorUri: this.publishableUri,
         watch: transport.watch,
+        ...(this.acceptDuplexBridge !== null ? { acceptDuplexBridge: this.acceptDuplexBridge } : {}),
         ...(this.clusterUpdates !== null ? { cluster: this.clusterUpdates } : {}),
         ...(this.options.peerBrokers !== undefined ? { peerBrokers: this.options.peerBrokers } : {}),
       });

@@ -1,3 +1,4 @@
+import { compileNameFilter } from '../../destination/destination-filter.js';
 import { BrokerFilter } from '../broker-filter.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
 import type { ConsumerInfo, ProducerInfo } from '../../model/commands.js';
@@ -276,17 +277,23 @@ export class AdvisoryBroker extends BrokerFilter {
         for (const c of this.connections.values())
           this.fire(name, { kind: 'connection', info: c.context.info }, {}, target);
       } else if (name.startsWith('ActiveMQ.Advisory.Consumer.')) {
+        // A wildcard subscription (a network bridge's ActiveMQ.Advisory.Consumer.>) hears every matching one.
+        const matches = compileNameFilter(name);
         for (const c of this.connections.values()) {
           for (const ci of c.consumers.values()) {
-            if (Advisory.consumer(ci.destination) !== name) continue;
-            this.fire(name, { kind: 'consumer', connectionId: c.context.info.connectionId, info: ci }, {}, target);
+            const advisory = Advisory.consumer(ci.destination);
+            if (!matches(advisory)) continue;
+            this.fire(advisory, { kind: 'consumer', connectionId: c.context.info.connectionId, info: ci }, {}, target);
           }
         }
       } else if (name.startsWith('ActiveMQ.Advisory.Producer.')) {
+        const matches = compileNameFilter(name);
         for (const c of this.connections.values()) {
           for (const pi of c.producers.values()) {
-            if (pi.destination === null || Advisory.producer(pi.destination) !== name) continue;
-            this.fire(name, { kind: 'producer', connectionId: c.context.info.connectionId, info: pi }, {}, target);
+            if (pi.destination === null) continue;
+            const advisory = Advisory.producer(pi.destination);
+            if (!matches(advisory)) continue;
+            this.fire(advisory, { kind: 'producer', connectionId: c.context.info.connectionId, info: pi }, {}, target);
           }
         }
       }

@@ -39,6 +39,12 @@ export class ProducerAuditBroker extends BrokerFilter {
 
   override async send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void> {
     if (!message.persistent || message.messageId === '') return this.next.send(context, message, transactionId);
+    // A message whose brokerPath names this broker left through a network bridge and came back (a
+    // conditionalNetworkBridgeFilterFactory replay of stuck messages): not a producer's resend. Bridges keep
+    // messages from looping by their brokerPath filter, so the audit must not drop the returning copy.
+    if (message.brokerPath !== null && message.brokerPath.includes(this.brokerId)) {
+      return this.next.send(context, message, transactionId);
+    }
     const id = message.messageId;
     // A copy that arrives while another is in flight waits for it: if that one is accepted, this is a
     // duplicate; if it fails, this copy takes its place (and a third waits for this one).

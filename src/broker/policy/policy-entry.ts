@@ -73,14 +73,36 @@ export interface PolicyEntry {
   subscriptionRecoveryPolicy?: SubscriptionRecoveryPolicy | null;
   /** What happens to a slow consumer besides the advisory (abortSlowConsumerStrategy); null = nothing. */
   slowConsumerStrategy?: SlowConsumerStrategyConfig | null;
+  /**
+   * `<networkBridgeFilterFactory><conditionalNetworkBridgeFilterFactory …/>`: network bridges may send queue
+   * messages back to the broker they came from when nobody here consumes them; null = never (the default filter).
+   */
+  networkBridgeFilterFactory?: ConditionalNetworkBridgeFilter | null;
+}
+
+/** conditionalNetworkBridgeFilterFactory's settings, with ActiveMQ's defaults applied by the reader. */
+export interface ConditionalNetworkBridgeFilter {
+  readonly replayWhenNoConsumers: boolean;
+  readonly replayDelay: number;
+  readonly rateLimit: number;
+  readonly rateDuration: number;
 }
 
 /** A PolicyEntry with every default applied; what destinations read. */
 export type ResolvedPolicy = Readonly<
-  Required<Omit<PolicyEntry, 'pendingMessageLimitStrategy' | 'subscriptionRecoveryPolicy' | 'slowConsumerStrategy'>> & {
+  Required<
+    Omit<
+      PolicyEntry,
+      | 'pendingMessageLimitStrategy'
+      | 'subscriptionRecoveryPolicy'
+      | 'slowConsumerStrategy'
+      | 'networkBridgeFilterFactory'
+    >
+  > & {
     pendingMessageLimitStrategy: PendingMessageLimitStrategy | null;
     subscriptionRecoveryPolicy: SubscriptionRecoveryPolicy | null;
     slowConsumerStrategy: SlowConsumerStrategyConfig | null;
+    networkBridgeFilterFactory: ConditionalNetworkBridgeFilter | null;
   }
 >;
 
@@ -128,6 +150,7 @@ const DEFAULTS: ResolvedPolicy = {
   pendingMessageLimitStrategy: null,
   subscriptionRecoveryPolicy: null,
   slowConsumerStrategy: null,
+  networkBridgeFilterFactory: null,
 };
 
 /** The policy destinations get when no entry matches and the map has no default entry. */

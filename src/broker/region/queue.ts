@@ -335,13 +335,20 @@ export class Queue implements ReferenceOwner {
     let i = this.consumers.length;
     while (i > 0 && this.consumers[i - 1]!.info.priority < sub.info.priority) i--;
     this.consumers.splice(i, 0, sub);
+    sub.hasLocalConsumers = this.hasLocalConsumers;
     this.cursor.scanDone = false;
     this.dispatch();
   }
 
+  /** Consumers other than network bridges' (ConditionalNetworkBridgeFilter.hasNoLocalConsumers). */
+  private readonly hasLocalConsumers = (): boolean =>
+    this.consumers.some((c) => c.info.networkSubscription !== true && !c.info.browser);
+
   detach(sub: Subscription): void {
     const i = this.consumers.indexOf(sub);
     if (i >= 0) this.consumers.splice(i, 1);
+    // The last local consumer gone may let a network consumer replay what it refused so far.
+    if (sub.info.networkSubscription !== true) this.cursor.scanDone = false;
     for (const [group, owner] of this.groups) if (owner === sub) this.groups.delete(group);
   }
 

@@ -72,8 +72,13 @@ export abstract class Subscription {
     return this.active && this.hasCredit && this.sink.ready;
   }
 
+  /** Set by a queue: whether it has consumers that are not network bridges' (conditionalNetworkBridgeFilter). */
+  hasLocalConsumers: () => boolean = always;
+
   matches(message: Message, deliveryCount: number): boolean {
     if (this.info.noLocal && message.producerConnectionId === this.context.info.connectionId) return false;
+    const extra = this.info.additionalPredicate;
+    if (extra !== undefined && !extra(message, this.hasLocalConsumers)) return false;
     return this.selector === null || this.selector.matches(message, deliveryCount + 1);
   }
 
@@ -305,3 +310,5 @@ export abstract class Subscription {
     return true;
   }
 }
+
+const always = (): boolean => true;

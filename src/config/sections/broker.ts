@@ -96,12 +96,7 @@ export function readBroker(ctx: LoadContext, el: XmlElement, source: string | nu
 
   for (const n of r.items('networkConnectors')) {
     if (n.name === 'networkConnector') {
-      // Read and checked in full (so a configuration is ready for when bridges arrive), but not run: say so.
       config.networkConnectors.push(readNetworkConnector(n));
-      ctx.warn(
-        n.el.location,
-        `${tag(n.el)} is not implemented by TideMQ yet: no network bridge is started to ${config.networkConnectors.at(-1)!.uri}`,
-      );
     } else ctx.warn(n.el.location, `${tag(n.el)} is not implemented by TideMQ; no network bridge is started`);
   }
 

@@ -111,6 +111,17 @@ export function readPolicyEntry(r: ElementReader): PolicyEntryConfig {
           ? { type: 'hashBucket', bucketCount: 1024, cacheSize: 64 }
           : { type: 'cached', cacheSize: 1024 }),
     slowConsumerStrategy: onlyOne(r, 'slowConsumerStrategy', readSlowConsumerStrategy),
+    // ConditionalNetworkBridgeFilterFactory's defaults: no replay, replayDelay 0, no rate limit, 1 s windows.
+    networkBridgeFilterFactory: onlyOne(r, 'networkBridgeFilterFactory', (s) =>
+      s.name === 'conditionalNetworkBridgeFilterFactory'
+        ? {
+            replayWhenNoConsumers: s.bool('replayWhenNoConsumers') ?? false,
+            replayDelay: s.number('replayDelay') ?? 0,
+            rateLimit: s.number('rateLimit') ?? 0,
+            rateDuration: s.number('rateDuration') ?? 1000,
+          }
+        : null,
+    ),
     dispatchPolicy: onlyOne(r, 'dispatchPolicy', readDispatchPolicy),
     pendingQueuePolicy:
       onlyOne(r, 'pendingQueuePolicy', (s) =>

@@ -63,35 +63,82 @@ export function readSslContext(r: ElementReader): SslContextConfig {
   return config;
 }
 
-/** <networkConnector>: parsed and typed now; the network/ module acts on it. */
+/** NetworkBridgeConfiguration's defaults; also what the responder end of a duplex bridge starts from. */
+export function networkConnectorDefaults(uri: string): NetworkConnectorConfig {
+  return {
+    name: 'NC',
+    uri,
+    duplex: false,
+    networkTTL: 1,
+    messageTTL: 1,
+    consumerTTL: 1,
+    conduitSubscriptions: true,
+    dynamicOnly: false,
+    decreaseNetworkConsumerPriority: false,
+    bridgeTempDestinations: true,
+    prefetchSize: 1000,
+    userName: null,
+    password: null,
+    suppressDuplicateQueueSubscriptions: false,
+    suppressDuplicateTopicSubscriptions: true,
+    alwaysSyncSend: true,
+    syncDurableSubs: false,
+    excludedDestinations: [],
+    dynamicallyIncludedDestinations: [],
+    staticallyIncludedDestinations: [],
+    staticBridge: false,
+    remoteUserName: null,
+    remotePassword: null,
+    consumerPriorityBase: -5,
+    advisoryPrefetchSize: 0,
+    conduitNetworkQueueSubscriptions: true,
+    clientIdToken: '_',
+    useVirtualDestSubs: false,
+    dispatchAsync: true,
+  };
+}
+
+/** <networkConnector>: its uri, options and destination lists; src/network runs it. */
 export function readNetworkConnector(r: ElementReader): NetworkConnectorConfig {
   const uri = r.string('uri');
   if (uri === undefined || uri.trim().length === 0) {
     throw new ConfigError(r.el.location, `${tag(r.el)} needs a uri attribute, such as uri="static:(tcp://host:61616)"`);
   }
+  const d = networkConnectorDefaults(uri);
   // NetworkBridgeConfiguration.setNetworkTTL also sets messageTTL and consumerTTL; explicit ones win.
-  const networkTTL = r.number('networkTTL') ?? 1;
+  const networkTTL = r.number('networkTTL') ?? d.networkTTL;
   const config: NetworkConnectorConfig = {
-    name: r.string('name') ?? 'NC',
+    name: r.string('name') ?? d.name,
     uri,
-    duplex: r.bool('duplex') ?? false,
+    duplex: r.bool('duplex') ?? d.duplex,
     networkTTL,
     messageTTL: r.number('messageTTL') ?? networkTTL,
     consumerTTL: r.number('consumerTTL') ?? networkTTL,
-    conduitSubscriptions: r.bool('conduitSubscriptions') ?? true,
-    dynamicOnly: r.bool('dynamicOnly') ?? false,
-    decreaseNetworkConsumerPriority: r.bool('decreaseNetworkConsumerPriority') ?? false,
-    bridgeTempDestinations: r.bool('bridgeTempDestinations') ?? true,
-    prefetchSize: r.number('prefetchSize') ?? 1000,
+    conduitSubscriptions: r.bool('conduitSubscriptions') ?? d.conduitSubscriptions,
+    dynamicOnly: r.bool('dynamicOnly') ?? d.dynamicOnly,
+    decreaseNetworkConsumerPriority: r.bool('decreaseNetworkConsumerPriority') ?? d.decreaseNetworkConsumerPriority,
+    bridgeTempDestinations: r.bool('bridgeTempDestinations') ?? d.bridgeTempDestinations,
+    prefetchSize: r.number('prefetchSize') ?? d.prefetchSize,
     userName: r.string('userName') ?? null,
     password: r.string('password') ?? null,
-    suppressDuplicateQueueSubscriptions: r.bool('suppressDuplicateQueueSubscriptions') ?? false,
-    suppressDuplicateTopicSubscriptions: r.bool('suppressDuplicateTopicSubscriptions') ?? true,
-    alwaysSyncSend: r.bool('alwaysSyncSend') ?? true,
-    syncDurableSubs: r.bool('syncDurableSubs') ?? false,
+    suppressDuplicateQueueSubscriptions:
+      r.bool('suppressDuplicateQueueSubscriptions') ?? d.suppressDuplicateQueueSubscriptions,
+    suppressDuplicateTopicSubscriptions:
+      r.bool('suppressDuplicateTopicSubscriptions') ?? d.suppressDuplicateTopicSubscriptions,
+    alwaysSyncSend: r.bool('alwaysSyncSend') ?? d.alwaysSyncSend,
+    syncDurableSubs: r.bool('syncDurableSubs') ?? d.syncDurableSubs,
     excludedDestinations: destinationList(r, 'excludedDestinations'),
     dynamicallyIncludedDestinations: destinationList(r, 'dynamicallyIncludedDestinations'),
     staticallyIncludedDestinations: destinationList(r, 'staticallyIncludedDestinations'),
+    staticBridge: r.bool('staticBridge') ?? d.staticBridge,
+    remoteUserName: r.string('remoteUserName') ?? null,
+    remotePassword: r.string('remotePassword') ?? null,
+    consumerPriorityBase: r.number('consumerPriorityBase') ?? d.consumerPriorityBase,
+    advisoryPrefetchSize: r.number('advisoryPrefetchSize') ?? d.advisoryPrefetchSize,
+    conduitNetworkQueueSubscriptions: r.bool('conduitNetworkQueueSubscriptions') ?? d.conduitNetworkQueueSubscriptions,
+    clientIdToken: r.string('clientIdToken') ?? d.clientIdToken,
+    useVirtualDestSubs: r.bool('useVirtualDestSubs') ?? d.useVirtualDestSubs,
+    dispatchAsync: r.bool('dispatchAsync') ?? d.dispatchAsync,
   };
   if (config.prefetchSize < 1) {
     throw new ConfigError(r.attribute('prefetchSize')!.location, `${tag(r.el)} prefetchSize must be at least 1`);

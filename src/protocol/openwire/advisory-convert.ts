@@ -60,9 +60,10 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           exclusive: p.info.exclusive,
           retroactive: p.info.retroactive,
           priority: p.info.priority,
-          brokerPath: null,
+          // Bridges read these to refuse demand that already crossed them or too many brokers (networkTTL).
+          brokerPath: brokerIds(p.info.brokerPath),
           additionalPredicate: null,
-          networkSubscription: false,
+          networkSubscription: p.info.networkSubscription ?? false,
           optimizedAcknowledge: false,
           noRangeAcks: false,
           networkConsumerPath: null,
@@ -97,4 +98,9 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
   } catch {
     return null;
   }
+}
+
+function brokerIds(path: readonly string[] | null | undefined): ow.BrokerId[] | null {
+  if (path === null || path === undefined || path.length === 0) return null;
+  return path.map((value) => ({ type: T.BROKER_ID, value }));
 }

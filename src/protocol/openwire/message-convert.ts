@@ -154,6 +154,8 @@ export function fromOpenWireMessage(m: ow.Message, connectionId: string): Messag
   msg.producerId = m.producerId === null ? null : producerIdToString(m.producerId);
   msg.producerConnectionId = connectionId;
   msg.redeliveryCounter = m.redeliveryCounter;
+  // The brokers a networked message crossed: bridges refuse to send it back along them (NetworkBridgeFilter).
+  if (m.brokerPath !== null && m.brokerPath.length > 0) msg.brokerPath = m.brokerPath.map((b) => b.value ?? '');
   msg.bodyType = bodyTypes[m.type] ?? 'message';
   msg.compressed = m.compressed;
   if (m.content !== null) {
@@ -240,7 +242,7 @@ export function toOpenWireMessage(msg: Message): ow.Message {
     targetConsumerId: null,
     compressed,
     redeliveryCounter: msg.redeliveryCounter,
-    brokerPath: null,
+    brokerPath: msg.brokerPath === null ? null : msg.brokerPath.map((value) => ({ type: T.BROKER_ID, value })),
     arrival: 0,
     userID: msg.userId,
     recievedByDFBridge: false,

@@ -1,3 +1,4 @@
+import { ResponderChannel } from './responder-channel.js';
 import type { ConnectionContext, ConsumerHandle, Delivery } from '../../broker/broker.js';
 import { AckType as CoreAck, type ConsumerInfo, type MessageAck } from '../../model/commands.js';
 import type { Destination } from '../../model/destination.js';
@@ -94,6 +95,10 @@ export class OpenWireConnection implements ProtocolConnection {
   private readonly transactions = new Map<string, ow.TransactionId>();
   private readonly tempDestinations = new Set<Destination>();
   private brokerInfos = 0;
+  /** The BrokerInfo a peer broker's network bridge introduced itself with. */
+  private peerBroker: ow.BrokerInfo | null = null;
+  /** Set once a duplex peer's bridge owns this connection: every command goes to it. */
+  private duplex: ResponderChannel | null = null;
   /** Frames encoded this turn, not yet handed to the transport (see write). */
   private readonly out = new ByteWriter(512);
   private flushing: NodeJS.Immediate | null = null;
@@ -166,6 +171,10 @@ export class OpenWireConnection implements ProtocolConnection {
       this.fail('Only one BrokerInfo may be sent on a connection');
       return;
     }
+    if (this.duplex !== null) {
+      this.duplex.receive(cmd as ow.Command);
+      return;
+    }
     if (cmd.type === T.CONNECTION_INFO) this.connectionInfoQueued = true;
     // A failover reconnect replays ConnectionInfo, SessionInfo, ProducerInfo and the unanswered sends without
     // waiting for answers (FailoverTransport.restoreTransport): what follows a ConnectionInfo still being
@@ -227,6 +236,11 @@ export class OpenWireConnection implements ProtocolConnection {
   /** Runs one command and answers it: Response, a typed response, or ExceptionResponse. */
   private async handle(cmd: ow.Command): Promise<void> {
     if (this.closed) return;
+    if (this.duplex !== null) {
+      // Pipelined behind the ConnectionInfo that started the duplex bridge: the bridge's, not a client's.
+      this.duplex.receive(cmd);
+      return;
+    }
     const base = cmd as ow.BaseCommand & { type: number };
     try {
       const reply = await this.process(cmd);
@@ -373,16 +387,40 @@ export class OpenWireConnection implements ProtocolConnection {
     this.context = context;
     this.log.debug('Connection added', { clientId: info.clientId, user: info.userName });
     this.cluster.connectionAdded(info);
+    const peer = this.peerBroker;
+    if (peer !== null && peer.networkConnection && peer.duplexConnection && this.ctx.acceptDuplexBridge) {
+      this.startDuplexResponder(peer, this.ctx.acceptDuplexBridge);
+    }
     return null;
   }
 
   /**
-   * BrokerInfo from the other side (TransportConnection.processBrokerInfo): a network bridge's connection
-   * (networkConnection=true) makes its broker a peer of this one until the connection ends.
+   * BrokerInfo from the other side (TransportConnection.processBrokerInfo). A network bridge introduces its broker
+   * before its ConnectionInfo (DemandForwardingBridge): kept for a duplex responder, and the broker becomes a peer
+   * of this one (cluster updates) until the connection ends.
    */
   private onBrokerInfo(info: ow.BrokerInfo): void {
-    if (info.networkConnection) this.log.info('Network connection from broker', { broker: info.brokerName });
+    if (info.networkConnection) this.peerBroker = info;
     this.cluster.brokerInfo(info);
+  }
+
+  /**
+   * The peer broker connected with duplex="true" and has been admitted like any client (its bridge credentials
+   * went through authentication): this connection now carries a bridge in each direction, ours being the
+   * responder end (TransportConnection.addNetworkConnection). Started after the ConnectionInfo's answer.
+   */
+  private startDuplexResponder(peer: ow.BrokerInfo, accept: (channel: ResponderChannel) => void): void {
+    const channel = new ResponderChannel(
+      peer,
+      this.remote,
+      (c) => this.write(c),
+      (reason) => this.close(reason),
+    );
+    this.duplex = channel;
+    this.log.info(`Started responder end of duplex bridge with ${peer.brokerName ?? 'a peer broker'}`);
+    setImmediate(() => {
+      if (!this.closed) accept(channel);
+    });
   }
 
   private requireContext(): ConnectionContext {
@@ -406,6 +444,10 @@ export class OpenWireConnection implements ProtocolConnection {
   }
 
   private startSend(cmd: ow.Message): void {
+    if (this.duplex !== null) {
+      this.duplex.receive(cmd);
+      return;
+    }
     const p = this.send(cmd).then(
       () => {
         if (this.closed) return;
@@ -790,6 +832,7 @@ export class OpenWireConnection implements ProtocolConnection {
   private async cleanup(): Promise<void> {
     if (this.cleaned) return;
     this.cleaned = true;
+    this.duplex?.closed(new Error(`The duplex bridge connection from ${this.remote} closed`));
     await this.chain.catch(() => {});
     const context = this.context;
     this.context = null;

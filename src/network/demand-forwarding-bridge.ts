@@ -1,0 +1,665 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import type { Broker, ConnectionContext, ConsumerSink, Delivery } from '../broker/broker.js';
+import type { NetworkConnectorConfig } from '../config/broker-config.js';
+import { destinationMatches } from '../destination/destination-filter.js';
+import { AckType, type ConsumerInfo } from '../model/commands.js';
+import { Destination } from '../model/destination.js';
+import type { Message } from '../model/message.js';
+import type * as ow from '../protocol/openwire/codec/commands.js';
+import {
+  brokerIdToString,
+  connectionId,
+  consumerId,
+  consumerIdToString,
+  producerId,
+  sessionId,
+} from '../protocol/openwire/codec/ids.js';
+import { T } from '../protocol/openwire/codec/types.js';
+import {
+  fromOpenWireDestination,
+  fromOpenWireMessage,
+  toOpenWireDestination,
+  toOpenWireMessage,
+} from '../protocol/openwire/message-convert.js';
+import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
+import { destinationOf } from '../server/destination-ref.js';
+import type { Clock } from '../util/clock.js';
+import { BrokerError, toBrokerError } from '../util/errors.js';
+import type { Logger } from '../util/logger.js';
+import { DemandSubscription } from './demand-subscription.js';
+import { networkBridgeFilter, type ConditionalFilterConfig } from './network-bridge-filter.js';
+import { networkProperties } from './network-properties.js';
+
+/** What a bridge knows of its own broker. */
+export interface LocalBrokerInfo {
+  readonly broker: Broker;
+  readonly brokerId: string;
+  readonly brokerName: string;
+  /** The URL this broker publishes (its first transport connector), sent in the bridge's BrokerInfo. */
+  brokerUrl(): string;
+  /** The destination's policy's conditionalNetworkBridgeFilterFactory, if any. */
+  conditionalFilter(destination: Destination): ConditionalFilterConfig | null;
+}
+
+export interface BridgeOptions {
+  readonly config: NetworkConnectorConfig;
+  readonly local: LocalBrokerInfo;
+  /**
+   * Opens the connection to the remote broker, given the BrokerInfo to introduce ourselves with; for the
+   * responder end of a duplex bridge, the channel the remote broker opened.
+   */
+  readonly connect: (announce: ow.BrokerInfo, clientId: string) => Promise<RemoteChannel>;
+  /** The responder end of a duplex bridge: the remote broker sends its ConnectionInfo first, so we send ours. */
+  readonly responder?: boolean;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** The remote broker turned out to be this one (multicast echo, a static URI naming ourselves). */
+export class LoopbackBridgeError extends BrokerError {
+  constructor(address: string, brokerName: string) {
+    super('ERR_CONFIG', `${address} is this broker (${brokerName}): a broker does not bridge to itself`);
+    this.name = 'LoopbackBridgeError';
+  }
+}
+
+let bridgeInstance = 0;
+
+/** Consumer advisories (and the temp destination ones) are read by the bridge, not delivered. */
+function isAdvisoryForBridge(m: ow.Message): boolean {
+  const name = m.destination?.physicalName ?? '';
+  return m.dataStructure !== null && name.startsWith('ActiveMQ.Advisory.Consumer.');
+}
+
+/**
+ * One network bridge between this broker and a remote one (ActiveMQ's DemandForwardingBridge, with
+ * ConduitBridge's conduit subscriptions): it listens to the remote broker's consumer advisories, and for each
+ * remote consumer it may serve opens a demand subscription here — a local consumer marked networkSubscription —
+ * whose messages it sends to the remote broker with this broker appended to their brokerPath. A message is
+ * acknowledged here only once the remote broker accepted it (persistent messages and alwaysSyncSend wait for its
+ * answer), so a bridge that fails loses nothing: what was in flight returns to its queue or durable subscription.
+ *
+ * Duplex (duplex="true"): the same connection also carries the remote broker's bridge towards us. Its
+ * ConsumerInfo is demand here (for its advisory topic, so our consumer advisories travel to it as forwarded
+ * messages), and the messages it forwards are sent into this broker and answered. Both ends run this class; the
+ * responder end is started by the OpenWire connector when a peer's BrokerInfo asks for duplex.
+ *
+ * The local side calls the broker in process, as ActiveMQ's VM connection does, with the broker's own authority
+ * (the operator configured the bridge); the remote side goes through the remote broker's security.
+ */
+export class DemandForwardingBridge extends EventEmitter {
+  private channel: RemoteChannel | null = null;
+  private context: ConnectionContext | null = null;
+  private remoteBrokerId = '';
+  private remoteBrokerName = '';
+  private readonly byLocalId = new Map<string, DemandSubscription>();
+  private readonly byRemoteId = new Map<string, DemandSubscription>();
+  private readonly localConnectionId: string;
+  private remoteConnection: ow.ConnectionId;
+  private producer: ow.ProducerId;
+  private readonly advisoryConsumers = new Set<string>();
+  private advisoriesUnacked = 0;
+  private nextConsumer = 0;
+  private stopped = false;
+  private failed = false;
+  /** Serialises demand changes: an advisory's add and remove must reach the broker in order. */
+  private demandChain: Promise<void> = Promise.resolve();
+  readonly statistics = { enqueued: 0, dequeued: 0, received: 0 };
+
+  constructor(private readonly o: BridgeOptions) {
+    super();
+    const id = `ID:${hostname()}-bridge-${process.pid}-${Date.now()}-${bridgeInstance++}`;
+    this.localConnectionId = `${id}:1`;
+    this.remoteConnection = connectionId(`${id}:2`);
+    this.producer = producerId(this.remoteConnection.value ?? '', 1, 1);
+    this.on('error', () => {});
+  }
+
+  get remoteName(): string {
+    return this.remoteBrokerName;
+  }
+
+  get remoteId(): string {
+    return this.remoteBrokerId;
+  }
+
+  get remoteAddress(): string | null {
+    return this.channel?.address ?? null;
+  }
+
+  get demandCount(): number {
+    return this.byLocalId.size;
+  }
+
+  private get c(): NetworkConnectorConfig {
+    return this.o.config;
+  }
+
+  private get duplex(): boolean {
+    return this.c.duplex || this.o.responder === true;
+  }
+
+  /** Connects to the remote broker and sets up both ends; rejects (and cleans up) when either refuses. */
+  async start(): Promise<void> {
+    const c = this.c;
+    const local = this.o.local;
+    const token = c.clientIdToken;
+    const channel = await this.o.connect(this.brokerInfo(), `${c.name}${token}${local.brokerName}${token}outbound`);
+    this.channel = channel;
+    try {
+      const info = channel.remoteBrokerInfo;
+      this.remoteBrokerId = info.brokerId === null ? '' : brokerIdToString(info.brokerId);
+      this.remoteBrokerName = info.brokerName ?? '';
+      if (this.remoteBrokerId === local.brokerId || this.remoteBrokerName === local.brokerName) {
+        throw new LoopbackBridgeError(channel.address, local.brokerName);
+      }
+      if (channel.connectionId !== undefined) {
+        // Over the client, the ConnectionInfo went out with the client's connection id: sessions hang off it.
+        this.remoteConnection = channel.connectionId;
+        this.producer = producerId(this.remoteConnection.value ?? '', 1, 1);
+      }
+      channel.onClosed = (e) => this.fail(e);
+      channel.onCommand = (cmd) => this.onRemoteCommand(cmd);
+      await this.startLocal();
+      await this.startRemote();
+      for (const d of c.staticallyIncludedDestinations) {
+        await this.addDemand(null, destinationOf(d), null, true);
+      }
+    } catch (e) {
+      await this.stop();
+      throw e;
+    }
+  }
+
+  /** The BrokerInfo that tells the remote broker this connection is a bridge (startRemoteBridge). */
+  private brokerInfo(): ow.BrokerInfo {
+    const local = this.o.local;
+    return {
+      type: T.BROKER_INFO,
+      commandId: 0,
+      responseRequired: false,
+      brokerId: { type: T.BROKER_ID, value: local.brokerId },
+      brokerURL: local.brokerUrl(),
+      peerBrokerInfos: null,
+      brokerName: local.brokerName,
+      slaveBroker: false,
+      masterBroker: false,
+      faultTolerantConfiguration: false,
+      duplexConnection: this.c.duplex,
+      networkConnection: true,
+      connectionId: 0,
+      brokerUploadUrl: null,
+      // The responder end of a duplex bridge runs with the initiator's settings (getNetworkConfiguration).
+      networkProperties: networkProperties(this.c),
+    };
+  }
+
+  private async startLocal(): Promise<void> {
+    const c = this.c;
+    const local = this.o.local;
+    const token = c.clientIdToken;
+    const duplexTag = this.o.responder === true ? `${token}duplex` : '';
+    const context: ConnectionContext = {
+      info: {
+        connectionId: this.localConnectionId,
+        clientId: `${c.name}${token}${this.remoteBrokerName}${token}inbound${duplexTag}${token}${local.brokerName}`,
+        userName: c.userName,
+        password: null,
+        remoteAddress: this.channel?.address ?? '',
+        protocol: 'network',
+      },
+      security: { userName: c.userName, groups: new Set(), isBrokerInternal: true },
+      control: {
+        close: (reason) => this.fail(reason),
+      },
+    };
+    await local.broker.addConnection(context);
+    this.context = context;
+  }
+
+  /** Session, producer and the advisory subscription on the remote broker, sent without waiting (as ActiveMQ). */
+  private async startRemote(): Promise<void> {
+    const channel = this.channel!;
+    const c = this.c;
+    const conn = this.remoteConnection;
+    if (this.o.responder === true) {
+      const token = c.clientIdToken;
+      await channel.oneway({
+        type: T.CONNECTION_INFO,
+        commandId: 0,
+        responseRequired: false,
+        connectionId: conn,
+        clientId: `${c.name}${token}${this.o.local.brokerName}${token}outbound`,
+        password: null,
+        userName: null,
+        brokerPath: null,
+        brokerMasterConnector: false,
+        manageable: false,
+        clientMaster: true,
+        faultTolerant: false,
+        failoverReconnect: false,
+        clientIp: null,
+      } satisfies ow.ConnectionInfo);
+    }
+    await channel.oneway({
+      type: T.SESSION_INFO,
+      commandId: 0,
+      responseRequired: false,
+      sessionId: sessionId(conn.value ?? '', 1),
+    } satisfies ow.SessionInfo);
+    await channel.oneway({
+      type: T.PRODUCER_INFO,
+      commandId: 0,
+      responseRequired: false,
+      producerId: this.producer,
+      destination: null,
+      brokerPath: null,
+      dispatchAsync: false,
+      windowSize: 0,
+    } satisfies ow.ProducerInfo);
+    if (c.staticBridge) return;
+    let n = 0;
+    for (const topic of this.advisoryTopics()) {
+      const id = consumerId(conn.value ?? '', 1, ++n);
+      this.advisoryConsumers.add(consumerIdToString(id));
+      await channel.oneway({
+        type: T.CONSUMER_INFO,
+        commandId: 0,
+        responseRequired: false,
+        consumerId: id,
+        browser: false,
+        destination: toOpenWireDestination(topic),
+        prefetchSize: this.advisoryPrefetch,
+        maximumPendingMessageLimit: 0,
+        // Always asynchronous, so a slow bridge never blocks the remote broker's producers.
+        dispatchAsync: true,
+        selector: null,
+        clientId: null,
+        subscriptionName: null,
+        noLocal: false,
+        exclusive: false,
+        retroactive: false,
+        priority: 0,
+        brokerPath: null,
+        additionalPredicate: null,
+        networkSubscription: false,
+        optimizedAcknowledge: false,
+        noRangeAcks: false,
+        networkConsumerPath: null,
+      } satisfies ow.ConsumerInfo);
+    }
+  }
+
+  private get advisoryPrefetch(): number {
+    return this.c.advisoryPrefetchSize > 0 ? this.c.advisoryPrefetchSize : this.c.prefetchSize;
+  }
+
+  /** The advisory topics that report the remote consumers this bridge may serve (destinationFilter). */
+  private advisoryTopics(): Destination[] {
+    const included = this.c.dynamicallyIncludedDestinations;
+    if (included.length === 0) return [Destination.topic('ActiveMQ.Advisory.Consumer.>')];
+    return included
+      .filter((d) => d.type === 'queue' || d.type === 'topic')
+      .map((d) => Destination.topic(`ActiveMQ.Advisory.Consumer.${d.type === 'queue' ? 'Queue' : 'Topic'}.${d.name}`));
+  }
+
+  // ---- what the remote broker sends ---------------------------------------------------------------
+
+  private onRemoteCommand(cmd: ow.Command): void {
+    if (this.stopped) return;
+    switch (cmd.type) {
+      case T.MESSAGE_DISPATCH:
+        // An advisory for our consumer on the remote broker (a bridge that is not duplex on the other side).
+        if (cmd.message !== null && cmd.consumerId !== null) {
+          this.onAdvisory(cmd.message);
+          this.ackAdvisory(cmd.consumerId, cmd.message);
+        }
+        return;
+      case T.CONSUMER_INFO:
+        // Duplex: the remote bridge's own subscriptions (its advisory topic) are demand here.
+        if (this.duplex) this.enqueueDemand(() => this.onRemoteConsumer(cmd, true));
+        return;
+      case T.REMOVE_INFO:
+        if (this.duplex && cmd.objectId?.type === T.CONSUMER_ID) {
+          const id = consumerIdToString(cmd.objectId);
+          this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
+        }
+        return;
+      case T.SHUTDOWN_INFO:
+        this.fail(new Error(`${this.remoteBrokerName} is shutting down`));
+        return;
+      case T.CONNECTION_ERROR:
+        this.fail(new Error(`${this.remoteBrokerName} reported: ${cmd.exception?.message ?? 'a connection error'}`));
+        return;
+      default:
+        if (isOpenWireMessage(cmd)) {
+          if (!this.duplex) return;
+          // Duplex: an advisory the remote bridge forwards us, or a message for a consumer of ours.
+          if (isAdvisoryForBridge(cmd)) this.onAdvisory(cmd);
+          else this.receive(cmd);
+        }
+      // ConnectionInfo, SessionInfo, ProducerInfo, MessageAck of a duplex peer and KeepAliveInfo need nothing:
+      // our local side has its own connection, and advisories forwarded to the peer are acknowledged here.
+    }
+  }
+
+  /** ackAdvisory: acknowledges advisories in batches, at three quarters of the prefetch. */
+  private ackAdvisory(consumer: ow.ConsumerId, message: ow.Message): void {
+    if (++this.advisoriesUnacked <= this.advisoryPrefetch * 0.75) return;
+    const count = this.advisoriesUnacked;
+    this.advisoriesUnacked = 0;
+    void this.channel
+      ?.oneway({
+        type: T.MESSAGE_ACK,
+        commandId: 0,
+        responseRequired: false,
+        destination: message.destination,
+        transactionId: null,
+        consumerId: consumer,
+        ackType: AckType.Standard,
+        firstMessageId: null,
+        lastMessageId: message.messageId,
+        messageCount: count,
+        poisonCause: null,
+      } satisfies ow.MessageAck)
+      .catch(() => {});
+  }
+
+  private onAdvisory(m: ow.Message): void {
+    const data = m.dataStructure;
+    if (data === null) return;
+    if (data.type === T.CONSUMER_INFO) {
+      this.enqueueDemand(() => this.onRemoteConsumer(data, false));
+    } else if (data.type === T.REMOVE_INFO && data.objectId?.type === T.CONSUMER_ID) {
+      const id = consumerIdToString(data.objectId);
+      this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
+    }
+  }
+
+  /** Duplex: a message the remote bridge forwards to a consumer here. Answered once this broker has it. */
+  private receive(m: ow.Message): void {
+    const context = this.context;
+    if (context === null) return;
+    const message = fromOpenWireMessage(m, this.localConnectionId);
+    const answer = m.responseRequired || this.c.alwaysSyncSend;
+    const correlationId = m.commandId;
+    this.o.local.broker.send(context, message, null).then(
+      () => {
+        this.statistics.received++;
+        if (answer) void this.reply({ type: T.RESPONSE, commandId: 0, responseRequired: false, correlationId });
+      },
+      (e: unknown) => {
+        const err = toBrokerError(e);
+        this.o.logger.warn(`Message forwarded by ${this.remoteBrokerName} refused here: ${err.message}`);
+        if (answer) {
+          void this.reply({
+            type: T.EXCEPTION_RESPONSE,
+            commandId: 0,
+            responseRequired: false,
+            correlationId,
+            exception: { className: err.javaClassName, message: err.message, stackTrace: [], cause: null },
+          } satisfies ow.ExceptionResponse);
+        }
+      },
+    );
+  }
+
+  private reply(c: ow.Command): Promise<void> {
+    return this.channel?.oneway(c).catch(() => {}) ?? Promise.resolve();
+  }
+
+  // ---- demand ------------------------------------------------------------------------------------
+
+  private enqueueDemand(step: () => Promise<void>): void {
+    this.demandChain = this.demandChain.then(step).catch((e: unknown) => {
+      if (!this.stopped) this.fail(e instanceof Error ? e : new Error(String(e)));
+    });
+  }
+
+  /**
+   * serviceRemoteConsumerAdvisory: a remote consumer appeared; serve it unless that would loop or is filtered.
+   * `direct` is a duplex peer's own subscription (its advisory topic), which is served as it is.
+   */
+  private async onRemoteConsumer(info: ow.ConsumerInfo, direct: boolean): Promise<void> {
+    if (this.stopped || info.destination === null || info.consumerId === null) return;
+    const log = this.o.logger;
+    const path = (info.brokerPath ?? []).map((b) => b.value ?? '');
+    const destination = fromOpenWireDestination(info.destination).destination;
+    const remoteId = consumerIdToString(info.consumerId);
+    if (info.browser) return;
+    if (this.c.consumerTTL > -1 && path.length >= this.c.consumerTTL) {
+      log.debug('Ignoring remote consumer: restricted by networkTTL/consumerTTL', {
+        destination: destination.key,
+        hops: path.length,
+      });
+      return;
+    }
+    if (path.includes(this.o.local.brokerId)) {
+      log.debug('Ignoring remote consumer: its demand already crossed this broker', { destination: destination.key });
+      return;
+    }
+    const advisory = destination.name.startsWith('ActiveMQ.Advisory.');
+    if (advisory ? !direct : !this.permissible(destination)) return;
+    if (this.byRemoteId.has(remoteId)) return;
+    // ConduitBridge: one local subscription per destination carries every remote consumer on it (selectors
+    // dropped, so nothing is forwarded twice), except another bridge's queue demand when
+    // conduitNetworkQueueSubscriptions is off.
+    const conduit =
+      this.c.conduitSubscriptions &&
+      !advisory &&
+      (!destination.isQueue || !info.networkSubscription || this.c.conduitNetworkQueueSubscriptions);
+    if (conduit) {
+      for (const ds of this.byLocalId.values()) {
+        if (ds.conduit && ds.covers(destination)) {
+          ds.remoteIds.add(remoteId);
+          this.byRemoteId.set(remoteId, ds);
+          return;
+        }
+      }
+    }
+    const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
+    if (ds !== null) {
+      ds.remoteIds.add(remoteId);
+      this.byRemoteId.set(remoteId, ds);
+    }
+  }
+
+  private async onRemoteConsumerRemoved(remoteId: string): Promise<void> {
+    const ds = this.byRemoteId.get(remoteId);
+    if (ds === undefined) return;
+    this.byRemoteId.delete(remoteId);
+    ds.remoteIds.delete(remoteId);
+    // A durable demand outlives its remote subscriber going offline: the remote broker keeps what we forward.
+    if (ds.remoteIds.size > 0 || ds.staticallyIncluded || ds.durable) return;
+    this.byLocalId.delete(ds.localInfo.consumerId);
+    const context = this.context;
+    if (context !== null) {
+      await this.o.local.broker.removeConsumer(context, ds.localInfo.consumerId);
+      if (ds.localInfo.destination.isTemporary) {
+        await this.o.local.broker.removeDestination(context, ds.localInfo.destination).catch(() => {});
+      }
+    }
+  }
+
+  /** isPermissableDestination: excluded wins, then statically and dynamically included lists. */
+  private permissible(d: Destination): boolean {
+    if (d.isTemporary) return this.c.bridgeTempDestinations;
+    const matches = (refs: NetworkConnectorConfig['excludedDestinations']): boolean =>
+      refs.some((r) => destinationMatches(destinationOf(r), d));
+    if (matches(this.c.excludedDestinations)) return false;
+    if (matches(this.c.staticallyIncludedDestinations)) return true;
+    if (this.c.dynamicallyIncludedDestinations.length > 0) return matches(this.c.dynamicallyIncludedDestinations);
+    return true;
+  }
+
+  /** doCreateDemandSubscription: a local consumer that forwards what it receives to the remote broker. */
+  private async addDemand(
+    remote: ow.ConsumerInfo | null,
+    destination: Destination,
+    selector: string | null,
+    staticallyIncluded: boolean,
+    conduit = true,
+  ): Promise<DemandSubscription | null> {
+    const context = this.context;
+    if (context === null) return null;
+    const c = this.c;
+    const local = this.o.local;
+    const remotePath = (remote?.brokerPath ?? []).map((b) => b.value ?? '');
+    const path = remotePath.includes(this.remoteBrokerId) ? remotePath : [...remotePath, this.remoteBrokerId];
+    let priority = remote?.priority ?? 0;
+    if (c.decreaseNetworkConsumerPriority) {
+      // The further away the consumer, the lower the priority, so local and near consumers are served first.
+      priority = c.consumerPriorityBase;
+      if (remotePath.length > 1) priority -= remotePath.length + 1;
+    }
+    const durable = remote !== null && remote.subscriptionName !== null && destination.isTopic;
+    const info: ConsumerInfo = {
+      consumerId: `${this.localConnectionId}:1:${++this.nextConsumer}`,
+      destination,
+      prefetch: c.prefetchSize,
+      selector,
+      ackMode: 'individual',
+      noLocal: false,
+      exclusive: false,
+      priority,
+      retroactive: false,
+      browser: false,
+      // DurableConduitBridge's reproducible name: the same local durable subscription after a restart.
+      subscriptionName: durable ? `NC-DS_${local.brokerName}_${destination.name}` : null,
+      brokerPath: path,
+      networkSubscription: true,
+      additionalPredicate: networkBridgeFilter({
+        networkBrokerId: this.remoteBrokerId,
+        messageTTL: c.messageTTL,
+        consumerTTL: c.consumerTTL,
+        conditional: local.conditionalFilter(destination),
+        clock: this.o.clock,
+      }),
+    };
+    const ds = new DemandSubscription(info, staticallyIncluded, conduit, durable);
+    this.byLocalId.set(info.consumerId, ds);
+    if (destination.isTemporary && !local.broker.destinationExists(destination)) {
+      // The remote client's temporary destination, mirrored here so replies sent to it can be forwarded.
+      await local.broker.addDestination(context, destination);
+    }
+    try {
+      await local.broker.addConsumer(context, info, this.sink(ds));
+    } catch (e) {
+      this.byLocalId.delete(info.consumerId);
+      this.o.logger.warn(
+        `${local.brokerName} could not subscribe to ${destination.key} for ${this.remoteBrokerName}: ${(e as Error).message}`,
+      );
+      return null;
+    }
+    return ds;
+  }
+
+  // ---- forwarding ---------------------------------------------------------------------------------
+
+  private sink(ds: DemandSubscription): ConsumerSink {
+    return {
+      ready: true,
+      deliver: (d) => {
+        if (d !== null) this.forward(ds, d);
+      },
+    };
+  }
+
+  /**
+   * Sends one message to the remote broker with this broker appended to its brokerPath, then acknowledges it
+   * here. The message id, headers and properties travel unchanged, so the remote broker's duplicate check
+   * drops a message resent after a bridge failure.
+   */
+  private forward(ds: DemandSubscription, d: Delivery): void {
+    const channel = this.channel;
+    const context = this.context;
+    if (channel === null || context === null || this.stopped) return;
+    const message = d.message;
+    // configureMessage: a copy, so the original (shared with other consumers) keeps its own path and ids.
+    const out: ow.Message = {
+      ...toOpenWireMessage(message),
+      producerId: this.producer,
+      brokerPath: [...(message.brokerPath ?? []), this.o.local.brokerId].map((value) => ({ type: T.BROKER_ID, value })),
+      transactionId: null,
+      targetConsumerId: null,
+      redeliveryCounter: 0,
+    };
+    if (this.duplex && isAdvisoryForBridge(out)) {
+      // Interpreted, never stored, by the peer's bridge: sent without an answer (as ActiveMQ does).
+      void channel.oneway(out).then(
+        () => this.acknowledge(ds, context, message),
+        (e: unknown) => this.failWith(e),
+      );
+      return;
+    }
+    const sync = this.c.alwaysSyncSend || message.persistent;
+    const sent = sync ? channel.request(out) : channel.oneway(out);
+    sent
+      .then(() => {
+        this.statistics.enqueued++;
+        return this.acknowledge(ds, context, message);
+      })
+      .catch((e: unknown) => this.failWith(e));
+  }
+
+  private acknowledge(ds: DemandSubscription, context: ConnectionContext, message: Message): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.statistics.dequeued++;
+    return this.o.local.broker.acknowledge(context, {
+      consumerId: ds.localInfo.consumerId,
+      type: AckType.Individual,
+      firstMessageId: null,
+      lastMessageId: message.messageId,
+      messageCount: 1,
+      transactionId: null,
+      poisonCause: null,
+    });
+  }
+
+  // ---- life cycle ---------------------------------------------------------------------------------
+
+  private failWith(e: unknown): void {
+    this.fail(e instanceof Error ? e : new Error(String(e)));
+  }
+
+  /** The bridge failed (remote gone, a refused forward, the local broker closing it): stop and tell the connector. */
+  private fail(error: Error): void {
+    if (this.stopped || this.failed) return;
+    this.failed = true;
+    void this.stop().finally(() => this.emit('failed', error));
+  }
+
+  /** Ends both sides; unacknowledged messages go back to their destinations (removeConnection). */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const context = this.context;
+    this.context = null;
+    const channel = this.channel;
+    this.channel = null;
+    if (context !== null) await this.o.local.broker.removeConnection(context).catch(() => {});
+    if (channel !== null) {
+      channel.onClosed = null;
+      channel.onCommand = null;
+      await channel.close().catch(() => {});
+    }
+    this.byLocalId.clear();
+    this.byRemoteId.clear();
+  }
+}
+
+function isOpenWireMessage(c: ow.Command): c is ow.Message {
+  switch (c.type) {
+    case T.ACTIVEMQ_MESSAGE:
+    case T.ACTIVEMQ_BYTES_MESSAGE:
+    case T.ACTIVEMQ_MAP_MESSAGE:
+    case T.ACTIVEMQ_OBJECT_MESSAGE:
+    case T.ACTIVEMQ_STREAM_MESSAGE:
+    case T.ACTIVEMQ_TEXT_MESSAGE:
+    case T.ACTIVEMQ_BLOB_MESSAGE:
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadBrokerConfigText } from '../../../src/config/load-config.js';
+import { assembleBroker } from '../../../src/server/assemble.js';
+import { BrokerService } from '../../../src/server/broker-service.js';
+import '../../../src/server/builtin-protocols.js';
+import { Logger } from '../../../src/util/logger.js';
+import { freePort } from '../../interop/harness/free-port.js';
+
+/** One broker of a test network, assembled from activemq.xml as `tidemq start --config` does. */
+export interface NetworkNode {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  readonly logs: string[];
+  service: BrokerService | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface NodeOptions {
+  /** Children of `<broker>` besides the OpenWire connector: networkConnectors, plugins, destinationPolicy… */
+  readonly children?: string;
+  /** A port chosen up front (peers' static: URIs need it before the broker starts). */
+  readonly port?: number;
+  /** Keep messages in a journal under a temp dir (default: memory store). */
+  readonly persistent?: boolean;
+}
+
+const dirs: string[] = [];
+process.on('exit', () => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A broker named `name` with one OpenWire connector on 127.0.0.1; not started until `start()`. */
+export async function networkNode(name: string, options: NodeOptions = {}): Promise<NetworkNode> {
+  const port = options.port ?? (await freePort());
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tidemq-net-${name}-`));
+  dirs.push(dataDir);
+  const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="${name}" dataDirectory="${dataDir}" persistent="${options.persistent === true}">
+  ${options.children ?? ''}
+  <transportConnectors><transportConnector name="openwire" uri="tcp://127.0.0.1:${port}"/></transportConnectors>
+</broker>`;
+  const logs: string[] = [];
+  const node: NetworkNode = {
+    name,
+    port,
+    url: `tcp://127.0.0.1:${port}`,
+    logs,
+    service: null,
+    async start() {
+      const logger = Logger.create({ level: 'debug', write: (l) => logs.push(l), debugChannels: '' });
+      const { config } = loadBrokerConfigText(xml, path.join(dataDir, 'activemq.xml'), {
+        properties: {},
+        strict: true,
+      });
+      const service = new BrokerService(await assembleBroker(config, { logger }));
+      await service.start();
+      node.service = service;
+    },
+    async stop() {
+      const s = node.service;
+      node.service = null;
+      await s?.stop();
+    },
+  };
+  return node;
+}
+
+/** `<networkConnectors>` with one static connector to `peers`, with extra attributes. */
+export function staticConnector(peers: readonly NetworkNode[], attributes = '', uriOptions = ''): string {
+  const uri = `static:(${peers.map((p) => p.url).join(',')})${uriOptions === '' ? '' : `?${uriOptions}`}`;
+  return `<networkConnectors><networkConnector name="nc" uri="${uri.replaceAll('&', '&amp;')}" ${attributes}/></networkConnectors>`;
+}
+
+/** Lines of the node's log that contain `text`. */
+export function logLines(node: NetworkNode, text: string): string[] {
+  return node.logs.filter((l) => l.includes(text));
+}
