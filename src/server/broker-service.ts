@@ -24,6 +24,8 @@ import { ProducerAuditBroker, auditRecovered } from '../broker/audit/producer-au
 import type { PolicyMap } from '../broker/policy/policy-map.js';
 import { PeerBrokers } from '../broker/peer-brokers.js';
 import { LocalServices } from '../network/discovery/local-services.js';
+import { MulticastDiscoveryAgent } from '../network/discovery/multicast-discovery-agent.js';
+import { isMulticastDiscoveryUri, parseMulticastDiscoveryUri } from '../network/discovery/multicast-options.js';
 import type { ClusterUpdateOptions } from './cluster-client-updates.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
@@ -215,8 +217,9 @@ export class BrokerService {
       broker: chain,
       brokerId: chain.brokerId,
       brokerName: chain.brokerName,
-      // The URL peers and failover clients are told to use: the first connector's published address.
-      brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
+      // The URL peers and failover clients are told to use: the first connector's publishable address (a
+      // wildcard bind becomes the host name, as in BrokerInfo.brokerURL; see TransportConnector.publishableUri).
+      brokerUrl: () => this.connectors[0]?.publishableUri ?? '',
       conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
     };
     // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
@@ -228,7 +231,7 @@ export class BrokerService {
           config: spec.config,
           local,
           ...(spec.tls !== undefined ? { tls: spec.tls } : {}),
-          ...(spec.discoveryFor !== undefined ? { discoveryFor: spec.discoveryFor } : {}),
+          discoveryFor: spec.discoveryFor ?? ((uri) => this.multicastAgentFor(uri, clock)),
           clock,
           logger: this.logger.child({ area: 'network', connector: spec.config.name }),
         }),
@@ -237,6 +240,20 @@ export class BrokerService {
 
   get brokerName(): string {
     return this.broker.brokerName;
+  }
+
+  /**
+   * `<networkConnector uri="multicast://…">`: bridges to the services heard on the group, never to one this broker
+   * advertises itself (localServices; docs/clustering.md#multicast-discovery).
+   */
+  private multicastAgentFor(uri: string, clock: Clock): DiscoveryAgent | null {
+    if (!isMulticastDiscoveryUri(uri)) return null;
+    return new MulticastDiscoveryAgent(parseMulticastDiscoveryUri(uri), {
+      clock,
+      logger: this.logger.child({ area: 'network' }),
+      brokerName: this.options.brokerName ?? 'localhost',
+      localServices: this.localServices,
+    });
   }
 
   connector(name: string): TransportConnector {

@@ -5,6 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { Connection } from '../../src/client/index.js';
 import { loadBrokerConfigText } from '../../src/config/load-config.js';
 import type { DiscoveredService } from '../../src/network/discovery/discovery-agent.js';
 import { MulticastDiscoveryAgent } from '../../src/network/discovery/multicast-discovery-agent.js';
@@ -28,6 +29,8 @@ import { buildInteropClasses } from '../interop/harness/java-build.js';
  * 239.255.2.3:6155 without reaching, or hearing, any other machine or test run.
  */
 const GROUP = { address: '239.255.2.3', port: 6155 };
+/** What the TideMQ brokers of these tests logged. */
+const brokerLogs: string[] = [];
 
 if (!inMulticastNamespace()) {
   const skip = multicastNamespaceSkipReason();
@@ -90,6 +93,41 @@ if (!inMulticastNamespace()) {
       await broker.stop();
       await waitFor(() => wire.count(`default.ActiveMQ-4.dead.%disc%tcp://${hostname()}:${port}`) === 1, 'dead');
       await waitFor(() => listener.removed.includes(`tcp://${hostname()}:${port}`), 'the stopped broker removed');
+    });
+
+    test('two TideMQ brokers with multicast network connectors bridge to each other, never to themselves', async (t) => {
+      const wire = await listen(t);
+      const one = await tidemq(t, 'one', 'multicast://default?keepAliveInterval=100', '127.0.0.1', true);
+      const two = await tidemq(t, 'two', 'multicast://default?keepAliveInterval=100', '127.0.0.1', true);
+      const url = (b: BrokerService): string => `tcp://127.0.0.1:${b.connector('openwire').port}`;
+      const bridged = (from: BrokerService, to: BrokerService): boolean =>
+        from.networkConnectors[0]!.activeBridges().some((x) => x.remoteUri === url(to));
+      await waitFor(() => bridged(one, two) && bridged(two, one), 'bridges both ways', 15_000);
+      // Each network agent hears its own broker's announcements too, and must not offer them. Three more of those
+      // announcements after the bridges are up is ample time for a self-bridge to have been tried and refused
+      // ("… is this broker (one): a broker does not bridge to itself"): none was.
+      const alive = (b: BrokerService, name: string): number =>
+        wire.count(`default.ActiveMQ-4.alive.%${name}%${url(b)}`);
+      const [seenOne, seenTwo] = [alive(one, 'one'), alive(two, 'two')];
+      await waitFor(() => alive(one, 'one') >= seenOne + 3 && alive(two, 'two') >= seenTwo + 3, 'three more rounds');
+      assert.deepEqual(
+        brokerLogs.filter((l) => /does not bridge to itself|will not be tried again/.test(l)),
+        [],
+      );
+      for (const b of [one, two]) assert.equal(b.networkConnectors[0]!.activeBridges().length, 1);
+      const consumerSide = await Connection.connect(url(two));
+      t.after(() => consumerSide.close());
+      const consumer = await (await consumerSide.createSession()).createConsumer('queue://multicast.bridged');
+      const producerSide = await Connection.connect(url(one));
+      t.after(() => producerSide.close());
+      const producer = await (await producerSide.createSession()).createProducer('queue://multicast.bridged');
+      // Demand reaches broker one through the bridge's advisory consumer; send until it is forwarded.
+      let received = null;
+      for (let i = 0; i < 50 && received === null; i++) {
+        await producer.send(`hello ${i}`);
+        received = await consumer.receive(200);
+      }
+      assert.ok(received !== null, 'a message sent on broker one reached the consumer on broker two');
     });
 
     const amqSkip = existsSync(join(ACTIVEMQ_HOME, 'bin', 'activemq.jar'))
@@ -215,16 +253,25 @@ function agent(
 }
 
 /** A TideMQ broker from activemq.xml whose OpenWire connector (0.0.0.0, port 0) advertises on `discoveryUri`. */
-async function tidemq(t: TestContext, name: string, discoveryUri: string): Promise<BrokerService> {
+async function tidemq(
+  t: TestContext,
+  name: string,
+  discoveryUri: string,
+  bind = '0.0.0.0',
+  networkConnector = false,
+): Promise<BrokerService> {
+  const d = discoveryUri.replace(/&/g, '&amp;');
   const xml = `<beans xmlns="http://www.springframework.org/schema/beans">
   <broker xmlns="http://activemq.apache.org/schema/core" brokerName="${name}" persistent="false">
+    ${networkConnector ? `<networkConnectors><networkConnector uri="${d}"/></networkConnectors>` : ''}
     <transportConnectors>
-      <transportConnector name="openwire" uri="tcp://0.0.0.0:0" discoveryUri="${discoveryUri.replace(/&/g, '&amp;')}"/>
+      <transportConnector name="openwire" uri="tcp://${bind}:0" discoveryUri="${d}"/>
     </transportConnectors>
   </broker>
 </beans>`;
   const { config } = loadBrokerConfigText(xml, 'activemq.xml', { env: {} });
-  const service = new BrokerService(await assembleBroker(config, { logger: Logger.silent() }));
+  const logger = Logger.create({ level: 'info', write: (line) => brokerLogs.push(line) });
+  const service = new BrokerService(await assembleBroker(config, { logger }));
   await service.start();
   t.after(() => service.stop());
   return service;

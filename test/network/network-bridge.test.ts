@@ -229,7 +229,7 @@ test('stuck messages: with conditionalNetworkBridgeFilterFactory replayWhenNoCon
     // All ten reach B (A forwards as B accepts); the consumer there takes one and leaves.
     const first = await consumerB.receive(5000);
     assert.equal(first?.text, 'm0');
-    await first!.acknowledge();
+    await first.acknowledge();
     await waitFor(() => a.service!.networkConnectors[0]!.activeBridges()[0]!.enqueued === 10, 'all ten forwarded to B');
     await consumerB.close();
     await waitFor(() => demand(a) === 0, 'the demand on A gone');
