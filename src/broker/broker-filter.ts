@@ -47,6 +47,9 @@ export class BrokerFilter implements Broker {
   durableSubscriptions(clientId: string): string[] {
     return this.next.durableSubscriptions?.(clientId) ?? [];
   }
+  durableSubscriptionInfo(clientId: string, subscriptionName: string): ConsumerInfo | null {
+    return this.next.durableSubscriptionInfo?.(clientId, subscriptionName) ?? null;
+  }
   send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void> {
     return this.next.send(context, message, transactionId);
   }

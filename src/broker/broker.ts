@@ -40,6 +40,11 @@ export interface Broker {
    * MQTT resumes or deletes at CONNECT. Optional so test doubles need not have it.
    */
   durableSubscriptions?(clientId: string): string[];
+  /**
+   * What a durable subscription was created with (TopicRegion.lookupSubscription's ConsumerInfo), or null: AMQP
+   * resumes a subscription by link name alone when Qpid JMS attaches with no source. Optional as above.
+   */
+  durableSubscriptionInfo?(clientId: string, subscriptionName: string): ConsumerInfo | null;
 
   /**
    * Resolves when the message is accepted: stored first if persistent (durable on disk when

@@ -16,7 +16,20 @@ export type AdvisoryPayload =
       readonly connectionId: string | null;
     }
   | { readonly kind: 'connection'; readonly info: ConnectionInfo }
-  | { readonly kind: 'consumer'; readonly connectionId: string; readonly info: ConsumerInfo }
+  | {
+      readonly kind: 'consumer';
+      readonly connectionId: string;
+      readonly info: ConsumerInfo;
+      /** The connection's client id: with the subscription name it names a durable subscription. */
+      readonly clientId?: string | null;
+    }
+  /** A durable subscription deleted (JMS unsubscribe): ActiveMQ's RemoveSubscriptionInfo on the consumer topic. */
+  | {
+      readonly kind: 'removeSubscription';
+      readonly connectionId: string;
+      readonly clientId: string;
+      readonly subscriptionName: string;
+    }
   | { readonly kind: 'producer'; readonly connectionId: string; readonly info: ProducerInfo }
   | { readonly kind: 'remove'; readonly what: 'connection' | 'consumer' | 'producer'; readonly id: string }
   /**

@@ -39,6 +39,11 @@ export interface ConsumerInfo {
   /** Durable topic subscription name; with the connection's clientId it names the subscription. */
   readonly subscriptionName: string | null;
   /**
+   * A shared subscription's group (MQTT 5 `$share/<group>/<filter>`): topic consumers with the same group and
+   * topic filter share its messages, each message going to one of them (SharedSubscriptionBroker).
+   */
+  readonly shareGroup?: string | null;
+  /**
    * Set by the authorization filter: whether this consumer may be attached to a concrete destination its
    * (wildcard or composite) destination covers. The region asks it for every destination it attaches the
    * consumer to, including ones created later (ActiveMQ's AuthorizationDestinationFilter.addSubscription).

@@ -374,6 +374,9 @@ export class DemandForwardingBridge extends EventEmitter {
     } else if (data.type === T.REMOVE_INFO && data.objectId?.type === T.CONSUMER_ID) {
       const id = consumerIdToString(data.objectId);
       this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
+    } else if (data.type === T.REMOVE_SUBSCRIPTION_INFO) {
+      const key = durableKey(data.clientId, data.subscriptionName);
+      this.enqueueDemand(() => this.onRemoteSubscriptionRemoved(key));
     }
   }
 
@@ -449,10 +452,12 @@ export class DemandForwardingBridge extends EventEmitter {
       this.c.conduitSubscriptions &&
       !advisory &&
       (!destination.isQueue || !info.networkSubscription || this.c.conduitNetworkQueueSubscriptions);
+    const durable = info.subscriptionName !== null && destination.isTopic;
     if (conduit) {
       for (const ds of this.byLocalId.values()) {
         if (ds.conduit && ds.covers(destination)) {
           ds.remoteIds.add(remoteId);
+          if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
           this.byRemoteId.set(remoteId, ds);
           return;
         }
@@ -461,7 +466,32 @@ export class DemandForwardingBridge extends EventEmitter {
     const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
     if (ds !== null) {
       ds.remoteIds.add(remoteId);
+      if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
       this.byRemoteId.set(remoteId, ds);
+    }
+  }
+
+  /** The remote durable subscription was deleted: the local one kept for it goes when nothing else needs it. */
+  private async onRemoteSubscriptionRemoved(key: string): Promise<void> {
+    for (const ds of [...this.byLocalId.values()]) {
+      if (!ds.durableRemoteSubs.delete(key)) continue;
+      if (ds.durableRemoteSubs.size > 0 || ds.remoteIds.size > 0 || ds.staticallyIncluded) continue;
+      await this.removeDemand(ds);
+    }
+  }
+
+  private async removeDemand(ds: DemandSubscription): Promise<void> {
+    this.byLocalId.delete(ds.localInfo.consumerId);
+    const context = this.context;
+    if (context === null) return;
+    const broker = this.o.local.broker;
+    await broker.removeConsumer(context, ds.localInfo.consumerId);
+    const name = ds.localInfo.subscriptionName;
+    if (ds.durable && name !== null && context.info.clientId !== null) {
+      await broker.removeSubscription(context, context.info.clientId, name);
+    }
+    if (ds.localInfo.destination.isTemporary) {
+      await broker.removeDestination(context, ds.localInfo.destination).catch(() => {});
     }
   }
 
@@ -470,16 +500,10 @@ export class DemandForwardingBridge extends EventEmitter {
     if (ds === undefined) return;
     this.byRemoteId.delete(remoteId);
     ds.remoteIds.delete(remoteId);
-    // A durable demand outlives its remote subscriber going offline: the remote broker keeps what we forward.
-    if (ds.remoteIds.size > 0 || ds.staticallyIncluded || ds.durable) return;
-    this.byLocalId.delete(ds.localInfo.consumerId);
-    const context = this.context;
-    if (context !== null) {
-      await this.o.local.broker.removeConsumer(context, ds.localInfo.consumerId);
-      if (ds.localInfo.destination.isTemporary) {
-        await this.o.local.broker.removeDestination(context, ds.localInfo.destination).catch(() => {});
-      }
-    }
+    // A durable demand outlives its remote subscriber going offline: the remote broker keeps what we forward,
+    // until the subscription itself is deleted (RemoveSubscriptionInfo).
+    if (ds.remoteIds.size > 0 || ds.staticallyIncluded || ds.durableRemoteSubs.size > 0) return;
+    await this.removeDemand(ds);
   }
 
   /** isPermissableDestination: excluded wins, then statically and dynamically included lists. */
@@ -662,4 +686,8 @@ function isOpenWireMessage(c: ow.Command): c is ow.Message {
     default:
       return false;
   }
+}
+
+function durableKey(clientId: string | null, subscriptionName: string | null): string {
+  return `${clientId ?? ''}\u0000${subscriptionName ?? ''}`;
 }

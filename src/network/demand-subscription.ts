@@ -10,6 +10,8 @@ import type { Destination } from '../model/destination.js';
 export class DemandSubscription {
   /** Remote consumer ids (`ID:…:1:1`) served by this subscription. */
   readonly remoteIds = new Set<string>();
+  /** The remote durable subscriptions (`clientId` NUL `name`) it carries; it ends when the last is deleted. */
+  readonly durableRemoteSubs = new Set<string>();
 
   constructor(
     readonly localInfo: ConsumerInfo,

@@ -213,10 +213,14 @@ function protocolOptions(uri: ConnectorUri, c: TransportConnectorConfig, protoco
     extra.set('allowLinkStealing', String(stealing));
     const t = uri.options.transport;
     for (const name of mqttConnectionOptions) extra.set(`transport.${name}`, String(t[name]));
-    if (t.subscriptionStrategy !== 'mqtt-default-subscriptions') {
+    // The two strategies ActiveMQ's MQTT transport ships (MQTTSubscriptionStrategy implementations).
+    if (
+      t.subscriptionStrategy !== 'mqtt-default-subscriptions' &&
+      t.subscriptionStrategy !== 'mqtt-virtual-topic-subscriptions'
+    ) {
       throw new BrokerError(
         'ERR_CONFIG',
-        `Connector ${c.name} (${c.uri}): transport.subscriptionStrategy=${t.subscriptionStrategy} is not available in this version (only mqtt-default-subscriptions)`,
+        `Connector ${c.name} (${c.uri}): transport.subscriptionStrategy=${t.subscriptionStrategy} is not one of mqtt-default-subscriptions, mqtt-virtual-topic-subscriptions`,
       );
     }
   }

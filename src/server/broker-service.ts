@@ -37,6 +37,7 @@ import {
   defaultVirtualTopic,
   type VirtualTopicConfig,
 } from '../broker/virtual/virtual-topic-broker.js';
+import { SharedSubscriptionBroker } from '../broker/virtual/shared-subscription-broker.js';
 
 /** A broker plugin installs a filter in front of the rest of the chain (ActiveMQ's BrokerPlugin). */
 export type BrokerPlugin = (next: Broker) => Broker;
@@ -170,6 +171,8 @@ export class BrokerService {
     if (options.rejectDurableConsumers === true) chain = new RejectDurableConsumersBroker(chain);
     const virtualTopics = options.virtualTopics ?? [defaultVirtualTopic];
     if (virtualTopics.length > 0) chain = new VirtualTopicBroker(chain, virtualTopics);
+    // Shared subscriptions (MQTT 5 $share) are queues fed from topics, like virtual topics, inside security.
+    chain = new SharedSubscriptionBroker(chain);
     if ((options.compositeDestinations ?? []).length > 0) {
       chain = new CompositeDestinationBroker(chain, options.compositeDestinations ?? []);
     }

@@ -199,6 +199,60 @@ test('durable subscription as Qpid JMS makes it: link name + container id, kept 
   await waitFor(() => durableCount(service) === 0, 'subscription removed');
 });
 
+/** A receiver whose attach carries no source at all (rhea would send an empty one), as Qpid JMS's lookup does. */
+async function attachWithoutSource(c: Connection, name: string): Promise<Receiver> {
+  const r = c.open_receiver({ name });
+  (r as unknown as { local: { attach: { source?: unknown } } }).local.attach.source = undefined;
+  await new Promise<void>((resolve, reject) => {
+    let closed = false;
+    r.once('receiver_close', () => {
+      closed = true;
+      reject(Object.assign(new Error('refused'), { amqp: r.error }));
+    });
+    r.once('receiver_open', () => setImmediate(() => (closed ? undefined : resolve())));
+  });
+  return r;
+}
+
+test('durable subscription looked up by link name with a null source, as Qpid JMS re-attaches and unsubscribes', async (t) => {
+  const { service, connect } = await setup(t);
+  const selector = { 'jms-selector': rhea.filter.selector("colour = 'red'")['jms-selector'] };
+  const source = { address: 'topic://t.lookup', durable: 2, expiry_policy: 'never', filter: selector };
+  const c1 = await connect({ container_id: 'client-lookup' });
+  const r1 = await openReceiver(c1, { name: 'sub-lookup', source });
+  r1.detach();
+  await new Promise((res) => r1.once('receiver_close', res));
+  await closeConnection(c1);
+  const p = await connect();
+  const s = await openSender(p, { target: 'topic://t.lookup' });
+  s.send({ body: 'blue', application_properties: { colour: 'blue' } });
+  s.send({ body: 'red', application_properties: { colour: 'red' } });
+
+  // Another client id has no subscription of that name: not found, with ActiveMQ's text.
+  const stranger = await connect({ container_id: 'client-other' });
+  const refused = await attachWithoutSource(stranger, 'sub-lookup').then(
+    () => null,
+    (e: { amqp?: { condition: string; description: string } }) => e.amqp ?? null,
+  );
+  assert.equal(refused?.condition, 'amqp:not-found');
+  assert.equal(refused.description, 'Unknown subscription link: sub-lookup');
+
+  // The owner attaches with the link name only: the broker answers with the stored source and resumes it.
+  const c2 = await connect({ container_id: 'client-lookup' });
+  const r2 = await attachWithoutSource(c2, 'sub-lookup');
+  const got = collect(r2);
+  const answered = r2.source as unknown as { address: string; durable: number; filter?: Record<string, unknown> };
+  assert.equal(answered.address, 'topic://t.lookup');
+  assert.equal(answered.durable, 2);
+  assert.ok(answered.filter !== undefined && 'jms-selector' in answered.filter, 'the selector is given back');
+  await waitFor(() => got.messages.length === 1, 'the message kept while away');
+  assert.equal(got.messages[0]!.body, 'red');
+  // Closing that link (Qpid JMS unsubscribe) deletes the subscription.
+  r2.close();
+  await new Promise((res) => r2.once('receiver_close', res));
+  await waitFor(() => durableCount(service) === 0, 'subscription removed');
+});
+
 test('browsing: distribution-mode copy sees messages without consuming them', async (t) => {
   const { service, connect } = await setup(t);
   const c = await connect();

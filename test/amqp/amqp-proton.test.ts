@@ -33,3 +33,16 @@ test('Qpid Proton (python) sends and receives through a queue', async (t) => {
   assert.equal(result.received[0]!.body, 'proton 0');
   assert.equal(result.received[0]!.subject, 'py');
 });
+
+test('Qpid Proton (python) transactions: an aborted send, a committed send, a transacted receive', async (t) => {
+  assert.ok(existsSync(PYTHON), 'Debian python3 with python3-qpid-proton is required (see .ci/run)');
+  const { service, port } = await startAmqpBroker();
+  t.after(() => service.stop());
+  const script = repoPath('test', 'amqp', 'fixtures', 'proton_txn.py');
+  const { stdout } = await run(PYTHON, [script, String(port), 'proton.txn'], { timeout: 30_000 });
+  const result = JSON.parse(stdout.trim().split('\n').pop()!) as { steps: string[]; received: string[] };
+  assert.deepEqual(result.steps, ['declared', 'aborted', 'declared', 'committed', 'declared', 'committed']);
+  // Only the committed sends ever reached the queue; the transacted receive consumed them.
+  assert.deepEqual(result.received, ['committed 1', 'committed 2']);
+  assert.equal(service.region.findQueue('proton.txn')?.size ?? 0, 0);
+});

@@ -2,7 +2,7 @@
  * MQTT 5 specifics with mqtt.js (protocolVersion 5): user properties as message properties (seen by STOMP too),
  * message expiry as JMS expiration, request/response (response topic, correlation data), topic aliases bounded
  * by the Topic Alias Maximum announced, the client's Receive Maximum as the bound on unacknowledged deliveries,
- * no-local subscriptions, and shared subscriptions refused with their reason code.
+ * no-local subscriptions (shared subscriptions: shared-subscriptions.test.ts).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -195,14 +195,4 @@ test('no local: a subscriber does not get its own messages', async () => {
     ['theirs'],
   );
   await Promise.all([end(c), end(other)]);
-});
-
-test('shared subscriptions are refused with 0x9E (not supported), as CONNACK announces', async () => {
-  const c = await client(url, { protocolVersion: 5 });
-  const refusal = (await c.subscribeAsync('$share/g/s/t', { qos: 1 }).then(
-    () => null,
-    (e: unknown) => e,
-  )) as { packet?: { granted: number[] } } | null;
-  assert.deepEqual(refusal?.packet?.granted, [0x9e]);
-  await end(c);
 });

@@ -229,7 +229,7 @@ test('stuck messages: with conditionalNetworkBridgeFilterFactory replayWhenNoCon
     // All ten reach B (A forwards as B accepts); the consumer there takes one and leaves.
     const first = await consumerB.receive(5000);
     assert.equal(first?.text, 'm0');
-    await first.acknowledge();
+    await first?.acknowledge();
     await waitFor(() => a.service!.networkConnectors[0]!.activeBridges()[0]!.enqueued === 10, 'all ten forwarded to B');
     await consumerB.close();
     await waitFor(() => demand(a) === 0, 'the demand on A gone');
@@ -268,4 +268,39 @@ test('a durable subscriber on B gets what A published while it was offline (the 
   sub = await (await subscriber.createSession()).createDurableSubscriber('topic://ds.events', 'audit');
   for (let i = 0; i < 3; i++) assert.equal((await sub.receive(5000))?.text, `offline ${i}`);
   assert.equal(await sub.receive(200), null);
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), ['NC-DS_ds-a_ds.events']);
+  // Unsubscribe on B: the RemoveSubscriptionInfo advisory ends A's durable demand too.
+  const session = await subscriber.createSession();
+  await sub.close();
+  await session.unsubscribe('audit');
+  await waitFor(() => demand(a) === 0, 'the durable demand on A removed');
+  assert.deepEqual(a.service!.region.durableSubscriptions('nc_ds-b_inbound_ds-a'), [], 'and its subscription deleted');
+});
+
+test('request/reply across the network: a reply sent on A to a temporary queue of a client on B reaches it', async () => {
+  const [pa, pb] = [await networkNode('rr-a'), await networkNode('rr-b')];
+  const a = await networkNode('rr-a', { port: pa.port, children: staticConnector([pb]) });
+  const b = await networkNode('rr-b', { port: pb.port, children: staticConnector([pa]) });
+  await started(a, b);
+  await waitFor(() => bridged(a) && bridged(b), 'both bridges');
+  // The service listens on A; the requester on B.
+  const service = await (await connect(a)).createSession();
+  const requests = await service.createConsumer('queue://rr.service');
+  const replies = await service.createProducer(null);
+  await waitFor(() => demand(b) === 1, 'B forwards requests to the service on A');
+  const requester = await connect(b);
+  const rs = await requester.createSession();
+  const temp = await requester.createTemporaryQueue();
+  const replyConsumer = await rs.createConsumer(temp.destination);
+  await waitFor(() => demand(a) === 1, 'A forwards replies to the temporary queue on B');
+  await (
+    await rs.createProducer('queue://rr.service')
+  ).send('ping', { replyTo: temp.destination, correlationId: 'c1' });
+  const request = await requests.receive(5000);
+  assert.equal(request?.text, 'ping');
+  assert.equal(request?.replyTo, temp.toString());
+  await replies.send('pong', { destination: request.replyTo, correlationId: request.correlationId! });
+  const reply = await replyConsumer.receive(5000);
+  assert.equal(reply?.text, 'pong');
+  assert.equal(reply?.correlationId, 'c1');
 });

@@ -140,7 +140,7 @@ export class AdvisoryBroker extends BrokerFilter {
     if (!Advisory.isAdvisory(info.destination)) {
       this.fire(
         Advisory.consumer(info.destination),
-        { kind: 'consumer', connectionId: context.info.connectionId, info },
+        { kind: 'consumer', connectionId: context.info.connectionId, info, clientId: context.info.clientId },
         {
           consumerCount: this.consumerCount(info.destination),
         },
@@ -150,6 +150,25 @@ export class AdvisoryBroker extends BrokerFilter {
       this.replayTo(info);
     }
     return handle;
+  }
+
+  /**
+   * An unsubscribe is reported on the subscription's consumer advisory topic (AdvisoryBroker.removeSubscription),
+   * so a network bridge that keeps a durable subscription for it can let go of that too.
+   */
+  override async removeSubscription(
+    context: ConnectionContext,
+    clientId: string,
+    subscriptionName: string,
+  ): Promise<void> {
+    const info = this.next.durableSubscriptionInfo?.(clientId, subscriptionName) ?? null;
+    await super.removeSubscription(context, clientId, subscriptionName);
+    if (info === null) return;
+    this.fire(
+      Advisory.consumer(info.destination),
+      { kind: 'removeSubscription', connectionId: context.info.connectionId, clientId, subscriptionName },
+      {},
+    );
   }
 
   override async removeConsumer(context: ConnectionContext, consumerId: string, last?: number): Promise<void> {
@@ -283,7 +302,13 @@ export class AdvisoryBroker extends BrokerFilter {
           for (const ci of c.consumers.values()) {
             const advisory = Advisory.consumer(ci.destination);
             if (!matches(advisory)) continue;
-            this.fire(advisory, { kind: 'consumer', connectionId: c.context.info.connectionId, info: ci }, {}, target);
+            const payload = {
+              kind: 'consumer',
+              connectionId: c.context.info.connectionId,
+              info: ci,
+              clientId: c.context.info.clientId,
+            } as const;
+            this.fire(advisory, payload, {}, target);
           }
         }
       } else if (name.startsWith('ActiveMQ.Advisory.Producer.')) {

@@ -837,6 +837,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return out;
   }
 
+  durableSubscriptionInfo(clientId: string, subscriptionName: string): ConsumerInfo | null {
+    return this.durables.get(durableKey(clientId, subscriptionName))?.info ?? null;
+  }
+
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
     const sub = this.durables.get(durableKey(clientId, subscriptionName));
     if (sub === undefined) {

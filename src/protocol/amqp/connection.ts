@@ -20,8 +20,9 @@ import {
   TEMP_TOPIC_CAPABILITY,
 } from './addresses.js';
 import { AmqpFrameGuard, AmqpFrameSizeError } from './codec/frame-guard.js';
+import { CoordinatorLink, type CoordinatorHost } from './coordinator-link.js';
 import { AmqpLinkError, conditionFor } from './errors.js';
-import { sourceFilters } from './filters.js';
+import { sourceFilters, storedFilters } from './filters.js';
 import { IncomingLink, type IncomingHost } from './incoming-link.js';
 import { OutgoingLink, type OutgoingHost } from './outgoing-link.js';
 import {
@@ -31,19 +32,23 @@ import {
   AMQP_HEADER,
   amqpHeaderSent,
   attachLinksByRole,
+  CoordinatorTerminus,
   createContainer,
   hardenRheaReader,
   keepPayloads,
   rheaFrames,
+  teachTransactionTypes,
   type AmqpErrorCondition,
   type RheaConnection,
   type RheaEndpoint,
   type RheaReceiver,
   type RheaSender,
   type RheaSession,
+  type RheaTerminus,
 } from './rhea-facade.js';
 import { saslMechanisms, type SaslIdentity } from './sasl.js';
 import type { AmqpSettings } from './settings.js';
+import { txnIdBytes, txnIdValue } from './transactions.js';
 
 const connectionIds = new IdGenerator();
 
@@ -54,12 +59,19 @@ function checkSelector(text: string): void {
     throw new AmqpLinkError('amqp:invalid-field', (e as Error).message);
   }
 }
+/** A terminus the peer sent; rhea hands an absent one over as a described-null value. */
+function presentTerminus(t: RheaTerminus | null | undefined): RheaTerminus | null {
+  if (t === undefined || t === null) return null;
+  return (t as { type?: { name?: string } }).type?.name === 'Null' ? null : t;
+}
 /** An empty AMQP frame: the keep-alive of AMQP 1.0 §2.4.5. */
 const EMPTY_FRAME = Buffer.from([0, 0, 0, 8, 2, 0, 0, 0]);
 // ActiveMQ's AmqpSupport connection properties and capabilities.
 const OFFERED_CAPABILITIES = ['ANONYMOUS-RELAY', 'DELAYED_DELIVERY'];
 const DURABLE_UNSETTLED_STATE = 2;
 const DURABLE_CONFIGURATION = 1;
+/** Open transactions one connection may hold (TideMQ's bound; ActiveMQ has none): each holds broker memory. */
+export const MAX_OPEN_TRANSACTIONS = 256;
 
 type State = 'sasl' | 'opening' | 'open' | 'closing' | 'closed';
 
@@ -94,6 +106,11 @@ export class AmqpConnection implements ProtocolConnection {
   private work: Promise<void> = Promise.resolve();
   private readonly incomingHost: IncomingHost;
   private readonly outgoingHost: OutgoingHost;
+  private readonly coordinatorHost: CoordinatorHost;
+  /** ActiveMQ's AmqpConnection.getNextTransactionId: one sequence per connection, the txn-id's value. */
+  private transactionSequence = 0;
+  /** Declared and not yet discharged, by broker transaction id, with the sends still on their way into it. */
+  private readonly transactions = new Map<string, Set<Promise<unknown>>>();
   /** rhea writes nothing of the AMQP layer (Begin, Attach answers) until the broker has admitted the Open. */
   private engineHeld = true;
   private openSent = false;
@@ -108,11 +125,13 @@ export class AmqpConnection implements ProtocolConnection {
     hardenRheaReader();
     keepPayloads();
     attachLinksByRole();
+    teachTransactionTypes();
     this.broker = context.broker;
     this.clock = context.clock;
     this.logger = context.logger.child({ connectionId: this.connectionId, remote: transport.remoteAddress });
     this.incomingHost = this.makeIncomingHost();
     this.outgoingHost = this.makeOutgoingHost();
+    this.coordinatorHost = this.makeCoordinatorHost();
     this.guard = new AmqpFrameGuard(Math.min(settings.maxFrameSize, settings.maxAmqpFrameSize));
     this.watch = context.watch;
     this.watch?.watchFrames(() => this.guard.partial);
@@ -296,6 +315,11 @@ export class AmqpConnection implements ProtocolConnection {
     this.logger.debug('AMQP client connected', { clientId: context.info.clientId, mechanism: this.identity.mechanism });
   }
 
+  /** Writes what rhea has pending now rather than on its next tick. */
+  private flushEngine(): void {
+    if (!this.engineHeld && !this.isClosing()) (this.rhea as unknown as { _process(): void })._process();
+  }
+
   /** Writes the broker's Open with its idle-time-out, without letting rhea arm timers of its own for it. */
   private sendOpen(idleTimeoutMs: number): void {
     const local = this.rhea.local.open;
@@ -382,13 +406,14 @@ export class AmqpConnection implements ProtocolConnection {
     const target = receiver.remote.attach?.target ?? null;
     // Echo the settle mode the client asked for and the target as resolved below.
     receiver.local.attach.rcv_settle_mode = 0;
+    if (target instanceof CoordinatorTerminus) {
+      this.attachCoordinator(receiver, target);
+      return;
+    }
     if (target === null) {
-      // A coordinator (transactions) or a missing target: not offered by this broker.
+      // AmqpConnection.processLinkOpen has no receiver without a target.
       receiver.set_target({});
-      receiver.close({
-        condition: 'amqp:not-implemented',
-        description: 'Transactions are not supported on this broker',
-      });
+      receiver.close({ condition: 'amqp:invalid-field', description: 'Receiver link has no target' });
       return;
     }
     let destination: Destination | null = null;
@@ -440,14 +465,47 @@ export class AmqpConnection implements ProtocolConnection {
     });
   }
 
+  /**
+   * A transaction controller attaches to the coordinator (AmqpSession.createCoordinator): the attach echoes the
+   * client's coordinator target, and the link gets wireFormat.producerCredit.
+   */
+  private attachCoordinator(receiver: RheaReceiver, target: CoordinatorTerminus): void {
+    receiver.local.attach.target = target.raw;
+    const link = new CoordinatorLink(this.coordinatorHost, receiver, this.settings.producerCredit);
+    (receiver as unknown as { tidemq: unknown }).tidemq = { link, created: null };
+    holdAttach(receiver);
+    this.enqueue(async () => {
+      if (!this.registered || link.isClosed) return refuseHeld(receiver, { condition: 'amqp:illegal-state' });
+      releaseAttach(receiver);
+      link.open();
+    });
+  }
+
+  /**
+   * Qpid JMS attaches with a null source to find a durable subscription by its link name (a durable consumer
+   * re-created, or `unsubscribe` with no consumer active). As ActiveMQ's AmqpSession.createSender, the
+   * subscription this client id holds under that name gives the source back: its topic, durable unsettled-state,
+   * expiry never, distribution-mode copy, and its selector and no-local as filters. Null when there is none.
+   */
+  private storedDurableSource(context: ConnectionContext, name: string): RheaTerminus | null {
+    const clientId = context.info.clientId ?? this.connectionId;
+    const info = this.broker.durableSubscriptionInfo?.(clientId, name) ?? null;
+    if (info === null) return null;
+    return {
+      address: destinationAddress(info.destination),
+      durable: DURABLE_UNSETTLED_STATE,
+      expiry_policy: 'never',
+      distribution_mode: 'copy',
+      filter: storedFilters(info.selector, info.noLocal),
+    };
+  }
+
   /** The client will receive on this link: a consumer (AmqpSession.createSender). */
   private onAttachSender(sender: RheaSender): void {
     if (!this.admitLink(sender)) return;
     const context = this.context!;
-    const source = sender.remote.attach?.source ?? null;
+    const source = presentTerminus(sender.remote.attach?.source) ?? this.storedDurableSource(context, sender.name);
     if (source === null) {
-      // Qpid JMS looks a durable subscription up by link name with a null source; this broker cannot answer
-      // from the link name alone (docs/amqp.md).
       sender.set_source({});
       sender.close({ condition: 'amqp:not-found', description: `Unknown subscription link: ${sender.name}` });
       return;
@@ -512,6 +570,10 @@ export class AmqpConnection implements ProtocolConnection {
         const handle = await this.broker.addConsumer(context, info, link);
         if (sender.is_closed()) return;
         releaseAttach(sender);
+        // rhea writes a session's transfers before its links' attaches: the attach goes out now, before the
+        // first dispatch, or a client that sent credit with its attach (Qpid Proton does) would get a transfer
+        // on a handle it does not know yet (proton closes with `no such handle`).
+        this.flushEngine();
         link.activate(handle);
       } catch (e) {
         this.consumers.delete(info.consumerId);
@@ -529,10 +591,19 @@ export class AmqpConnection implements ProtocolConnection {
     }
     const state = (
       link as unknown as {
-        tidemq?: { link: IncomingLink | OutgoingLink; created: Destination | null; durable?: boolean };
+        tidemq?: {
+          link: IncomingLink | OutgoingLink | CoordinatorLink;
+          created: Destination | null;
+          durable?: boolean;
+        };
       }
     ).tidemq;
     if (state === undefined || this.context === null) return;
+    if (state.link instanceof CoordinatorLink) {
+      // Open transactions outlive their coordinator link and end with the connection (as in ActiveMQ).
+      state.link.close();
+      return;
+    }
     const context = this.context;
     const remoteDetach = (link as unknown as { remote: { detach?: { closed?: boolean } } }).remote.detach;
     const closedByClient = remoteDetach?.closed === true;
@@ -589,11 +660,76 @@ export class AmqpConnection implements ProtocolConnection {
       logger: this.logger,
       now: () => this.clock.now(),
       maxMessageSize: this.settings.maxFrameSize,
-      send: (message: Message): Promise<void> => {
+      send: (message: Message, txnId: Buffer | null): Promise<void> => {
         if (this.context === null) return Promise.reject(new BrokerError('ERR_ILLEGAL_STATE', 'Not connected'));
-        return this.broker.send(this.context, message, null);
+        if (txnId === null) return this.broker.send(this.context, message, null);
+        const transactionId = this.transactionId(txnId);
+        const sent = this.broker.send(this.context, message, transactionId);
+        // The discharge waits for the sends made in the transaction before it commits or rolls back.
+        const pending = this.transactions.get(transactionId);
+        if (pending !== undefined) {
+          pending.add(sent);
+          const done = (): boolean => pending.delete(sent);
+          sent.then(done, done);
+        }
+        return sent;
       },
     };
+  }
+
+  /** The broker's id for a txn-id; bytes this connection never handed out name a transaction the broker lacks. */
+  private transactionId(txnId: Buffer): string {
+    const value = txnIdValue(txnId);
+    return `TX:${this.connectionId}:${value ?? `0x${txnId.toString('hex')}`}`;
+  }
+
+  private makeCoordinatorHost(): CoordinatorHost {
+    return {
+      logger: this.logger,
+      declare: async (): Promise<Buffer> => {
+        if (this.context === null) throw new BrokerError('ERR_ILLEGAL_STATE', 'Not connected');
+        if (this.transactions.size >= MAX_OPEN_TRANSACTIONS) {
+          throw new AmqpLinkError(
+            'amqp:resource-limit-exceeded',
+            `Connection already has ${MAX_OPEN_TRANSACTIONS} open transactions`,
+          );
+        }
+        const value = ++this.transactionSequence;
+        const txnId = txnIdBytes(value);
+        const transactionId = this.transactionId(txnId);
+        await this.broker.beginTransaction(this.context, transactionId);
+        this.transactions.set(transactionId, new Set());
+        return txnId;
+      },
+      discharge: (txnId: Buffer, fail: boolean): Promise<void> => this.discharge(txnId, fail),
+    };
+  }
+
+  /**
+   * AmqpTransactionCoordinator's discharge: the consumers give up what they accepted in the transaction (acks
+   * with the transaction id before a commit; redelivery or re-acquisition on a rollback), then the broker
+   * commits in one phase or rolls back. A txn-id the broker does not know is refused with its text.
+   */
+  private async discharge(txnId: Buffer, fail: boolean): Promise<void> {
+    const context = this.context;
+    if (context === null) throw new BrokerError('ERR_ILLEGAL_STATE', 'Not connected');
+    const transactionId = this.transactionId(txnId);
+    const pending = this.transactions.get(transactionId);
+    this.transactions.delete(transactionId);
+    if (pending !== undefined && pending.size > 0) await Promise.allSettled([...pending]);
+    if (fail) {
+      for (const c of this.consumers.values()) c.rollbackTransaction(txnId);
+      await this.broker.rollbackTransaction(context, transactionId);
+      return;
+    }
+    for (const c of this.consumers.values()) {
+      for (const ack of c.commitTransaction(txnId, transactionId)) {
+        await this.broker.acknowledge(context, ack).catch((e: unknown) => {
+          this.logger.debug('AMQP transacted ack refused', { consumerId: c.consumerId, error: (e as Error).message });
+        });
+      }
+    }
+    await this.broker.commitTransaction(context, transactionId, true);
   }
 
   private makeOutgoingHost(): OutgoingHost {

@@ -1,4 +1,4 @@
-import type { Typed } from './rhea-facade.js';
+import { rheaTypes, type Typed } from './rhea-facade.js';
 
 // AmqpSupport's filter descriptors: the code and the symbolic name both identify a filter.
 const SELECTOR_CODE = 0x0000468c00000004;
@@ -31,6 +31,25 @@ export function sourceFilters(filter: Record<string, unknown> | undefined | null
       out.noLocal = true;
       out.supported[key] = value;
     }
+  }
+  return out;
+}
+
+/**
+ * The filter set of a durable subscription resumed by link name (AmqpSession.createSender): ActiveMQ puts back
+ * the subscription's selector and no-local under the keys Qpid JMS uses, `jms-selector` and `no-local`.
+ */
+export function storedFilters(selector: string | null, noLocal: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (selector !== null && selector.trim() !== '') {
+    out['jms-selector'] = rheaTypes.described(rheaTypes.wrap_ulong(SELECTOR_CODE), rheaTypes.wrap_string(selector));
+  }
+  if (noLocal) {
+    // AmqpNoLocalFilter writes its name as the described value.
+    out['no-local'] = rheaTypes.described(
+      rheaTypes.wrap_ulong(NO_LOCAL_CODE),
+      rheaTypes.wrap_string('NoLocalFilter{}'),
+    );
   }
   return out;
 }

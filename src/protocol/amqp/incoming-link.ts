@@ -5,6 +5,7 @@ import { conditionFor } from './errors.js';
 import { humanSize } from './codec/frame-guard.js';
 import { AmqpDecodeError, AmqpMissingToError, amqpToMessage } from './message-convert.js';
 import { PAYLOAD, rheaMessage, type RheaDelivery, type RheaReceiver } from './rhea-facade.js';
+import { transactionalAccepted, transactionalTxnId } from './transactions.js';
 
 /** What a producer link needs from its connection. */
 export interface IncomingHost {
@@ -13,7 +14,8 @@ export interface IncomingHost {
   now(): number;
   /** wireFormat.maxFrameSize, which also bounds a message assembled from several transfers. */
   readonly maxMessageSize: number;
-  send(message: Message): Promise<void>;
+  /** Sends through the broker, inside the transaction the txn-id names when there is one. */
+  send(message: Message, txnId: Buffer | null): Promise<void>;
 }
 
 /**
@@ -95,11 +97,13 @@ export class IncomingLink {
     }
     // Nobody waits for a pre-settled transfer: it joins the next group commit instead of syncing.
     message.responseRequired = !d.remote_settled;
+    // A transfer whose state is transactional-state is a send inside that transaction (AmqpReceiver).
+    const txnId = transactionalTxnId(d.remote_state);
     this.inFlight++;
-    this.host.send(message).then(
+    this.host.send(message, txnId).then(
       () => {
         this.inFlight--;
-        this.settle(d, null);
+        this.settle(d, null, txnId);
         this.topUp();
       },
       (e: unknown) => {
@@ -115,13 +119,19 @@ export class IncomingLink {
     if (this.granted + this.inFlight <= this.credit * 0.3) this.flow(Math.floor(this.credit * 0.7) || 1);
   }
 
-  private settle(d: RheaDelivery, error: { condition: string; description?: string } | null): void {
+  private settle(
+    d: RheaDelivery,
+    error: { condition: string; description?: string } | null,
+    txnId: Buffer | null = null,
+  ): void {
     if (this.closed) return;
     if (d.remote_settled) {
       d.update(true);
       return;
     }
-    d.update(true, error === null ? rheaMessage.accepted().described() : rheaMessage.rejected({ error }).described());
+    if (error !== null) d.update(true, rheaMessage.rejected({ error }).described());
+    // Accepted inside a transaction is answered as transactional-state carrying it, as ActiveMQ's AmqpReceiver does.
+    else d.update(true, txnId === null ? rheaMessage.accepted().described() : transactionalAccepted(txnId));
   }
 
   /** A message being assembled past wireFormat.maxFrameSize closes the link before more of it is buffered. */

@@ -3,7 +3,8 @@ import { AckType, type ConsumerInfo, type MessageAck } from '../../model/command
 import type { Message } from '../../model/message.js';
 import type { Logger } from '../../util/logger.js';
 import { messageToAmqp } from './message-convert.js';
-import { completeDrain, type RheaDelivery, type RheaSender } from './rhea-facade.js';
+import { completeDrain, unwrapOutcome, type RheaDelivery, type RheaSender } from './rhea-facade.js';
+import { transactionalAccepted, transactionalOutcome, transactionalTxnId } from './transactions.js';
 
 /** What a consumer link needs from its connection. */
 export interface OutgoingHost {
@@ -20,6 +21,9 @@ interface Sent {
   readonly message: Message;
   redeliveryCount: number;
 }
+
+type Outcome = 'accepted' | 'rejected' | 'released' | 'modified';
+const OUTCOMES: readonly string[] = ['accepted', 'rejected', 'released', 'modified'];
 
 /**
  * A link on which the broker sends (ActiveMQ's AmqpSender): the ConsumerSink of one broker consumer. Link
@@ -39,6 +43,11 @@ export class OutgoingLink implements ConsumerSink {
   private readonly redeliver: Sent[] = [];
   /** A browse finished (the broker said so with a null delivery). */
   private browseDone = false;
+  /**
+   * Deliveries the client accepted inside a transaction, by txn-id (hex), newest first as ActiveMQ's
+   * AmqpSender.dispatchedInTx: acknowledged when it commits, given back when it rolls back.
+   */
+  private readonly transacted = new Map<string, { d: RheaDelivery; sent: Sent }[]>();
 
   constructor(
     private readonly host: OutgoingHost,
@@ -54,6 +63,9 @@ export class OutgoingLink implements ConsumerSink {
         if (ctx.delivery !== undefined) this.onOutcome(ctx.delivery, outcome);
       });
     }
+    sender.on('transactional_state', (ctx: { delivery?: RheaDelivery }) => {
+      if (ctx.delivery !== undefined) this.onTransactional(ctx.delivery);
+    });
     // A delivery the client settles without an outcome counts as accepted (AMQP 1.0 §3.4: the default outcome
     // ActiveMQ's sender advertises is accepted).
     sender.on('settled', (ctx: { delivery?: RheaDelivery }) => {
@@ -155,7 +167,83 @@ export class OutgoingLink implements ConsumerSink {
     });
   }
 
-  private onOutcome(d: RheaDelivery, outcome: 'accepted' | 'rejected' | 'released' | 'modified'): void {
+  /**
+   * A disposition with transactional-state (AmqpSender.delivery): accepted inside a transaction is held for the
+   * discharge and answered with transactional-state(accepted) when the client left it unsettled. Other outcomes
+   * inside a transaction are applied at once (ActiveMQ 5.17 ignores them, leaving the message acquired).
+   */
+  private onTransactional(d: RheaDelivery): void {
+    const sent = this.inFlight.get(d);
+    if (sent === undefined) return;
+    const txnId = transactionalTxnId(d.remote_state);
+    const outcome = transactionalOutcome(d.remote_state);
+    if (txnId === null || outcome === null) return;
+    const inner = unwrapOutcome(outcome);
+    const kind = inner.constructor.composite_type ?? '';
+    if (!OUTCOMES.includes(kind)) return;
+    if (kind !== 'accepted') {
+      this.onOutcome(d, kind as Outcome, inner);
+      return;
+    }
+    this.inFlight.delete(d);
+    const key = txnId.toString('hex');
+    const list = this.transacted.get(key) ?? [];
+    list.unshift({ d, sent });
+    this.transacted.set(key, list);
+    if (!d.remote_settled) d.update(false, transactionalAccepted(txnId));
+  }
+
+  /**
+   * The transaction commits: the acks for what was accepted in it (AmqpSender.commit sends one individual ack
+   * per delivery with the transaction id), each delivery settled. The caller hands them to the broker before
+   * the commit.
+   */
+  commitTransaction(txnId: Buffer, transactionId: string): MessageAck[] {
+    const list = this.takeTransacted(txnId);
+    const acks: MessageAck[] = [];
+    for (const { d, sent } of list) {
+      if (!d.remote_settled) d.update(true);
+      const id = sent.message.messageId;
+      acks.push({
+        consumerId: this.consumerId,
+        type: AckType.Individual,
+        firstMessageId: id,
+        lastMessageId: id,
+        messageCount: 1,
+        transactionId,
+        poisonCause: null,
+      });
+    }
+    return acks;
+  }
+
+  /**
+   * The transaction rolls back (AmqpSender.rollback): a delivery the client had settled is sent again, its
+   * delivery count raised; one still unsettled stays acquired by the client, which may accept it again in a
+   * new transaction, release or reject it.
+   */
+  rollbackTransaction(txnId: Buffer): void {
+    const list = this.takeTransacted(txnId);
+    for (const { d, sent } of list) {
+      if (d.remote_settled) {
+        sent.redeliveryCount++;
+        this.ack(AckType.Redelivered, sent.message.messageId, null);
+        this.redeliver.unshift(sent);
+      } else {
+        this.inFlight.set(d, sent);
+      }
+    }
+    if (list.length > 0) this.pump();
+  }
+
+  private takeTransacted(txnId: Buffer): { d: RheaDelivery; sent: Sent }[] {
+    const key = txnId.toString('hex');
+    const list = this.transacted.get(key) ?? [];
+    this.transacted.delete(key);
+    return this.closed ? [] : list;
+  }
+
+  private onOutcome(d: RheaDelivery, outcome: Outcome, outcomeState?: Record<string, unknown>): void {
     const sent = this.inFlight.get(d);
     if (sent === undefined) return;
     this.inFlight.delete(d);
@@ -173,7 +261,7 @@ export class OutgoingLink implements ConsumerSink {
         this.redeliver.push(sent);
         break;
       case 'modified': {
-        const state: Record<string, unknown> = d.remote_state ?? {};
+        const state: Record<string, unknown> = outcomeState ?? d.remote_state ?? {};
         if (state.undeliverable_here === true) {
           this.ack(AckType.Poison, id, 'Message was modified as undeliverable-here by the AMQP client');
           break;
@@ -212,6 +300,7 @@ export class OutgoingLink implements ConsumerSink {
   close(): void {
     this.closed = true;
     this.inFlight.clear();
+    this.transacted.clear();
     this.redeliver.length = 0;
     this.unsent = [];
   }

@@ -348,3 +348,75 @@ export function refuseHeld(link: RheaEndpoint, error: AmqpErrorCondition): void 
   if (l.state.local_open && l.state.open_requests === 0) l.state.open_requests = 1;
   link.close(error);
 }
+
+/** The coordinator target of a transaction controller's link (AMQP 1.0 §4.5.1), as rhea hands it over. */
+export class CoordinatorTerminus {
+  constructor(
+    /** The target exactly as the client sent it, echoed in the broker's attach (ActiveMQ echoes it too). */
+    readonly raw: Typed,
+  ) {}
+}
+
+const COORDINATOR_CODE = 0x30;
+const DECLARED_CODE = 0x33;
+const TRANSACTIONAL_STATE_CODE = 0x34;
+
+/** Whether a described value carries the descriptor `code` (numeric) or `amqp:<name>:list` (symbolic). */
+export function hasDescriptor(value: unknown, code: number, name: string): value is Typed {
+  const d = (value as { descriptor?: { value?: unknown } } | null | undefined)?.descriptor?.value;
+  return d === code || d === `amqp:${name}:list` || (typeof d === 'bigint' && d === BigInt(code));
+}
+
+/**
+ * rhea knows the source and target termini and the four messaging outcomes, but none of AMQP's transaction
+ * types (§4.5): it would log "Unknown terminus" and hand over a null target for a coordinator, and log
+ * "unrecognised outcome" for a transactional-state disposition. This teaches its module both, once:
+ * a coordinator target comes through as a CoordinatorTerminus, and the declared and transactional-state
+ * delivery states as composites whose `composite_type` rhea turns into a link event of that name
+ * (`declared`, `transactional_state`), the way it raises `accepted` or `released`.
+ */
+let transactionTypes = false;
+export function teachTransactionTypes(): void {
+  if (transactionTypes) return;
+  transactionTypes = true;
+  const terminus = require('rhea/lib/terminus.js') as { unwrap(field: unknown): unknown };
+  const unwrapTerminus = terminus.unwrap.bind(terminus);
+  terminus.unwrap = (field: unknown): unknown =>
+    hasDescriptor(field, COORDINATOR_CODE, 'coordinator') ? new CoordinatorTerminus(field) : unwrapTerminus(field);
+  const types = rhea.types as unknown as {
+    define_composite(def: {
+      name: string;
+      code: number;
+      fields: { name: string; type: string }[];
+    }): (new (value: unknown) => object) & { composite_type?: string };
+  };
+  const declared = types.define_composite({
+    name: 'declared',
+    code: DECLARED_CODE,
+    fields: [{ name: 'txn_id', type: 'binary' }],
+  });
+  declared.composite_type = 'declared';
+  const txState = types.define_composite({
+    name: 'transactional-state',
+    code: TRANSACTIONAL_STATE_CODE,
+    fields: [
+      { name: 'txn_id', type: 'binary' },
+      { name: 'outcome', type: '*' },
+    ],
+  });
+  txState.composite_type = 'transactional_state';
+  const m = rhea.message as unknown as { unwrap_outcome(o: unknown): unknown };
+  const unwrapOutcome = m.unwrap_outcome.bind(m);
+  m.unwrap_outcome = (o: unknown): unknown => {
+    if (hasDescriptor(o, TRANSACTIONAL_STATE_CODE, 'transactional-state')) return new txState(o.value);
+    if (hasDescriptor(o, DECLARED_CODE, 'declared')) return new declared(o.value);
+    return unwrapOutcome(o);
+  };
+}
+
+/** rhea's outcome composite for a described outcome (accepted, rejected, released, modified, …). */
+export function unwrapOutcome(
+  outcome: unknown,
+): { readonly constructor: { readonly composite_type?: string } } & Record<string, unknown> {
+  return (rhea.message as unknown as { unwrap_outcome(o: unknown): never }).unwrap_outcome(outcome);
+}

@@ -11,6 +11,7 @@ import type {
 import type { Broker, ConnectionContext } from '../../broker/broker.js';
 import { AckType, type ConnectionInfo, type ConsumerInfo } from '../../model/commands.js';
 import { Destination } from '../../model/destination.js';
+import type { Message } from '../../model/message.js';
 import { IdGenerator } from '../../model/ids.js';
 import type { ConnectionWatch } from '../../transport/connection-guard.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
@@ -21,16 +22,25 @@ import type { Logger } from '../../util/logger.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InboundQueue } from '../inbound-queue.js';
 import { FrameSplitter, MqttFrameError } from './codec/index.js';
-import { publishToMessage } from './message-convert.js';
+import { mqttTopicOf, publishToMessage } from './message-convert.js';
 import { connackCode, MqttProtocolError, ReasonCode, subscribeFailureCode } from './reason-codes.js';
 import { openSession, packetIdFor, sessionsOf, type MqttSession, type SessionOwner } from './session-registry.js';
 import type { MqttSettings } from './settings.js';
 import { MqttSubscription, type InflightDelivery, type SubscriptionHost } from './subscription.js';
 import {
+  clientQueues,
+  parseConsumerQueue,
+  VIRTUAL_TOPIC_STRATEGY,
+  virtualPublishTopic,
+  virtualSubscription,
+  virtualTopicOf,
+} from './virtual-topic-strategy.js';
+import {
   isWellFormed,
   MqttTopicError,
   mqttToActiveMQ,
   parseSharedFilter,
+  type SharedFilter,
   validateTopicFilter,
   validateTopicName,
 } from './topics.js';
@@ -39,6 +49,8 @@ type State = 'awaiting-connect' | 'connecting' | 'connected' | 'closing' | 'clos
 /** ActiveMQPrefetchPolicy defaults, as MQTTDefaultSubscriptionStrategy applies them. */
 const TOPIC_PREFETCH = 32767;
 const DURABLE_TOPIC_PREFETCH = 100;
+/** ActiveMQPrefetchPolicy's queue prefetch: a shared subscription's members are consumers of its queue. */
+const QUEUE_PREFETCH = 1000;
 /** ActiveMQ names an MQTT durable subscription `<QoS enum name>:<topic filter>` (MQTTDefaultSubscriptionStrategy). */
 const QOS_NAMES = ['AT_MOST_ONCE', 'AT_LEAST_ONCE', 'EXACTLY_ONCE'] as const;
 /** MQTT's Keep Alive grace: the server allows one and a half intervals ([MQTT-3.1.2-24], MQTT_KEEP_ALIVE_GRACE_PERIOD). */
@@ -163,6 +175,15 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
 
   get maxPayload(): number {
     return this.settings.maxFrameSize;
+  }
+
+  topicOf(m: Message): string {
+    return this.virtualTopics ? virtualTopicOf(m) : mqttTopicOf(m);
+  }
+
+  /** transport.subscriptionStrategy=mqtt-virtual-topic-subscriptions (virtual-topic-strategy.ts). */
+  private get virtualTopics(): boolean {
+    return this.settings.subscriptionStrategy === VIRTUAL_TOPIC_STRATEGY;
   }
 
   now(): number {
@@ -351,6 +372,8 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     session.owner = this;
     // ActiveMQ's durable subscriptions of an MQTT client: `<QoS>:<filter>` under its client id.
     const stored = (this.broker.durableSubscriptions?.(clientId) ?? []).filter((s) => parseDurableName(s) !== null);
+    // MQTTVirtualTopicSubscriptionStrategy.onConnect: the client's consumer queues are its session too.
+    const queues = this.virtualTopics ? clientQueues(this.broker.getDestinations(), clientId) : [];
     // 3.1.1 Clean Session and MQTT 5 Clean Start both mean: begin without the stored session.
     const startClean = clean;
     if (startClean) {
@@ -358,8 +381,9 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       session.awaitingRelease.clear();
       session.awaitingComplete.clear();
       for (const s of stored) await this.broker.removeSubscription(context, clientId, s);
+      for (const q of queues) await this.broker.removeDestination(context, q).catch(() => {});
     }
-    const sessionPresent = !startClean && stored.length > 0;
+    const sessionPresent = !startClean && (stored.length > 0 || queues.length > 0);
     this.state = 'connected';
     const keepAliveMs = (p.keepalive ?? 0) > 0 ? p.keepalive! * 1000 : this.settings.defaultKeepAliveMs;
     if (keepAliveMs > 0) this.keepAlive.start(Math.floor(keepAliveMs * KEEP_ALIVE_GRACE), 0);
@@ -376,7 +400,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
           retainAvailable: true,
           wildcardSubscriptionAvailable: true,
           subscriptionIdentifiersAvailable: false,
-          sharedSubscriptionAvailable: false,
+          sharedSubscriptionAvailable: true,
           ...(assigned ? { assignedClientIdentifier: clientId } : {}),
         },
       });
@@ -392,6 +416,10 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       for (const name of stored) {
         const parsed = parseDurableName(name)!;
         await this.subscribe(parsed.filter, parsed.qos, { restored: true });
+      }
+      for (const q of queues) {
+        const parsed = parseConsumerQueue(q, clientId);
+        if (parsed !== null) await this.subscribe(parsed.filter, parsed.qos, { restored: true });
       }
     }
   }
@@ -459,6 +487,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       now: this.clock.now(),
       v5: this.v5,
     });
+    if (this.virtualTopics) message.destination = Destination.topic(virtualPublishTopic(message.destination.name));
     message.responseRequired = p.qos > 0;
     const sent = this.broker.send(context, message, null).then(
       () => this.acknowledgePublish(p, 0),
@@ -558,10 +587,15 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     opts: { restored?: boolean; noLocal?: boolean; retainHandling?: number },
   ): Promise<number> {
     const context = this.context!;
+    let shared: SharedFilter | null;
     try {
-      if (parseSharedFilter(filter) !== null) return this.v5 ? ReasonCode.SharedSubscriptionsNotSupported : 0x80;
+      shared = parseSharedFilter(filter);
     } catch {
       return this.v5 ? ReasonCode.TopicFilterInvalid : 0x80;
+    }
+    // [MQTT-3.8.3-4]: No Local on a shared subscription is a protocol error.
+    if (shared !== null && opts.noLocal === true) {
+      throw new MqttProtocolError(`No Local set on the shared subscription ${filter}`, ReasonCode.ProtocolError);
     }
     const existing = this.subscriptions.get(filter);
     if (existing !== undefined) {
@@ -573,13 +607,28 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       this.logger.info('MQTT subscription refused: transport.maxSubscriptions reached', { filter });
       return this.v5 ? ReasonCode.QuotaExceeded : 0x80;
     }
-    // A resumed subscription keeps its durable name even if this connection's session will end with it.
+    // A resumed subscription keeps its durable name even if this connection's session will end with it. For a
+    // shared subscription the name makes the session a holder of the group (SharedSubscriptionBroker): its queue
+    // keeps filling while the session's client is away.
     const durable = (this.persistent || opts.restored === true) && qos > 0;
-    let prefetch = durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
+    let prefetch = shared !== null ? QUEUE_PREFETCH : durable ? DURABLE_TOPIC_PREFETCH : TOPIC_PREFETCH;
     if (this.settings.subscriptionPrefetch > 0) prefetch = this.settings.subscriptionPrefetch;
+    let destination = Destination.topic(mqttToActiveMQ(shared?.filter ?? filter));
+    let subscriptionName = durable ? `${QOS_NAMES[qos]}:${filter}` : null;
+    if (this.virtualTopics && shared !== null) {
+      destination = Destination.topic(virtualPublishTopic(destination.name));
+    } else if (this.virtualTopics) {
+      // MQTTVirtualTopicSubscriptionStrategy.onSubscribe: a consumer queue, or the virtual topic.
+      const target = virtualSubscription(filter, qos, durable, context.info.clientId ?? this.connectionId);
+      destination = target.destination;
+      subscriptionName = target.durableName;
+      if (destination.isQueue && this.settings.subscriptionPrefetch <= 0) prefetch = QUEUE_PREFETCH;
+    }
     const info: ConsumerInfo = {
       consumerId: `${this.connectionId}:-1:${++this.consumerSequence}`,
-      destination: Destination.topic(mqttToActiveMQ(filter)),
+      destination,
+      // Members of one group share its messages (SharedSubscriptionBroker).
+      shareGroup: shared?.group ?? null,
       prefetch,
       selector: null,
       // QoS 0 on a non-durable subscription needs no acknowledgement; the rest is acknowledged per message.
@@ -588,10 +637,11 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
       exclusive: false,
       priority: 0,
       // Retained messages reach a new subscriber as retroactive recovery (ActiveMQ sets retroactive=true);
-      // MQTT 5 retain handling 2 asks for none, and a restored session already had them.
-      retroactive: opts.restored !== true && opts.retainHandling !== 2,
+      // MQTT 5 retain handling 2 asks for none, and a restored session already had them. A shared subscription
+      // gets none (MQTT 5 §4.8.2: retained messages are not sent when a shared subscription is made).
+      retroactive: shared === null && opts.restored !== true && opts.retainHandling !== 2,
       browser: false,
-      subscriptionName: durable ? `${QOS_NAMES[qos]}:${filter}` : null,
+      subscriptionName,
     };
     const sub = new MqttSubscription(this, filter, qos, info);
     // Registered before the broker may deliver (ActiveMQ: "optimistic add to local maps first").
@@ -637,6 +687,9 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
     if (sub.info.subscriptionName !== null) {
       await this.broker.removeSubscription(context, context.info.clientId!, sub.info.subscriptionName);
     }
+    // MQTTVirtualTopicSubscriptionStrategy.onUnSubscribe: a consumer queue goes with its subscription.
+    if (sub.info.destination.isQueue)
+      await this.broker.removeDestination(context, sub.info.destination).catch(() => {});
     return true;
   }
 
@@ -749,6 +802,11 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
   }
 
   private async expireSession(context: ConnectionContext, clientId: string): Promise<void> {
+    if (this.virtualTopics) {
+      for (const q of clientQueues(this.broker.getDestinations(), clientId)) {
+        await this.broker.removeDestination(context, q).catch(() => {});
+      }
+    }
     for (const name of this.broker.durableSubscriptions?.(clientId) ?? []) {
       if (parseDurableName(name) === null) continue;
       await this.broker.removeSubscription(context, clientId, name).catch((e: unknown) => {
@@ -777,6 +835,7 @@ export class MqttConnection implements ProtocolConnection, SubscriptionHost, Ses
         now: this.clock.now(),
         v5: this.v5,
       });
+      if (this.virtualTopics) message.destination = Destination.topic(virtualPublishTopic(message.destination.name));
       await this.broker.send(context, message, null);
     } catch (e) {
       // ActiveMQ: "Failed to publish Will Message".

@@ -77,7 +77,11 @@ export function messageQos(m: Message): QoS {
 
 /** The MQTT topic name a message goes out on: its destination's, or where it was first sent for a wildcard. */
 export function mqttTopicOf(m: Message): string {
-  const d = m.destination.isWildcard && m.originalDestination !== null ? m.originalDestination : m.destination;
+  const original = m.originalDestination;
+  // A message copied from a topic into a queue (a shared subscription's, a virtual topic's consumer queue) goes
+  // out under the topic it was published to.
+  const fromTopic = m.destination.isQueue && original !== null && original.isTopic;
+  const d = (m.destination.isWildcard || fromTopic) && original !== null ? original : m.destination;
   return activeMQToMqtt(d.name);
 }
 

@@ -6,7 +6,7 @@ export interface MqttSettings {
   readonly maxFrameSize: number;
   /** transport.defaultKeepAlive (ms): used when a client asks for keep-alive 0 (ActiveMQ: 0, none). */
   readonly defaultKeepAliveMs: number;
-  /** transport.subscriptionStrategy: only `mqtt-default-subscriptions` is served. */
+  /** transport.subscriptionStrategy: `mqtt-default-subscriptions` or `mqtt-virtual-topic-subscriptions`. */
   readonly subscriptionStrategy: string;
   /** transport.publishDollarTopics: whether PUBLISH to a `$` topic is delivered (ActiveMQ: false, dropped). */
   readonly publishDollarTopics: boolean;

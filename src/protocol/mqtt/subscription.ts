@@ -3,7 +3,8 @@ import type { ConsumerHandle, ConsumerSink, Delivery, Undeliverable } from '../.
 import type { ConsumerInfo } from '../../model/commands.js';
 import { PropertyType } from '../../model/properties.js';
 import type { Logger } from '../../util/logger.js';
-import { messagePayload, messageQos, mqttTopicOf, publishProperties, RETAINED_PROPERTY } from './message-convert.js';
+import type { Message } from '../../model/message.js';
+import { messagePayload, messageQos, publishProperties, RETAINED_PROPERTY } from './message-convert.js';
 
 /** One QoS 1/2 message written to the client and waiting for its PUBACK (or PUBREC … PUBCOMP). */
 export interface InflightDelivery {
@@ -20,6 +21,8 @@ export interface SubscriptionHost {
   readonly logger: Logger;
   readonly maxPayload: number;
   now(): number;
+  /** The MQTT topic a message goes out under (the subscription strategy decides). */
+  topicOf(m: Message): string;
   /** Writes a PUBLISH; for QoS 1/2 assigns its packet id and records it in flight. */
   sendPublish(packet: IPublishPacket, inflight: InflightDelivery | null): void;
   /** A QoS 0 delivery on a subscription that acknowledges individually: consumed once written. */
@@ -72,7 +75,7 @@ export class MqttSubscription implements ConsumerSink {
       const retained = m.properties.get(RETAINED_PROPERTY);
       const packet: IPublishPacket = {
         cmd: 'publish',
-        topic: mqttTopicOf(m),
+        topic: this.host.topicOf(m),
         payload: messagePayload(m, this.host.maxPayload),
         qos,
         // [MQTT-3.3.1-9]: live messages go out with retain 0; the retained copy with 1.

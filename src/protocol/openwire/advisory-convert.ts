@@ -54,7 +54,7 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           maximumPendingMessageLimit: 0,
           dispatchAsync: true,
           selector: p.info.selector,
-          clientId: null,
+          clientId: p.clientId ?? null,
           subscriptionName: p.info.subscriptionName,
           noLocal: p.info.noLocal,
           exclusive: p.info.exclusive,
@@ -68,6 +68,15 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           noRangeAcks: false,
           networkConsumerPath: null,
         } satisfies ow.ConsumerInfo;
+      case 'removeSubscription':
+        return {
+          type: T.REMOVE_SUBSCRIPTION_INFO,
+          commandId: 0,
+          responseRequired: false,
+          connectionId: parseConnectionId(p.connectionId),
+          subscriptionName: p.subscriptionName,
+          clientId: p.clientId,
+        } satisfies ow.RemoveSubscriptionInfo;
       case 'producer':
         return {
           type: T.PRODUCER_INFO,

@@ -101,7 +101,7 @@ export interface ConnectionOptions {
   maxPendingWriteBytes: number;
   /** MQTT (MQTTTransportFilter): keep-alive in ms applied to a client that asks for 0; 0 = none. */
   defaultKeepAlive: number;
-  /** MQTT: `mqtt-default-subscriptions` (the only one served) or `mqtt-virtual-topic-subscriptions`. */
+  /** MQTT: `mqtt-default-subscriptions` or `mqtt-virtual-topic-subscriptions`. */
   subscriptionStrategy: string;
   /** MQTT: deliver PUBLISHes to `$` topics instead of dropping them. */
   publishDollarTopics: boolean;
