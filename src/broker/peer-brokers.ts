@@ -38,6 +38,11 @@ export class PeerBrokers extends EventEmitter {
     this.emit('change', { type: 'remove', peer } satisfies PeerBrokerChange);
   }
 
+  /** Network links registered (a broker linked twice counts twice). */
+  get links(): number {
+    return this.byConnection.size;
+  }
+
   /** The peers, one per broker id (ActiveMQ's getPeerBrokerInfos counts a broker once however many links). */
   list(): PeerBroker[] {
     const seen = new Map<string, PeerBroker>();

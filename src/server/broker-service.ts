@@ -224,6 +224,7 @@ export class BrokerService {
       // wildcard bind becomes the host name, as in BrokerInfo.brokerURL; see TransportConnector.publishableUri).
       brokerUrl: () => this.connectors[0]?.publishableUri ?? '',
       conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
+      peers: this.peerBrokers,
     };
     // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
     this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));

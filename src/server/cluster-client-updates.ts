@@ -105,10 +105,12 @@ export class ClusterClientUpdates implements ClusterUpdates {
         });
         return;
       }
-      this.brokers();
+      // A broker networked twice (a bridge out and one in) is listed once.
+      if (this.brokers().includes(url)) return;
       this.urls.push(url);
     } else {
       if (!this.options.updateClusterClients || !this.options.updateClusterClientsOnRemove) return;
+      if (this.peers.list().some((p) => p.brokerUrl === url)) return; // still networked by another link
       const i = this.urls.indexOf(url);
       if (i < 0) return;
       this.urls.splice(i, 1);

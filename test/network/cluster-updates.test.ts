@@ -4,6 +4,10 @@ import { Connection, parseClientUri } from '../../src/client/index.js';
 import { openWire } from '../../src/client/transport.js';
 import { T } from '../../src/protocol/openwire/codec/index.js';
 import { systemClock } from '../../src/util/clock.js';
+import { loadBrokerConfigText } from '../../src/config/load-config.js';
+import { assembleBroker } from '../../src/server/assemble.js';
+import { BrokerService } from '../../src/server/broker-service.js';
+import '../../src/server/builtin-protocols.js';
 import type { ClusterUpdateOptions } from '../../src/server/cluster-client-updates.js';
 import { Logger } from '../../src/util/logger.js';
 import { startTestBroker, waitFor, type TestBroker } from '../support/client/broker.js';
@@ -221,4 +225,31 @@ test("with updateClusterClients a new connection's BrokerInfo lists the peers (p
   const plain = await Connection.connect(b.url);
   defer(t, () => plain.close());
   assert.equal(plain.brokerInfo?.peerBrokerInfos, null, 'none from a connector without cluster updates');
+});
+
+test("a bridge's own broker learns the broker it bridged to (ActiveMQ's addBroker), and lists it once", async (t) => {
+  const b = await plainBroker(t, 'B');
+  const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="A" persistent="false">
+    <networkConnectors><networkConnector uri="static:(${b.url})"/></networkConnectors>
+    <transportConnectors>
+      <transportConnector name="openwire" uri="tcp://127.0.0.1:0" updateClusterClients="true" updateClusterClientsOnRemove="true"/>
+    </transportConnectors>
+  </broker>`;
+  const { config } = loadBrokerConfigText(xml, 'activemq.xml', { env: {} });
+  const service = new BrokerService(await assembleBroker(config, { logger: Logger.silent() }));
+  await service.start();
+  defer(t, () => service.stop());
+  const aUrl = `tcp://127.0.0.1:${service.connector('openwire').port}`;
+  const client = await failoverClient(t, aUrl);
+  await waitFor(() => client.updates.some((u) => u.includes(b.url)), 'the client of A told of B');
+  assert.deepEqual(client.updates.at(-1), [aUrl, b.url]);
+  // B also bridging back (here: a network connection from "B") does not list B twice.
+  const back = await connectAsNetworkPeer(aUrl, 'B', b.url);
+  defer(t, () => back.close());
+  await waitFor(() => service.peerBrokers.links === 2, 'two links to B');
+  assert.deepEqual(service.connector('openwire').cluster?.brokers(), [aUrl, b.url]);
+  await back.close();
+  await waitFor(() => service.peerBrokers.links === 1, 'one link to B gone');
+  // The bridge is still up: B stays listed after the other link went.
+  assert.deepEqual(service.connector('openwire').cluster?.brokers(), [aUrl, b.url]);
 });
