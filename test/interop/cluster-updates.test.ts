@@ -12,7 +12,7 @@ import { buildInteropClasses, type InteropClasses } from './harness/java-build.j
 import { JavaDriver } from './harness/java-driver.js';
 
 /**
- * Failover cluster updates with the stock ActiveMQ 5.17 Java client (ClusterScenarios.java): TideMQ broker A has
+ * Failover cluster updates with the stock ActiveMQ 5.17 Java client (ClusterUpdateScenarios.java): TideMQ broker A has
  * updateClusterClients (and rebalanceClusterClients), broker B is a second TideMQ, and a network connection to A
  * announcing B (what a bridge sends) makes B a peer of A while the Java scenario runs.
  */
@@ -44,7 +44,7 @@ describe('failover cluster updates with the Java client', () => {
   test('the client learns B from a ConnectionControl and fails over to it when A stops', async (t) => {
     const { a, b } = await brokers(t, false);
     const file = marker(t);
-    const result = driver.run('cluster-learn', [`failover:(${a.url})?randomize=false`, b.url, file]);
+    const result = driver.run('cluster-update-learn', [`failover:(${a.url})?randomize=false`, b.url, file]);
     await waitFor(() => a.service.connector('openwire').connectionCount >= 1, 'the Java client on A', 20_000);
     const peer = await connectAsNetworkPeer(a.url, 'B', b.url);
     t.after(() => peer.close());
@@ -62,7 +62,7 @@ describe('failover cluster updates with the Java client', () => {
     t.after(() => peer.close());
     await waitFor(() => a.service.peerBrokers.list().length === 1, 'B a peer of A');
     const file = marker(t);
-    const result = driver.run('cluster-learn', [`failover:(${a.url})?randomize=false`, b.url, file]);
+    const result = driver.run('cluster-update-learn', [`failover:(${a.url})?randomize=false`, b.url, file]);
     await waitFor(() => existsSync(file), 'the Java client told of B', 20_000);
     await a.stop();
     const outcome = await result;
@@ -73,7 +73,7 @@ describe('failover cluster updates with the Java client', () => {
   test('rebalanceClusterClients: of two clients of A, the second is moved to B when B joins', async (t) => {
     const { a, b } = await brokers(t, true);
     const file = marker(t);
-    const result = driver.run('cluster-rebalance', [`failover:(${a.url})?randomize=false`, a.url, b.url, file]);
+    const result = driver.run('cluster-update-rebalance', [`failover:(${a.url})?randomize=false`, a.url, b.url, file]);
     await waitFor(() => existsSync(file), 'both Java connections on A', 20_000);
     const peer = await connectAsNetworkPeer(a.url, 'B', b.url);
     t.after(() => peer.close());
@@ -98,7 +98,7 @@ describe('failover cluster updates with the Java client', () => {
       });
       t.after(() => a.stop());
       const file = marker(t);
-      const result = driver.run('cluster-learn', [`failover:(${a.openwireUrl})?randomize=false`, b.url, file]);
+      const result = driver.run('cluster-update-learn', [`failover:(${a.openwireUrl})?randomize=false`, b.url, file]);
       await waitFor(() => existsSync(file), 'the Java client told of B by ActiveMQ', 30_000);
       await a.stop();
       const outcome = await result;
@@ -121,7 +121,7 @@ describe('failover cluster updates with the Java client', () => {
       });
       t.after(() => a.stop());
       const file = marker(t);
-      const result = driver.run('cluster-rebalance', [
+      const result = driver.run('cluster-update-rebalance', [
         `failover:(${a.openwireUrl})?randomize=false`,
         a.openwireUrl,
         bUrl,

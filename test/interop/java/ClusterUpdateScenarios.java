@@ -20,14 +20,14 @@ import org.apache.activemq.transport.failover.FailoverTransport;
  * the test makes a second broker B known to A while the scenario runs (a network connection to A announcing B),
  * and the scenario reports which broker each connection ends up on.
  */
-final class ClusterScenarios {
-    private ClusterScenarios() {}
+final class ClusterUpdateScenarios {
+    private ClusterUpdateScenarios() {}
 
     static final long WAIT_MS = 20_000;
 
     static void register(Map<String, Scenario> registry) {
-        registry.put("cluster-learn", ClusterScenarios::learn);
-        registry.put("cluster-rebalance", ClusterScenarios::rebalance);
+        registry.put("cluster-update-learn", ClusterUpdateScenarios::learn);
+        registry.put("cluster-update-rebalance", ClusterUpdateScenarios::rebalance);
     }
 
     /**
