@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpus } from 'node:os';
 import { parseOptions } from './options.js';
 import { scenarios } from './scenarios.js';
 
@@ -37,4 +38,27 @@ test('--node-client adds the node-* variant of each selected scenario that has o
   const o = parseOptions(['--scenarios', 'queue-1to1,idle-connections', '--node-client']);
   assert.deepEqual(o.scenarios, ['queue-1to1', 'idle-connections', 'node-queue-1to1']);
   assert.deepEqual(parseOptions(['--scenarios', 'node-fan-in']).scenarios, ['node-fan-in']);
+});
+
+test('--max-load and --refuse-busy set the busy-machine rule; the default threshold is the core count', () => {
+  const d = parseOptions([]);
+  assert.equal(d.maxLoad, cpus().length);
+  assert.equal(d.refuseBusy, false);
+  const o = parseOptions(['--max-load', '1.5', '--refuse-busy']);
+  assert.equal(o.maxLoad, 1.5);
+  assert.equal(o.refuseBusy, true);
+  assert.throws(() => parseOptions(['--max-load', '0']), /--max-load must be a positive number/);
+});
+
+test('--suite picks the scenarios and the stand-alone side-by-side benches', () => {
+  const d = parseOptions([]);
+  assert.equal(d.runScenarios, true);
+  assert.deepEqual(d.companions, []);
+  const all = parseOptions(['--suite', 'all']);
+  assert.equal(all.runScenarios, true);
+  assert.deepEqual(all.companions, ['deep-backlog', 'flood', 'mqtt', 'amqp']);
+  const some = parseOptions(['--suite', 'flood,mqtt']);
+  assert.equal(some.runScenarios, false);
+  assert.deepEqual(some.companions, ['flood', 'mqtt']);
+  assert.throws(() => parseOptions(['--suite', 'rabbit']), /--suite takes .* not 'rabbit'/);
 });

@@ -1,5 +1,8 @@
 /** Command-line options of `npm run bench` (node dist/bench/run.js). */
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { findScenario, nodeScenarios, scenarios } from './scenarios.js';
+import { companionNames, type CompanionName } from './suite.js';
 
 export type BrokerName = 'tidemq' | 'activemq';
 export const brokerNames: readonly BrokerName[] = ['tidemq', 'activemq'];
@@ -16,6 +19,19 @@ export interface Options {
   help: boolean;
   /** Also run the node-* variants (TideMQ's Node OpenWire client as a third generator) of the selected scenarios. */
   nodeClient: boolean;
+  /**
+   * A round that starts with the 1-minute load average above this is "busy": another job shared the machine, so
+   * its figures are suspect. Defaults to the core count.
+   */
+  maxLoad: number;
+  /** Refuse busy rounds (recorded as failed, not run) instead of running and marking them. */
+  refuseBusy: boolean;
+  /** Whether the scenarios of this harness run (`--suite` without `scenarios` leaves them out). */
+  runScenarios: boolean;
+  /** The stand-alone side-by-side benches to run after the scenarios (`--suite all` = every one). */
+  companions: CompanionName[];
+  /** Another built TideMQ checkout to run instead of this one (before/after comparisons of a change). */
+  tidemqRoot?: string;
 }
 
 export const usage = `usage: npm run bench -- [options]
@@ -28,6 +44,13 @@ export const usage = `usage: npm run bench -- [options]
   --out FILE.json         where to write the JSON summary (default bench/results/<date>.json)
   --node-client           also run each selected scenario with TideMQ's Node OpenWire client (node-<name>),
                           a third generator next to the Java JMS and Node STOMP ones
+  --max-load N            a round that starts with the 1-minute load average above N is marked busy (*)
+                          (default: the number of cores)
+  --refuse-busy           do not run busy rounds: record them as refused (failed) with the load they saw
+  --suite LIST            scenarios, deep-backlog, flood, mqtt, amqp, or all (default: scenarios): the
+                          stand-alone benches run after the scenarios with the same --rounds (--quick: small sizes)
+  --tidemq-root DIR       run the TideMQ built in DIR (a checkout after npm run build) instead of this one:
+                          the same generators and scenarios against an older build, for before/after figures
   --list                  list the scenarios and exit`;
 
 export function parseOptions(argv: readonly string[]): Options {
@@ -40,6 +63,10 @@ export function parseOptions(argv: readonly string[]): Options {
     list: false,
     help: false,
     nodeClient: false,
+    maxLoad: cpus().length,
+    refuseBusy: false,
+    runScenarios: true,
+    companions: [],
   };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
@@ -96,6 +123,34 @@ export function parseOptions(argv: readonly string[]): Options {
       case '--list':
         o.list = true;
         break;
+      case '--max-load': {
+        const v = take();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new Error(`--max-load must be a positive number, not ${v}`);
+        o.maxLoad = n;
+        break;
+      }
+      case '--tidemq-root':
+        o.tidemqRoot = resolve(take());
+        break;
+      case '--refuse-busy':
+        o.refuseBusy = true;
+        break;
+      case '--suite': {
+        const names = take()
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
+        const known = ['all', 'scenarios', ...companionNames];
+        const bad = names.filter((n) => !known.includes(n));
+        if (bad.length > 0 || names.length === 0) {
+          throw new Error(`--suite takes ${known.join(', ')}, not '${bad.join(',')}'`);
+        }
+        const all = names.includes('all');
+        o.runScenarios = all || names.includes('scenarios');
+        o.companions = companionNames.filter((c) => all || names.includes(c));
+        break;
+      }
       case '--node-client':
         o.nodeClient = true;
         break;

@@ -83,3 +83,28 @@ test('the chart names machine and versions, escapes text and marks failures', ()
   assert.match(svg, /ActiveMQ 5\.17: not run/);
   assert.equal(escapeXml(`a<b>&"'`), 'a&lt;b&gt;&amp;&quot;&apos;');
 });
+
+test('each median shows the range of its rounds, and busy rounds are marked with the load they started at', () => {
+  const busy = summarize([
+    round(1, 300, { load1: 0.5 }),
+    round(2, 100, { load1: 3.2, busy: true, p99Ms: 9 }),
+    round(3, 200, { load1: 0.7 }),
+  ]);
+  assert.deepEqual(busy.range?.receiveRate, [100, 300]);
+  assert.deepEqual(busy.range?.p99Ms, [2, 9]);
+  assert.equal(busy.busyRounds, 1);
+  const r = run();
+  r.maxLoad = 2;
+  r.scenarios[0]!.brokers.tidemq = {
+    summary: busy,
+    rounds: [round(1, 300, { load1: 0.5 }), round(2, 100, { load1: 3.2, busy: true }), round(3, 200, { load1: 0.7 })],
+  };
+  const table = formatTable(r);
+  assert.match(table, /tidemq \*1\s+3\/3\s+200\s+200 \(100–300\)\s+1\.00\s+2\.00 \(2\.00–9\.00\)/);
+  assert.match(
+    table,
+    /load before each round: tidemq#1 0\.50, .*tidemq#2 3\.20\*.*\(\* = above 2: busy, figures suspect\)/,
+  );
+  // One round has no range to show.
+  assert.equal(summarize([round(1, 300)]).range, undefined);
+});

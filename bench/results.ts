@@ -21,7 +21,14 @@ export interface RoundResult {
   cpuSeconds: number;
   /** (RSS with the idle connections open - RSS before) / idle connections; only in scenarios with idle ones. */
   memPerConnectionKiB?: number;
+  /** The machine's 1-minute load average just before the broker was started for this round. */
+  load1?: number;
+  /** load1 was above the run's --max-load: something else shared the machine; the figures are suspect. */
+  busy?: boolean;
 }
+
+/** [min, max] over the rounds that succeeded. */
+export type Range = [number, number];
 
 export interface BrokerSummary {
   roundsOk: number;
@@ -39,6 +46,10 @@ export interface BrokerSummary {
   /** Summed over every round, failed ones included: must be zero. */
   lost: number;
   duplicates: number;
+  /** Spread of the successful rounds behind each median (only with more than one). */
+  range?: { receiveRate: Range; p50Ms: Range; p99Ms: Range; p999Ms: Range };
+  /** Rounds (run or refused) that started on a busy machine. */
+  busyRounds?: number;
 }
 
 export interface ScenarioResult {
@@ -57,6 +68,8 @@ export interface RunResult {
   rounds: number;
   machine: Machine;
   versions: Versions;
+  /** The --max-load a round's starting load average was compared with. */
+  maxLoad?: number;
   scenarios: ScenarioResult[];
 }
 
@@ -75,7 +88,21 @@ export function summarize(rounds: readonly RoundResult[]): BrokerSummary {
   };
   const firstError = rounds.find((r) => r.error !== undefined)?.error;
   if (firstError !== undefined) s.error = firstError;
+  const busy = rounds.filter((r) => r.busy === true).length;
+  if (busy > 0) s.busyRounds = busy;
   if (ok.length === 0) return s;
+  if (ok.length > 1) {
+    const range = (f: (r: RoundResult) => number): Range => {
+      const v = ok.map(f);
+      return [Math.min(...v), Math.max(...v)];
+    };
+    s.range = {
+      receiveRate: range((r) => r.receiveRate),
+      p50Ms: range((r) => r.p50Ms),
+      p99Ms: range((r) => r.p99Ms),
+      p999Ms: range((r) => r.p999Ms),
+    };
+  }
   s.sendRate = med((r) => r.sendRate);
   s.receiveRate = med((r) => r.receiveRate);
   s.p50Ms = med((r) => r.p50Ms);

@@ -25,6 +25,8 @@ import { ratios, summarize, type RoundResult, type RunResult, type ScenarioResul
 import { formatTable } from './report.js';
 import { findScenario, nodeScenarios, scenarios, timeLimits, type Scenario } from './scenarios.js';
 import { renderSvg } from './svg.js';
+import { machineLoad } from './side-by-side.js';
+import { companionCommand, companions, runCompanion } from './suite.js';
 import { tidemqLaunch } from './tidemq.js';
 import { workloadArgs, type Workload } from './workload.js';
 
@@ -79,7 +81,7 @@ function makeLaunch(
       : undefined;
   if (profile !== undefined) mkdirSync(profile.dir, { recursive: true });
   return tidemqLaunch(
-    ctx.repoRoot,
+    ctx.options.tidemqRoot ?? ctx.repoRoot,
     { ports, persistent: shape.persistent, dataDir: join(base, 'data'), ...(profile ? { profile } : {}) },
     needs,
   );
@@ -135,13 +137,14 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
     let baselineRss: number | undefined;
     let idleRss: number | undefined;
     let cpuStart: number | undefined;
+    const openwireUrl = `tcp://127.0.0.1:${ports.openwire}${s.urlOptions === undefined ? '' : `?${s.urlOptions}`}`;
     const gen =
       s.client === 'jms'
-        ? { command: ctx.java!.command, args: [...ctx.java!.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] }
+        ? { command: ctx.java!.command, args: [...ctx.java!.args, '--url', openwireUrl] }
         : s.client === 'node'
           ? (() => {
               const g = nodeClientGenerator();
-              return { command: g.command, args: [...g.args, '--url', `tcp://127.0.0.1:${ports.openwire}`] };
+              return { command: g.command, args: [...g.args, '--url', openwireUrl] };
             })()
           : (() => {
               const g = stompGenerator();
@@ -203,6 +206,26 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
   }
 }
 
+function refusedRound(round: number, load1: number, maxLoad: number): RoundResult {
+  return {
+    round,
+    sent: 0,
+    received: 0,
+    lost: 0,
+    duplicates: 0,
+    sendRate: 0,
+    receiveRate: 0,
+    p50Ms: 0,
+    p99Ms: 0,
+    p999Ms: 0,
+    rssPeakMiB: 0,
+    cpuSeconds: 0,
+    error:
+      `refused: the machine is busy (1-minute load average ${load1.toFixed(2)} above --max-load ${maxLoad}); ` +
+      'the round was not run (--refuse-busy)',
+  };
+}
+
 async function runScenario(ctx: Context, s: Scenario): Promise<ScenarioResult> {
   const rounds = new Map<BrokerName, RoundResult[]>(ctx.options.brokers.map((b) => [b, []]));
   const gaveUp = new Set<BrokerName>();
@@ -211,8 +234,18 @@ async function runScenario(ctx: Context, s: Scenario): Promise<ScenarioResult> {
     const order = round % 2 === 1 ? ctx.options.brokers : [...ctx.options.brokers].reverse();
     for (const b of order) {
       if (gaveUp.has(b)) continue;
-      log(`${s.name} round ${round}/${ctx.options.rounds}: ${b}`);
-      const r = await runRound(ctx, s, b, round);
+      // The load before the round, as the backlog and flood benches record it: a round started while another job
+      // held the cores measured that job too, so it is marked busy (or, with --refuse-busy, not run at all).
+      const load = machineLoad(ctx.options.maxLoad);
+      log(`${s.name} round ${round}/${ctx.options.rounds}: ${b} (1-minute load ${load.load1.toFixed(2)})`);
+      let r: RoundResult;
+      if (load.overloaded && ctx.options.refuseBusy) {
+        r = refusedRound(round, load.load1, ctx.options.maxLoad);
+      } else {
+        r = await runRound(ctx, s, b, round);
+      }
+      r.load1 = load.load1;
+      if (load.overloaded) r.busy = true;
       if (r.error !== undefined) log(`${s.name} ${b} round ${round} failed: ${r.error.split('\n')[0]}`);
       else log(`${s.name} ${b}: ${Math.round(r.receiveRate)} msg/s received, p99 ${r.p99Ms.toFixed(2)} ms`);
       rounds.get(b)!.push(r);
@@ -258,7 +291,7 @@ async function main(): Promise<number> {
     .replace(/\.\d+Z$/, 'Z');
   const ctx: Context = { options, repoRoot, resultsDir, stamp };
 
-  const selected = options.scenarios.map((n) => findScenario(n)!);
+  const selected = options.runScenarios ? options.scenarios.map((n) => findScenario(n)!) : [];
   if (selected.some((s) => s.client === 'jms')) {
     try {
       ctx.java = buildJavaClient(repoRoot);
@@ -281,20 +314,57 @@ async function main(): Promise<number> {
     quick: options.quick,
     rounds: options.rounds,
     machine: machine(),
-    versions: versions(repoRoot),
+    versions: versions(options.tidemqRoot ?? repoRoot),
+    maxLoad: options.maxLoad,
     scenarios: [],
   };
   for (const s of selected) run.scenarios.push(await runScenario(ctx, s));
+  if (selected.length > 0) {
+    process.stdout.write(formatTable(run) + '\n');
+    const out = resolve(options.out ?? join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, JSON.stringify(run, null, 2) + '\n');
+    // latest.svg is what the README shows; an explicit --out puts the chart beside the JSON instead.
+    const svgPath = options.out === undefined ? join(resultsDir, 'latest.svg') : out.replace(/\.json$/, '') + '.svg';
+    writeFileSync(svgPath, renderSvg(run, options.brokers));
+    log(`wrote ${out} and ${svgPath}`);
+  }
+  // The companions write their own JSON (deep-backlog, flood) or print only (mqtt, amqp).
+  const failedCompanions = await runCompanions(ctx);
+  return failedCompanions > 0 ? 1 : 0;
+}
 
-  process.stdout.write(formatTable(run) + '\n');
-  const out = resolve(options.out ?? join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify(run, null, 2) + '\n');
-  // latest.svg is what the README shows; an explicit --out puts the chart beside the JSON instead.
-  const svgPath = options.out === undefined ? join(resultsDir, 'latest.svg') : out.replace(/\.json$/, '') + '.svg';
-  writeFileSync(svgPath, renderSvg(run, options.brokers));
-  log(`wrote ${out} and ${svgPath}`);
-  return 0;
+/** The stand-alone benches `--suite` names, one after the other (see suite.ts); returns how many failed. */
+async function runCompanions(ctx: Context): Promise<number> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let failed = 0;
+  for (const c of companions.filter((x) => ctx.options.companions.includes(x.name))) {
+    // The AMQP bench measures one run per invocation: the suite gives it one invocation per round.
+    const invocations = c.name === 'amqp' ? ctx.options.rounds : 1;
+    for (let i = 1; i <= invocations; i++) {
+      const load = machineLoad(ctx.options.maxLoad);
+      const mark = load.overloaded ? ` * busy (above --max-load ${ctx.options.maxLoad})` : '';
+      log(`${c.name}${invocations > 1 ? ` round ${i}/${invocations}` : ''} (1-minute load ${load.load1.toFixed(2)})`);
+      process.stdout.write(`\n${c.title}${invocations > 1 ? `, round ${i}` : ''}; load ${load.load1}${mark}\n`);
+      if (load.overloaded && ctx.options.refuseBusy) {
+        process.stdout.write('  refused: the machine is busy (--refuse-busy)\n');
+        failed++;
+        continue;
+      }
+      const limitMs = (ctx.options.quick ? 15 : 120) * 60_000;
+      const r = await runCompanion(
+        companionCommand(here, c, ctx.options.rounds, ctx.options.quick),
+        ctx.repoRoot,
+        limitMs,
+      );
+      process.stdout.write(r.stdout.endsWith('\n') || r.stdout === '' ? r.stdout : r.stdout + '\n');
+      if (r.code !== 0) {
+        failed++;
+        process.stdout.write(`  ${c.name} failed: ${r.error ?? `exit code ${String(r.code)}`}\n`);
+      }
+    }
+  }
+  return failed;
 }
 
 main().then(

@@ -47,3 +47,11 @@ test('persistent-async: persistent sends that wait for nothing, over OpenWire an
     ['persistent-async', 'stomp-persistent-async'],
   );
 });
+
+test('topic-1to10-nocache: the topic workload with the marshal cache off on every client', () => {
+  const t = scenarios.find((x) => x.name === 'topic-1to10')!;
+  const n = scenarios.find((x) => x.name === 'topic-1to10-nocache')!;
+  assert.deepEqual(n.full, t.full);
+  assert.equal(n.urlOptions, 'wireFormat.cacheEnabled=false');
+  assert.equal(t.urlOptions, undefined);
+});

@@ -19,6 +19,11 @@ export interface Scenario {
   client: Client;
   full: Shape;
   quick: Shape;
+  /**
+   * Options appended to the OpenWire URL the generator connects with (e.g. `wireFormat.cacheEnabled=false`), the
+   * same for both brokers; the client negotiates them as an application's URL would.
+   */
+  urlOptions?: string;
 }
 
 const base: Shape = {
@@ -42,10 +47,11 @@ function scenario(
   description: string,
   shape: Partial<Shape>,
   quickOverrides: Partial<Shape> = {},
+  urlOptions?: string,
 ): Omit<Scenario, 'client'> {
   const full: Shape = { ...base, ...shape };
   const quick: Shape = { ...full, messages: Math.max(100, Math.round(full.messages / 20)), ...quickOverrides };
-  return { name, title, description, full, quick };
+  return { name, title, description, full, quick, ...(urlOptions === undefined ? {} : { urlOptions }) };
 }
 
 const jmsScenarios = [
@@ -86,6 +92,15 @@ const jmsScenarios = [
     'topic 1→10',
     'One producer, ten subscribers on one topic (each on its own connection); 20,000 messages, 200,000 deliveries.',
     { destinationType: 'topic', consumersPerDestination: 10, messages: 20_000 },
+  ),
+  scenario(
+    'topic-1to10-nocache',
+    'topic 1→10 no cache',
+    'topic-1to10 with the marshal cache off (wireFormat.cacheEnabled=false on every client): where TideMQ ' +
+      'marshals each message once per wire format for all subscribers instead of once per subscriber.',
+    { destinationType: 'topic', consumersPerDestination: 10, messages: 20_000 },
+    {},
+    'wireFormat.cacheEnabled=false',
   ),
   scenario(
     'large-100k',

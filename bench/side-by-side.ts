@@ -38,14 +38,15 @@ export interface MachineLoad {
   /** The 1-minute load average when the run started. */
   load1: number;
   cores: number;
-  /** load1 > cores: the run shared the machine with other work and its figures are suspect. */
+  /** load1 > the threshold (the core count by default): the run shared the machine and its figures are suspect. */
   overloaded: boolean;
 }
 
-export function machineLoad(): MachineLoad {
+/** The load now; `maxLoad` (default: the core count) is the threshold above which the machine counts as busy. */
+export function machineLoad(maxLoad?: number): MachineLoad {
   const load1 = Math.round(loadavg()[0]! * 100) / 100;
   const cores = cpus().length;
-  return { load1, cores, overloaded: load1 > cores };
+  return { load1, cores, overloaded: load1 > (maxLoad ?? cores) };
 }
 
 export interface Spread {

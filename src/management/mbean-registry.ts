@@ -1,3 +1,4 @@
+import { networkBridgeMBean, networkConnectorMBean } from './network-view.js';
 import type { Subscription } from '../broker/region/subscription.js';
 import { DurableTopicSubscription } from '../broker/region/topic.js';
 import type { Destination } from '../model/destination.js';
@@ -11,6 +12,8 @@ import {
   brokerObjectName,
   connectionObjectName,
   connectorObjectName,
+  networkBridgeObjectName,
+  networkConnectorObjectName,
   destinationObjectName,
   durableConsumerId,
   subscriptionObjectName,
@@ -63,6 +66,15 @@ export class MBeanRegistry {
     }
     for (const k of mgmt.host.connectors)
       yield { name: connectorObjectName(b, k.name), build: () => connectorMBean(mgmt, k) };
+    for (const n of mgmt.host.networkConnectors ?? []) {
+      yield { name: networkConnectorObjectName(b, n.name), build: () => networkConnectorMBean(mgmt, n) };
+      for (const bridge of n.bridges()) {
+        yield {
+          name: networkBridgeObjectName(b, n.name, bridge.remoteAddress),
+          build: () => networkBridgeMBean(mgmt, n, bridge),
+        };
+      }
+    }
     for (const c of mgmt.host.region.managedConnections()) {
       const info = c.context.info;
       yield {

@@ -68,6 +68,27 @@ export function connectorObjectName(brokerName: string, connectorName: string): 
   });
 }
 
+/** BrokerMBeanSupport.createNetworkConnectorName. */
+export function networkConnectorObjectName(brokerName: string, connectorName: string): ObjectName {
+  return ObjectName.of(DOMAIN, {
+    type: 'Broker',
+    brokerName: encodeObjectNamePart(brokerName),
+    connector: 'networkConnectors',
+    networkConnectorName: encodeObjectNamePart(connectorName),
+  });
+}
+
+/** BrokerMBeanSupport.createNetworkBridgeObjectName: one bridge of a network connector, by its remote address. */
+export function networkBridgeObjectName(brokerName: string, connectorName: string, remoteAddress: string): ObjectName {
+  return ObjectName.of(DOMAIN, {
+    type: 'Broker',
+    brokerName: encodeObjectNamePart(brokerName),
+    connector: 'networkConnectors',
+    networkConnectorName: encodeObjectNamePart(connectorName),
+    networkBridge: encodeObjectNamePart(remoteAddress),
+  });
+}
+
 /** BrokerMBeanSupport.createConnectionViewByType, by client id (ActiveMQ registers both forms; one here). */
 export function connectionObjectName(brokerName: string, connectorName: string, connectionName: string): ObjectName {
   return ObjectName.of(DOMAIN, {

@@ -108,6 +108,8 @@ export class DemandForwardingBridge extends EventEmitter {
   private failed = false;
   /** Serialises demand changes: an advisory's add and remove must reach the broker in order. */
   private demandChain: Promise<void> = Promise.resolve();
+  /** Settles once both sides are set up. */
+  private ready: Promise<void> = Promise.resolve();
   readonly statistics = { enqueued: 0, dequeued: 0, received: 0 };
 
   constructor(private readonly o: BridgeOptions) {
@@ -167,12 +169,22 @@ export class DemandForwardingBridge extends EventEmitter {
         this.remoteConnection = channel.connectionId;
         this.producer = producerId(this.remoteConnection.value ?? '', 1, 1);
       }
+      // What the peer sends before our local side is up (a duplex peer does not wait) waits for it: demand
+      // changes queue behind `ready`, forwarded messages too.
+      let release!: () => void;
+      const ready = new Promise<void>((r) => (release = r));
+      this.ready = ready;
+      this.demandChain = ready;
       channel.onClosed = (e) => this.fail(e);
       channel.onCommand = (cmd) => this.onRemoteCommand(cmd);
-      await this.startLocal();
-      await this.startRemote();
-      for (const d of c.staticallyIncludedDestinations) {
-        await this.addDemand(null, destinationOf(d), null, true);
+      try {
+        await this.startLocal();
+        await this.startRemote();
+        for (const d of c.staticallyIncludedDestinations) {
+          await this.addDemand(null, destinationOf(d), null, true);
+        }
+      } finally {
+        release();
       }
     } catch (e) {
       await this.stop();
@@ -391,7 +403,10 @@ export class DemandForwardingBridge extends EventEmitter {
   /** Duplex: a message the remote bridge forwards to a consumer here. Answered once this broker has it. */
   private receive(m: ow.Message): void {
     const context = this.context;
-    if (context === null) return;
+    if (context === null) {
+      if (!this.stopped) void this.ready.then(() => this.receive(m));
+      return;
+    }
     const message = fromOpenWireMessage(m, this.localConnectionId);
     const answer = m.responseRequired || this.c.alwaysSyncSend;
     const correlationId = m.commandId;
@@ -490,6 +505,7 @@ export class DemandForwardingBridge extends EventEmitter {
 
   private async removeDemand(ds: DemandSubscription): Promise<void> {
     this.byLocalId.delete(ds.localInfo.consumerId);
+    await ds.drained();
     const context = this.context;
     if (context === null) return;
     const broker = this.o.local.broker;
@@ -627,12 +643,14 @@ export class DemandForwardingBridge extends EventEmitter {
     }
     const sync = this.c.alwaysSyncSend || message.persistent;
     const sent = sync ? channel.request(out) : channel.oneway(out);
-    sent
+    const done = sent
       .then(() => {
         this.statistics.enqueued++;
         return this.acknowledge(ds, context, message);
       })
-      .catch((e: unknown) => this.failWith(e));
+      .catch((e: unknown) => this.failWith(e))
+      .finally(() => ds.inFlight.delete(done));
+    ds.inFlight.add(done);
   }
 
   private acknowledge(ds: DemandSubscription, context: ConnectionContext, message: Message): Promise<void> {

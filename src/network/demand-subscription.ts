@@ -12,6 +12,17 @@ export class DemandSubscription {
   readonly remoteIds = new Set<string>();
   /** The remote durable subscriptions (`clientId` NUL `name`) it carries; it ends when the last is deleted. */
   readonly durableRemoteSubs = new Set<string>();
+  /** Forwards sent and not yet acknowledged here (ActiveMQ's outstandingResponses). */
+  readonly inFlight = new Set<Promise<void>>();
+
+  /**
+   * Settles once every forward in flight was answered and acknowledged here. The subscription must not be
+   * removed before: its unacknowledged messages would go back to the queue although the remote broker has them,
+   * and be delivered twice (DemandSubscription.waitForCompletion).
+   */
+  async drained(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
 
   constructor(
     readonly localInfo: ConsumerInfo,

@@ -27,6 +27,7 @@ export interface BridgeState {
   readonly demandSubscriptions: number;
   readonly enqueued: number;
   readonly dequeued: number;
+  readonly received: number;
 }
 
 /**
@@ -75,6 +76,10 @@ export class NetworkConnector {
     return this.o.config.uri;
   }
 
+  get config(): NetworkConnectorOptions['config'] {
+    return this.o.config;
+  }
+
   private get log(): Logger {
     return this.o.logger;
   }
@@ -103,6 +108,7 @@ export class NetworkConnector {
       demandSubscriptions: b.demandCount,
       enqueued: b.statistics.enqueued,
       dequeued: b.statistics.dequeued,
+      received: b.statistics.received,
     }));
   }
 

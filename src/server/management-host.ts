@@ -1,4 +1,4 @@
-import type { ManagedConnector, ManagementHost } from '../management/management-host.js';
+import type { ManagedConnector, ManagedNetworkConnector, ManagementHost } from '../management/management-host.js';
 import { systemClock } from '../util/clock.js';
 import { tidemqVersion } from '../util/version.js';
 import type { BrokerService } from './broker-service.js';
@@ -28,11 +28,27 @@ export function managementHost(service: BrokerService, options: ManagementHostOp
       return c.options.protocol.name;
     },
   }));
+  const networkConnectors: ManagedNetworkConnector[] = service.networkConnectors.map((n) => ({
+    name: n.name,
+    uri: n.uri,
+    settings: n.config,
+    bridges: () =>
+      n.activeBridges().map((b) => ({
+        remoteAddress: b.remoteUri,
+        remoteBrokerName: b.remoteBrokerName,
+        remoteBrokerId: b.remoteBrokerId,
+        demandSubscriptions: b.demandSubscriptions,
+        enqueued: b.enqueued,
+        dequeued: b.dequeued,
+        received: b.received,
+      })),
+  }));
   const clock = service.options.clock ?? systemClock;
   return {
     broker: service.broker,
     region: service.region,
     connectors,
+    networkConnectors,
     clock,
     startedAt: clock.now(),
     version: tidemqVersion(),

@@ -176,4 +176,14 @@ describe('ConnectionGuard', () => {
     guard.write(Buffer.alloc(1));
     assert.equal(inner.destroyed, true);
   });
+
+  it('checks maxPendingWriteBytes once per batch: a frame split around a referenced body is not cut in the middle', () => {
+    const { inner, guard } = guarded({ maxPendingWriteBytes: 1000, writeTimeoutMs: 0 });
+    // Frame head, a 5,000-byte body kept by reference, frame tail: one batch (OpenWireConnection's flush).
+    guard.writev([Buffer.alloc(40), Buffer.alloc(5000), Buffer.alloc(8)]);
+    assert.equal(inner.destroyed, false, 'the whole batch is written');
+    assert.equal(inner.bufferedBytes, 5048);
+    guard.writev([Buffer.alloc(1)]);
+    assert.equal(inner.destroyed, true, 'the next batch on top of unread output is refused');
+  });
 });

@@ -1,6 +1,6 @@
 import type { Clock, Timer } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import type { Transport } from './transport.js';
+import { writeChunks, type Transport } from './transport.js';
 
 /**
  * The lifetime limits every accepted connection lives under, whatever its protocol and transport. Names are
@@ -133,6 +133,11 @@ export class ConnectionGuard implements Transport {
   }
 
   write(chunk: Uint8Array): boolean {
+    return this.writev([chunk]);
+  }
+
+  /** One batch: the unread-output limit is checked once before it, as for a single write. */
+  writev(chunks: readonly Uint8Array[]): boolean {
     if (this.closed) return false;
     const max = this.limits.maxPendingWriteBytes;
     const pending = this.inner.bufferedBytes;
@@ -142,8 +147,8 @@ export class ConnectionGuard implements Transport {
       this.cut(`${pending} bytes of output are waiting for the client, over transport.maxPendingWriteBytes (${max})`);
       return false;
     }
-    this.written += chunk.byteLength;
-    const ok = this.inner.write(chunk);
+    for (const c of chunks) this.written += c.byteLength;
+    const ok = chunks.length === 1 ? this.inner.write(chunks[0]!) : writeChunks(this.inner, chunks);
     if (!ok) this.armWriteDeadline();
     if (!this.outboundPaused && this.inner.bufferedBytes >= this.limits.pauseReadingAtBytes) {
       // Stop reading requests until the client reads its answers (transport.maxPendingWriteBytes docs).

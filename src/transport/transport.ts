@@ -18,6 +18,12 @@ export interface Transport {
    * stop producing until `onDrain`. Writes made in one tick are coalesced into as few syscalls as possible.
    */
   write(chunk: Uint8Array): boolean;
+  /**
+   * Queues the chunks of one batch (frame bytes and the large bodies between them, which are not copied) as one
+   * write: a socket sends them with a single writev, and a limit on unread output is checked once for the batch
+   * as it is for one `write`. Transports without it get one `write` per chunk.
+   */
+  writev?(chunks: readonly Uint8Array[]): boolean;
   /** True while the write buffer is below its high-water mark. */
   readonly writable: boolean;
   /** Bytes accepted by `write` that have not yet reached the kernel: what the client has left unread. */
@@ -34,4 +40,12 @@ export interface Transport {
   /** Stops delivering data until `resume` (inbound backpressure). */
   pause(): void;
   resume(): void;
+}
+
+/** Writes one batch through `writev` when the transport has it, else chunk by chunk; false once above the mark. */
+export function writeChunks(t: Transport, chunks: readonly Uint8Array[]): boolean {
+  if (t.writev !== undefined) return t.writev(chunks);
+  let ok = true;
+  for (const c of chunks) ok = t.write(c);
+  return ok;
 }

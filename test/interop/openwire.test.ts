@@ -61,6 +61,7 @@ describe(`OpenWire interop with the ActiveMQ Java client (broker: ${selectedBrok
   test('wildcard consumers FOO.> and FOO.*', scenario('wildcard-consumers'));
   test('async (jms.useAsyncSend) and sync sends', scenario('async-sync-send'));
   test('a 5 MiB message', scenario('large-message'));
+  test('topic fan-out to subscribers on different OpenWire versions and encodings', scenario('topic-fan-out-formats'));
   test('10,000 messages in order', scenario('many-messages-in-order', ['10000'], 150_000));
   test(
     'closed consumer connection hands its unacknowledged messages to another consumer',

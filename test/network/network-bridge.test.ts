@@ -6,6 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { Connection } from '../../src/client/index.js';
+import { BrokerManagement } from '../../src/management/broker-management.js';
+import { MBeanRegistry } from '../../src/management/mbean-registry.js';
+import { ObjectName } from '../../src/management/object-name.js';
+import { managementHost } from '../../src/server/management-host.js';
 import { waitFor } from '../support/client/broker.js';
 import { logLines, networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
 
@@ -61,6 +65,24 @@ test('a queue message sent on A reaches a consumer on B, properties and id intac
     [a.service!.broker.brokerId],
   );
   assert.equal(logLines(a, 'Network connection between q-a and q-b').length, 1);
+  // The operator's view: NetworkConnectorViewMBean and NetworkBridgeViewMBean, as Jolokia and the console show them.
+  const registry = new MBeanRegistry(new BrokerManagement(managementHost(a.service!)));
+  const read = (pattern: string): Record<string, unknown>[] =>
+    registry
+      .query(ObjectName.parse(pattern))
+      .map((m) => Object.fromEntries(Object.entries(m.attributes).map(([k, v]) => [k, v.get()])));
+  const [connector] = read(
+    'org.apache.activemq:type=Broker,brokerName=q-a,connector=networkConnectors,networkConnectorName=nc',
+  );
+  assert.equal(connector?.['NetworkTTL'], 1);
+  assert.equal(connector?.['BridgeCount'], 1);
+  const bridge = (): Record<string, unknown> | undefined =>
+    read(
+      'org.apache.activemq:type=Broker,brokerName=q-a,connector=networkConnectors,networkConnectorName=nc,networkBridge=*',
+    )[0];
+  assert.equal(bridge()?.['RemoteBrokerName'], 'q-b');
+  // Counted once B has answered the forward, which may come just after the consumer has the message.
+  await waitFor(() => bridge()?.['EnqueueCounter'] === 1, 'the forward counted');
 });
 
 test('topic: two subscribers on B each get a message published on A once (one conduit subscription on A)', async () => {
@@ -241,6 +263,7 @@ test('stuck messages: with conditionalNetworkBridgeFilterFactory replayWhenNoCon
         got,
         Array.from({ length: 9 }, (_, i) => `m${i + 1}`),
       );
+      assert.equal(await consumerA.receive(500), null, 'each replayed once');
     } else {
       assert.equal(await consumerA.receive(700), null, 'without the policy, messages from A never go back to A');
     }

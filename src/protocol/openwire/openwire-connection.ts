@@ -6,7 +6,7 @@ import type { Timer } from '../../util/clock.js';
 import { BrokerError, toBrokerError } from '../../util/errors.js';
 import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
-import type { Transport } from '../../transport/transport.js';
+import { writeChunks, type Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
 import { OpenWireClusterLink } from './cluster-link.js';
 import type * as ow from './codec/commands.js';
@@ -28,6 +28,7 @@ import {
   sessionIdToString,
   transactionIdToString,
 } from './wire.js';
+import { EXTERNAL_BYTES_MIN, sharedDispatch } from './shared-dispatch.js';
 
 interface ConsumerState {
   readonly info: ow.ConsumerInfo;
@@ -100,7 +101,7 @@ export class OpenWireConnection implements ProtocolConnection {
   /** Set once a duplex peer's bridge owns this connection: every command goes to it. */
   private duplex: ResponderChannel | null = null;
   /** Frames encoded this turn, not yet handed to the transport (see write). */
-  private readonly out = new ByteWriter(512);
+  private readonly out = new ByteWriter(512, EXTERNAL_BYTES_MIN);
   private flushing: NodeJS.Immediate | null = null;
   private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
@@ -558,10 +559,22 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       consumerId: state.info.consumerId,
       destination: delivery === null ? state.info.destination : toOpenWireDestination(delivery.message.destination),
-      message: delivery === null ? null : dispatchedMessage(delivery, this.ctx.clock.now()),
+      message: delivery === null ? null : this.dispatchedMessage(delivery),
       redeliveryCounter: delivery === null ? 0 : delivery.redeliveryCount,
     };
     this.write(md);
+  }
+
+  /**
+   * A topic's message is marshalled once per wire format for all its subscribers (see SharedDispatchEncoder)
+   * when this connection can take shared bytes (marshal cache off); otherwise it is marshalled with the frame.
+   */
+  private dispatchedMessage(delivery: Delivery): ow.Message {
+    const now = this.ctx.clock.now();
+    const key = delivery.message.destination.isTopic ? this.codec.sharedEncodingKey : null;
+    if (key === null) return dispatchedMessage(delivery, now);
+    // The marshaller places PreEncoded bytes where the message goes; nothing else reads a dispatch's message.
+    return sharedDispatch.message(delivery, now, key, () => dispatchedMessage(delivery, now)) as unknown as ow.Message;
   }
 
   /**
@@ -775,15 +788,15 @@ export class OpenWireConnection implements ProtocolConnection {
   private readonly flush = (): void => {
     if (this.flushing !== null) clearImmediate(this.flushing);
     this.flushing = null;
-    if (this.out.length === 0) return;
-    const full = this.out.length >= BATCH_HIGH_WATER;
-    this.transport.write(this.out.take());
+    if (this.out.queuedBytes === 0) return;
+    const full = this.out.queuedBytes >= BATCH_HIGH_WATER;
+    writeChunks(this.transport, this.out.takeChunks());
     if (full && this.transport.writable) this.onDrain();
   };
 
   /** Whether dispatching more would only queue bytes: the socket is backed up or this turn's batch is large. */
   private get writable(): boolean {
-    return this.transport.writable && this.out.length < BATCH_HIGH_WATER;
+    return this.transport.writable && this.out.queuedBytes < BATCH_HIGH_WATER;
   }
 
   /**

@@ -47,6 +47,11 @@ export class WireCodec {
     this.format.encodeTo(command, writer);
   }
 
+  /** See OpenWireFormat.sharedEncodingKey: null unless this connection can take pre-encoded messages. */
+  get sharedEncodingKey(): string | null {
+    return this.format.sharedEncodingKey;
+  }
+
   /** Bytes of a frame received only in part (for the connector's frame-completion timeout). */
   get pendingBytes(): number {
     return this.format.pendingBytes;

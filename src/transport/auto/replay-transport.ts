@@ -1,4 +1,4 @@
-import type { Transport } from '../transport.js';
+import { writeChunks, type Transport } from '../transport.js';
 
 /**
  * A view of a transport whose first bytes were already read (to recognise the protocol): the protocol
@@ -43,6 +43,9 @@ export class ReplayTransport implements Transport {
 
   write(chunk: Uint8Array): boolean {
     return this.inner.write(chunk);
+  }
+  writev(chunks: readonly Uint8Array[]): boolean {
+    return writeChunks(this.inner, chunks);
   }
   end(): void {
     this.inner.end();

@@ -55,6 +55,13 @@ export class SocketTransport implements Transport {
     return this.socket.write(chunk);
   }
 
+  writev(chunks: readonly Uint8Array[]): boolean {
+    // The cork of this tick (see write) turns the chunks into one writev when it is released.
+    let ok = true;
+    for (const c of chunks) ok = this.write(c);
+    return ok;
+  }
+
   private readonly uncork = (): void => {
     this.corked = false;
     this.socket.uncork();

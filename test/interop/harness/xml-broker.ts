@@ -25,6 +25,22 @@ export interface XmlBroker {
   /** Everything the broker printed so far. */
   readonly output: readonly string[];
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown hook runs; then the same clean-up as stop(). */
+  kill(): Promise<void>;
+}
+
+/**
+ * Small additions for brokers that must know each other's ports before any of them starts (a network of
+ * brokers names its peers in its activemq.xml) and survive a restart.
+ */
+export interface XmlBrokerOptions {
+  /** The port of every connector, chosen by the caller; TideMQ binds them too instead of 0. */
+  readonly ports?: Readonly<Record<string, number>>;
+  /**
+   * A directory the caller owns and removes: the broker keeps its store (and, for ActiveMQ, conf/ and tmp/) there,
+   * and stop() leaves it, so a restart on the same directory recovers what the broker had stored.
+   */
+  readonly dataDir?: string;
 }
 
 /**
@@ -37,8 +53,9 @@ export function startXmlBroker(
   classes: InteropClasses,
   connectors: readonly string[],
   xml: XmlFactory,
+  options: XmlBrokerOptions = {},
 ): Promise<XmlBroker> {
-  return kind === 'activemq' ? startActiveMQ(classes, connectors, xml) : startTideMQ(connectors, xml);
+  return kind === 'activemq' ? startActiveMQ(classes, connectors, xml, options) : startTideMQ(connectors, xml, options);
 }
 
 interface Child {
@@ -46,6 +63,7 @@ interface Child {
   readonly exited: Promise<void>;
   hasExited(): boolean;
   stop(): Promise<void>;
+  kill(): Promise<void>;
   waitFor(done: () => boolean, what: string): Promise<void>;
 }
 
@@ -78,6 +96,13 @@ function watch(child: ReturnType<typeof spawn>, stopChild: () => void, cleanup: 
       }
       cleanup();
     },
+    async kill() {
+      if (!exited) {
+        child.kill('SIGKILL');
+        await exit;
+      }
+      cleanup();
+    },
     waitFor(done, what) {
       return new Promise<void>((resolve, reject) => {
         const finish = (error?: Error): void => {
@@ -102,12 +127,18 @@ function watch(child: ReturnType<typeof spawn>, stopChild: () => void, cleanup: 
   };
 }
 
-async function startTideMQ(connectors: readonly string[], xml: XmlFactory): Promise<XmlBroker> {
+async function startTideMQ(
+  connectors: readonly string[],
+  xml: XmlFactory,
+  options: XmlBrokerOptions,
+): Promise<XmlBroker> {
   const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
   if (!existsSync(cli)) throw new Error(`interop: ${cli} not found; build TideMQ first (npx tsc -p .)`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'tidemq-interop-xml-'));
+  const owned = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tidemq-interop-xml-'));
+  mkdirSync(dataDir, { recursive: true });
   const config = join(dataDir, 'activemq.xml');
-  writeFileSync(config, xml(Object.fromEntries(connectors.map((c) => [c, 0])), dataDir));
+  writeFileSync(config, xml(Object.fromEntries(connectors.map((c) => [c, options.ports?.[c] ?? 0])), dataDir));
   const child = spawn(process.execPath, [cli, 'start', '--config', config], {
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd: repoRoot(),
@@ -115,7 +146,9 @@ async function startTideMQ(connectors: readonly string[], xml: XmlFactory): Prom
   const c = watch(
     child,
     () => child.kill('SIGTERM'),
-    () => rmSync(dataDir, { recursive: true, force: true }),
+    () => {
+      if (owned) rmSync(dataDir, { recursive: true, force: true });
+    },
   );
   const urls = new Map<string, string>();
   try {
@@ -133,23 +166,30 @@ async function startTideMQ(connectors: readonly string[], xml: XmlFactory): Prom
     await c.stop();
     throw err;
   }
-  return { kind: 'tidemq', urls, output: c.output, stop: () => c.stop() };
+  return { kind: 'tidemq', urls, output: c.output, stop: () => c.stop(), kill: () => c.kill() };
 }
 
 async function startActiveMQ(
   classes: InteropClasses,
   connectors: readonly string[],
   xml: XmlFactory,
+  options: XmlBrokerOptions,
 ): Promise<XmlBroker> {
   const runJar = join(ACTIVEMQ_HOME, 'bin', 'activemq.jar');
   if (!existsSync(runJar)) throw new Error(`interop: ${runJar} not found; install Debian's activemq package`);
-  const base = mkdtempSync(join(tmpdir(), 'tidemq-interop-activemq-xml-'));
+  const owned = options.dataDir === undefined;
+  const base = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tidemq-interop-activemq-xml-'));
   const conf = join(base, 'conf');
   const data = join(base, 'data');
   const tmp = join(base, 'tmp');
   for (const dir of [conf, data, tmp]) mkdirSync(dir, { recursive: true });
   const ports: Record<string, number> = {};
   for (const name of connectors) {
+    const given = options.ports?.[name];
+    if (given !== undefined) {
+      ports[name] = given;
+      continue;
+    }
     let port = await freePort();
     while (Object.values(ports).includes(port)) port = await freePort();
     ports[name] = port;
@@ -183,7 +223,9 @@ async function startActiveMQ(
   const c = watch(
     child,
     () => child.stdin.end(),
-    () => rmSync(base, { recursive: true, force: true }),
+    () => {
+      if (owned) rmSync(base, { recursive: true, force: true });
+    },
   );
   try {
     // BrokerService logs "Apache ActiveMQ 5.17.2 (<brokerName>, ID:...) started" once every connector is up.
@@ -202,5 +244,5 @@ async function startActiveMQ(
     const scheme = new RegExp(`name="${name}" uri="([a-z+]+)://`).exec(text)?.[1] ?? 'tcp';
     urls.set(name, `${scheme}://127.0.0.1:${ports[name]}`);
   }
-  return { kind: 'activemq', urls, output: c.output, stop: () => c.stop() };
+  return { kind: 'activemq', urls, output: c.output, stop: () => c.stop(), kill: () => c.kill() };
 }

@@ -33,6 +33,7 @@ public final class InteropDriver {
         JdbcScenarios.register(SCENARIOS);
         AmqpScenarios.register(SCENARIOS);
         MqttScenarios.register(SCENARIOS);
+        ClusterScenarios.register(SCENARIOS);
         ClusterUpdateScenarios.register(SCENARIOS);
     }
 

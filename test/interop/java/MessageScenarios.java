@@ -48,6 +48,7 @@ final class MessageScenarios {
         registry.put("message-headers", MessageScenarios::messageHeaders);
         registry.put("broker-in-out-time", MessageScenarios::brokerInOutTime);
         registry.put("large-message", MessageScenarios::largeMessage);
+        registry.put("topic-fan-out-formats", MessageScenarios::topicFanOutFormats);
         registry.put("many-messages-in-order", MessageScenarios::manyMessagesInOrder);
     }
 
@@ -311,6 +312,67 @@ final class MessageScenarios {
         Check.equal(payload.length, in.readBytes(received), "bytes read");
         Check.equal(in.getStringProperty("sha256"), sha256(received), "SHA-256 of the received body");
         Check.isTrue(Arrays.equals(payload, received), "received body differs from the sent one");
+    }
+
+    /**
+     * One topic, subscribers whose connections negotiated different OpenWire versions and encodings (TideMQ
+     * marshals a message once per wire format for the cache-off ones and once per subscriber for the others):
+     * each gets every message intact, with the same message id, properties and a 200 KiB body byte for byte.
+     */
+    static void topicFanOutFormats(Ctx ctx) throws Exception {
+        String[][] formats = {
+            {"wireFormat.cacheEnabled=false"},
+            {"wireFormat.cacheEnabled=false", "wireFormat.tightEncodingEnabled=false"},
+            {"wireFormat.cacheEnabled=false", "wireFormat.version=9"},
+            {"wireFormat.cacheEnabled=false", "wireFormat.version=10", "wireFormat.tightEncodingEnabled=false"},
+            {"wireFormat.cacheEnabled=false", "wireFormat.version=1"},
+            {"wireFormat.cacheEnabled=false"},
+            {},
+        };
+        String topicName = ctx.name("t");
+        List<MessageConsumer> subscribers = new ArrayList<>();
+        for (String[] format : formats) {
+            Session s = ctx.connect(format).createSession(false, Session.AUTO_ACKNOWLEDGE);
+            subscribers.add(s.createConsumer(s.createTopic(topicName)));
+        }
+        Session session = ctx.connect().createSession(false, Session.AUTO_ACKNOWLEDGE);
+        MessageProducer producer = session.createProducer(session.createTopic(topicName));
+        producer.setDeliveryMode(DeliveryMode.NON_PERSISTENT);
+        TextMessage text = session.createTextMessage(UNICODE);
+        text.setStringProperty("s", BMP_TEXT);
+        text.setLongProperty("l", Long.MIN_VALUE);
+        text.setJMSCorrelationID("corr-1");
+        producer.send(text);
+        byte[] payload = new byte[200 * 1024];
+        new Random(17L).nextBytes(payload);
+        BytesMessage bytes = session.createBytesMessage();
+        bytes.writeBytes(payload);
+        bytes.setIntProperty("n", 42);
+        producer.send(bytes);
+        MapMessage map = session.createMapMessage();
+        map.setString("k", "v");
+        producer.send(map);
+
+        for (int i = 0; i < subscribers.size(); i++) {
+            String who = "subscriber " + i + " " + String.join("&", formats[i]);
+            MessageConsumer c = subscribers.get(i);
+            TextMessage t = Ctx.expect(c, TextMessage.class, who + ": text");
+            Check.equal(UNICODE, t.getText(), who + ": text body");
+            Check.equal(BMP_TEXT, t.getStringProperty("s"), who + ": string property");
+            Check.equal(Long.MIN_VALUE, t.getLongProperty("l"), who + ": long property");
+            Check.equal("corr-1", t.getJMSCorrelationID(), who + ": correlation id");
+            Check.equal(text.getJMSMessageID(), t.getJMSMessageID(), who + ": message id");
+            Check.isTrue(!t.getJMSRedelivered(), who + ": not redelivered");
+            BytesMessage b = Ctx.expect(c, BytesMessage.class, who + ": bytes");
+            Check.equal((long) payload.length, b.getBodyLength(), who + ": body length");
+            byte[] received = new byte[payload.length];
+            b.readBytes(received);
+            Check.isTrue(Arrays.equals(payload, received), who + ": 200 KiB body differs");
+            Check.equal(42, b.getIntProperty("n"), who + ": int property");
+            MapMessage m = Ctx.expect(c, MapMessage.class, who + ": map");
+            Check.equal("v", m.getString("k"), who + ": map entry");
+            Ctx.expectNone(c, who + ": nothing more");
+        }
     }
 
     private static String sha256(byte[] data) throws Exception {

@@ -27,6 +27,37 @@ export class BooleanStreamWriter {
     this.bits++;
   }
 
+  /** Appends `count` bits of `src` (least significant bit of each byte first), as `write` would. */
+  append(src: Uint8Array, count: number): void {
+    if (count <= 0) return;
+    // Byte at a time, shifted into place: a pre-encoded message's sixty-odd bits cost a few ORs, not sixty writes.
+    const need = ((this.bits + count + 7) >> 3) + 1;
+    if (need > this.data.length) {
+      let size = this.data.length * 2;
+      while (size < need) size *= 2;
+      const next = new Uint8Array(size);
+      next.set(this.data);
+      this.data = next;
+    }
+    const shift = this.bits & 7;
+    const at = this.bits >> 3;
+    const whole = count >> 3;
+    const rest = count & 7;
+    const n = whole + (rest > 0 ? 1 : 0);
+    const data = this.data;
+    for (let i = 0; i < n; i++) {
+      const v = i === whole ? src[i]! & ((1 << rest) - 1) : src[i]!;
+      data[at + i]! |= (v << shift) & 0xff;
+      if (shift > 0) data[at + i + 1]! |= v >> (8 - shift);
+    }
+    this.bits += count;
+  }
+
+  /** A copy of the bits written since the last reset, and how many there are. */
+  snapshot(): { bits: Uint8Array; count: number } {
+    return { bits: this.data.slice(0, this.byteLength), count: this.bits };
+  }
+
   /** Bytes of bit data (BooleanStream.arrayLimit). */
   get byteLength(): number {
     return (this.bits + 7) >> 3;

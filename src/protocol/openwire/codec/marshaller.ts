@@ -1,6 +1,7 @@
 import { needsModifiedUtf8, writeJavaUtf8 } from '../../../model/primitive-map.js';
 import { BooleanStreamWriter } from './boolean-stream.js';
 import { CodecError } from './errors.js';
+import { PreEncoded } from './pre-encoded.js';
 import { K, specOf, type FieldSpec, type TypeSpec } from './schema.js';
 import { T } from './types.js';
 
@@ -28,6 +29,9 @@ const MAX_EXCEPTION_MESSAGE_SIZE = 1024;
 const MARSHAL_CACHE_FREE_SPACE = 100;
 
 const EMPTY = Buffer.alloc(0);
+
+/** The message header a dispatch stamps (RegionBroker.preProcessDispatch): see PreEncoded.stamp. */
+const OUT_TIME = 'brokerOutTime';
 
 /** HashMap's null key: a null cached field takes a cache slot in ActiveMQ too, and later nulls hit it. */
 const NULL_KEY = '\u0000null';
@@ -123,7 +127,8 @@ export class Marshaller {
   stackTraceEnabled = false;
 
   private readonly bs = new BooleanStreamWriter();
-  private tape = new Int32Array(256);
+  // Grows by doubling (tapePush); a message dispatch needs a few dozen entries, an idle connection fewer.
+  private tape = new Int32Array(64);
   private tapeLen = 0;
   private tapePos = 0;
 
@@ -140,11 +145,25 @@ export class Marshaller {
   private buf: Buffer = EMPTY;
   private pos = 0;
 
+  /**
+   * Byte arrays (message bodies, marshalled properties) at least this long are not copied into the frame: pass 1
+   * counts them in `externalBytes`, pass 2 leaves them out of the buffer and lists them in `externals` with the
+   * position they belong at, so the caller can hand them to the socket as they are (writev). 0 = always copy.
+   */
+  externalMin = 0;
+  /** Bytes of the frame prepared last that pass 2 leaves to `externals`. */
+  externalBytes = 0;
+  /** What the frame written last left out of the buffer: `data` belongs before the byte at `at`. */
+  readonly externals: { at: number; data: Uint8Array }[] = [];
+  /** @internal Where the last brokerOutTime written began (see preEncode). */
+  outTimeAt = -1;
+
   /** Resets the cache to `size` entries (0 = off), as renegotiateWireFormat does. */
   resetCache(size: number): void {
     this.cacheSize = size;
     this.cacheMap = new Map();
-    this.cacheSlots = new Array<unknown>(size).fill(undefined);
+    // Grown as entries are added (see Unmarshaller.resetCache): an idle connection keeps only what it cached.
+    this.cacheSlots = [];
     this.nextIndex = 0;
     this.nextEvictionIndex = 0;
   }
@@ -160,6 +179,7 @@ export class Marshaller {
     this.tapePos = 0;
     this.frameStartIndex = this.nextIndex;
     this.frameAdded.length = 0;
+    this.externalBytes = 0;
     try {
       if (this.tight) {
         this.bs.reset();
@@ -193,6 +213,7 @@ export class Marshaller {
   write(cmd: Obj, buf: Buffer, pos: number): number {
     this.buf = buf;
     this.pos = pos;
+    this.externals.length = 0;
     buf[this.pos++] = cmd.type;
     const spec = specOf(cmd.type)!;
     if (this.tight) {
@@ -204,6 +225,103 @@ export class Marshaller {
     const end = this.pos;
     this.buf = EMPTY;
     return end;
+  }
+
+  // ------------------------------------------------------------------------------------------- pre-encoding
+
+  /**
+   * Marshals `o`, a structure for field `f` of some command, on its own, for PreEncoded (see there): the caller
+   * keeps one Marshaller per wire format for this, never the one of a connection (no cache is involved, but
+   * the tape and BooleanStream must not be shared with a frame in progress).
+   */
+  preEncode(o: Obj, f: FieldSpec): PreEncoded {
+    if (this.cacheEnabled)
+      throw new CodecError('internal: a structure cannot be pre-encoded with the marshal cache on');
+    this.tapeLen = 0;
+    this.tapePos = 0;
+    this.externalBytes = 0;
+    this.frameAdded.length = 0;
+    let size: number;
+    if (this.tight) {
+      this.bs.reset();
+      size = this.tightNestedSize(o, f, 0);
+    } else {
+      size = this.looseNestedSize(o, f, 0);
+    }
+    const externalBytes = this.externalBytes;
+    const data = Buffer.allocUnsafe(size - externalBytes);
+    this.buf = data;
+    this.pos = 0;
+    this.externals.length = 0;
+    this.outTimeAt = -1;
+    if (this.tight) this.tightNestedWrite(o);
+    else this.looseNestedWrite(o);
+    // The message's own brokerOutTime is the last one written (a nested dataStructure's comes before it). It can
+    // be rewritten in place when it takes 8 bytes: always in loose encoding; in tight, for values of 2^32 and more
+    // (any clock after February 1970), whose size class does not change.
+    const outTimeAt =
+      this.outTimeAt >= 0 && (!this.tight || longClass(toLong(o[OUT_TIME])) === 3) ? this.outTimeAt : -1;
+    if (this.pos !== data.length) {
+      throw new CodecError(`internal: pre-encoded ${data.length} bytes but wrote ${this.pos}`);
+    }
+    this.buf = EMPTY;
+    const { bits, count } = this.tight ? this.bs.snapshot() : { bits: new Uint8Array(0), count: 0 };
+    const externals = this.externals.splice(0);
+    return new PreEncoded(
+      o.type,
+      this.version,
+      this.tight,
+      bits,
+      count,
+      data,
+      externals,
+      externalBytes,
+      outTimeAt,
+      toLong(o[OUT_TIME]),
+    );
+  }
+
+  /** Pass 1 of a PreEncoded structure: its bits join this frame's BooleanStream; its size, nothing to compute. */
+  private preEncodedSize(p: PreEncoded, f: FieldSpec): number {
+    if (p.version !== this.version || p.tight !== this.tight || this.cacheEnabled) {
+      throw new CodecError('internal: a structure pre-encoded for another wire format');
+    }
+    if (f.refs !== null && f.refs[p.type] !== 1) {
+      throw new CodecError(`field ${f.name} holds a ${f.refName}; cannot encode a ${typeName(p.type)} there`);
+    }
+    if (this.tight) this.bs.append(p.bits, p.bitCount);
+    if (this.externalMin > 0) this.externalBytes += p.externalBytes;
+    // The tight null flag is one of the bits; the loose one is the first byte of `data`.
+    return p.size;
+  }
+
+  /** Pass 2: the bytes, with the large arrays referenced (or copied when this frame copies everything). */
+  private preEncodedWrite(p: PreEncoded): void {
+    const start = this.pos;
+    // Bytes of external arrays copied in before the brokerOutTime, which move it along in this frame.
+    let shift = 0;
+    let from = 0;
+    for (const e of p.externals) {
+      this.buf.set(p.data.subarray(from, e.at), this.pos);
+      this.pos += e.at - from;
+      from = e.at;
+      if (this.externalMin > 0) {
+        this.externals.push({ at: this.pos, data: e.data });
+      } else {
+        this.buf.set(e.data, this.pos);
+        this.pos += e.data.length;
+        if (e.at <= p.outTimeAt) shift += e.data.length;
+      }
+    }
+    this.buf.set(p.data.subarray(from), this.pos);
+    this.pos += p.data.length - from;
+    if (p.outTimeAt >= 0 && p.outTime !== p.encodedOutTime) {
+      // This dispatch's brokerOutTime over the copy's (the frame's own bytes, never the shared ones).
+      const end = this.pos;
+      this.pos = start + p.outTimeAt + shift;
+      this.i64(p.outTime);
+      this.pos = end;
+    }
   }
 
   // ------------------------------------------------------------------------------------------- helpers
@@ -339,6 +457,21 @@ export class Marshaller {
     this.pos += n;
   }
 
+  /** Pass 1 of a variable byte array: its length, counted as external when pass 2 will leave it out. */
+  private sized(b: Uint8Array): number {
+    if (this.externalMin > 0 && b.length >= this.externalMin) this.externalBytes += b.length;
+    return b.length;
+  }
+
+  /** Pass 2 of a variable byte array: copied, or (the same rule as `sized`) listed as external. */
+  private varBytes(b: Uint8Array): void {
+    if (this.externalMin > 0 && b.length >= this.externalMin) {
+      this.externals.push({ at: this.pos, data: b });
+      return;
+    }
+    this.bytes(b, b.length);
+  }
+
   private checkBytes(v: unknown, f: FieldSpec): Uint8Array | null {
     if (v === null || v === undefined) return null;
     if (!(v instanceof Uint8Array)) throw new CodecError(`field ${f.name} must be a Uint8Array`);
@@ -404,7 +537,7 @@ export class Marshaller {
         case K.BYTE_SEQ: {
           const b = this.checkBytes(v, f);
           bs.write(b !== null);
-          if (b !== null) rc += 4 + b.length;
+          if (b !== null) rc += 4 + this.sized(b);
           break;
         }
         case K.CONST_BYTES:
@@ -448,7 +581,7 @@ export class Marshaller {
   tightBytesSize(v: unknown, f: FieldSpec): number {
     const b = this.checkBytes(v, f);
     this.bs.write(b !== null);
-    return b === null ? 0 : 4 + b.length;
+    return b === null ? 0 : 4 + this.sized(b);
   }
 
   /** @internal */
@@ -475,7 +608,7 @@ export class Marshaller {
     if (v === null || v === undefined) return;
     const b = v as Uint8Array;
     this.i32(b.length);
-    this.bytes(b, b.length);
+    this.varBytes(b);
   }
 
   /** @internal */
@@ -521,6 +654,7 @@ export class Marshaller {
       this.bs.write(false);
       return 0;
     }
+    if (o instanceof PreEncoded) return this.preEncodedSize(o, f);
     this.bs.write(true);
     const spec = this.specFor(o, f);
     // tightMarshalNestedObject1: a MarshallAware object says it has no cached marshalled form.
@@ -606,7 +740,7 @@ export class Marshaller {
           if (v !== null && v !== undefined) {
             const b = v as Uint8Array;
             this.i32(b.length);
-            this.bytes(b, b.length);
+            this.varBytes(b);
           }
           break;
         case K.CONST_BYTES:
@@ -640,6 +774,7 @@ export class Marshaller {
 
   private tightNestedWrite(o: Obj | null | undefined): void {
     if (o === null || o === undefined) return;
+    if (o instanceof PreEncoded) return this.preEncodedWrite(o);
     this.u8(o.type);
     this.tightWrite(o, specOf(o.type)!);
   }
@@ -696,7 +831,7 @@ export class Marshaller {
         case K.BYTES:
         case K.BYTE_SEQ: {
           const b = this.checkBytes(v, f);
-          rc += b === null ? 1 : 5 + b.length;
+          rc += b === null ? 1 : 5 + this.sized(b);
           break;
         }
         case K.CONST_BYTES:
@@ -736,6 +871,7 @@ export class Marshaller {
 
   private looseNestedSize(o: Obj | null | undefined, f: FieldSpec, depth: number): number {
     if (o === null || o === undefined) return 1;
+    if (o instanceof PreEncoded) return this.preEncodedSize(o, f);
     return 2 + this.looseSize(o, this.specFor(o, f), depth + 1);
   }
 
@@ -788,6 +924,7 @@ export class Marshaller {
           this.i32(v as number);
           break;
         case K.LONG:
+          if (f.name === OUT_TIME) this.outTimeAt = this.pos;
           this.i64(toLong(v));
           break;
         case K.STRING:
@@ -801,7 +938,7 @@ export class Marshaller {
             const b = v as Uint8Array;
             this.u8(1);
             this.i32(b.length);
-            this.bytes(b, b.length);
+            this.varBytes(b);
           }
           break;
         case K.CONST_BYTES:
@@ -852,6 +989,7 @@ export class Marshaller {
       this.u8(0);
       return;
     }
+    if (o instanceof PreEncoded) return this.preEncodedWrite(o);
     this.u8(1);
     this.u8(o.type);
     this.looseWrite(o, specOf(o.type)!);
@@ -947,6 +1085,8 @@ function compileWalker(fields: readonly FieldSpec[]): Walker {
         break;
       case K.LONG:
         size.push(`rc += m.tightLongSize(${v});`);
+        // Where a message's brokerOutTime lands, so a pre-encoded copy can be stamped per dispatch (PreEncoded).
+        if (f.name === OUT_TIME) write.push('m.outTimeAt = m.pos;');
         write.push(`m.tightLongWrite(${v});`);
         break;
       case K.STRING:

@@ -48,7 +48,9 @@ export class Unmarshaller {
 
   resetCache(size: number): void {
     this.cacheSize = size;
-    this.cache = new Array<unknown>(size).fill(undefined);
+    // Filled as the peer adds entries (in index order, from 0) rather than allocated whole: a connection that
+    // caches a handful of ids should not carry cacheSize slots (8 KiB at 1,024) from its first frame.
+    this.cache = [];
   }
 
   /**

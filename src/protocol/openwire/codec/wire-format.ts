@@ -258,6 +258,7 @@ export class OpenWireFormat implements FrameSource<Command> {
   private _maxInactivityDuration: number;
   private _maxInactivityDurationInitialDelay: number;
   private _negotiated: NegotiatedWireFormat | null = null;
+  private _sharedKey: string | null = null;
 
   private readonly marshaller = new Marshaller();
   private readonly unmarshaller = new Unmarshaller();
@@ -346,6 +347,10 @@ export class OpenWireFormat implements FrameSource<Command> {
     this._maxFrameSize = n.maxFrameSize;
     this._maxInactivityDuration = n.maxInactivityDuration;
     this._maxInactivityDurationInitialDelay = n.maxInactivityDurationInitialDelay;
+    // Built once here rather than per dispatch.
+    this._sharedKey = this._cacheEnabled
+      ? null
+      : `${this._version}|${this._tight ? 't' : 'l'}|${this._stackTraceEnabled ? 's' : '-'}`;
     this.apply();
     return n;
   }
@@ -360,10 +365,20 @@ export class OpenWireFormat implements FrameSource<Command> {
     }
   }
 
+  /**
+   * What a structure pre-encoded for this connection must agree on (version, encoding, stack traces), or null
+   * when pre-encoded structures cannot be used here: before negotiation, or with the marshal cache on (see
+   * PreEncoded).
+   */
+  get sharedEncodingKey(): string | null {
+    return this._sharedKey;
+  }
+
   // ------------------------------------------------------------------------------------------- encoding
 
   /** Bytes of the frame for `command`, size prefix included (unless disabled). */
   encode(command: DataStructure): Buffer {
+    this.marshaller.externalMin = 0;
     const size = this.prepare(command);
     const prefix = this._sizePrefixDisabled ? 0 : 4;
     const out = Buffer.allocUnsafe(prefix + size);
@@ -371,11 +386,19 @@ export class OpenWireFormat implements FrameSource<Command> {
     return out;
   }
 
-  /** Appends the frame for `command` to `writer` (for batching several frames into one socket write). */
+  /**
+   * Appends the frame for `command` to `writer` (for batching several frames into one socket write). Byte arrays
+   * of at least `writer.externalMin` bytes are not copied: the writer keeps a reference and hands them out
+   * as chunks of their own (ByteWriter.takeChunks), so a large body goes to the socket as the buffer it arrived in.
+   */
   encodeTo(command: DataStructure, writer: ByteWriter): void {
+    const m = this.marshaller;
+    m.externalMin = writer.externalMin;
     const size = this.prepare(command);
-    writer.ensure(size + (this._sizePrefixDisabled ? 0 : 4));
+    writer.ensure(size - m.externalBytes + (this._sizePrefixDisabled ? 0 : 4));
     writer.pos = this.writeFrame(command, size, writer.buf, writer.pos);
+    for (const e of m.externals) writer.external(e.at, e.data);
+    m.externals.length = 0;
   }
 
   private prepare(command: DataStructure): number {
@@ -397,7 +420,8 @@ export class OpenWireFormat implements FrameSource<Command> {
       pos += 4;
     }
     const end = this.marshaller.write(command as unknown as Record<string, unknown> & { type: number }, buf, pos);
-    if (end - pos !== size) throw new CodecError(`internal: frame sized ${size} but wrote ${end - pos} bytes`);
+    const written = end - pos + this.marshaller.externalBytes;
+    if (written !== size) throw new CodecError(`internal: frame sized ${size} but wrote ${written} bytes`);
     return end;
   }
 
