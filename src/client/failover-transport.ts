@@ -388,6 +388,7 @@ export class FailoverTransport implements ClientTransport {
 
   /** ConnectionControl from a broker with updateClusterClients / rebalanceClusterClients. */
   private onConnectionControl(c: ConnectionControl): void {
+    let changed = false;
     if (this.options.updateURIsSupported && c.connectedBrokers !== null && c.connectedBrokers.trim() !== '') {
       const list: BrokerUri[] = [];
       for (const text of c.connectedBrokers.split(',')) {
@@ -397,8 +398,10 @@ export class FailoverTransport implements ClientTransport {
           this.wireOptions.logger.warn('Ignoring a cluster URI that does not parse', { uri: text });
         }
       }
+      const key = (l: BrokerUri[]): string => [...new Set(l.map((u) => u.text))].sort().join(',');
+      changed = key(list) !== key(this.updated);
       this.updated = list;
-      this.wireOptions.logger.info('Cluster update', { brokers: list.map((u) => u.text) });
+      if (changed) this.wireOptions.logger.info('Cluster update', { brokers: list.map((u) => u.text) });
     }
     if (c.rebalanceConnection && c.reconnectTo !== null && this.wire !== null) {
       if (!sameBroker(c.reconnectTo, this.wire.uri.text)) {
@@ -412,6 +415,26 @@ export class FailoverTransport implements ClientTransport {
             return;
           }
         }
+        const old = this.wire;
+        queueMicrotask(() => old.fail(new ClientError('ERR_CLIENT_TRANSPORT', 'rebalance')));
+      }
+      return;
+    }
+    // The Java FailoverTransport (updateURIs → reconnect(rebalance) → doReconnect): when a rebalancing broker's
+    // list changed, the client moves to the first broker of its connect list (the updated URIs first, shuffled
+    // under randomize) unless it is connected there already. ActiveMQ rotates that list per client, which is how
+    // clients spread out; it never sets reconnectTo for this.
+    if (c.rebalanceConnection && changed && this.wire !== null) {
+      const seen = new Set<string>();
+      let candidates = [...this.updated, ...this.uris].filter((u) => {
+        const k = `${u.host}:${u.port}`;
+        return seen.has(k) ? false : (seen.add(k), true);
+      });
+      if (this.options.randomize) candidates = shuffled(candidates);
+      const target = candidates[0];
+      if (target !== undefined && !sameBroker(target.text, this.wire.uri.text)) {
+        this.wireOptions.logger.info('Rebalancing connection', { from: this.wire.uri.text, to: target.text });
+        this.rebalanceTarget = target.text;
         const old = this.wire;
         queueMicrotask(() => old.fail(new ClientError('ERR_CLIENT_TRANSPORT', 'rebalance')));
       }
@@ -518,6 +541,15 @@ export class FailoverTransport implements ClientTransport {
 }
 
 /** Two broker URIs name the same broker when host and port match (options aside). */
+function shuffled<X>(list: X[]): X[] {
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
 function sameBroker(a: string, b: string): boolean {
   const hp = (s: string): string => {
     const m = /^[a-z+]+:\/\/(\[[^\]]+\]|[^:/?]+)(?::(\d+))?/i.exec(s.trim());

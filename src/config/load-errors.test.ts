@@ -262,13 +262,14 @@ test('a bad connector URI is refused at load, at its uri attribute, naming the c
 test('an inert <transportConnector> attribute is reported at its place', () => {
   const { warnings } = loadBrokerConfigText(
     wrapped(
-      '<transportConnectors>\n  <transportConnector uri="tcp://0.0.0.0:61616" updateClusterClients="true" disableAsyncDispatch="false"/>\n</transportConnectors>',
+      '<transportConnectors>\n  <transportConnector uri="tcp://0.0.0.0:61616" updateClusterClients="true" displayStackTrace="true" disableAsyncDispatch="false"/>\n</transportConnectors>',
     ),
     FILE,
     { env: {} },
   );
+  // updateClusterClients works (docs/clustering.md); displayStackTrace="true" does not.
   assert.deepEqual(warnings.map(formatWarning), [
-    `${FILE}:4:49: attribute updateClusterClients="true" of <transportConnector> is not implemented by TideMQ and has no effect: TideMQ has no broker clusters to advertise`,
+    `${FILE}:4:77: attribute displayStackTrace="true" of <transportConnector> is not implemented by TideMQ and has no effect: errors sent to clients never carry stack traces`,
   ]);
 });
 

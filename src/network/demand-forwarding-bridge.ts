@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { PeerBrokers } from '../broker/peer-brokers.js';
 import { hostname } from 'node:os';
 import type { Broker, ConnectionContext, ConsumerSink, Delivery } from '../broker/broker.js';
 import type { NetworkConnectorConfig } from '../config/broker-config.js';
@@ -40,6 +41,8 @@ export interface LocalBrokerInfo {
   brokerUrl(): string;
   /** The destination's policy's conditionalNetworkBridgeFilterFactory, if any. */
   conditionalFilter(destination: Destination): ConditionalFilterConfig | null;
+  /** The broker's peer registry: an established bridge registers the remote broker (RegionBroker.addBroker). */
+  readonly peers?: PeerBrokers;
 }
 
 export interface BridgeOptions {
@@ -124,6 +127,11 @@ export class DemandForwardingBridge extends EventEmitter {
 
   get remoteId(): string {
     return this.remoteBrokerId;
+  }
+
+  /** The remote broker's BrokerInfo.brokerURL: where its clients connect (for failover cluster updates). */
+  get remoteBrokerUrl(): string | null {
+    return this.channel?.remoteBrokerInfo.brokerURL ?? null;
   }
 
   get remoteAddress(): string | null {

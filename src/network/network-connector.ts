@@ -49,7 +49,10 @@ export class NetworkConnector {
   constructor(private readonly o: NetworkConnectorOptions) {
     this.agent = NetworkConnector.agentFor(o);
     this.agent.on('serviceAdd', (s: DiscoveredService) => this.onServiceAdd(s));
-    this.agent.on('serviceRemove', (s: DiscoveredService) => void this.bridges.get(s.uri)?.stop());
+    this.agent.on('serviceRemove', (s: DiscoveredService) => {
+      this.o.local.peers?.remove(`bridge:${this.name}:${s.uri}`);
+      void this.bridges.get(s.uri)?.stop();
+    });
     this.agent.on('serviceGivenUp', (s: DiscoveredService, attempts: number) =>
       this.log.warn(`Network connector ${this.name} gave up on ${s.uri} after ${attempts} reconnect attempts`),
     );
@@ -91,6 +94,7 @@ export class NetworkConnector {
     this.running = false;
     await this.agent.stop();
     await Promise.all([...this.bridges.values()].map((b) => b.stop()));
+    for (const uri of this.bridges.keys()) this.o.local.peers?.remove(`bridge:${this.name}:${uri}`);
     this.bridges.clear();
     this.log.info(`Network connector ${this.name} stopped`);
   }
@@ -147,7 +151,17 @@ export class NetworkConnector {
         this.log.info(
           `Network connection between ${local.brokerName} and ${bridge.remoteName} (${uri}) has been established.`,
         );
+        // DemandForwardingBridgeSupport.startLocalBridge: addBroker(remoteBrokerInfo), so this broker's
+        // updateClusterClients connectors tell their clients of the remote broker (docs/clustering.md).
+        const peerKey = `bridge:${this.name}:${uri}`;
+        local.peers?.add(peerKey, {
+          brokerId: bridge.remoteId,
+          brokerName: bridge.remoteName,
+          brokerUrl: bridge.remoteBrokerUrl,
+          duplex: c.duplex,
+        });
         bridge.once('failed', (e: Error) => {
+          local.peers?.remove(peerKey);
           this.bridges.delete(uri);
           this.log.warn(
             `Network connection between ${local.brokerName} and ${bridge.remoteName} (${uri}) shutdown: ${e.message}`,

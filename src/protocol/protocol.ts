@@ -1,5 +1,6 @@
 import type { RemoteChannel } from './openwire/remote-channel.js';
 import type { Broker } from '../broker/broker.js';
+import type { ClusterUpdates, PeerBrokers } from '../broker/peer-brokers.js';
 import type { ConnectionWatch } from '../transport/connection-guard.js';
 import type { Transport } from '../transport/transport.js';
 import type { Clock } from '../util/clock.js';
@@ -51,6 +52,10 @@ export interface ProtocolContext {
    * Absent when the broker runs no network support (tests driving a protocol alone).
    */
   readonly acceptDuplexBridge?: (channel: RemoteChannel) => void;
+  /** The connector's failover cluster updates (updateClusterClients, …); absent when it has none. */
+  readonly cluster?: ClusterUpdates;
+  /** The broker's peer registry: a connection from a network bridge registers the broker behind it. */
+  readonly peerBrokers?: PeerBrokers;
 }
 
 export interface ProtocolOptions {

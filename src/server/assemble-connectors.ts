@@ -11,6 +11,8 @@ import type { Logger } from '../util/logger.js';
 import type { ConnectionLimits } from '../transport/connection-guard.js';
 import type { ConnectorSpec } from './broker-service.js';
 import { protocolModules } from './protocols.js';
+import { isMulticastDiscoveryUri, parseMulticastDiscoveryUri } from '../network/discovery/multicast-options.js';
+import { compileClusterFilter, type ClusterUpdateOptions } from './cluster-client-updates.js';
 
 export interface ConnectorOverrides {
   /** Replace the host of every connector (tests bind 127.0.0.1). */
@@ -76,9 +78,50 @@ export async function assembleConnectors(
         ...(traceChannels.length > 0 ? { traceChannels } : {}),
         limits: connectionLimits(uri),
       },
+      ...clusterAndDiscovery(uri, c),
     });
   }
   return connectors;
+}
+
+/**
+ * Failover cluster updates (the <transportConnector> attributes, or the same names on its URI) and the
+ * discoveryUri to advertise on, checked here so a bad filter or discovery URI fails at start-up.
+ */
+function clusterAndDiscovery(
+  uri: ConnectorUri,
+  c: TransportConnectorConfig,
+): { cluster?: ClusterUpdateOptions; discoveryUri?: string } {
+  const u = uri.options.connector;
+  const cluster: ClusterUpdateOptions = {
+    updateClusterClients: c.updateClusterClients || u.updateClusterClients,
+    rebalanceClusterClients: c.rebalanceClusterClients || u.rebalanceClusterClients,
+    updateClusterClientsOnRemove: c.updateClusterClientsOnRemove || u.updateClusterClientsOnRemove,
+    updateClusterFilter: c.updateClusterFilter ?? u.updateClusterFilter ?? null,
+  };
+  const where = `Connector ${c.name} (${c.uri})`;
+  try {
+    compileClusterFilter(cluster.updateClusterFilter);
+  } catch (e) {
+    throw new BrokerError('ERR_CONFIG', `${where}: ${(e as Error).message}`, { cause: e });
+  }
+  const out: { cluster?: ClusterUpdateOptions; discoveryUri?: string } = {};
+  if (cluster.updateClusterClients || cluster.rebalanceClusterClients) out.cluster = cluster;
+  if (c.discoveryUri !== null) {
+    if (!isMulticastDiscoveryUri(c.discoveryUri)) {
+      throw new BrokerError(
+        'ERR_CONFIG',
+        `${where}: discoveryUri="${c.discoveryUri}" is not available in this version (only multicast://)`,
+      );
+    }
+    try {
+      parseMulticastDiscoveryUri(c.discoveryUri);
+    } catch (e) {
+      throw new BrokerError('ERR_CONFIG', `${where}: ${(e as Error).message}`, { cause: e });
+    }
+    out.discoveryUri = c.discoveryUri;
+  }
+  return out;
 }
 
 /** The ConnectionGuard limits of a connector, from its `transport.*` options (docs/configuration.md). */

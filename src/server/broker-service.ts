@@ -22,6 +22,11 @@ import { ProducerAudit } from '../broker/audit/producer-audit.js';
 import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
 import { ProducerAuditBroker, auditRecovered } from '../broker/audit/producer-audit-broker.js';
 import type { PolicyMap } from '../broker/policy/policy-map.js';
+import { PeerBrokers } from '../broker/peer-brokers.js';
+import { LocalServices } from '../network/discovery/local-services.js';
+import { MulticastDiscoveryAgent } from '../network/discovery/multicast-discovery-agent.js';
+import { isMulticastDiscoveryUri, parseMulticastDiscoveryUri } from '../network/discovery/multicast-options.js';
+import type { ClusterUpdateOptions } from './cluster-client-updates.js';
 import type { RedeliveryPolicyMap } from '../broker/policy/redelivery-policy.js';
 import {
   CompositeDestinationBroker,
@@ -49,6 +54,10 @@ export interface ConnectorSpec {
   options?: Partial<ProtocolOptions>;
   /** WebSocket, TLS host-name checks, TLS debug, trace (see ConnectorTransportOptions). */
   transport?: ConnectorTransportOptions;
+  /** updateClusterClients, rebalanceClusterClients, updateClusterClientsOnRemove, updateClusterFilter. */
+  cluster?: ClusterUpdateOptions;
+  /** The connector's discoveryUri (multicast://…): its publishable URI is advertised there. */
+  discoveryUri?: string;
 }
 
 export interface BrokerServiceOptions {
@@ -109,6 +118,10 @@ export class BrokerService {
   readonly connectors: TransportConnector[];
   readonly networkConnectors: NetworkConnector[];
   readonly duplexResponders: DuplexResponders;
+  /** The brokers networked with this one (network connections in and bridges out); cluster updates follow it. */
+  readonly peerBrokers = new PeerBrokers();
+  /** The service URIs this broker's connectors advertise by discovery; its own discovery agents ignore them. */
+  readonly localServices = new LocalServices();
   private readonly logger: Logger;
   private started = false;
   /** Master/slave: the store's locker, taken before anything starts (see master-lock.ts). */
@@ -183,6 +196,19 @@ export class BrokerService {
             protocol: spec.protocol,
             protocolOptions: { ...defaultProtocolOptions, ...spec.options },
             ...(spec.transport ? { transport: spec.transport } : {}),
+            // Failover cluster updates and discovery (docs/clustering.md): small hooks, the work is in
+            // cluster-client-updates.ts and src/network/discovery.
+            peerBrokers: this.peerBrokers,
+            ...(spec.cluster ? { clusterUpdates: spec.cluster } : {}),
+            ...(spec.discoveryUri !== undefined
+              ? {
+                  discovery: {
+                    uri: spec.discoveryUri,
+                    brokerName: options.brokerName ?? 'localhost',
+                    localServices: this.localServices,
+                  },
+                }
+              : {}),
           },
           chain,
           this.logger.child({ area: spec.protocol.name }),
@@ -194,9 +220,11 @@ export class BrokerService {
       broker: chain,
       brokerId: chain.brokerId,
       brokerName: chain.brokerName,
-      // The URL peers and failover clients are told to use: the first connector's published address.
-      brokerUrl: () => this.connectors[0]?.publishedUri ?? '',
+      // The URL peers and failover clients are told to use: the first connector's publishable address (a
+      // wildcard bind becomes the host name, as in BrokerInfo.brokerURL; see TransportConnector.publishableUri).
+      brokerUrl: () => this.connectors[0]?.publishableUri ?? '',
       conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
+      peers: this.peerBrokers,
     };
     // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
     this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));
@@ -207,7 +235,7 @@ export class BrokerService {
           config: spec.config,
           local,
           ...(spec.tls !== undefined ? { tls: spec.tls } : {}),
-          ...(spec.discoveryFor !== undefined ? { discoveryFor: spec.discoveryFor } : {}),
+          discoveryFor: spec.discoveryFor ?? ((uri) => this.multicastAgentFor(uri, clock)),
           clock,
           logger: this.logger.child({ area: 'network', connector: spec.config.name }),
         }),
@@ -216,6 +244,20 @@ export class BrokerService {
 
   get brokerName(): string {
     return this.broker.brokerName;
+  }
+
+  /**
+   * `<networkConnector uri="multicast://…">`: bridges to the services heard on the group, never to one this broker
+   * advertises itself (localServices; docs/clustering.md#multicast-discovery).
+   */
+  private multicastAgentFor(uri: string, clock: Clock): DiscoveryAgent | null {
+    if (!isMulticastDiscoveryUri(uri)) return null;
+    return new MulticastDiscoveryAgent(parseMulticastDiscoveryUri(uri), {
+      clock,
+      logger: this.logger.child({ area: 'network' }),
+      brokerName: this.options.brokerName ?? 'localhost',
+      localServices: this.localServices,
+    });
   }
 
   connector(name: string): TransportConnector {
@@ -265,6 +307,8 @@ export class BrokerService {
     }
     this.started = false;
     const failures: unknown[] = [];
+    // RegionBroker.removeBroker: no cluster updates while the broker tears down its own network connections.
+    for (const c of this.connectors) c.cluster?.stop();
     for (const n of this.networkConnectors) {
       try {
         await n.stop();

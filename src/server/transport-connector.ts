@@ -7,6 +7,13 @@ import { TransportServer, type TransportServerOptions } from '../transport/trans
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { tracingLogger } from '../transport/trace-logger.js';
+import { hostname } from 'node:os';
+import type { PeerBrokers } from '../broker/peer-brokers.js';
+import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
+import type { LocalServices } from '../network/discovery/local-services.js';
+import { MulticastDiscoveryAgent } from '../network/discovery/multicast-discovery-agent.js';
+import { parseMulticastDiscoveryUri } from '../network/discovery/multicast-options.js';
+import { ClusterClientUpdates, type ClusterUpdateOptions } from './cluster-client-updates.js';
 
 /** How a connector listens, beyond address and protocol: the URI options that shape the transport. */
 export interface ConnectorTransportOptions {
@@ -33,6 +40,15 @@ export interface TransportConnectorOptions {
   /** How long shutdown waits for connections to close politely before cutting them. */
   shutdownGraceMs?: number;
   transport?: ConnectorTransportOptions;
+  /** The broker's peer registry: network connections register in it, cluster updates follow it. */
+  peerBrokers?: PeerBrokers;
+  /** Failover cluster updates (updateClusterClients, …); they need peerBrokers. */
+  clusterUpdates?: ClusterUpdateOptions;
+  /**
+   * discoveryUri: the connector's publishable URI is advertised there while it runs (ActiveMQ's
+   * TransportConnector.start registers getPublishableConnectString with its DiscoveryAgent).
+   */
+  discovery?: { uri: string; brokerName: string; localServices: LocalServices };
 }
 
 /**
@@ -46,6 +62,8 @@ export class TransportConnector {
   private readonly limits: ConnectionLimits;
   /** Set by BrokerService when the broker runs network bridges: duplex peers get a responder bridge. */
   acceptDuplexBridge: ((channel: RemoteChannel) => void) | null = null;
+  private readonly clusterUpdates: ClusterClientUpdates | null;
+  private discoveryAgent: DiscoveryAgent | null = null;
 
   constructor(
     readonly options: TransportConnectorOptions,
@@ -71,6 +89,13 @@ export class TransportConnector {
       (remote, reason) => this.logger.warn('Connection refused', { connector: options.name, remote, reason }),
       logger.child({ connector: options.name }),
     );
+    const cluster = options.clusterUpdates;
+    this.clusterUpdates =
+      cluster !== undefined &&
+      options.peerBrokers !== undefined &&
+      (cluster.updateClusterClients || cluster.rebalanceClusterClients)
+        ? new ClusterClientUpdates(cluster, () => this.publishableUri, options.peerBrokers, logger)
+        : null;
   }
 
   get name(): string {
@@ -81,6 +106,24 @@ export class TransportConnector {
   get publishedUri(): string {
     const host = this.options.server.host.includes(':') ? `[${this.options.server.host}]` : this.options.server.host;
     return `${this.options.scheme}://${host}:${this.server.port}`;
+  }
+
+  /**
+   * The URI peers and failover clients are told (PublishedAddressPolicy.getPublishableConnectString): the
+   * scheme, host and bound port without the query; a wildcard bind address (0.0.0.0, ::) becomes this host's
+   * name, as ActiveMQ's TcpTransportServer.resolveHostName does. A specific address is published as written
+   * (ActiveMQ would reverse-resolve it; an address is what a peer can always connect to).
+   */
+  get publishableUri(): string {
+    const bound = this.options.server.host;
+    const wildcard = bound === '' || bound === '0.0.0.0' || bound === '::' || bound === '[::]';
+    const host = wildcard ? hostname() : bound.includes(':') ? `[${bound}]` : bound;
+    return `${this.options.scheme}://${host}:${this.server.port}`;
+  }
+
+  /** The cluster update state of this connector (null without updateClusterClients/rebalanceClusterClients). */
+  get cluster(): ClusterClientUpdates | null {
+    return this.clusterUpdates;
   }
 
   get port(): number {
@@ -97,9 +140,44 @@ export class TransportConnector {
     } catch (e) {
       throw new Error(`Connector ${this.options.name} failed to start: ${(e as Error).message}`, { cause: e });
     }
+    this.clusterUpdates?.start();
+    await this.startDiscovery();
+  }
+
+  /** discoveryUri: advertise this connector's publishable URI on the group while it runs. */
+  private async startDiscovery(): Promise<void> {
+    const d = this.options.discovery;
+    if (d === undefined) return;
+    const uri = this.publishableUri;
+    const agent = new MulticastDiscoveryAgent(parseMulticastDiscoveryUri(d.uri), {
+      clock: this.clock,
+      logger: this.logger,
+      brokerName: d.brokerName,
+      localServices: d.localServices,
+    });
+    d.localServices.add(uri);
+    agent.registerService(uri);
+    try {
+      await agent.start();
+    } catch (e) {
+      d.localServices.delete(uri);
+      this.clusterUpdates?.stop();
+      await this.server.stopAccepting();
+      this.server.destroyAll();
+      throw new Error(`Connector ${this.options.name} failed to start: ${(e as Error).message}`, { cause: e });
+    }
+    this.discoveryAgent = agent;
   }
 
   async stop(reason = 'The broker is shutting down'): Promise<void> {
+    // The discovery agent first (its `dead` datagram tells peers at once), as TransportConnector.stop.
+    const agent = this.discoveryAgent;
+    this.discoveryAgent = null;
+    if (agent !== null) {
+      this.options.discovery?.localServices.delete(this.publishableUri);
+      await agent.stop().catch((e: unknown) => this.logger.warn('Discovery agent did not stop cleanly', { error: e }));
+    }
+    this.clusterUpdates?.stop();
     await this.server.stopAccepting();
     const grace = this.options.shutdownGraceMs ?? 5000;
     const closing = [...this.connections].map((c) => c.close(reason).catch(() => {}));
@@ -122,9 +200,11 @@ export class TransportConnector {
         clock: this.clock,
         options: this.options.protocolOptions,
         connectorName: this.options.name,
-        connectorUri: this.publishedUri,
+        connectorUri: this.publishableUri,
         watch: transport.watch,
         ...(this.acceptDuplexBridge !== null ? { acceptDuplexBridge: this.acceptDuplexBridge } : {}),
+        ...(this.clusterUpdates !== null ? { cluster: this.clusterUpdates } : {}),
+        ...(this.options.peerBrokers !== undefined ? { peerBrokers: this.options.peerBrokers } : {}),
       });
       this.connections.add(connection);
       transport.onClose(() => this.connections.delete(connection));

@@ -50,19 +50,17 @@ export const INERT_BROKER_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'useShutdownHook', behaves: true, why: '`tidemq start` always stops cleanly on SIGTERM and SIGINT' },
 ];
 
-/** The <transportConnector> attributes nothing consumes (allowLinkStealing is honoured; name and uri are used). */
+/**
+ * The <transportConnector> attributes nothing consumes (allowLinkStealing is honoured; name and uri are used;
+ * the cluster update attributes and discoveryUri work, docs/clustering.md).
+ */
 export const INERT_CONNECTOR_ATTRIBUTES: readonly InertAttribute[] = [
-  { name: 'updateClusterClients', behaves: false, why: 'TideMQ has no broker clusters to advertise' },
-  { name: 'rebalanceClusterClients', behaves: false, why: 'TideMQ has no broker clusters to advertise' },
-  { name: 'updateClusterClientsOnRemove', behaves: false, why: 'TideMQ has no broker clusters to advertise' },
-  { name: 'updateClusterFilter', why: 'TideMQ has no broker clusters to advertise' },
   { name: 'disableAsyncDispatch', behaves: false, why: 'dispatch is always asynchronous' },
   { name: 'displayStackTrace', behaves: false, why: 'errors sent to clients never carry stack traces' },
   { name: 'maximumConsumersAllowedPerConnection', behaves: 0, why: 'consumers per connection are not limited' },
   { name: 'maximumProducersAllowedPerConnection', behaves: 0, why: 'producers per connection are not limited' },
   { name: 'warnOnRemoteClose', behaves: false, why: 'a client closing its socket is logged at info' },
   { name: 'auditNetworkProducers', behaves: false, why: 'there are no network bridges yet' },
-  { name: 'discoveryUri', why: 'discovery (multicast, …) is not implemented' },
 ];
 
 /**

@@ -8,6 +8,7 @@ import type { ProtocolConnection, ProtocolContext } from '../protocol.js';
 import { InactivityMonitor } from '../../transport/inactivity-monitor.js';
 import { writeChunks, type Transport } from '../../transport/transport.js';
 import { ByteWriter } from './codec/byte-writer.js';
+import { OpenWireClusterLink } from './cluster-link.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
 import {
@@ -104,6 +105,9 @@ export class OpenWireConnection implements ProtocolConnection {
   private flushing: NodeJS.Immediate | null = null;
   private readonly inactivity: InactivityMonitor;
   private timers: Timer[] = [];
+  /** Peer registration and failover cluster updates (cluster-link.ts). */
+  private readonly cluster: OpenWireClusterLink;
+  private version = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -117,6 +121,11 @@ export class OpenWireConnection implements ProtocolConnection {
       inactive: (ms) => this.fail(`Channel was inactive for too (>${ms}) long: ${this.remote}`),
       holdingBack: () => this.backlog.paused,
     });
+    this.cluster = new OpenWireClusterLink(
+      ctx,
+      (c) => this.write(c),
+      () => this.version,
+    );
     transport.onData((chunk) => this.onData(chunk));
     transport.onDrain(() => this.onDrain());
     transport.onClose((error) => void this.onTransportClosed(error));
@@ -203,6 +212,7 @@ export class OpenWireConnection implements ProtocolConnection {
       return;
     }
     this.negotiated = true;
+    this.version = settings.version;
     this.ctx.watch?.connected();
     this.startInactivityMonitor(settings.maxInactivityDuration, settings.maxInactivityDurationInitialDelay);
     this.write({
@@ -211,7 +221,7 @@ export class OpenWireConnection implements ProtocolConnection {
       responseRequired: false,
       brokerId: { type: T.BROKER_ID, value: this.ctx.broker.brokerId },
       brokerURL: this.ctx.connectorUri,
-      peerBrokerInfos: null,
+      peerBrokerInfos: this.cluster.peerBrokerInfos(),
       brokerName: this.ctx.broker.brokerName,
       slaveBroker: false,
       masterBroker: false,
@@ -323,13 +333,14 @@ export class OpenWireConnection implements ProtocolConnection {
         await this.send(cmd);
         return null;
       case T.BROKER_INFO:
-        // A network bridge introduces its broker before its ConnectionInfo (DemandForwardingBridge).
-        if (cmd.networkConnection) this.peerBroker = cmd;
+        this.onBrokerInfo(cmd);
+        return null;
+      case T.CONNECTION_CONTROL:
+        this.cluster.connectionControl(cmd);
         return null;
       case T.FLUSH_COMMAND:
       case T.CONTROL_COMMAND:
       case T.CONSUMER_CONTROL:
-      case T.CONNECTION_CONTROL:
       case T.PRODUCER_ACK:
       case T.RESPONSE:
       case T.EXCEPTION_RESPONSE:
@@ -376,11 +387,22 @@ export class OpenWireConnection implements ProtocolConnection {
     }
     this.context = context;
     this.log.debug('Connection added', { clientId: info.clientId, user: info.userName });
+    this.cluster.connectionAdded(info);
     const peer = this.peerBroker;
     if (peer !== null && peer.networkConnection && peer.duplexConnection && this.ctx.acceptDuplexBridge) {
       this.startDuplexResponder(peer, this.ctx.acceptDuplexBridge);
     }
     return null;
+  }
+
+  /**
+   * BrokerInfo from the other side (TransportConnection.processBrokerInfo). A network bridge introduces its broker
+   * before its ConnectionInfo (DemandForwardingBridge): kept for a duplex responder, and the broker becomes a peer
+   * of this one (cluster updates) until the connection ends.
+   */
+  private onBrokerInfo(info: ow.BrokerInfo): void {
+    if (info.networkConnection) this.peerBroker = info;
+    this.cluster.brokerInfo(info);
   }
 
   /**
@@ -654,6 +676,7 @@ export class OpenWireConnection implements ProtocolConnection {
     this.context = null;
     this.connectionInfoQueued = false;
     this.consumers.clear();
+    this.cluster.close();
     this.producers.clear();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
   }
@@ -828,6 +851,7 @@ export class OpenWireConnection implements ProtocolConnection {
     this.context = null;
     this.connectionInfoQueued = false;
     this.consumers.clear();
+    this.cluster.close();
     if (context !== null) await this.ctx.broker.removeConnection(context).catch(() => {});
   }
 

@@ -34,6 +34,7 @@ public final class InteropDriver {
         AmqpScenarios.register(SCENARIOS);
         MqttScenarios.register(SCENARIOS);
         ClusterScenarios.register(SCENARIOS);
+        ClusterUpdateScenarios.register(SCENARIOS);
     }
 
     private InteropDriver() {}
