@@ -161,8 +161,13 @@ export class DemandForwardingBridge extends EventEmitter {
       const info = channel.remoteBrokerInfo;
       this.remoteBrokerId = info.brokerId === null ? '' : brokerIdToString(info.brokerId);
       this.remoteBrokerName = info.brokerName ?? '';
-      if (this.remoteBrokerId === local.brokerId || this.remoteBrokerName === local.brokerName) {
-        throw new LoopbackBridgeError(channel.address, local.brokerName);
+      // The broker id tells this broker from another (DemandForwardingBridgeSupport's loop-back check); a peer
+      // that merely shares our name is another broker, but the operator should know.
+      if (this.remoteBrokerId === local.brokerId) throw new LoopbackBridgeError(channel.address, local.brokerName);
+      if (this.remoteBrokerName === local.brokerName) {
+        this.o.logger.warn(
+          `${channel.address} is another broker named ${local.brokerName} too: brokers of a network need distinct names (brokerName), or logs and client ids are ambiguous`,
+        );
       }
       if (channel.connectionId !== undefined) {
         // Over the client, the ConnectionInfo went out with the client's connection id: sessions hang off it.
