@@ -64,6 +64,10 @@ export interface ActiveMQConfig {
   dataDir: string;
   /** systemUsage memoryUsage limit as activemq.xml writes it ("64 mb"); omitted: the brokers' default. */
   memoryLimit?: string;
+  /** An MQTT connector on this port too (needs `classpath` with libmqtt-client-java's jars). */
+  mqttPort?: number;
+  /** Jars added to the broker's classpath (activemq.classpath), e.g. the MQTT codec. */
+  classpath?: string[];
 }
 
 /**
@@ -95,7 +99,9 @@ export function activemqXml(c: ActiveMQConfig): string {
           persistent="${c.persistent}" schedulerSupport="false" dataDirectory="${data}">${store}${usage}
     <transportConnectors>
       <transportConnector name="openwire" uri="tcp://127.0.0.1:${c.ports.openwire}"/>
-      <transportConnector name="stomp" uri="stomp://127.0.0.1:${c.ports.stomp}?transport.tcpNoDelay=true"/>
+      <transportConnector name="stomp" uri="stomp://127.0.0.1:${c.ports.stomp}?transport.tcpNoDelay=true"/>${
+        c.mqttPort === undefined ? '' : `\n      <transportConnector name="mqtt" uri="mqtt://127.0.0.1:${c.mqttPort}"/>`
+      }
     </transportConnectors>
   </broker>
 </beans>
@@ -127,7 +133,7 @@ export function activemqLaunch(baseDir: string, c: ActiveMQConfig): BrokerLaunch
       `-Dactivemq.conf=${conf}`,
       `-Dactivemq.data=${c.dataDir}`,
       // The conf dir on the broker's classpath is where it finds log4j.properties.
-      `-Dactivemq.classpath=${conf}`,
+      `-Dactivemq.classpath=${[conf, ...(c.classpath ?? [])].join(':')}`,
       '-jar',
       runJar,
       'start',

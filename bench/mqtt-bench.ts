@@ -7,13 +7,16 @@
  *
  *   npm run build && node dist/bench/mqtt-bench.js [--rounds 3] [--messages 20000] [--size 256]
  *
- * Not yet part of `npm run bench` (whose harness compares TideMQ with ActiveMQ over OpenWire and STOMP).
+ * Debian's ActiveMQ 5.17 is the third column when its MQTT connector can start (libmqtt-client-java installed:
+ * the FuseSource MQTT codec and HawtDispatch on activemq.classpath); `--no-activemq` leaves it out. Run alone
+ * (`npm run bench:mqtt`) or after the scenarios with `npm run bench -- --suite mqtt`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import { activemqHome, activemqLaunch } from './activemq.js';
 import { freePorts } from './ports.js';
 import { sleep, waitForPort } from './readiness.js';
 import { findRepoRoot } from './repo-root.js';
@@ -29,10 +32,16 @@ function arg(name: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-async function startChild(command: string, args: string[], port: number, dir: string): Promise<Broker> {
-  const child: ChildProcess = spawn(command, args, { stdio: 'ignore' });
+async function startChild(
+  command: string,
+  args: string[],
+  port: number,
+  dir: string,
+  timeoutMs = 30_000,
+): Promise<Broker> {
+  const child: ChildProcess = spawn(command, args, { stdio: 'ignore', cwd: dir });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await waitForPort(port, Date.now() + 30_000, () => {
+  await waitForPort(port, Date.now() + timeoutMs, () => {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
   });
   return {
@@ -63,6 +72,29 @@ async function startTideMQ(): Promise<Broker> {
     port!,
     dir,
   );
+}
+
+/** The jars ActiveMQ's activemq-mqtt module needs at run time; null when one is missing. */
+function activemqMqttJars(): string[] | null {
+  const jars = ['mqtt-client.jar', 'hawtdispatch.jar', 'hawtdispatch-transport.jar', 'hawtbuf.jar'].map((j) =>
+    join('/usr/share/java', j),
+  );
+  return jars.every((j) => existsSync(j)) && existsSync(join(activemqHome, 'bin', 'activemq.jar')) ? jars : null;
+}
+
+async function startActiveMQ(): Promise<Broker> {
+  const jars = activemqMqttJars();
+  if (jars === null) throw new Error('ActiveMQ or libmqtt-client-java is not installed');
+  const [openwire, stomp, mqttPort] = await freePorts(3);
+  const dir = mkdtempSync(join(tmpdir(), 'activemq-mqtt-bench-'));
+  const launch = activemqLaunch(dir, {
+    ports: { openwire: openwire!, stomp: stomp! },
+    persistent: false,
+    dataDir: join(dir, 'data'),
+    mqttPort: mqttPort!,
+    classpath: jars,
+  });
+  return startChild(launch.command, launch.args, mqttPort!, dir, 60_000);
 }
 
 async function startMosquitto(): Promise<Broker> {
@@ -126,16 +158,21 @@ async function main(): Promise<void> {
   const messages = arg('messages', 20_000);
   const size = arg('size', 256);
   const table: Array<[string, string, number]> = [];
+  const brokers: Array<readonly [string, () => Promise<Broker>]> = [
+    ['tidemq', startTideMQ],
+    ['mosquitto', startMosquitto],
+  ];
+  if (!process.argv.includes('--no-activemq')) {
+    if (activemqMqttJars() !== null) brokers.push(['activemq', startActiveMQ]);
+    else process.stderr.write('[mqtt-bench] no ActiveMQ column: activemq or libmqtt-client-java is not installed\n');
+  }
   const cases: Array<[string, 0 | 1, number, number]> = [
     ['QoS 0 1→1', 0, 1, messages],
     ['QoS 1 1→1', 1, 1, messages],
     ['QoS 0 fan-out 1→100', 0, 100, Math.max(1, Math.floor(messages / 20))],
   ];
   for (const [name, qos, subs, n] of cases) {
-    for (const [broker, start] of [
-      ['tidemq', startTideMQ],
-      ['mosquitto', startMosquitto],
-    ] as const) {
+    for (const [broker, start] of brokers) {
       const results: number[] = [];
       for (let r = 0; r < rounds; r++) {
         const b = await start();

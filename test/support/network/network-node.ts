@@ -26,6 +26,9 @@ export interface NodeOptions {
   readonly port?: number;
   /** Keep messages in a journal under a temp dir (default: memory store). */
   readonly persistent?: boolean;
+  /** `ssl` for an ssl:// connector (the children then need an `<sslContext>`), with URI options. */
+  readonly scheme?: 'tcp' | 'ssl';
+  readonly uriOptions?: string;
 }
 
 const dirs: string[] = [];
@@ -38,15 +41,17 @@ export async function networkNode(name: string, options: NodeOptions = {}): Prom
   const port = options.port ?? (await freePort());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tidemq-net-${name}-`));
   dirs.push(dataDir);
+  const scheme = options.scheme ?? 'tcp';
+  const query = options.uriOptions === undefined ? '' : `?${options.uriOptions.replaceAll('&', '&amp;')}`;
   const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="${name}" dataDirectory="${dataDir}" persistent="${options.persistent === true}">
   ${options.children ?? ''}
-  <transportConnectors><transportConnector name="openwire" uri="tcp://127.0.0.1:${port}"/></transportConnectors>
+  <transportConnectors><transportConnector name="openwire" uri="${scheme}://127.0.0.1:${port}${query}"/></transportConnectors>
 </broker>`;
   const logs: string[] = [];
   const node: NetworkNode = {
     name,
     port,
-    url: `tcp://127.0.0.1:${port}`,
+    url: `${scheme}://127.0.0.1:${port}`,
     logs,
     service: null,
     async start() {
