@@ -62,3 +62,9 @@ test('--suite picks the scenarios and the stand-alone side-by-side benches', () 
   assert.deepEqual(some.companions, ['flood', 'mqtt']);
   assert.throws(() => parseOptions(['--suite', 'rabbit']), /--suite takes .* not 'rabbit'/);
 });
+
+test('--settle waits for the load to fall before a round; refused when not a number of seconds', () => {
+  assert.equal(parseOptions([]).settleSeconds, 0);
+  assert.equal(parseOptions(['--settle', '90']).settleSeconds, 90);
+  assert.throws(() => parseOptions(['--settle', '-1']), /--settle must be a number of seconds/);
+});

@@ -26,6 +26,8 @@ export interface Options {
   maxLoad: number;
   /** Refuse busy rounds (recorded as failed, not run) instead of running and marking them. */
   refuseBusy: boolean;
+  /** Seconds to wait before a round for the load average to fall to maxLoad (0: start at once). */
+  settleSeconds: number;
   /** Whether the scenarios of this harness run (`--suite` without `scenarios` leaves them out). */
   runScenarios: boolean;
   /** The stand-alone side-by-side benches to run after the scenarios (`--suite all` = every one). */
@@ -47,6 +49,8 @@ export const usage = `usage: npm run bench -- [options]
   --max-load N            a round that starts with the 1-minute load average above N is marked busy (*)
                           (default: the number of cores)
   --refuse-busy           do not run busy rounds: record them as refused (failed) with the load they saw
+  --settle SECONDS        before each round, wait up to SECONDS for the load average to fall to --max-load
+                          (the previous round's own load would otherwise mark the next one busy; default 0)
   --suite LIST            scenarios, deep-backlog, flood, mqtt, amqp, or all (default: scenarios): the
                           stand-alone benches run after the scenarios with the same --rounds (--quick: small sizes)
   --tidemq-root DIR       run the TideMQ built in DIR (a checkout after npm run build) instead of this one:
@@ -65,6 +69,7 @@ export function parseOptions(argv: readonly string[]): Options {
     nodeClient: false,
     maxLoad: cpus().length,
     refuseBusy: false,
+    settleSeconds: 0,
     runScenarios: true,
     companions: [],
   };
@@ -136,6 +141,13 @@ export function parseOptions(argv: readonly string[]): Options {
       case '--refuse-busy':
         o.refuseBusy = true;
         break;
+      case '--settle': {
+        const v = take();
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0) throw new Error(`--settle must be a number of seconds, not ${v}`);
+        o.settleSeconds = n;
+        break;
+      }
       case '--suite': {
         const names = take()
           .split(',')

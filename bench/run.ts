@@ -25,7 +25,7 @@ import { ratios, summarize, type RoundResult, type RunResult, type ScenarioResul
 import { formatTable } from './report.js';
 import { findScenario, nodeScenarios, scenarios, timeLimits, type Scenario } from './scenarios.js';
 import { renderSvg } from './svg.js';
-import { machineLoad } from './side-by-side.js';
+import { settleLoad } from './side-by-side.js';
 import { companionCommand, companions, runCompanion } from './suite.js';
 import { tidemqLaunch } from './tidemq.js';
 import { workloadArgs, type Workload } from './workload.js';
@@ -236,7 +236,11 @@ async function runScenario(ctx: Context, s: Scenario): Promise<ScenarioResult> {
       if (gaveUp.has(b)) continue;
       // The load before the round, as the backlog and flood benches record it: a round started while another job
       // held the cores measured that job too, so it is marked busy (or, with --refuse-busy, not run at all).
-      const load = machineLoad(ctx.options.maxLoad);
+      const load = await settleLoad(ctx.options.settleSeconds, ctx.options.maxLoad, (l) =>
+        log(
+          `${s.name} round ${round}: waiting up to ${ctx.options.settleSeconds} s for load ${l.load1.toFixed(2)} to settle`,
+        ),
+      );
       log(`${s.name} round ${round}/${ctx.options.rounds}: ${b} (1-minute load ${load.load1.toFixed(2)})`);
       let r: RoundResult;
       if (load.overloaded && ctx.options.refuseBusy) {
@@ -342,7 +346,9 @@ async function runCompanions(ctx: Context): Promise<number> {
     // The AMQP bench measures one run per invocation: the suite gives it one invocation per round.
     const invocations = c.name === 'amqp' ? ctx.options.rounds : 1;
     for (let i = 1; i <= invocations; i++) {
-      const load = machineLoad(ctx.options.maxLoad);
+      const load = await settleLoad(ctx.options.settleSeconds, ctx.options.maxLoad, (l) =>
+        log(`${c.name}: waiting up to ${ctx.options.settleSeconds} s for load ${l.load1.toFixed(2)} to settle`),
+      );
       const mark = load.overloaded ? ` * busy (above --max-load ${ctx.options.maxLoad})` : '';
       log(`${c.name}${invocations > 1 ? ` round ${i}/${invocations}` : ''} (1-minute load ${load.load1.toFixed(2)})`);
       process.stdout.write(`\n${c.title}${invocations > 1 ? `, round ${i}` : ''}; load ${load.load1}${mark}\n`);

@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatLoad, formatSpread, intFlag, parseBrokers, parseFlags, roundOrder, spread } from './side-by-side.js';
+import {
+  formatLoad,
+  formatSpread,
+  intFlag,
+  parseBrokers,
+  parseFlags,
+  roundOrder,
+  settleLoad,
+  spread,
+} from './side-by-side.js';
 
 test('brokers alternate who goes first, as in npm run bench', () => {
   assert.deepEqual(roundOrder(1, ['tidemq', 'activemq']), ['tidemq', 'activemq']);
@@ -33,4 +42,21 @@ test('flags: known ones with values, in both spellings; anything else refused by
   assert.throws(() => intFlag(parseFlags(['--messages', '0'], ['--messages']), '--messages', 1, 1), />= 1/);
   assert.deepEqual(parseBrokers('activemq, tidemq'), ['activemq', 'tidemq']);
   assert.throws(() => parseBrokers('rabbit'), /--brokers/);
+});
+
+test('settleLoad waits while the load is above the threshold, and not past its time', async () => {
+  const loads = [3.5, 2.8, 1.4, 0.9];
+  const sample = (max?: number) => {
+    const load1 = loads.length > 1 ? loads.shift()! : loads[0]!;
+    return { load1, cores: 2, overloaded: load1 > (max ?? 2) };
+  };
+  let waited = 0;
+  const settled = await settleLoad(5, 2, () => waited++, 1, sample);
+  assert.equal(settled.load1, 1.4);
+  assert.equal(waited, 1, 'told once that it waits');
+  const busy = () => ({ load1: 9, cores: 2, overloaded: true });
+  const t0 = Date.now();
+  assert.equal((await settleLoad(0.05, 2, () => {}, 5, busy)).overloaded, true, 'gives up after its time');
+  assert.ok(Date.now() - t0 < 2000);
+  assert.equal((await settleLoad(0, 2, () => {}, 1, busy)).overloaded, true, '0 s: no wait at all');
 });

@@ -49,6 +49,29 @@ export function machineLoad(maxLoad?: number): MachineLoad {
   return { load1, cores, overloaded: load1 > (maxLoad ?? cores) };
 }
 
+/**
+ * Waits up to `seconds` for the 1-minute load average to fall to `maxLoad`, polling every `pollMs`: the previous
+ * round's own load otherwise marks the next one busy (the average decays over about a minute). Returns the load
+ * it ended with; waiting does not hide a busy machine, it only lets this benchmark's own load pass.
+ */
+export async function settleLoad(
+  seconds: number,
+  maxLoad: number | undefined,
+  onWait: (load: MachineLoad) => void = () => {},
+  pollMs = 2000,
+  sample: (max?: number) => MachineLoad = machineLoad,
+): Promise<MachineLoad> {
+  let load = sample(maxLoad);
+  if (!load.overloaded || seconds <= 0) return load;
+  onWait(load);
+  const deadline = Date.now() + seconds * 1000;
+  while (load.overloaded && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, pollMs));
+    load = sample(maxLoad);
+  }
+  return load;
+}
+
 export interface Spread {
   median: number;
   min: number;
