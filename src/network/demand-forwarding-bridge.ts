@@ -9,10 +9,12 @@ import { Destination } from '../model/destination.js';
 import type { Message } from '../model/message.js';
 import type * as ow from '../protocol/openwire/codec/commands.js';
 import {
+  brokerIds,
   brokerIdToString,
   connectionId,
   consumerId,
   consumerIdToString,
+  isMessage,
   producerId,
   sessionId,
 } from '../protocol/openwire/codec/ids.js';
@@ -358,7 +360,7 @@ export class DemandForwardingBridge extends EventEmitter {
         this.fail(new Error(`${this.remoteBrokerName} reported: ${cmd.exception?.message ?? 'a connection error'}`));
         return;
       default:
-        if (isOpenWireMessage(cmd)) {
+        if (isMessage(cmd)) {
           if (!this.duplex) return;
           // Duplex: an advisory the remote bridge forwards us, or a message for a consumer of ours.
           if (isAdvisoryForBridge(cmd)) this.onAdvisory(cmd);
@@ -633,7 +635,7 @@ export class DemandForwardingBridge extends EventEmitter {
     const out: ow.Message = {
       ...toOpenWireMessage(message),
       producerId: this.producer,
-      brokerPath: [...(message.brokerPath ?? []), this.o.local.brokerId].map((value) => ({ type: T.BROKER_ID, value })),
+      brokerPath: brokerIds([...(message.brokerPath ?? []), this.o.local.brokerId]),
       transactionId: null,
       targetConsumerId: null,
       redeliveryCounter: 0,
@@ -701,21 +703,6 @@ export class DemandForwardingBridge extends EventEmitter {
     }
     this.byLocalId.clear();
     this.byRemoteId.clear();
-  }
-}
-
-function isOpenWireMessage(c: ow.Command): c is ow.Message {
-  switch (c.type) {
-    case T.ACTIVEMQ_MESSAGE:
-    case T.ACTIVEMQ_BYTES_MESSAGE:
-    case T.ACTIVEMQ_MAP_MESSAGE:
-    case T.ACTIVEMQ_OBJECT_MESSAGE:
-    case T.ACTIVEMQ_STREAM_MESSAGE:
-    case T.ACTIVEMQ_TEXT_MESSAGE:
-    case T.ACTIVEMQ_BLOB_MESSAGE:
-      return true;
-    default:
-      return false;
   }
 }
 

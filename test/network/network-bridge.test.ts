@@ -11,7 +11,14 @@ import { MBeanRegistry } from '../../src/management/mbean-registry.js';
 import { ObjectName } from '../../src/management/object-name.js';
 import { managementHost } from '../../src/server/management-host.js';
 import { waitFor } from '../support/client/broker.js';
-import { logLines, networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
+import {
+  bridged,
+  demand,
+  logLines,
+  networkNode,
+  staticConnector,
+  type NetworkNode,
+} from '../support/network/network-node.js';
 
 const running: NetworkNode[] = [];
 const clients: Connection[] = [];
@@ -31,18 +38,6 @@ async function connect(node: NetworkNode, clientId?: string): Promise<Connection
   const c = await Connection.connect(node.url, clientId === undefined ? {} : { clientId });
   clients.push(c);
   return c;
-}
-
-/** Demand subscriptions the node's bridges hold. */
-function demand(node: NetworkNode): number {
-  return (node.service?.networkConnectors ?? []).reduce(
-    (n, nc) => n + nc.activeBridges().reduce((m, b) => m + b.demandSubscriptions, 0),
-    0,
-  );
-}
-
-function bridged(node: NetworkNode): boolean {
-  return (node.service?.networkConnectors ?? []).some((nc) => nc.activeBridges().length > 0);
 }
 
 test('a queue message sent on A reaches a consumer on B, properties and id intact, with A in its brokerPath', async () => {

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { Connection } from '../../src/client/index.js';
 import { waitFor } from '../support/client/broker.js';
 import { TcpProxy } from '../support/net/tcp-proxy.js';
-import { logLines, networkNode, type NetworkNode } from '../support/network/network-node.js';
+import { bridged, demand, logLines, networkNode, type NetworkNode } from '../support/network/network-node.js';
 
 const running: NetworkNode[] = [];
 const cleanups: (() => Promise<void>)[] = [];
@@ -29,17 +29,6 @@ async function connect(node: NetworkNode): Promise<Connection> {
   const c = await Connection.connect(node.url);
   cleanups.push(() => c.close());
   return c;
-}
-
-function bridged(node: NetworkNode): boolean {
-  return (node.service?.networkConnectors ?? []).some((nc) => nc.activeBridges().length > 0);
-}
-
-function demand(node: NetworkNode): number {
-  return (node.service?.networkConnectors ?? []).reduce(
-    (n, nc) => n + nc.activeBridges().reduce((m, b) => m + b.demandSubscriptions, 0),
-    0,
-  );
 }
 
 const FAST_RETRY = 'initialReconnectDelay=20&amp;maxReconnectDelay=100';

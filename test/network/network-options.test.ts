@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Connection, type ClientTlsOptions } from '../../src/client/index.js';
 import { waitFor } from '../support/client/broker.js';
-import { networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
+import { bridged, demand, networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
 import { makeTlsFixtures, STORE_PASSWORD, type TlsFixtures } from '../support/transport/tls/test-fixtures.js';
 import { sslContextXml } from '../tls/stores.js';
 
@@ -34,17 +34,6 @@ async function connect(node: NetworkNode, tls?: ClientTlsOptions): Promise<Conne
   const c = await Connection.connect(node.url, tls === undefined ? {} : { tls });
   clients.push(c);
   return c;
-}
-
-function bridged(node: NetworkNode): boolean {
-  return (node.service?.networkConnectors ?? []).some((nc) => nc.activeBridges().length > 0);
-}
-
-function demand(node: NetworkNode): number {
-  return (node.service?.networkConnectors ?? []).reduce(
-    (n, nc) => n + nc.activeBridges().reduce((m, b) => m + b.demandSubscriptions, 0),
-    0,
-  );
 }
 
 test('an ssl:// peer with needClientAuth: the bridge presents the certificate of the broker’s <sslContext>', async () => {

@@ -1,7 +1,7 @@
 import type { AdvisoryPayload } from '../../model/advisory.js';
 import type * as ow from './codec/commands.js';
 import { DestinationOperation, T } from './codec/types.js';
-import { parseConnectionId, parseConsumerId, parseProducerId } from './codec/ids.js';
+import { brokerIds, parseConnectionId, parseConsumerId, parseProducerId } from './codec/ids.js';
 import { toOpenWireDestination, toOpenWireMessage } from './message-convert.js';
 
 /**
@@ -107,9 +107,4 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
   } catch {
     return null;
   }
-}
-
-function brokerIds(path: readonly string[] | null | undefined): ow.BrokerId[] | null {
-  if (path === null || path === undefined || path.length === 0) return null;
-  return path.map((value) => ({ type: T.BROKER_ID, value }));
 }

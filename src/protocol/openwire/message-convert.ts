@@ -4,7 +4,7 @@ import { checkPrimitiveMap, decodePrimitiveMap, encodePrimitiveMap } from '../..
 import { CompressedBodyError, declaredInflatedSize } from '../../model/compressed-body.js';
 import { BrokerError } from '../../util/errors.js';
 import { T } from './codec/types.js';
-import { destinationTypeName, destinationTypeNumber, splitDestinationOptions } from './codec/ids.js';
+import { brokerIds, destinationTypeName, destinationTypeNumber, splitDestinationOptions } from './codec/ids.js';
 import type * as ow from './codec/commands.js';
 import { javaUtf8ToUtf8, utf8ToJavaUtf8 } from './java-utf8.js';
 import { advisoryToOpenWire } from './advisory-convert.js';
@@ -242,7 +242,7 @@ export function toOpenWireMessage(msg: Message): ow.Message {
     targetConsumerId: null,
     compressed,
     redeliveryCounter: msg.redeliveryCounter,
-    brokerPath: msg.brokerPath === null ? null : msg.brokerPath.map((value) => ({ type: T.BROKER_ID, value })),
+    brokerPath: brokerIds(msg.brokerPath),
     arrival: 0,
     userID: msg.userId,
     recievedByDFBridge: false,

@@ -11,6 +11,7 @@ import { ByteWriter } from './codec/byte-writer.js';
 import { OpenWireClusterLink } from './cluster-link.js';
 import type * as ow from './codec/commands.js';
 import { AckType, DestinationOperation, T, TransactionType } from './codec/types.js';
+import { isMessage } from './codec/ids.js';
 import {
   checkOpenWireMessage,
   fromOpenWireDestination,
@@ -877,10 +878,6 @@ const ackTypes: Record<number, CoreAck> = {
   [AckType.UNMATCHED]: CoreAck.Unmatched,
   [AckType.EXPIRED]: CoreAck.Expired,
 };
-
-function isMessage(cmd: ow.DataStructure): cmd is ow.Message {
-  return cmd.type >= T.ACTIVEMQ_MESSAGE && cmd.type <= T.ACTIVEMQ_BLOB_MESSAGE;
-}
 
 /** `conn:session:value` → `conn:session`. */
 function sessionOf(id: string): string {

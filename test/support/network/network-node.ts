@@ -83,3 +83,16 @@ export function staticConnector(peers: readonly NetworkNode[], attributes = '', 
 export function logLines(node: NetworkNode, text: string): string[] {
   return node.logs.filter((l) => l.includes(text));
 }
+
+/** Whether one of the node's network connectors has a bridge up. */
+export function bridged(node: NetworkNode): boolean {
+  return (node.service?.networkConnectors ?? []).some((nc) => nc.activeBridges().length > 0);
+}
+
+/** Demand subscriptions the node's bridges hold. */
+export function demand(node: NetworkNode): number {
+  return (node.service?.networkConnectors ?? []).reduce(
+    (n, nc) => n + nc.activeBridges().reduce((m, b) => m + b.demandSubscriptions, 0),
+    0,
+  );
+}

@@ -7,6 +7,7 @@ import type {
   DataStructure,
   DestinationTypeNumber,
   LocalTransactionId,
+  Message,
   MessageId,
   ProducerId,
   SessionId,
@@ -162,6 +163,16 @@ export function producerId(connection: string, session: number, value: number): 
 
 export function brokerId(value: string): BrokerId {
   return { type: T.BROKER_ID, value };
+}
+
+/** A brokerPath as OpenWire carries it; an empty or missing path is null, as ActiveMQ sends it. */
+export function brokerIds(path: readonly string[] | null | undefined): BrokerId[] | null {
+  return path === null || path === undefined || path.length === 0 ? null : path.map(brokerId);
+}
+
+/** One of the ActiveMQ*Message commands (types 23–29). */
+export function isMessage(cmd: DataStructure): cmd is Message {
+  return cmd.type >= T.ACTIVEMQ_MESSAGE && cmd.type <= T.ACTIVEMQ_BLOB_MESSAGE;
 }
 
 export function messageId(producer: ProducerId, producerSequenceId: number, brokerSequenceId = 0): MessageId {
