@@ -88,20 +88,7 @@ function makeLaunch(
 }
 
 async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: number): Promise<RoundResult> {
-  const empty: RoundResult = {
-    round,
-    sent: 0,
-    received: 0,
-    lost: 0,
-    duplicates: 0,
-    sendRate: 0,
-    receiveRate: 0,
-    p50Ms: 0,
-    p99Ms: 0,
-    p999Ms: 0,
-    rssPeakMiB: 0,
-    cpuSeconds: 0,
-  };
+  const empty = emptyRound(round);
   if (s.client === 'jms' && ctx.java === undefined) return { ...empty, error: `Java client: ${ctx.javaError}` };
   if (broker === 'activemq' && ctx.activemqError !== undefined) return { ...empty, error: ctx.activemqError };
 
@@ -206,7 +193,8 @@ async function runRound(ctx: Context, s: Scenario, broker: BrokerName, round: nu
   }
 }
 
-function refusedRound(round: number, load1: number, maxLoad: number): RoundResult {
+/** A round with nothing measured yet: what a failed or refused round reports. */
+function emptyRound(round: number): RoundResult {
   return {
     round,
     sent: 0,
@@ -220,6 +208,12 @@ function refusedRound(round: number, load1: number, maxLoad: number): RoundResul
     p999Ms: 0,
     rssPeakMiB: 0,
     cpuSeconds: 0,
+  };
+}
+
+function refusedRound(round: number, load1: number, maxLoad: number): RoundResult {
+  return {
+    ...emptyRound(round),
     error:
       `refused: the machine is busy (1-minute load average ${load1.toFixed(2)} above --max-load ${maxLoad}); ` +
       'the round was not run (--refuse-busy)',
