@@ -58,6 +58,12 @@ export interface ConsumerInfo {
   brokerPath?: readonly string[] | null;
   networkSubscription?: boolean;
   /**
+   * A network demand subscription's networkConsumerIds: the consumers (ids as `ID:…:1:1`) whose demand it carries,
+   * hop by hop. Travels in consumer advisories (OpenWire's networkConsumerPath) so that a bridge that hears of the
+   * same consumer by a second path can suppress the duplicate (suppressDuplicateTopicSubscriptions).
+   */
+  networkConsumerIds?: readonly string[];
+  /**
    * A network bridge's filter on top of the selector (ActiveMQ's ConsumerInfo.additionalPredicate, set to the
    * NetworkBridgeFilter): refuses messages that came from the broker this demand leads to, or that crossed too
    * many brokers. `localConsumers` tells whether the destination has consumers other than network ones, for

@@ -33,6 +33,7 @@ import type { Logger } from '../util/logger.js';
 import { DemandSubscription } from './demand-subscription.js';
 import { networkBridgeFilter, type ConditionalFilterConfig } from './network-bridge-filter.js';
 import { networkProperties } from './network-properties.js';
+import type { NetworkDemand, NetworkSubscriptions } from './network-subscriptions.js';
 
 /** What a bridge knows of its own broker. */
 export interface LocalBrokerInfo {
@@ -45,6 +46,8 @@ export interface LocalBrokerInfo {
   conditionalFilter(destination: Destination): ConditionalFilterConfig | null;
   /** The broker's peer registry: an established bridge registers the remote broker (RegionBroker.addBroker). */
   readonly peers?: PeerBrokers;
+  /** Every bridge's demand subscriptions, broker-wide, for suppressDuplicateQueue/TopicSubscriptions. */
+  readonly networkSubscriptions?: NetworkSubscriptions;
 }
 
 export interface BridgeOptions {
@@ -104,6 +107,11 @@ export class DemandForwardingBridge extends EventEmitter {
   private remoteConnection: ow.ConnectionId;
   private producer: ow.ProducerId;
   private readonly advisoryConsumers = new Set<string>();
+  /** Every remote consumer this bridge heard of and has not seen go, served or suppressed. */
+  private readonly remoteConsumers = new Map<string, RemoteConsumer>();
+  /** Remote consumers another bridge already serves by a better path (duplicate suppression). */
+  private readonly suppressed = new Set<string>();
+  private readonly onDemandRemoved = (d: NetworkDemand): void => this.reconsider(d);
   private advisoriesUnacked = 0;
   private nextConsumer = 0;
   private stopped = false;
@@ -184,6 +192,7 @@ export class DemandForwardingBridge extends EventEmitter {
       this.demandChain = ready;
       channel.onClosed = (e) => this.fail(e);
       channel.onCommand = (cmd) => this.onRemoteCommand(cmd);
+      this.o.local.networkSubscriptions?.on('removed', this.onDemandRemoved);
       try {
         await this.startLocal();
         await this.startRemote();
@@ -475,6 +484,8 @@ export class DemandForwardingBridge extends EventEmitter {
     const advisory = destination.name.startsWith('ActiveMQ.Advisory.');
     if (advisory ? !direct : !this.permissible(destination)) return;
     if (this.byRemoteId.has(remoteId)) return;
+    this.remoteConsumers.set(remoteId, { info, direct });
+    this.suppressed.delete(remoteId);
     // ConduitBridge: one local subscription per destination carries every remote consumer on it (selectors
     // dropped, so nothing is forwarded twice), except another bridge's queue demand when
     // conduitNetworkQueueSubscriptions is off.
@@ -493,12 +504,72 @@ export class DemandForwardingBridge extends EventEmitter {
         }
       }
     }
+    if (!advisory && (await this.suppressDuplicate(info, destination, remoteId))) return;
     const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
     if (ds !== null) {
       ds.remoteIds.add(remoteId);
       if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
       this.byRemoteId.set(remoteId, ds);
     }
+  }
+
+  /**
+   * duplicateSuppressionIsRequired: another bridge of this broker (or this one) already has a demand subscription
+   * for this consumer, reached by another path. The one with the higher priority stays (with
+   * decreaseNetworkConsumerPriority, the nearer path); on a tie, the one that came first. A durable demand is
+   * never removed for a better path: its local durable subscription holds messages for the remote subscriber
+   * (ActiveMQ keeps inactive durable ones for the same reason), so the better path is added beside it.
+   */
+  private async suppressDuplicate(info: ow.ConsumerInfo, destination: Destination, remoteId: string): Promise<boolean> {
+    const registry = this.o.local.networkSubscriptions;
+    const c = this.c;
+    const on = destination.isQueue ? c.suppressDuplicateQueueSubscriptions : c.suppressDuplicateTopicSubscriptions;
+    if (registry === undefined || !on) return false;
+    const existing = registry.serving(destination, networkConsumerIds(info, remoteId));
+    if (existing === undefined) return false;
+    const log = this.o.logger;
+    const priority = this.demandPriority(info);
+    if (existing.priority >= priority) {
+      log.debug('Ignoring duplicate subscription: a network subscription with equal or higher priority serves it', {
+        destination: destination.key,
+        remoteBroker: this.remoteBrokerName,
+        consumer: remoteId,
+        by: existing.consumerId,
+      });
+      this.suppressed.add(remoteId);
+      return true;
+    }
+    if (existing.durable) return false;
+    log.debug('Replacing duplicate subscription with one of higher priority', {
+      destination: destination.key,
+      remoteBroker: this.remoteBrokerName,
+      consumer: remoteId,
+      replaced: existing.consumerId,
+    });
+    await existing.remove();
+    return false;
+  }
+
+  /** A demand somewhere in this broker ended: consumers suppressed as its duplicates get served by this path. */
+  private reconsider(ended: NetworkDemand): void {
+    if (this.stopped) return;
+    for (const id of [...this.suppressed]) {
+      const rc = this.remoteConsumers.get(id);
+      if (rc === undefined || !networkConsumerIds(rc.info, id).some((x) => ended.networkConsumerIds.includes(x)))
+        continue;
+      this.suppressed.delete(id);
+      this.enqueueDemand(() => this.onRemoteConsumer(rc.info, rc.direct));
+    }
+  }
+
+  /** Another bridge serves this demand's consumers better: they become suppressed here, and the demand ends. */
+  private async supersede(ds: DemandSubscription): Promise<void> {
+    for (const id of ds.remoteIds) {
+      this.byRemoteId.delete(id);
+      this.suppressed.add(id);
+    }
+    ds.remoteIds.clear();
+    await this.removeDemand(ds);
   }
 
   /** The remote durable subscription was deleted: the local one kept for it goes when nothing else needs it. */
@@ -511,7 +582,9 @@ export class DemandForwardingBridge extends EventEmitter {
   }
 
   private async removeDemand(ds: DemandSubscription): Promise<void> {
-    this.byLocalId.delete(ds.localInfo.consumerId);
+    // Idempotent: a demand may be superseded by another bridge while its own remote consumer goes.
+    if (!this.byLocalId.delete(ds.localInfo.consumerId)) return;
+    this.o.local.networkSubscriptions?.delete(ds.localInfo.consumerId);
     await ds.drained();
     const context = this.context;
     if (context === null) return;
@@ -527,6 +600,8 @@ export class DemandForwardingBridge extends EventEmitter {
   }
 
   private async onRemoteConsumerRemoved(remoteId: string): Promise<void> {
+    this.remoteConsumers.delete(remoteId);
+    this.suppressed.delete(remoteId);
     const ds = this.byRemoteId.get(remoteId);
     if (ds === undefined) return;
     this.byRemoteId.delete(remoteId);
@@ -562,12 +637,7 @@ export class DemandForwardingBridge extends EventEmitter {
     const local = this.o.local;
     const remotePath = (remote?.brokerPath ?? []).map((b) => b.value ?? '');
     const path = remotePath.includes(this.remoteBrokerId) ? remotePath : [...remotePath, this.remoteBrokerId];
-    let priority = remote?.priority ?? 0;
-    if (c.decreaseNetworkConsumerPriority) {
-      // The further away the consumer, the lower the priority, so local and near consumers are served first.
-      priority = c.consumerPriorityBase;
-      if (remotePath.length > 1) priority -= remotePath.length + 1;
-    }
+    const priority = this.demandPriority(remote);
     const durable = remote !== null && remote.subscriptionName !== null && destination.isTopic;
     const info: ConsumerInfo = {
       consumerId: `${this.localConnectionId}:1:${++this.nextConsumer}`,
@@ -584,6 +654,9 @@ export class DemandForwardingBridge extends EventEmitter {
       subscriptionName: durable ? `NC-DS_${local.brokerName}_${destination.name}` : null,
       brokerPath: path,
       networkSubscription: true,
+      ...(remote?.consumerId != null
+        ? { networkConsumerIds: networkConsumerIds(remote, consumerIdToString(remote.consumerId)) }
+        : {}),
       additionalPredicate: networkBridgeFilter({
         networkBrokerId: this.remoteBrokerId,
         messageTTL: c.messageTTL,
@@ -600,6 +673,14 @@ export class DemandForwardingBridge extends EventEmitter {
     }
     try {
       await local.broker.addConsumer(context, info, this.sink(ds));
+      local.networkSubscriptions?.add({
+        consumerId: info.consumerId,
+        destination,
+        networkConsumerIds: info.networkConsumerIds ?? [],
+        priority,
+        durable,
+        remove: () => this.supersede(ds),
+      });
     } catch (e) {
       this.byLocalId.delete(info.consumerId);
       this.o.logger.warn(
@@ -608,6 +689,17 @@ export class DemandForwardingBridge extends EventEmitter {
       return null;
     }
     return ds;
+  }
+
+  /** doCreateDemandSubscription's priority: the further away the consumer, the lower (decreaseNetworkConsumerPriority). */
+  private demandPriority(remote: ow.ConsumerInfo | null): number {
+    const c = this.c;
+    if (!c.decreaseNetworkConsumerPriority) return remote?.priority ?? 0;
+    // Counted on the path with the remote broker appended (addRemoteBrokerToBrokerPath comes first): a consumer on
+    // the remote broker itself is one hop away and keeps the base.
+    const path = (remote?.brokerPath ?? []).map((b) => b.value ?? '');
+    const hops = path.includes(this.remoteBrokerId) ? path.length : path.length + 1;
+    return hops > 1 ? c.consumerPriorityBase - (hops + 1) : c.consumerPriorityBase;
   }
 
   // ---- forwarding ---------------------------------------------------------------------------------
@@ -691,6 +783,10 @@ export class DemandForwardingBridge extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    const registry = this.o.local.networkSubscriptions;
+    registry?.off('removed', this.onDemandRemoved);
+    // Other bridges may now serve, by their own path, the consumers this one served (see reconsider).
+    for (const id of this.byLocalId.keys()) registry?.delete(id);
     const context = this.context;
     this.context = null;
     const channel = this.channel;
@@ -704,6 +800,17 @@ export class DemandForwardingBridge extends EventEmitter {
     this.byLocalId.clear();
     this.byRemoteId.clear();
   }
+}
+
+/** A remote consumer as its advisory described it; `direct` when a duplex peer sent it as its own subscription. */
+interface RemoteConsumer {
+  readonly info: ow.ConsumerInfo;
+  readonly direct: boolean;
+}
+
+/** createDemandSubscription's networkConsumerIds: the consumers the remote demand stood for, and itself. */
+function networkConsumerIds(info: ow.ConsumerInfo, remoteId: string): string[] {
+  return [...(info.networkConsumerPath ?? []).map(consumerIdToString), remoteId];
 }
 
 function durableKey(clientId: string | null, subscriptionName: string | null): string {

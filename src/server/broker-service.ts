@@ -16,6 +16,7 @@ import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
 import { NetworkConnector } from '../network/network-connector.js';
 import { DuplexResponders } from '../network/duplex-responders.js';
 import type { LocalBrokerInfo } from '../network/demand-forwarding-bridge.js';
+import { NetworkSubscriptions } from '../network/network-subscriptions.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
@@ -225,6 +226,7 @@ export class BrokerService {
       brokerUrl: () => this.connectors[0]?.publishableUri ?? '',
       conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
       peers: this.peerBrokers,
+      networkSubscriptions: new NetworkSubscriptions(),
     };
     // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
     this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));

@@ -66,7 +66,10 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           networkSubscription: p.info.networkSubscription ?? false,
           optimizedAcknowledge: false,
           noRangeAcks: false,
-          networkConsumerPath: null,
+          networkConsumerPath:
+            p.info.networkConsumerIds === undefined || p.info.networkConsumerIds.length === 0
+              ? null
+              : p.info.networkConsumerIds.map(parseConsumerId),
         } satisfies ow.ConsumerInfo;
       case 'removeSubscription':
         return {
