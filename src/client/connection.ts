@@ -105,6 +105,8 @@ export class Connection extends EventEmitter implements ConnectionHost {
     { resolve: (c: Command) => void; reject: (e: Error) => void; timer: Timer | null }
   >();
   private readonly audits = new Map<string, MessageAudit>();
+  /** Broker commands no client code reads, kept until a network bridge claims them (claimEarlyCommands). */
+  private unclaimed: Command[] | null = [];
   private nextCommandId = 1;
   private nextSession = 0;
   private nextConsumer = 0;
@@ -247,6 +249,13 @@ export class Connection extends EventEmitter implements ConnectionHost {
     });
   }
 
+  /** The broker commands that arrived before anyone listened for 'command'; from now on none are kept. */
+  claimEarlyCommands(): Command[] {
+    const early = this.unclaimed ?? [];
+    this.unclaimed = null;
+    return early;
+  }
+
   private onCommand(c: Command): void {
     switch (c.type) {
       case T.RESPONSE:
@@ -284,8 +293,10 @@ export class Connection extends EventEmitter implements ConnectionHost {
       }
       default:
         // Commands a client does not expect from a broker (a duplex network bridge's peer sends ConnectionInfo,
-        // ConsumerInfo, messages and acks): whoever drives a bridge listens for them.
-        this.emit('command', c);
+        // ConsumerInfo, messages and acks): whoever drives a bridge listens for them. Until someone does, a few
+        // are kept (a passive broker's durable sync arrives before the ConnectionInfo's answer).
+        if (this.listenerCount('command') > 0) this.emit('command', c);
+        else if (this.unclaimed !== null && this.unclaimed.length < 100) this.unclaimed.push(c);
         return;
     }
   }

@@ -1,6 +1,7 @@
 import { Connection, type ConnectOptions } from '../client/connection.js';
 import type * as ow from '../protocol/openwire/codec/commands.js';
 import { T } from '../protocol/openwire/codec/types.js';
+import { CommandHandoff } from '../protocol/openwire/command-handoff.js';
 import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
 
 /**
@@ -9,16 +10,26 @@ import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
  * building and reading the commands itself, as ActiveMQ's bridge does over its transport.
  */
 export class ClientChannel implements RemoteChannel {
-  onCommand: ((command: ow.Command) => void) | null = null;
   onClosed: ((error: Error) => void) | null = null;
+  /** Keeps what the broker sent before the bridge reads (a passive broker's durable sync comes at once). */
+  private readonly commands = new CommandHandoff();
 
   private constructor(
     readonly connection: Connection,
     readonly remoteBrokerInfo: ow.BrokerInfo,
     readonly address: string,
   ) {
-    connection.on('command', (c: ow.Command) => this.onCommand?.(c));
+    connection.on('command', (c: ow.Command) => this.commands.push(c));
+    for (const c of connection.claimEarlyCommands()) this.commands.push(c);
     connection.on('error', (e: Error) => this.onClosed?.(e));
+  }
+
+  get onCommand(): ((command: ow.Command) => void) | null {
+    return this.commands.reader;
+  }
+
+  set onCommand(handler: ((command: ow.Command) => void) | null) {
+    this.commands.reader = handler;
   }
 
   static async open(uri: string, options: ConnectOptions, timeoutMs = 30_000): Promise<ClientChannel> {

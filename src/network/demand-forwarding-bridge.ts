@@ -31,6 +31,13 @@ import type { Clock } from '../util/clock.js';
 import { BrokerError, toBrokerError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import { DemandSubscription } from './demand-subscription.js';
+import {
+  DURABLE_SUB_PREFIX,
+  brokerSubscriptionInfo,
+  matchesForDurableSync,
+  matchesIncluded,
+  type LocalDurable,
+} from './durable-sync.js';
 import { networkBridgeFilter, type ConditionalFilterConfig } from './network-bridge-filter.js';
 import { networkProperties } from './network-properties.js';
 import type { NetworkDemand, NetworkSubscriptions } from './network-subscriptions.js';
@@ -46,6 +53,8 @@ export interface LocalBrokerInfo {
   conditionalFilter(destination: Destination): ConditionalFilterConfig | null;
   /** The broker's peer registry: an established bridge registers the remote broker (RegionBroker.addBroker). */
   readonly peers?: PeerBrokers;
+  /** This broker's durable topic subscriptions, online or not (syncDurableSubs, dynamicOnly="false"). */
+  durables?(): readonly LocalDurable[];
   /** Every bridge's demand subscriptions, broker-wide, for suppressDuplicateQueue/TopicSubscriptions. */
   readonly networkSubscriptions?: NetworkSubscriptions;
 }
@@ -198,6 +207,13 @@ export class DemandForwardingBridge extends EventEmitter {
         await this.startRemote();
         for (const d of c.staticallyIncludedDestinations) {
           await this.addDemand(null, destinationOf(d), null, true);
+        }
+        // DurableConduitBridge is what ActiveMQ runs with conduitSubscriptions and without dynamicOnly.
+        if (!c.dynamicOnly && c.conduitSubscriptions) await this.restoreDurableDemand();
+        if (c.syncDurableSubs) {
+          // Tell the other broker which of our durable subscriptions still need its demand (both ends of a
+          // bridge do; the passive end of a one-way bridge answers from its OpenWire connector instead).
+          await channel.oneway(brokerSubscriptionInfo(c, local.durables?.() ?? [], local));
         }
       } finally {
         release();
@@ -362,6 +378,13 @@ export class DemandForwardingBridge extends EventEmitter {
           this.enqueueDemand(() => this.onRemoteConsumerRemoved(id));
         }
         return;
+      case T.BROKER_SUBSCRIPTION_INFO:
+        // syncDurableSubs: skipped with dynamicOnly or without conduit subscriptions, where consumers alone drive
+        // demand (as ActiveMQ).
+        if (this.c.syncDurableSubs && this.c.conduitSubscriptions && !this.c.dynamicOnly) {
+          this.enqueueDemand(() => this.onDurableSync(cmd));
+        }
+        return;
       case T.SHUTDOWN_INFO:
         this.fail(new Error(`${this.remoteBrokerName} is shutting down`));
         return;
@@ -463,7 +486,7 @@ export class DemandForwardingBridge extends EventEmitter {
    * serviceRemoteConsumerAdvisory: a remote consumer appeared; serve it unless that would loop or is filtered.
    * `direct` is a duplex peer's own subscription (its advisory topic), which is served as it is.
    */
-  private async onRemoteConsumer(info: ow.ConsumerInfo, direct: boolean): Promise<void> {
+  private async onRemoteConsumer(info: ow.ConsumerInfo, direct: boolean, synced = false): Promise<void> {
     if (this.stopped || info.destination === null || info.consumerId === null) return;
     const log = this.o.logger;
     const path = (info.brokerPath ?? []).map((b) => b.value ?? '');
@@ -483,9 +506,19 @@ export class DemandForwardingBridge extends EventEmitter {
     }
     const advisory = destination.name.startsWith('ActiveMQ.Advisory.');
     if (advisory ? !direct : !this.permissible(destination)) return;
-    if (this.byRemoteId.has(remoteId)) return;
-    this.remoteConsumers.set(remoteId, { info, direct });
-    this.suppressed.delete(remoteId);
+    const durable = info.subscriptionName !== null && destination.isTopic;
+    // A durable subscription named by a durable sync is no consumer: it is kept by its name only.
+    const serve = (ds: DemandSubscription): void => {
+      if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
+      if (synced) return;
+      ds.remoteIds.add(remoteId);
+      this.byRemoteId.set(remoteId, ds);
+    };
+    if (!synced) {
+      if (this.byRemoteId.has(remoteId)) return;
+      this.remoteConsumers.set(remoteId, { info, direct });
+      this.suppressed.delete(remoteId);
+    }
     // ConduitBridge: one local subscription per destination carries every remote consumer on it (selectors
     // dropped, so nothing is forwarded twice), except another bridge's queue demand when
     // conduitNetworkQueueSubscriptions is off.
@@ -493,23 +526,69 @@ export class DemandForwardingBridge extends EventEmitter {
       this.c.conduitSubscriptions &&
       !advisory &&
       (!destination.isQueue || !info.networkSubscription || this.c.conduitNetworkQueueSubscriptions);
-    const durable = info.subscriptionName !== null && destination.isTopic;
     if (conduit) {
       for (const ds of this.byLocalId.values()) {
         if (ds.conduit && ds.covers(destination)) {
-          ds.remoteIds.add(remoteId);
-          if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
-          this.byRemoteId.set(remoteId, ds);
+          serve(ds);
           return;
         }
       }
     }
-    if (!advisory && (await this.suppressDuplicate(info, destination, remoteId))) return;
+    if (!advisory && !synced && (await this.suppressDuplicate(info, destination, remoteId))) return;
     const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
-    if (ds !== null) {
-      ds.remoteIds.add(remoteId);
-      if (durable) ds.durableRemoteSubs.add(durableKey(info.clientId, info.subscriptionName));
-      this.byRemoteId.set(remoteId, ds);
+    if (ds !== null) serve(ds);
+  }
+
+  /**
+   * The other broker's durable subscriptions (BrokerSubscriptionInfo): demand for each, offline or not, so that
+   * a restarted broker forwards to subscribers that have not come back yet; then the durable demand that no
+   * remote subscription needs any more (deleted while the bridge was down) is removed with its local
+   * subscription (DemandForwardingBridgeSupport's durable sync and cleanupDurableSub).
+   */
+  private async onDurableSync(info: ow.BrokerSubscriptionInfo): Promise<void> {
+    if (this.stopped) return;
+    const c = this.c;
+    let kept = 0;
+    for (const sub of info.subscriptionInfos ?? []) {
+      if (sub.destination === null || sub.consumerId === null) continue;
+      const d = fromOpenWireDestination(sub.destination).destination;
+      if (!matchesForDurableSync(c, sub.clientId, sub.subscriptionName, d)) continue;
+      await this.onRemoteConsumer(sub, false, true);
+      kept++;
+    }
+    let removed = 0;
+    for (const ds of [...this.byLocalId.values()]) {
+      if (!ds.durable || !matchesIncluded(c.dynamicallyIncludedDestinations, ds.localInfo.destination)) continue;
+      if (ds.durableRemoteSubs.size > 0 || ds.remoteIds.size > 0 || ds.staticallyIncluded) continue;
+      await this.removeDemand(ds);
+      removed++;
+    }
+    this.o.logger.info(
+      `Durable subscriptions synchronised with ${this.remoteBrokerName}: ${kept} kept, ${removed} no longer needed removed`,
+    );
+  }
+
+  /**
+   * dynamicOnly="false" (DurableConduitBridge.setupStaticDestinations): the durable subscriptions this bridge
+   * left here for remote subscribers (NC-DS_…, under its client id) become demand again at once, so what they
+   * hold flows before the remote subscribers' advisories come back. With syncDurableSubs, one for a destination
+   * this bridge may no longer serve is deleted instead.
+   */
+  private async restoreDurableDemand(): Promise<void> {
+    const local = this.o.local;
+    const clientId = this.context?.info.clientId;
+    if (clientId === undefined || clientId === null) return;
+    for (const d of local.durables?.() ?? []) {
+      if (d.clientId !== clientId || !d.subscriptionName.startsWith(DURABLE_SUB_PREFIX)) continue;
+      if (d.subscriptionName !== `${DURABLE_SUB_PREFIX}${local.brokerName}_${d.destination.name}`) continue;
+      if (!this.permissible(d.destination)) {
+        if (this.c.syncDurableSubs && this.context !== null) {
+          await local.broker.removeSubscription(this.context, clientId, d.subscriptionName);
+        }
+        continue;
+      }
+      if ([...this.byLocalId.values()].some((ds) => ds.durable && ds.covers(d.destination))) continue;
+      await this.addDemand(null, d.destination, null, false, true, d.brokerPath);
     }
   }
 
@@ -630,15 +709,18 @@ export class DemandForwardingBridge extends EventEmitter {
     selector: string | null,
     staticallyIncluded: boolean,
     conduit = true,
+    /** A durable demand restored from its NC-DS_ subscription (dynamicOnly="false"), with the path it had. */
+    restoredPath?: readonly string[] | null,
   ): Promise<DemandSubscription | null> {
     const context = this.context;
     if (context === null) return null;
     const c = this.c;
     const local = this.o.local;
-    const remotePath = (remote?.brokerPath ?? []).map((b) => b.value ?? '');
+    const remotePath = restoredPath != null ? [...restoredPath] : (remote?.brokerPath ?? []).map((b) => b.value ?? '');
     const path = remotePath.includes(this.remoteBrokerId) ? remotePath : [...remotePath, this.remoteBrokerId];
     const priority = this.demandPriority(remote);
-    const durable = remote !== null && remote.subscriptionName !== null && destination.isTopic;
+    const durable =
+      restoredPath !== undefined || (remote !== null && remote.subscriptionName !== null && destination.isTopic);
     const info: ConsumerInfo = {
       consumerId: `${this.localConnectionId}:1:${++this.nextConsumer}`,
       destination,
@@ -683,6 +765,7 @@ export class DemandForwardingBridge extends EventEmitter {
       });
     } catch (e) {
       this.byLocalId.delete(info.consumerId);
+      if (this.stopped) return null;
       this.o.logger.warn(
         `${local.brokerName} could not subscribe to ${destination.key} for ${this.remoteBrokerName}: ${(e as Error).message}`,
       );

@@ -1,4 +1,4 @@
-import type { NetworkConnectorConfig } from '../config/broker-config.js';
+import type { DestinationRef, NetworkConnectorConfig } from '../config/broker-config.js';
 
 /**
  * BrokerInfo.networkProperties: the initiating bridge's settings as java.util.Properties text, so the responder
@@ -29,8 +29,48 @@ const KEYS = [
 
 type Key = (typeof KEYS)[number];
 
+/**
+ * The destination lists, as IntrospectionSupport writes a List<ActiveMQDestination> (`[queue://a, topic://b.>]`,
+ * left out when empty): the responder of a duplex bridge filters with the initiator's lists, and the passive end
+ * of a one-way bridge picks the durable subscriptions of its durable sync by the dynamically included ones.
+ */
+const LIST_KEYS = [
+  'excludedDestinations',
+  'dynamicallyIncludedDestinations',
+  'staticallyIncludedDestinations',
+] as const;
+
+const PREFIXES: readonly [string, DestinationRef['type']][] = [
+  ['queue://', 'queue'],
+  ['topic://', 'topic'],
+  ['temp-queue://', 'tempQueue'],
+  ['temp-topic://', 'tempTopic'],
+];
+
 export function networkProperties(c: NetworkConnectorConfig): string {
-  return KEYS.map((k) => `${k}=${escape(String(c[k]))}`).join('\n') + '\n';
+  const lines = KEYS.map((k) => `${k}=${escape(String(c[k]))}`);
+  for (const k of LIST_KEYS) {
+    if (c[k].length === 0) continue;
+    const items = c[k].map((r) => `${PREFIXES.find(([, t]) => t === r.type)![0]}${r.name}`);
+    lines.push(`${k}=${escape(`[${items.join(', ')}]`)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** StringToListOfActiveMQDestinationConverter: `[a, topic://b]` (no prefix is a queue); null when malformed. */
+function destinationList(text: string): DestinationRef[] | null {
+  if (!text.startsWith('[') || !text.endsWith(']')) return null;
+  const body = text.slice(1, -1).trim();
+  if (body.length === 0) return [];
+  const items = body.split(',');
+  if (items.length > 1000) return null;
+  return items.map((raw) => {
+    const item = raw.trim();
+    const prefix = PREFIXES.find(([p]) => item.startsWith(p));
+    return prefix === undefined
+      ? { type: 'queue', name: item }
+      : { type: prefix[1], name: item.slice(prefix[0].length) };
+  });
 }
 
 /**
@@ -40,6 +80,11 @@ export function networkProperties(c: NetworkConnectorConfig): string {
 export function fromNetworkProperties(text: string | null, defaults: NetworkConnectorConfig): NetworkConnectorConfig {
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of parseProperties(text ?? '')) {
+    if ((LIST_KEYS as readonly string[]).includes(k)) {
+      const list = destinationList(v);
+      if (list !== null) out[k] = list;
+      continue;
+    }
     if (!(KEYS as readonly string[]).includes(k)) continue;
     const current = defaults[k as Key];
     if (typeof current === 'boolean') {

@@ -1,4 +1,5 @@
 import type { RemoteChannel } from './openwire/remote-channel.js';
+import type * as ow from './openwire/codec/commands.js';
 import type { Broker } from '../broker/broker.js';
 import type { ClusterUpdates, PeerBrokers } from '../broker/peer-brokers.js';
 import type { ConnectionWatch } from '../transport/connection-guard.js';
@@ -52,6 +53,11 @@ export interface ProtocolContext {
    * Absent when the broker runs no network support (tests driving a protocol alone).
    */
   readonly acceptDuplexBridge?: (channel: RemoteChannel) => void;
+  /**
+   * For a peer broker's one-way bridge (BrokerInfo networkConnection, not duplex): this broker's durable
+   * subscriptions to send it when its syncDurableSubs asks for them, or null (TransportConnection.addNetworkConnection).
+   */
+  readonly durableSync?: (peer: ow.BrokerInfo) => ow.BrokerSubscriptionInfo | null;
   /** The connector's failover cluster updates (updateClusterClients, …); absent when it has none. */
   readonly cluster?: ClusterUpdates;
   /** The broker's peer registry: a connection from a network bridge registers the broker behind it. */

@@ -16,6 +16,7 @@ import type { DiscoveryAgent } from '../network/discovery/discovery-agent.js';
 import { NetworkConnector } from '../network/network-connector.js';
 import { DuplexResponders } from '../network/duplex-responders.js';
 import type { LocalBrokerInfo } from '../network/demand-forwarding-bridge.js';
+import { durableSyncAnswer } from '../network/durable-sync.js';
 import { NetworkSubscriptions } from '../network/network-subscriptions.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
@@ -227,10 +228,23 @@ export class BrokerService {
       conditionalFilter: (d) => policies?.entryFor(d).networkBridgeFilterFactory ?? null,
       peers: this.peerBrokers,
       networkSubscriptions: new NetworkSubscriptions(),
+      durables: () =>
+        [...this.region.managedDurables()].map((sub) => ({
+          clientId: sub.clientId,
+          subscriptionName: sub.subscriptionName,
+          destination: sub.info.destination,
+          selector: sub.info.selector,
+          noLocal: sub.info.noLocal,
+          brokerPath: sub.info.brokerPath ?? null,
+        })),
     };
     // A peer that connects with duplex="true" gets the responder end of its bridge, as from ActiveMQ.
     this.duplexResponders = new DuplexResponders(local, clock, this.logger.child({ area: 'network' }));
-    for (const c of this.connectors) c.acceptDuplexBridge = (channel) => this.duplexResponders.accept(channel);
+    for (const c of this.connectors) {
+      c.acceptDuplexBridge = (channel) => this.duplexResponders.accept(channel);
+      // The passive end of a one-way bridge with syncDurableSubs answers with this broker's durable subscriptions.
+      c.durableSync = (peer) => durableSyncAnswer(peer, local);
+    }
     this.networkConnectors = (options.networkConnectors ?? []).map(
       (spec) =>
         new NetworkConnector({

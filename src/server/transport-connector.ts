@@ -1,4 +1,5 @@
 import type { RemoteChannel } from '../protocol/openwire/remote-channel.js';
+import type * as ow from '../protocol/openwire/codec/commands.js';
 import type { Broker } from '../broker/broker.js';
 import type { ProtocolConnection, ProtocolModule, ProtocolOptions } from '../protocol/protocol.js';
 import { ConnectionGuard, defaultConnectionLimits, type ConnectionLimits } from '../transport/connection-guard.js';
@@ -62,6 +63,8 @@ export class TransportConnector {
   private readonly limits: ConnectionLimits;
   /** Set by BrokerService when the broker runs network bridges: duplex peers get a responder bridge. */
   acceptDuplexBridge: ((channel: RemoteChannel) => void) | null = null;
+  /** Answers a one-way bridge's BrokerInfo with this broker's durable subscriptions (syncDurableSubs). */
+  durableSync: ((peer: ow.BrokerInfo) => ow.BrokerSubscriptionInfo | null) | null = null;
   private readonly clusterUpdates: ClusterClientUpdates | null;
   private discoveryAgent: DiscoveryAgent | null = null;
 
@@ -203,6 +206,7 @@ export class TransportConnector {
         connectorUri: this.publishableUri,
         watch: transport.watch,
         ...(this.acceptDuplexBridge !== null ? { acceptDuplexBridge: this.acceptDuplexBridge } : {}),
+        ...(this.durableSync !== null ? { durableSync: this.durableSync } : {}),
         ...(this.clusterUpdates !== null ? { cluster: this.clusterUpdates } : {}),
         ...(this.options.peerBrokers !== undefined ? { peerBrokers: this.options.peerBrokers } : {}),
       });

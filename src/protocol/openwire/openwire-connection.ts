@@ -340,6 +340,8 @@ export class OpenWireConnection implements ProtocolConnection {
         this.cluster.connectionControl(cmd);
         return null;
       case T.FLUSH_COMMAND:
+      // A bridge's durable sync reaches a plain connection when the bridge is one-way: only bridges read it.
+      case T.BROKER_SUBSCRIPTION_INFO:
       case T.CONTROL_COMMAND:
       case T.CONSUMER_CONTROL:
       case T.PRODUCER_ACK:
@@ -392,6 +394,10 @@ export class OpenWireConnection implements ProtocolConnection {
     const peer = this.peerBroker;
     if (peer !== null && peer.networkConnection && peer.duplexConnection && this.ctx.acceptDuplexBridge) {
       this.startDuplexResponder(peer, this.ctx.acceptDuplexBridge);
+    } else if (peer !== null && peer.networkConnection && this.version >= 12) {
+      // The passive end of a one-way bridge: its durable sync comes from here (the bridge runs on the other side).
+      const sync = this.ctx.durableSync?.(peer) ?? null;
+      if (sync !== null) this.write(sync);
     }
     return null;
   }

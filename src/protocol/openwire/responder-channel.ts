@@ -1,5 +1,6 @@
 import type * as ow from './codec/commands.js';
 import { T } from './codec/types.js';
+import { CommandHandoff } from './command-handoff.js';
 import type { RemoteChannel } from './remote-channel.js';
 
 /**
@@ -8,9 +9,8 @@ import type { RemoteChannel } from './remote-channel.js';
  * TransportConnection does the same once it has started "the responder end of duplex bridge").
  */
 export class ResponderChannel implements RemoteChannel {
-  private handler: ((command: ow.Command) => void) | null = null;
-  /** What the initiator sent before the responder bridge was listening (its SessionInfo, ConsumerInfo…). */
-  private early: ow.Command[] | null = [];
+  /** Holds what the initiator sent before the responder bridge was listening (its SessionInfo, ConsumerInfo…). */
+  private readonly commands = new CommandHandoff();
   onClosed: ((error: Error) => void) | null = null;
   private nextCommandId = 1;
   private readonly pending = new Map<number, { resolve: (c: ow.Command) => void; reject: (e: Error) => void }>();
@@ -45,15 +45,11 @@ export class ResponderChannel implements RemoteChannel {
   }
 
   get onCommand(): ((command: ow.Command) => void) | null {
-    return this.handler;
+    return this.commands.reader;
   }
 
   set onCommand(handler: ((command: ow.Command) => void) | null) {
-    this.handler = handler;
-    const early = this.early;
-    if (handler === null || early === null) return;
-    this.early = null;
-    for (const c of early) handler(c);
+    this.commands.reader = handler;
   }
 
   /** A command read from the connection. */
@@ -69,9 +65,7 @@ export class ResponderChannel implements RemoteChannel {
       }
       return;
     }
-    if (this.handler !== null) this.handler(command);
-    // Bounded: a peer cannot make us hold more than its bridge's setup before we listen.
-    else if (this.early !== null && this.early.length < 1000) this.early.push(command);
+    this.commands.push(command);
   }
 
   /** The connection ended. */
