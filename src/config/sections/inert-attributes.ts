@@ -60,7 +60,11 @@ export const INERT_CONNECTOR_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'maximumConsumersAllowedPerConnection', behaves: 0, why: 'consumers per connection are not limited' },
   { name: 'maximumProducersAllowedPerConnection', behaves: 0, why: 'producers per connection are not limited' },
   { name: 'warnOnRemoteClose', behaves: false, why: 'a client closing its socket is logged at info' },
-  { name: 'auditNetworkProducers', behaves: false, why: 'there are no network bridges yet' },
+  {
+    name: 'auditNetworkProducers',
+    behaves: true,
+    why: 'messages from network bridges always pass the broker-wide producer audit (one that names this broker in its brokerPath is let back in)',
+  },
 ];
 
 /**
@@ -116,7 +120,7 @@ export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
 /** <virtualTopic> attributes the virtual topic filter does not read (it takes name, prefix and selectorAware). */
 export const INERT_VIRTUAL_TOPIC_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'postfix', behaves: '', why: 'consumer queues are named prefix + topic name' },
-  { name: 'local', behaves: false, why: 'there are no network bridges yet' },
+  { name: 'local', behaves: false, why: 'messages a network bridge brings in fill the consumer queues like local ones' },
   { name: 'concurrentSend', behaves: false, why: 'consumer queues are written one after another' },
   { name: 'transactedSend', behaves: false, why: 'not configurable in TideMQ' },
   { name: 'dropOnResourceLimit', behaves: false, why: 'a full consumer queue holds back the send' },
