@@ -247,21 +247,29 @@ export class DemandForwardingBridge extends EventEmitter {
     };
   }
 
+  /**
+   * The bridge's connection to this broker. As ActiveMQ's local VM connection, it goes through this broker's
+   * security: with an authentication plugin the connector's userName/password must log in here too, and
+   * authorization decides which destinations it may consume (demand) and, for a duplex bridge, send to. The
+   * responder end of a duplex bridge acts as the user the peer's connection was admitted as.
+   */
   private async startLocal(): Promise<void> {
     const c = this.c;
     const local = this.o.local;
     const token = c.clientIdToken;
-    const duplexTag = this.o.responder === true ? `${token}duplex` : '';
+    const responder = this.o.responder === true;
+    const duplexTag = responder ? `${token}duplex` : '';
+    const admitted = responder ? (this.channel?.security ?? null) : null;
     const context: ConnectionContext = {
       info: {
         connectionId: this.localConnectionId,
         clientId: `${c.name}${token}${this.remoteBrokerName}${token}inbound${duplexTag}${token}${local.brokerName}`,
-        userName: c.userName,
-        password: null,
+        userName: admitted?.userName ?? c.userName,
+        password: responder ? null : c.password,
         remoteAddress: this.channel?.address ?? '',
         protocol: 'network',
       },
-      security: { userName: c.userName, groups: new Set(), isBrokerInternal: true },
+      security: admitted,
       control: {
         close: (reason) => this.fail(reason),
       },

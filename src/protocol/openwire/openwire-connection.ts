@@ -423,6 +423,7 @@ export class OpenWireConnection implements ProtocolConnection {
       this.remote,
       (c) => this.write(c),
       (reason) => this.close(reason),
+      this.context?.security ?? null,
     );
     this.duplex = channel;
     this.log.info(`Started responder end of duplex bridge with ${peer.brokerName ?? 'a peer broker'}`);

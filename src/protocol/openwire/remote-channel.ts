@@ -1,3 +1,4 @@
+import type { SecurityContext } from '../../broker/broker.js';
 import type * as ow from './codec/commands.js';
 
 /**
@@ -12,6 +13,11 @@ export interface RemoteChannel {
   readonly remoteBrokerInfo: ow.BrokerInfo;
   /** Where the remote broker is, for logs. */
   readonly address: string;
+  /**
+   * The responder end of a duplex bridge: the identity the peer's connection was admitted with here (its bridge
+   * credentials), which the responder's local side acts as. Absent on a bridge that connected out.
+   */
+  readonly security?: SecurityContext | null;
   /** The ConnectionId our side registered with (the client's); absent when the bridge sends its own. */
   readonly connectionId?: ow.ConnectionId;
   /** Sends without asking for an answer. */

@@ -1,3 +1,4 @@
+import type { SecurityContext } from '../../broker/broker.js';
 import type * as ow from './codec/commands.js';
 import { T } from './codec/types.js';
 import { CommandHandoff } from './command-handoff.js';
@@ -21,6 +22,8 @@ export class ResponderChannel implements RemoteChannel {
     readonly address: string,
     private readonly write: (command: ow.Command) => void,
     private readonly end: (reason: string) => Promise<void>,
+    /** Who the peer proved to be when its connection was admitted: the responder acts here as that user. */
+    readonly security: SecurityContext | null = null,
   ) {}
 
   oneway(command: ow.Command): Promise<void> {
