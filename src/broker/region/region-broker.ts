@@ -6,7 +6,6 @@ import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../s
 import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
-import { destinationMatches } from '../../destination/destination-filter.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
 import type { MessageReference } from './message-reference.js';
 import { Queue } from './queue.js';
@@ -27,6 +26,9 @@ import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-schedule
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
+import { QueueRegion } from './queue-region.js';
+import { allowed } from './abstract-region.js';
+import { TopicRegion } from './topic-region.js';
 import { DurableCursor } from './durable-cursor.js';
 import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
@@ -114,17 +116,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly warned = new WarnedOnce();
   private readonly flowControl: ProducerFlowControl;
   private readonly deadLetters: DeadLetterHandler;
-  private readonly expireTimers = new Map<number, Timer>();
   /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
   private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
 
   private readonly connections = new Map<string, ConnectionState>();
   private readonly clientIds = new Map<string, string>();
-  private readonly queues = new Map<string, Queue>();
-  private readonly topics = new Map<string, Topic>();
-  /** Consumers whose destination is a wildcard: attached to matching destinations created later. */
-  private readonly wildcardQueueSubs = new Set<QueueSubscription>();
-  private readonly wildcardTopicSubs = new Set<TopicSubscription>();
+  /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
+  private readonly queueRegion: QueueRegion;
+  private readonly topicRegion: TopicRegion;
   private readonly durables = new Map<string, DurableTopicSubscription>();
   private readonly transactions = new Map<string, Transaction>();
   private readonly pullTimers = new Map<string, Timer>();
@@ -171,6 +170,24 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       scheduler: () => this.messageScheduler(),
       route: (m) => this.route(m, true),
     });
+    this.queueRegion = new QueueRegion({
+      host: this,
+      store: this.store,
+      cursorStores: this.cursorStores,
+      clock: this.clock,
+      policyFor: (d) => this.policyFor(d),
+      memoryUsage: this.memoryUsage,
+      customPolicies: this.customPolicies,
+    });
+    this.topicRegion = new TopicRegion({
+      policyFor: (d) => this.policyFor(d),
+      memoryUsage: this.memoryUsage,
+      durableJoined: (sub, topic) => {
+        this.storeWrite([{ op: 'add-subscription', subscription: this.subscriptionRecord(sub, topic) }], false).catch(
+          (e: unknown) => this.logger.error('Store write failed', { error: e }),
+        );
+      },
+    });
     this.flowControl = new ProducerFlowControl(
       host,
       options.sendFailIfNoSpace ?? false,
@@ -214,8 +231,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
   private usageFor(dest: Destination): MemoryUsage {
-    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
-    return entity?.usage ?? this.memoryUsage;
+    return this.regionFor(dest).lookup(dest.name)?.usage ?? this.memoryUsage;
   }
 
   /** The temp store as subscribers' spools use it (made once). */
@@ -377,8 +393,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const t of this.expireTimers.values()) t.cancel();
-    this.expireTimers.clear();
+    this.queueRegion.stop();
     for (const s of this.slowStrategies.values()) s.stop();
     this.slowStrategies.clear();
     this.scheduler?.stop();
@@ -427,7 +442,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       // Prepared XA transactions outlive the connection; local ones roll back.
       if (tx !== undefined && tx.state === 'active') this.rollbackLocal(tx);
     }
-    for (const d of state.temporary) this.deleteDestination(d);
+    for (const d of state.temporary) this.regionFor(d).remove(d);
     this.connections.delete(context.info.connectionId);
     const clientId = context.info.clientId;
     if (clientId !== null && this.clientIds.get(clientId) === context.info.connectionId)
@@ -467,14 +482,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
     const selector = this.compileSelector(info.selector);
-    const wildcard = members.some((m) => m.isWildcard) || members.length > 1;
     if (this.customPolicies) this.configurePrefetch(info);
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
       const refs: MessageReference[] = [];
       const max = this.policyFor(dest).maxBrowsePageSize;
-      for (const q of this.matchingQueues(dest)) {
+      for (const q of this.queueRegion.matching(dest)) {
         if (refs.length >= max) break;
         if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
       }
@@ -490,13 +504,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (members[0]!.isQueue) {
       const qs = new QueueSubscription(context, info, sink, selector, this);
       state.consumers.set(info.consumerId, qs);
-      for (const m of members) if (!m.isWildcard) this.getQueue(m);
-      if (wildcard) this.wildcardQueueSubs.add(qs);
-      for (const q of this.matchingQueues(dest)) {
-        if (!allowed(info, q.destination)) continue;
-        qs.queues.push(q);
-        q.attach(qs);
-      }
+      this.queueRegion.subscribe(qs);
       return { info, wakeup: () => qs.wakeup() };
     }
 
@@ -513,13 +521,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     } else {
       ts = new TopicSubscription(context, info, sink, selector, this);
       this.configureTopicSubscription(ts);
-      for (const m of members) if (!m.isWildcard) this.getTopic(m);
-      if (wildcard) this.wildcardTopicSubs.add(ts);
-      for (const t of this.matchingTopics(dest)) {
-        if (!allowed(info, t.destination)) continue;
-        ts.topics.push(t);
-        t.attach(ts);
-      }
+      this.topicRegion.subscribe(ts);
     }
     state.consumers.set(info.consumerId, ts);
     return { info, wakeup: () => ts.wakeup() };
@@ -544,8 +546,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       sub.deactivate();
       return;
     }
-    if (sub instanceof QueueSubscription) this.wildcardQueueSubs.delete(sub);
-    if (sub instanceof TopicSubscription) this.wildcardTopicSubs.delete(sub);
+    if (sub instanceof QueueSubscription) this.queueRegion.unsubscribe(sub);
+    if (sub instanceof TopicSubscription) this.topicRegion.unsubscribe(sub);
     sub.close();
   }
 
@@ -765,14 +767,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     sub.active = false;
     sub.onSlow = (s) => this.slowConsumer(s);
     this.durables.set(sub.key, sub);
-    const members = destination.members();
-    for (const m of members) if (!m.isWildcard) this.getTopic(m);
-    if (destination.isWildcard || members.length > 1) this.wildcardTopicSubs.add(sub);
-    for (const t of this.matchingTopics(destination)) {
-      if (!allowed(info, t.destination)) continue;
-      sub.topics.push(t);
-      t.attach(sub);
-    }
+    this.topicRegion.subscribe(sub);
     return sub;
   }
 
@@ -871,7 +866,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     sub.close();
     this.durables.delete(sub.key);
-    this.wildcardTopicSubs.delete(sub);
+    this.topicRegion.unsubscribe(sub);
     await this.storeWrite(ops, true);
   }
 
@@ -958,7 +953,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     if (dest.isWildcard) {
-      const targets = dest.isQueue ? this.matchingQueues(dest) : this.matchingTopics(dest);
+      const targets = this.regionFor(dest).matching(dest);
       for (const t of targets) {
         const copy = message.copy();
         copy.destination = t.destination;
@@ -1125,12 +1120,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
   }
 
-  private expireSweep(period: number): void {
-    for (const q of this.queues.values()) {
-      if (q.expirePeriod === period) q.expireMessages(this.policyFor(q.destination).maxExpirePageSize);
-    }
-  }
-
   // ---- transactions ------------------------------------------------------------------------------
 
   async beginTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
@@ -1270,25 +1259,28 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   // ---- destinations ------------------------------------------------------------------------------
 
+  /** The one place that tells queues from topics: every destination operation goes to its region. */
+  private regionFor(destination: Destination): QueueRegion | TopicRegion {
+    return destination.isQueue ? this.queueRegion : this.topicRegion;
+  }
+
   async addDestination(context: ConnectionContext, destination: Destination): Promise<void> {
     if (destination.isTemporary) {
       const state = this.connection(context);
-      const existing = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+      const existing = this.regionFor(destination).lookup(destination.name);
       if (existing !== undefined && existing.owner !== context.info.connectionId) {
         throw new BrokerError('ERR_DESTINATION_INVALID', `Temporary destination already exists: ${destination.key}`);
       }
-      if (destination.isQueue) this.getQueue(destination).owner = context.info.connectionId;
-      else this.getTopic(destination).owner = context.info.connectionId;
+      this.regionFor(destination).ensure(destination).owner = context.info.connectionId;
       state.temporary.add(destination);
       return;
     }
     if (destination.isComposite || destination.isWildcard) return;
-    if (destination.isQueue) this.getQueue(destination);
-    else this.getTopic(destination);
+    this.regionFor(destination).ensure(destination);
   }
 
   async removeDestination(context: ConnectionContext, destination: Destination): Promise<void> {
-    const entity = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+    const entity = this.regionFor(destination).lookup(destination.name);
     if (entity === undefined) return;
     if (destination.isTemporary && entity.owner !== null && entity.owner !== context.info.connectionId) {
       throw new BrokerError(
@@ -1303,127 +1295,33 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         `Destination: ${destination.key} still has an active subscription: ${active[0]!.consumerId}`,
       );
     }
-    this.deleteDestination(destination);
+    this.regionFor(destination).remove(destination);
     this.connections.get(context.info.connectionId)?.temporary.delete(destination);
-  }
-
-  private deleteDestination(destination: Destination): void {
-    if (destination.isQueue) {
-      const q = this.queues.get(destination.name);
-      if (q === undefined) return;
-      for (const c of [...q.consumers]) {
-        q.detach(c);
-        const i = (c as QueueSubscription).queues.indexOf(q);
-        if (i >= 0) (c as QueueSubscription).queues.splice(i, 1);
-      }
-      q.purge();
-      this.queues.delete(destination.name);
-      if (!destination.isTemporary) this.storeWrite([{ op: 'remove-destination', destination }], false).catch(() => {});
-    } else {
-      const t = this.topics.get(destination.name);
-      if (t === undefined) return;
-      for (const s of [...t.subscriptions]) s.close();
-      this.topics.delete(destination.name);
-    }
   }
 
   getDestinations(): Destination[] {
     return [
-      ...[...this.queues.values()].map((q) => q.destination),
-      ...[...this.topics.values()].map((t) => t.destination),
+      ...[...this.queueRegion.values()].map((q) => q.destination),
+      ...[...this.topicRegion.values()].map((t) => t.destination),
     ];
   }
 
   destinationExists(destination: Destination): boolean {
-    const found = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+    const found = this.regionFor(destination).lookup(destination.name);
     return found !== undefined && found.destination.type === destination.type;
   }
 
-  /** Queue statistics for management and tests. */
+  /** The queue, created with its policy if it does not exist (management and tests use it too). */
   getQueue(destination: Destination): Queue {
-    let q = this.queues.get(destination.name);
-    if (q === undefined) {
-      const physical = Destination.of(destination.type, destination.name);
-      q = new Queue(physical, this, this.cursorStores);
-      this.configureQueue(q);
-      this.queues.set(destination.name, q);
-      for (const sub of this.wildcardQueueSubs) {
-        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
-          sub.queues.push(q);
-          q.attach(sub);
-        }
-      }
-    }
-    return q;
+    return this.queueRegion.ensure(destination);
   }
 
   getTopic(destination: Destination): Topic {
-    let t = this.topics.get(destination.name);
-    if (t === undefined) {
-      const physical = Destination.of(destination.type, destination.name);
-      t = new Topic(physical);
-      this.configureTopic(t);
-      this.topics.set(destination.name, t);
-      for (const sub of this.wildcardTopicSubs) {
-        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
-          sub.topics.push(t);
-          t.attach(sub);
-          // The store keeps this topic's messages for the subscription only once it is recorded on it.
-          if (sub instanceof DurableTopicSubscription) {
-            this.storeWrite(
-              [{ op: 'add-subscription', subscription: this.subscriptionRecord(sub, physical) }],
-              false,
-            ).catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
-          }
-        }
-      }
-    }
-    return t;
-  }
-
-  /** PolicyEntry.configure(Queue): the parts of the policy a queue applies itself. */
-  private configureQueue(q: Queue): void {
-    const policy = this.policyFor(q.destination);
-    q.prioritized = policy.prioritizedMessages;
-    q.allExclusive = policy.allConsumersExclusiveByDefault;
-    q.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
-    q.deliveryAdvisory = policy.advisoryForDelivery;
-    q.usage = new MemoryUsage(`${q.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
-    if (this.customPolicies) q.maxScan = policy.maxPageSize;
-    q.cursor.kind = policy.pendingQueuePolicy;
-    q.cursor.useCache = policy.useCache;
-    q.cursor.highWaterMark = policy.cursorMemoryHighWaterMark;
-    q.cursor.pageSize = Math.max(1, policy.maxPageSize);
-    q.expirePeriod = policy.expireMessagesPeriod;
-    const period = q.expirePeriod;
-    if (period > 0 && !this.expireTimers.has(period)) {
-      this.expireTimers.set(
-        period,
-        this.clock.setInterval(() => this.expireSweep(period), period),
-      );
-    }
-  }
-
-  /** PolicyEntry.configure(Topic). */
-  private configureTopic(t: Topic): void {
-    const policy = this.policyFor(t.destination);
-    const recovery = policy.subscriptionRecoveryPolicy;
-    t.recoveryCount =
-      recovery === null
-        ? 0
-        : recovery.type === 'fixedCount'
-          ? recovery.maximumSize
-          : recovery.type === 'lastImage'
-            ? 1
-            : 0;
-    t.alwaysRetroactive = policy.alwaysRetroactive;
-    t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
-    t.deliveryAdvisory = policy.advisoryForDelivery;
-    t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
+    return this.topicRegion.ensure(destination);
   }
 
   findQueue(name: string): Queue | undefined {
-    return this.queues.get(name);
+    return this.queueRegion.lookup(name);
   }
 
   /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
@@ -1431,34 +1329,15 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.durables.get(durableKey(clientId, subscriptionName));
   }
 
-  private matchingQueues(filter: Destination): Queue[] {
-    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingQueues(m)))];
-    if (!filter.isWildcard) {
-      const q = this.queues.get(filter.name);
-      return q === undefined || q.destination.type !== filter.type ? [] : [q];
-    }
-    return [...this.queues.values()].filter((q) => destinationMatches(filter, q.destination));
-  }
-
-  private matchingTopics(filter: Destination): Topic[] {
-    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingTopics(m)))];
-    if (!filter.isWildcard) {
-      const t = this.topics.get(filter.name);
-      return t === undefined || t.destination.type !== filter.type ? [] : [t];
-    }
-    return [...this.topics.values()].filter((t) => destinationMatches(filter, t.destination));
-  }
-
   private checkTemporaryExists(destination: Destination): void {
-    const exists = destination.isQueue ? this.queues.has(destination.name) : this.topics.has(destination.name);
-    if (!exists) {
+    if (this.regionFor(destination).lookup(destination.name) === undefined) {
       throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot publish to a deleted Destination: ${destination.key}`);
     }
   }
 
   /** Only the connection that created a temporary destination may consume from it. */
   private checkTemporaryOwner(context: ConnectionContext, destination: Destination): void {
-    const entity = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+    const entity = this.regionFor(destination).lookup(destination.name);
     if (entity === undefined) {
       throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from a deleted Destination: ${destination.key}`);
     }
@@ -1473,11 +1352,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- management (src/management reads these; ActiveMQ's ManagedRegionBroker plays this part) --------
 
   managedQueues(): IterableIterator<Queue> {
-    return this.queues.values();
+    return this.queueRegion.values();
   }
 
   managedTopics(): IterableIterator<Topic> {
-    return this.topics.values();
+    return this.topicRegion.values();
   }
 
   /** Durable subscriptions, active and offline (ActiveMQ's durableTopicSubscribers and inactive ones). */
@@ -1494,62 +1373,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return { store: this.store.size(), temp: this.tempStore?.size() ?? 0 };
   }
 
-  /**
-   * QueueViewMBean.purge(): removes every message waiting in the queue, those in memory and the backlog the
-   * cursor left in the store (read back a page at a time and removed by id); messages in flight to consumers
-   * stay with them, as ActiveMQ's purge only removes what it can lock. Returns how many were removed.
-   */
-  async purgeQueue(destination: Destination): Promise<number> {
-    const q = this.queues.get(destination.name);
-    if (q === undefined || q.destination.type !== destination.type) return 0;
-    const backlog = q.cursor.storeBacklog > 0;
-    let after = q.cursor.storePosition;
-    let removed = q.purge().length;
-    if (!backlog) return removed;
-    for (;;) {
-      const page = await this.store.readMessages(q.destination, after, 500);
-      if (page.length === 0) break;
-      const ops: StoreOperation[] = [];
-      for (const m of page) {
-        after = Math.max(after, m.storeSequence);
-        if (q.cursor.storing.has(m.messageId)) continue;
-        ops.push({ op: 'remove', destination: q.destination, messageId: m.messageId, subscription: null });
-      }
-      await this.storeWrite(ops, false);
-      removed += ops.length;
-    }
-    q.cursor.storePosition = after;
-    return removed;
+  /** QueueViewMBean.purge(): see QueueRegion.purge. */
+  purgeQueue(destination: Destination): Promise<number> {
+    return this.queueRegion.purge(destination);
   }
 
-  /**
-   * QueueViewMBean.removeMessage(id): takes one waiting message out of the queue, from memory or from the
-   * store backlog, and returns it (null when no waiting message has that id; in-flight ones are left alone).
-   */
-  async removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
-    const q = this.queues.get(destination.name);
-    if (q === undefined || q.destination.type !== destination.type) return null;
-    for (let i = 0; i < q.pending.length; i++) {
-      const ref = q.pending.at(i);
-      if (ref.dropped || ref.message.messageId !== messageId) continue;
-      q.pending.removeAt(i);
-      q.consumed(ref);
-      return ref.message;
-    }
-    const c = q.cursor;
-    let after = c.storePosition;
-    while (c.storeBacklog > 0) {
-      const page = await this.store.readMessages(q.destination, after, 500);
-      if (page.length === 0) break;
-      for (const m of page) {
-        after = Math.max(after, m.storeSequence);
-        if (m.messageId !== messageId || c.pagedAhead.has(m.storeSequence)) continue;
-        await this.storeWrite([{ op: 'remove', destination: q.destination, messageId, subscription: null }], false);
-        c.storeBacklog = Math.max(0, c.storeBacklog - 1);
-        return m;
-      }
-    }
-    return null;
+  /** QueueViewMBean.removeMessage(id): see QueueRegion.removeMessage. */
+  removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
+    return this.queueRegion.removeMessage(destination, messageId);
   }
 
   // ---- store helpers -----------------------------------------------------------------------------
@@ -1607,15 +1438,4 @@ function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
     });
   }
   return map;
-}
-
-/** The authorization filter's verdict on attaching a consumer to a concrete destination (ConsumerInfo.accepts). */
-function allowed(info: ConsumerInfo, destination: Destination): boolean {
-  return info.accepts === undefined || info.accepts(destination);
-}
-
-/** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */
-function covers(filter: Destination, destination: Destination): boolean {
-  if (!filter.isComposite) return destinationMatches(filter, destination);
-  return filter.members().some((m) => destinationMatches(m, destination));
 }

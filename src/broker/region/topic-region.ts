@@ -1,0 +1,87 @@
+import type { Destination } from '../../model/destination.js';
+import type { ResolvedPolicy } from '../policy/policy-entry.js';
+import { AbstractRegion, allowed, isMultiDestination } from './abstract-region.js';
+import { MemoryUsage } from './memory-usage.js';
+import { DurableTopicSubscription, Topic, type TopicSubscription } from './topic.js';
+
+export interface TopicRegionOptions {
+  policyFor(destination: Destination): ResolvedPolicy;
+  /** The broker's memoryUsage, parent of every topic's own. */
+  memoryUsage: MemoryUsage;
+  /**
+   * A durable wildcard subscription joined a topic created after it: the store must record it on that topic,
+   * or it would not keep the topic's messages for it (TopicRegion adds the subscription to the topic's store).
+   */
+  durableJoined(sub: DurableTopicSubscription, topic: Destination): void;
+}
+
+/**
+ * The topics (and temporary topics) and their subscriptions: ActiveMQ's TopicRegion. Creates each topic with its
+ * policy and attaches subscriptions (wildcard ones to every topic they cover, now and later). Durable
+ * subscriptions' identity and store records are DurableSubscriptions' business; this region only attaches them.
+ */
+export class TopicRegion extends AbstractRegion<Topic, TopicSubscription> {
+  constructor(private readonly options: TopicRegionOptions) {
+    super();
+  }
+
+  protected override create(physical: Destination): Topic {
+    const t = new Topic(physical);
+    this.configure(t);
+    return t;
+  }
+
+  protected override join(sub: TopicSubscription, t: Topic): void {
+    attach(sub, t);
+    if (sub instanceof DurableTopicSubscription) this.options.durableJoined(sub, t.destination);
+  }
+
+  /** PolicyEntry.configure(Topic). */
+  private configure(t: Topic): void {
+    const policy = this.options.policyFor(t.destination);
+    const recovery = policy.subscriptionRecoveryPolicy;
+    t.recoveryCount =
+      recovery === null
+        ? 0
+        : recovery.type === 'fixedCount'
+          ? recovery.maximumSize
+          : recovery.type === 'lastImage'
+            ? 1
+            : 0;
+    t.alwaysRetroactive = policy.alwaysRetroactive;
+    t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
+    t.deliveryAdvisory = policy.advisoryForDelivery;
+    t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.options.memoryUsage);
+  }
+
+  /**
+   * Attaches a subscription (non-durable, or a durable one being created) to the topics its destination names or
+   * covers, creating the named ones; a wildcard or composite one also joins topics created later.
+   */
+  subscribe(sub: TopicSubscription): void {
+    const dest = sub.info.destination;
+    for (const m of dest.members()) if (!m.isWildcard) this.ensure(m);
+    if (isMultiDestination(dest)) this.addWildcard(sub);
+    for (const t of this.matching(dest)) {
+      if (allowed(sub.info, t.destination)) attach(sub, t);
+    }
+  }
+
+  /** The subscription is gone for good: later topics no longer join it. */
+  unsubscribe(sub: TopicSubscription): void {
+    this.removeWildcard(sub);
+  }
+
+  /** Deletes a topic: its subscriptions are closed (a durable one's record stays with DurableSubscriptions). */
+  remove(destination: Destination): void {
+    const t = this.lookup(destination.name);
+    if (t === undefined) return;
+    for (const s of [...t.subscriptions]) s.close();
+    this.forget(t);
+  }
+}
+
+function attach(sub: TopicSubscription, t: Topic): void {
+  sub.topics.push(t);
+  t.attach(sub);
+}
