@@ -12,7 +12,7 @@ import { Queue } from './queue.js';
 import { QueueSubscription } from './queue-subscription.js';
 import type { MessageSelector, SelectorCompiler } from './selector-support.js';
 import { Subscription, type SubscriptionHost } from './subscription.js';
-import { DurableTopicSubscription, Topic, TopicSubscription, durableKey, type DurableHost } from './topic.js';
+import { DurableTopicSubscription, Topic, TopicSubscription, type DurableHost } from './topic.js';
 import { Transaction } from './transaction.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
@@ -29,7 +29,7 @@ import type { CursorStores } from './queue-cursor.js';
 import { QueueRegion } from './queue-region.js';
 import { allowed } from './abstract-region.js';
 import { TopicRegion } from './topic-region.js';
-import { DurableCursor } from './durable-cursor.js';
+import { DurableSubscriptions } from './durable-subscriptions.js';
 import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
@@ -124,7 +124,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
   private readonly queueRegion: QueueRegion;
   private readonly topicRegion: TopicRegion;
-  private readonly durables = new Map<string, DurableTopicSubscription>();
+  private readonly durables: DurableSubscriptions;
   private readonly transactions = new Map<string, Transaction>();
   private readonly pullTimers = new Map<string, Timer>();
   /** While > 0, consumption is already part of a store batch being written (commit). */
@@ -183,10 +183,21 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       policyFor: (d) => this.policyFor(d),
       memoryUsage: this.memoryUsage,
       durableJoined: (sub, topic) => {
-        this.storeWrite([{ op: 'add-subscription', subscription: this.subscriptionRecord(sub, topic) }], false).catch(
+        this.storeWrite([{ op: 'add-subscription', subscription: this.durables.record(sub, topic) }], false).catch(
           (e: unknown) => this.logger.error('Store write failed', { error: e }),
         );
       },
+    });
+    this.durables = new DurableSubscriptions({
+      store: this.store,
+      topics: this.topicRegion,
+      host: this,
+      logger: this.logger,
+      policyFor: (d) => this.policyFor(d),
+      compileSelector: (text) => this.compileSelector(text),
+      nextBrokerSequence: () => ++this.sequence,
+      internalContext: () => this.internalContext(),
+      slowConsumer: (sub) => this.slowConsumer(sub),
     });
     this.flowControl = new ProducerFlowControl(
       host,
@@ -329,43 +340,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
         }
       }
     }
-    // A wildcard durable subscription has one record for its own destination and one per physical topic it
-    // covers (the store keeps a topic's messages only for subscriptions recorded on it), as ActiveMQ's
-    // TopicRegion adds the subscription to each matching topic's store.
-    const byKey = new Map<string, typeof state.subscriptions>();
-    for (const rec of state.subscriptions) {
-      const list = byKey.get(rec.key) ?? [];
-      list.push(rec);
-      byKey.set(rec.key, list);
-    }
-    for (const records of byKey.values()) {
-      const main = records.find((r) => r.destination.isWildcard || r.destination.isComposite) ?? records[0]!;
-      const sub = this.createDurable(
-        main.clientId,
-        main.subscriptionName,
-        main.destination,
-        main.selector,
-        main.noLocal,
-      );
-      if (deferDurable && sub.cursor !== null) {
-        // Its backlog stays in the store; the cursor pages it in once a consumer attaches.
-        sub.cursor.storeBacklog = state.deferredSubscriptions?.get(`${main.destination.key}|${main.key}`) ?? 0;
-        continue;
-      }
-      const recovered: Message[] = [];
-      for (const rec of records) {
-        if (deferDurable) {
-          recovered.push(...(await this.readSubscriptionBacklog(rec.destination, rec.key)));
-          continue;
-        }
-        const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
-        for (const m of state.messages.get(rec.destination.key) ?? []) {
-          if (!acked.has(m.messageId)) recovered.push(m);
-        }
-      }
-      if (records.length > 1) recovered.sort((a, b) => a.timestamp - b.timestamp);
-      for (const m of recovered) void sub.enqueue(m); // a durable subscription never spools
-    }
+    await this.durables.recover(state, deferDurable);
     for (const [id, ops] of state.prepared) {
       const tx = new Transaction(id, '');
       tx.state = 'prepared';
@@ -373,21 +348,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.transactions.set(id, tx);
     }
     this.started = true;
-  }
-
-  /** All of a durable subscription's messages on one topic, for a subscription that keeps them in memory. */
-  private async readSubscriptionBacklog(topic: Destination, key: string): Promise<Message[]> {
-    const out: Message[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await this.store.readSubscriptionMessages!(topic, key, after, 1000);
-      for (const m of page) {
-        m.brokerSequence = ++this.sequence;
-        out.push(m);
-      }
-      if (page.length < 1000) return out;
-      after = page[page.length - 1]!.storeSequence;
-    }
   }
 
   async stop(): Promise<void> {
@@ -510,7 +470,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
     let ts: TopicSubscription;
     if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      const durable = await this.activateDurable(context, info, sink, selector);
+      const durable = await this.durables.activate(context, info, sink, selector);
       if (this.connections.get(context.info.connectionId) !== state) {
         // The connection went while the subscription was recorded (a client that subscribes and closes at
         // once): its removal could not see this consumer, so the subscription would stay "in use" for ever.
@@ -662,212 +622,18 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return strategy;
   }
 
-  // ---- durable subscriptions ---------------------------------------------------------------------
-
-  private async activateDurable(
-    context: ConnectionContext,
-    info: ConsumerInfo,
-    sink: ConsumerSink,
-    selector: MessageSelector | null,
-  ): Promise<DurableTopicSubscription> {
-    const clientId = context.info.clientId;
-    const name = info.subscriptionName!;
-    if (clientId === null || clientId === '') {
-      throw new BrokerError(
-        'ERR_CLIENT_ID_INVALID',
-        'You cannot create a durable subscriber without specifying a unique clientID on a Connection',
-      );
-    }
-    if (info.destination.name.startsWith('ActiveMQ.Advisory.')) {
-      throw new BrokerError('ERR_ILLEGAL_STATE', 'Cannot create a durable subscription for an advisory Topic');
-    }
-    const key = durableKey(clientId, name);
-    let sub = this.durables.get(key);
-    if (sub !== undefined && sub.active) {
-      throw new BrokerError(
-        'ERR_ILLEGAL_STATE',
-        `Durable consumer is in use for client: ${clientId} and subscriptionName: ${name}`,
-      );
-    }
-    if (
-      sub !== undefined &&
-      (sub.info.destination !== info.destination || (sub.selector?.text ?? null) !== (selector?.text ?? null))
-    ) {
-      // JMS: changing the topic or selector of a durable subscription deletes and recreates it.
-      await this.deleteDurable(sub);
-      sub = undefined;
-    }
-    const created = sub === undefined;
-    if (sub === undefined) {
-      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector, info.accepts);
-      const destinations = [info.destination];
-      if (info.destination.isWildcard || info.destination.isComposite) {
-        for (const t of sub.topics) destinations.push(t.destination);
-      }
-      await this.storeWrite(
-        destinations.map((d) => ({ op: 'add-subscription', subscription: this.subscriptionRecord(sub!, d) })),
-        true,
-      );
-    }
-    // A recovered subscription, or one another connection made, may span topics this consumer may not read.
-    if (info.accepts !== undefined) await this.detachRefused(sub, info.accepts);
-    sub.context = context;
-    sub.info = info;
-    sub.sink = sink;
-    sub.selector = selector;
-    // A new retroactive durable subscription gets the topics' retained messages, as ActiveMQ's
-    // RetainedMessageSubscriptionRecoveryPolicy gives them to every retroactive subscription (MQTT's retain).
-    if (created && info.retroactive) for (const t of sub.topics) t.recoverRetained(sub);
-    sub.active = true;
-    sub.drain();
-    return sub;
-  }
-
-  private subscriptionRecord(sub: DurableTopicSubscription, destination: Destination) {
-    return {
-      destination,
-      key: sub.key,
-      clientId: sub.clientId,
-      subscriptionName: sub.subscriptionName,
-      selector: sub.info.selector,
-      noLocal: sub.info.noLocal,
-    };
-  }
-
-  private createDurable(
-    clientId: string,
-    name: string,
-    destination: Destination,
-    selectorText: string | null,
-    noLocal: boolean,
-    compiled?: MessageSelector | null,
-    accepts?: (destination: Destination) => boolean,
-  ): DurableTopicSubscription {
-    const info: ConsumerInfo = {
-      consumerId: `durable:${clientId}:${name}`,
-      destination,
-      prefetch: 100,
-      selector: selectorText,
-      ackMode: 'client',
-      noLocal,
-      exclusive: false,
-      priority: 0,
-      retroactive: false,
-      browser: false,
-      subscriptionName: name,
-      ...(accepts !== undefined ? { accepts } : {}),
-    };
-    const offline: ConsumerSink = { deliver: () => {}, ready: false };
-    const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
-    const sub = new DurableTopicSubscription(this.internalContext(), info, offline, selector, this);
-    sub.cursor = this.durableCursor(destination);
-    sub.clientId = clientId;
-    sub.subscriptionName = name;
-    sub.durableHost = this;
-    sub.active = false;
-    sub.onSlow = (s) => this.slowConsumer(s);
-    this.durables.set(sub.key, sub);
-    this.topicRegion.subscribe(sub);
-    return sub;
-  }
-
-  /**
-   * The store cursor for a new durable subscription, or null to keep its messages in memory: a wildcard or
-   * composite subscription, a store that cannot read a subscription's backlog, or vmDurableCursor.
-   */
-  private durableCursor(destination: Destination): DurableCursor | null {
-    const read = this.store.readSubscriptionMessages?.bind(this.store);
-    if (read === undefined || destination.isWildcard || destination.isComposite) return null;
-    const policy = this.policyFor(destination);
-    if (policy.pendingDurableSubscriberPolicy === 'vm') return null;
-    const c = new DurableCursor(
-      {
-        read,
-        nextBrokerSequence: () => ++this.sequence,
-        pageFailed: (t, key, e) =>
-          this.logger.error(
-            `Failed to page in messages of durable subscription ${key} on ${t.key} from the store; paging resumes when the subscription is woken`,
-            { error: e },
-          ),
-      },
-      destination,
-    );
-    c.highWaterMark = policy.cursorMemoryHighWaterMark;
-    c.pageSize = Math.max(1, policy.maxPageSize);
-    return c;
-  }
-
-  /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
-  private async detachRefused(sub: DurableTopicSubscription, accepts: (d: Destination) => boolean): Promise<void> {
-    const refused = new Set(sub.topics.filter((t) => !accepts(t.destination)));
-    if (refused.size === 0) return;
-    const ops: StoreOperation[] = [];
-    for (const t of refused) {
-      t.detach(sub);
-      sub.topics.splice(sub.topics.indexOf(t), 1);
-    }
-    const gone = new Set([...refused].map((t) => t.destination));
-    for (const ref of sub.pending) {
-      if (ref.dropped || !gone.has(ref.message.destination)) continue;
-      ref.dropped = true;
-      if (ref.message.persistent) {
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: sub.key,
-        });
-      }
-    }
-    // What its cursor left in the store goes with the subscription's record on the topic.
-    if (sub.topics.length === 0) sub.cursor?.reset();
-    // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
-    for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
-    await this.storeWrite(ops, true);
-  }
+  // ---- durable subscriptions (DurableSubscriptions keeps them) ------------------------------------
 
   durableSubscriptions(clientId: string): string[] {
-    const out: string[] = [];
-    for (const sub of this.durables.values()) if (sub.clientId === clientId) out.push(sub.subscriptionName);
-    return out;
+    return this.durables.names(clientId);
   }
 
   durableSubscriptionInfo(clientId: string, subscriptionName: string): ConsumerInfo | null {
-    return this.durables.get(durableKey(clientId, subscriptionName))?.info ?? null;
+    return this.durables.info(clientId, subscriptionName);
   }
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
-    const sub = this.durables.get(durableKey(clientId, subscriptionName));
-    if (sub === undefined) {
-      throw new BrokerError(
-        'ERR_DESTINATION_INVALID',
-        `No durable subscription exists for clientID: ${clientId} and subscriptionName: ${subscriptionName}`,
-      );
-    }
-    if (sub.active) throw new BrokerError('ERR_ILLEGAL_STATE', 'Durable consumer is in use');
-    await this.deleteDurable(sub);
-  }
-
-  private async deleteDurable(sub: DurableTopicSubscription): Promise<void> {
-    const ops: StoreOperation[] = [];
-    for (const ref of sub.pending) {
-      if (ref.message.persistent && !ref.dropped) {
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: sub.key,
-        });
-      }
-    }
-    ops.push({ op: 'remove-subscription', destination: sub.info.destination, key: sub.key });
-    if (sub.info.destination.isWildcard || sub.info.destination.isComposite) {
-      for (const t of sub.topics) ops.push({ op: 'remove-subscription', destination: t.destination, key: sub.key });
-    }
-    sub.close();
-    this.durables.delete(sub.key);
-    this.topicRegion.unsubscribe(sub);
-    await this.storeWrite(ops, true);
+    await this.durables.remove(clientId, subscriptionName);
   }
 
   durableConsumed(sub: DurableTopicSubscription, ref: MessageReference): void {
@@ -986,7 +752,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     const topic = this.getTopic(dest);
-    const passedBy = store && message.persistent ? this.durablesPassedBy(topic, message) : null;
+    const passedBy = store && message.persistent ? this.durables.passedBy(topic, message) : null;
     const stored = passedBy !== null;
     if (passedBy !== null) {
       topic.storing.add(message.messageId);
@@ -1031,21 +797,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private noConsumer(dest: Destination, message: Message): void {
     if (message.persistent || Advisory.isAdvisory(dest)) return;
     for (const l of this.listeners) l.noConsumer?.(dest, message);
-  }
-
-  /**
-   * Whether a durable subscription of the topic takes the message (null: none does, nothing is stored), and the
-   * keys of the durable subscriptions it passes by.
-   */
-  private durablesPassedBy(topic: Topic, message: Message): readonly string[] | null {
-    let wanted = false;
-    let passed: string[] | null = null;
-    for (const s of topic.subscriptions) {
-      if (!(s instanceof DurableTopicSubscription)) continue;
-      if (s.matches(message, 0)) wanted = true;
-      else (passed ??= []).push(s.key);
-    }
-    return wanted ? (passed ?? NONE) : null;
   }
 
   // ---- acknowledgements --------------------------------------------------------------------------
@@ -1326,7 +1077,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
   findDurableSubscription(clientId: string, subscriptionName: string): DurableTopicSubscription | undefined {
-    return this.durables.get(durableKey(clientId, subscriptionName));
+    return this.durables.find(clientId, subscriptionName);
   }
 
   private checkTemporaryExists(destination: Destination): void {
@@ -1414,8 +1165,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.internalContextValue;
   }
 }
-
-const NONE: readonly string[] = [];
 
 function durableKeyOf(sub: Subscription | null): string | null {
   return sub instanceof DurableTopicSubscription ? sub.key : null;
