@@ -7,13 +7,12 @@ import { systemClock, type Clock, type Timer } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
-import type { MessageReference } from './message-reference.js';
+import { UNAWAITED_REMOVAL, awaitedRemoval, type MessageReference, type StoreRemoval } from './message-reference.js';
 import { Queue } from './queue.js';
 import { QueueSubscription } from './queue-subscription.js';
 import type { MessageSelector, SelectorCompiler } from './selector-support.js';
 import { Subscription, type SubscriptionHost } from './subscription.js';
 import { DurableTopicSubscription, Topic, TopicSubscription, type DurableHost } from './topic.js';
-import { Transaction } from './transaction.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
 import { Advisory } from '../../model/advisory.js';
@@ -29,7 +28,9 @@ import type { CursorStores } from './queue-cursor.js';
 import { QueueRegion } from './queue-region.js';
 import { allowed } from './abstract-region.js';
 import { TopicRegion } from './topic-region.js';
+import { ConnectionRegistry, type ConnectionState } from './connection-registry.js';
 import { DurableSubscriptions } from './durable-subscriptions.js';
+import { TransactionCoordinator } from './transaction-coordinator.js';
 import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
@@ -79,14 +80,7 @@ export interface RegionBrokerOptions {
 /** BrokerService's default systemUsage memory limit. */
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
 
-/** What the region tracks per connection; read-only outside the region (management lists it). */
-export interface ConnectionState {
-  readonly context: ConnectionContext;
-  readonly consumers: Map<string, Subscription | BrowserSubscription>;
-  readonly producers: Map<string, ProducerInfo>;
-  readonly temporary: Set<Destination>;
-  readonly transactions: Set<string>;
-}
+export type { ConnectionState } from './connection-registry.js';
 
 /**
  * The end of the filter chain: destinations, subscriptions, dispatch, transactions and the store.
@@ -119,18 +113,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
   private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
 
-  private readonly connections = new Map<string, ConnectionState>();
-  private readonly clientIds = new Map<string, string>();
+  private readonly connections: ConnectionRegistry;
   /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
   private readonly queueRegion: QueueRegion;
   private readonly topicRegion: TopicRegion;
   private readonly durables: DurableSubscriptions;
-  private readonly transactions = new Map<string, Transaction>();
+  private readonly transactions: TransactionCoordinator;
   private readonly pullTimers = new Map<string, Timer>();
-  /** While > 0, consumption is already part of a store batch being written (commit). */
-  private storeSuppressed = 0;
-  /** Store writes caused by the ack being processed; acknowledge() waits for them. */
-  private ackWrites: Promise<void>[] | null = null;
   private started = false;
   /** Source of brokerSequence. */
   private sequence = 0;
@@ -139,6 +128,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.brokerName = options.brokerName ?? 'localhost';
     this.brokerId = new IdGenerator('ID:').next();
     this.store = options.store;
+    this.connections = new ConnectionRegistry(this.brokerName);
     this.onRecovered = options.onRecovered;
     this.tempStore = options.tempStore ?? null;
     this.cursorStores = this.makeCursorStores();
@@ -198,6 +188,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       nextBrokerSequence: () => ++this.sequence,
       internalContext: () => this.internalContext(),
       slowConsumer: (sub) => this.slowConsumer(sub),
+    });
+    this.transactions = new TransactionCoordinator({
+      store: this.store,
+      connections: this.connections,
+      queue: (d) => this.queueRegion.ensure(d),
+      route: (m, store) => this.route(m, store),
+      schedule: (m, schedule) => this.messageScheduler().schedule(m, schedule),
+      wakeup: (sub) => this.wakeup(sub),
     });
     this.flowControl = new ProducerFlowControl(
       host,
@@ -341,12 +339,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
     }
     await this.durables.recover(state, deferDurable);
-    for (const [id, ops] of state.prepared) {
-      const tx = new Transaction(id, '');
-      tx.state = 'prepared';
-      tx.preparedOperations = ops;
-      this.transactions.set(id, tx);
-    }
+    this.transactions.recoverPrepared(state.prepared);
     this.started = true;
   }
 
@@ -370,50 +363,20 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- connections -------------------------------------------------------------------------------
 
   async addConnection(context: ConnectionContext): Promise<void> {
-    const info = context.info;
-    if (this.connections.has(info.connectionId)) return;
-    const clientId = info.clientId;
-    if (clientId !== null && clientId !== '') {
-      const holder = this.clientIds.get(clientId);
-      if (holder !== undefined) {
-        const other = this.connections.get(holder);
-        throw new BrokerError(
-          'ERR_CLIENT_ID_INVALID',
-          `Broker: ${this.brokerName} - Client: ${clientId} already connected from ${other?.context.info.remoteAddress ?? 'unknown'}`,
-        );
-      }
-      this.clientIds.set(clientId, info.connectionId);
-    }
-    this.connections.set(info.connectionId, {
-      context,
-      consumers: new Map(),
-      producers: new Map(),
-      temporary: new Set(),
-      transactions: new Set(),
-    });
+    this.connections.add(context);
   }
 
   async removeConnection(context: ConnectionContext): Promise<void> {
     const state = this.connections.get(context.info.connectionId);
     if (state === undefined) return;
     for (const id of [...state.consumers.keys()]) await this.removeConsumer(context, id);
-    for (const txId of state.transactions) {
-      const tx = this.transactions.get(txId);
-      // Prepared XA transactions outlive the connection; local ones roll back.
-      if (tx !== undefined && tx.state === 'active') this.rollbackLocal(tx);
-    }
+    this.transactions.connectionRemoved(state);
     for (const d of state.temporary) this.regionFor(d).remove(d);
-    this.connections.delete(context.info.connectionId);
-    const clientId = context.info.clientId;
-    if (clientId !== null && this.clientIds.get(clientId) === context.info.connectionId)
-      this.clientIds.delete(clientId);
+    this.connections.delete(context);
   }
 
   private connection(context: ConnectionContext): ConnectionState {
-    const state = this.connections.get(context.info.connectionId);
-    if (state === undefined)
-      throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
-    return state;
+    return this.connections.require(context);
   }
 
   // ---- producers ---------------------------------------------------------------------------------
@@ -636,21 +599,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     await this.durables.remove(clientId, subscriptionName);
   }
 
-  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference): void {
-    if (!ref.message.persistent || this.storeSuppressed > 0) return;
-    this.trackWrite(
-      this.store.write(
-        [
-          {
-            op: 'remove',
-            destination: ref.message.destination,
-            messageId: ref.message.messageId,
-            subscription: sub.key,
-          },
-        ],
-        false,
-      ),
-    );
+  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference, removal: StoreRemoval): void {
+    this.messageConsumed(ref.message.destination, ref, sub.key, removal);
   }
 
   // ---- sending -----------------------------------------------------------------------------------
@@ -666,7 +616,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     const schedule = this.scheduleFor(message);
     if (transactionId !== null) {
-      const tx = this.requireTransaction(context, transactionId);
+      const tx = this.transactions.require(context, transactionId);
       if (tx.state !== 'active') throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction ${transactionId} is prepared`);
       // SchedulerBroker schedules a transacted message only when the transaction commits.
       if (schedule !== null) tx.scheduled.push({ message, schedule });
@@ -808,17 +758,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       throw new BrokerError('ERR_CONSUMER_UNKNOWN', `The subscription does not exist: ${ack.consumerId}`);
     }
     if (sub instanceof BrowserSubscription) return;
-    if (ack.transactionId !== null) this.requireTransaction(context, ack.transactionId);
-    const writes: Promise<void>[] = [];
-    this.ackWrites = writes;
-    let freed: boolean;
-    try {
-      freed = sub.acknowledge(ack);
-    } finally {
-      this.ackWrites = null;
-    }
-    if (freed) this.wakeup(sub);
-    if (writes.length > 0) await Promise.all(writes);
+    if (ack.transactionId !== null) this.transactions.require(context, ack.transactionId);
+    // The store removals this ack causes are collected here, and waited for (see Broker.acknowledge).
+    const removal = awaitedRemoval();
+    if (sub.acknowledge(ack, removal)) this.wakeup(sub);
+    if (removal.writes.length > 0) await Promise.all(removal.writes);
   }
 
   private wakeup(sub: Subscription): void {
@@ -851,46 +795,48 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   // ---- message removal, dead letters -------------------------------------------------------------
 
-  messageConsumed(destination: Destination, ref: MessageReference, subscriptionKey: string | null): void {
-    if (!ref.message.persistent || this.storeSuppressed > 0) return;
-    this.trackWrite(
-      this.store.write(
-        [{ op: 'remove', destination, messageId: ref.message.messageId, subscription: subscriptionKey }],
-        false,
-      ),
+  /**
+   * A message was consumed from a queue (`subscriptionKey` null) or by a durable subscription: the store forgets
+   * it, unless the caller's batch did (a commit). Not synced: a consumption lost in a crash is redelivered.
+   */
+  messageConsumed(
+    destination: Destination,
+    ref: MessageReference,
+    subscriptionKey: string | null,
+    removal: StoreRemoval,
+  ): void {
+    if (!ref.message.persistent || removal.inBatch) return;
+    const write = this.store.write(
+      [{ op: 'remove', destination, messageId: ref.message.messageId, subscription: subscriptionKey }],
+      false,
     );
+    if (removal.writes !== null) removal.writes.push(write);
+    else write.catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
   }
 
   /** A consumer gave up on a message (Poison ack; a STOMP NACK): see DeadLetterHandler.poisoned. */
-  deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void {
-    this.deadLetters.poisoned(ref, cause, durableKeyOf(subscription));
+  deadLetter(
+    ref: MessageReference,
+    cause: string | null,
+    subscription: Subscription | null,
+    removal: StoreRemoval = UNAWAITED_REMOVAL,
+  ): void {
+    this.deadLetters.poisoned(ref, cause, durableKeyOf(subscription), removal);
   }
 
-  messageExpired(ref: MessageReference, subscription: Subscription | null): void {
+  messageExpired(
+    ref: MessageReference,
+    subscription: Subscription | null,
+    removal: StoreRemoval = UNAWAITED_REMOVAL,
+  ): void {
     if (ref.owner instanceof Queue) ref.owner.statistics.expired++; // QueueViewMBean ExpiredCount
-    this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
+    this.deadLetters.expiredRef(ref, durableKeyOf(subscription), removal);
   }
 
-  // ---- transactions ------------------------------------------------------------------------------
+  // ---- transactions (TransactionCoordinator keeps them) -----------------------------------------
 
   async beginTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const state = this.connection(context);
-    if (this.transactions.has(transactionId)) {
-      throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction '${transactionId}' has already been started.`);
-    }
-    this.transactions.set(transactionId, new Transaction(transactionId, context.info.connectionId));
-    state.transactions.add(transactionId);
-  }
-
-  private requireTransaction(context: ConnectionContext, transactionId: string): Transaction {
-    const tx = this.transactions.get(transactionId);
-    if (tx === undefined) {
-      throw new BrokerError('ERR_TRANSACTION_UNKNOWN', `Transaction '${transactionId}' has not been started.`);
-    }
-    if (tx.connectionId !== '' && tx.connectionId !== context.info.connectionId && tx.state === 'active') {
-      throw new BrokerError('ERR_TRANSACTION_UNKNOWN', `Transaction '${transactionId}' belongs to another connection.`);
-    }
-    return tx;
+    await this.transactions.begin(context, transactionId);
   }
 
   addTransactedAcks(
@@ -899,113 +845,27 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     sub: Subscription,
     refs: MessageReference[],
   ): void {
-    const tx = this.requireTransaction(context, transactionId);
-    tx.acks.push({ sub, refs });
+    this.transactions.addAcks(context, transactionId, sub, refs);
   }
 
-  /** The store operations a transaction's commit performs, as one atomic batch. */
-  private transactionOperations(tx: Transaction): StoreOperation[] {
-    const ops: StoreOperation[] = [];
-    for (const m of tx.sends) {
-      if (!m.persistent) continue;
-      for (const member of m.destination.members()) {
-        if (member.isQueue && !member.isWildcard) {
-          const copy = member === m.destination ? m : Object.assign(m.copy(), { destination: member });
-          ops.push({ op: 'add', destination: member, message: copy });
-        }
-      }
-    }
-    for (const { sub, refs } of tx.acks) {
-      for (const ref of refs) {
-        if (!ref.message.persistent) continue;
-        const key = sub instanceof DurableTopicSubscription ? sub.key : null;
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: key,
-        });
-      }
-    }
-    return ops;
+  prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number> {
+    return this.transactions.prepare(context, transactionId);
   }
 
-  async prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (tx.isEmpty) {
-      // XA_RDONLY: nothing to commit; the transaction is over.
-      this.endTransaction(tx);
-      return 3;
-    }
-    const ops = this.transactionOperations(tx);
-    await this.storeWrite([{ op: 'prepare', transactionId, operations: ops }], true);
-    tx.preparedOperations = ops;
-    tx.state = 'prepared';
-    return 0;
+  commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void> {
+    return this.transactions.commit(context, transactionId, onePhase);
   }
 
-  async commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (!onePhase && tx.state !== 'prepared') {
-      throw new BrokerError('ERR_ILLEGAL_STATE', `Cannot do 2 phase commit if the transaction has not been prepared`);
-    }
-    let ops = tx.preparedOperations ?? this.transactionOperations(tx);
-    if (tx.state === 'prepared') ops = [...ops, { op: 'forget-prepared', transactionId }];
-    // Queue sends in the batch are shown to the queues' cursors as being stored (see QueueCursor.storing).
-    const queued: [Queue, Message][] = [];
-    for (const op of ops) {
-      if (op.op === 'add' && op.destination.isQueue) queued.push([this.getQueue(op.destination), op.message]);
-    }
-    for (const [q, m] of queued) q.storing(m);
-    // Topic sends in the batch are stored only if a durable subscription wants them; route() decides.
-    try {
-      await this.storeWrite(ops, true);
-    } catch (e) {
-      for (const [q, m] of queued) q.storeFailed(m);
-      throw e;
-    }
-    this.endTransaction(tx);
-    this.storeSuppressed++;
-    try {
-      for (const { sub, refs } of tx.acks) {
-        sub.commitAcks(refs);
-        this.wakeup(sub);
-      }
-    } finally {
-      this.storeSuppressed--;
-    }
-    for (const m of tx.sends) {
-      // Queue sends were stored in the batch above; topic sends go through the normal path.
-      const storedInBatch = m.persistent && m.destination.members().every((d) => d.isQueue && !d.isWildcard);
-      await this.route(m, !storedInBatch);
-    }
-    for (const { message, schedule } of tx.scheduled) await this.messageScheduler().schedule(message, schedule);
+  rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
+    return this.transactions.rollback(context, transactionId);
   }
 
-  async rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (tx.state === 'prepared') await this.storeWrite([{ op: 'forget-prepared', transactionId }], true);
-    this.rollbackLocal(tx);
-  }
-
-  private rollbackLocal(tx: Transaction): void {
-    for (const { sub, refs } of tx.acks) sub.rollbackAcks(refs);
-    this.endTransaction(tx);
-  }
-
-  async forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const tx = this.transactions.get(transactionId);
-    if (tx === undefined) return;
-    await this.rollbackTransaction(context, transactionId);
+  forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
+    return this.transactions.forget(context, transactionId);
   }
 
   async getPreparedTransactions(_context: ConnectionContext): Promise<string[]> {
-    return [...this.transactions.values()].filter((t) => t.state === 'prepared').map((t) => t.id);
-  }
-
-  private endTransaction(tx: Transaction): void {
-    this.transactions.delete(tx.id);
-    this.connections.get(tx.connectionId)?.transactions.delete(tx.id);
+    return this.transactions.prepared();
   }
 
   // ---- destinations ------------------------------------------------------------------------------
@@ -1139,11 +999,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private storeWrite(ops: readonly StoreOperation[], sync: boolean): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
     return this.store.write(ops, sync);
-  }
-
-  private trackWrite(p: Promise<void>): void {
-    if (this.ackWrites !== null) this.ackWrites.push(p);
-    else p.catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
   }
 
   private internalContextValue: ConnectionContext | null = null;
