@@ -19,6 +19,10 @@ export interface QueueRegionOptions {
   memoryUsage: MemoryUsage;
   /** True when the broker was given a PolicyMap: maxPageSize bounds the dispatch scan only then. */
   customPolicies: boolean;
+  /** advisoryForDelivery: the message arrived at the destination. */
+  delivered(destination: Destination, message: Message): void;
+  /** sendAdvisoryIfNoConsumers: the message arrived where nobody consumes. */
+  noConsumer(destination: Destination, message: Message): void;
 }
 
 /**
@@ -73,6 +77,30 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
     for (const q of this.values()) {
       if (q.expirePeriod === period) q.expireMessages(this.options.policyFor(q.destination).maxExpirePageSize);
     }
+  }
+
+  /**
+   * Queue.send for a message to one queue (created if need be): stored first when `store` and persistent
+   * (synced when the producer waits for an answer), then the advisories, then dispatch. A queue whose cursor
+   * spills the message to the temp store resolves once it is there.
+   */
+  async send(message: Message, store: boolean): Promise<void> {
+    const dest = message.destination;
+    const q = this.ensure(dest);
+    if (store && message.persistent) {
+      q.storing(message);
+      try {
+        await this.options.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+      } catch (e) {
+        q.storeFailed(message);
+        throw e;
+      }
+    }
+    // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
+    if (q.deliveryAdvisory) this.options.delivered(dest, message);
+    if (q.consumers.length === 0 && q.noConsumerAdvisory) this.options.noConsumer(dest, message);
+    const spilled = q.add(message);
+    if (spilled !== undefined) await spilled;
   }
 
   /** Attaches a consumer to the queues its destination names or covers, creating the named ones. */

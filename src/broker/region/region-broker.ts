@@ -18,8 +18,7 @@ import { parseOptionalSelector } from '../../destination/selector/index.js';
 import { Advisory } from '../../model/advisory.js';
 import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
 import { PolicyMap } from '../policy/policy-map.js';
-import { DEFAULT_PREFETCH, type ResolvedPolicy } from '../policy/policy-entry.js';
-import { sharedDeadLetterStrategy } from '../policy/dead-letter-strategy.js';
+import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { validateRedeliveryPolicies, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
 import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
 import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
@@ -31,56 +30,18 @@ import { TopicRegion } from './topic-region.js';
 import { ConnectionRegistry, type ConnectionState } from './connection-registry.js';
 import { DurableSubscriptions } from './durable-subscriptions.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
-import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
+import { DEFAULT_MEMORY_LIMIT, defaultPolicies, type RegionBrokerOptions } from './region-broker-options.js';
+import { cursorStoresFor } from './temp-stores.js';
+import { SubscriptionPolicies } from './subscription-policies.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
-import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
 import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
 const UNKNOWN_DELIVERY = -2;
 
-export interface RegionBrokerOptions {
-  brokerName?: string;
-  store: PersistenceAdapter;
-  /** Told what the store recovered at start, before any client connects (the producer audit learns its ids). */
-  onRecovered?: (state: RecoveredState) => void;
-  clock?: Clock;
-  logger?: Logger;
-  /** Compiles JMS selectors (the built-in JMS selector parser unless replaced). */
-  selectorCompiler?: SelectorCompiler;
-  /**
-   * Destination policies (ActiveMQ's destinationPolicy). Without it every destination gets ActiveMQ's
-   * defaults, adjusted by the three shortcuts below.
-   */
-  policies?: PolicyMap;
-  /** Shortcut for the default policy's shared DLQ name (without `policies`). */
-  deadLetterQueue?: string;
-  /** Shortcut: dead-letter non-persistent messages too (processNonPersistent; ActiveMQ default false). */
-  processNonPersistent?: boolean;
-  /** Shortcut: period of the expired-message sweep (expireMessagesPeriod). */
-  expireMessagesPeriodMs?: number;
-  /** Broker-side redelivery (redeliveryPlugin): poison-acked messages come back after a delay. */
-  redeliveryPolicies?: RedeliveryPolicyMap;
-  /** ActiveMQ's schedulerSupport: AMQ_SCHEDULED_* properties delay and repeat messages (default false). */
-  schedulerSupport?: boolean;
-  /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
-  memoryLimit?: number;
-  /** systemUsage sendFailIfNoSpace: reject sends when full instead of blocking (default false). */
-  sendFailIfNoSpace?: boolean;
-  /** systemUsage sendFailIfNoSpaceAfterTimeout (ms): block at most this long, then reject (0 = no limit). */
-  sendFailIfNoSpaceAfterTimeout?: number;
-  /**
-   * The temp store (ActiveMQ's tmp_storage under tempUsage): where queues spill non-persistent messages
-   * beyond their memory window. Emptied at start. Without one, non-persistent messages stay in memory.
-   */
-  tempStore?: PersistenceAdapter;
-}
-
-/** BrokerService's default systemUsage memory limit. */
-export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
-
 export type { ConnectionState } from './connection-registry.js';
+export { DEFAULT_MEMORY_LIMIT, type RegionBrokerOptions } from './region-broker-options.js';
 
 /**
  * The end of the filter chain: destinations, subscriptions, dispatch, transactions and the store.
@@ -94,7 +55,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly tempStore: PersistenceAdapter | null;
   /** How queues page their backlog in and out (see QueueCursor). */
   private readonly cursorStores: CursorStores;
-  private spools: SpoolStore | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
@@ -110,8 +70,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly warned = new WarnedOnce();
   private readonly flowControl: ProducerFlowControl;
   private readonly deadLetters: DeadLetterHandler;
-  /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
-  private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
+  private readonly subscriptionPolicies: SubscriptionPolicies;
 
   private readonly connections: ConnectionRegistry;
   /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
@@ -131,9 +90,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.connections = new ConnectionRegistry(this.brokerName);
     this.onRecovered = options.onRecovered;
     this.tempStore = options.tempStore ?? null;
-    this.cursorStores = this.makeCursorStores();
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger ?? Logger.silent();
+    this.cursorStores = cursorStoresFor(this.store, this.tempStore, this.logger, () => ++this.sequence);
     this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
     this.customPolicies = options.policies !== undefined;
     this.policies = options.policies ?? defaultPolicies(options);
@@ -168,15 +127,32 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       policyFor: (d) => this.policyFor(d),
       memoryUsage: this.memoryUsage,
       customPolicies: this.customPolicies,
+      delivered: (d, m) => this.messageDelivered(d, m),
+      noConsumer: (d, m) => this.messageWithNoConsumer(d, m),
     });
     this.topicRegion = new TopicRegion({
+      store: this.store,
       policyFor: (d) => this.policyFor(d),
       memoryUsage: this.memoryUsage,
+      delivered: (d, m) => this.messageDelivered(d, m),
+      noConsumer: (d, m) => this.messageWithNoConsumer(d, m),
+      durablesPassedBy: (t, m) => this.durables.passedBy(t, m),
       durableJoined: (sub, topic) => {
         this.storeWrite([{ op: 'add-subscription', subscription: this.durables.record(sub, topic) }], false).catch(
           (e: unknown) => this.logger.error('Store write failed', { error: e }),
         );
       },
+    });
+    this.subscriptionPolicies = new SubscriptionPolicies({
+      clock: this.clock,
+      logger: this.logger,
+      listeners: this.listeners,
+      policyFor: (d) => this.policyFor(d),
+      customPolicies: this.customPolicies,
+      tempStore: this.tempStore,
+      cursorStores: this.cursorStores,
+      nextBrokerSequence: () => ++this.sequence,
+      removeConsumer: (context, id) => this.removeConsumer(context, id),
     });
     this.durables = new DurableSubscriptions({
       store: this.store,
@@ -187,7 +163,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       compileSelector: (text) => this.compileSelector(text),
       nextBrokerSequence: () => ++this.sequence,
       internalContext: () => this.internalContext(),
-      slowConsumer: (sub) => this.slowConsumer(sub),
+      slowConsumer: (sub) => this.subscriptionPolicies.slowConsumer(sub),
     });
     this.transactions = new TransactionCoordinator({
       store: this.store,
@@ -241,52 +217,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
   private usageFor(dest: Destination): MemoryUsage {
     return this.regionFor(dest).lookup(dest.name)?.usage ?? this.memoryUsage;
-  }
-
-  /** The temp store as subscribers' spools use it (made once). */
-  private spoolStore(): SpoolStore {
-    if (this.spools !== null) return this.spools;
-    const temp = this.tempStore!;
-    const stores = this.cursorStores;
-    this.spools = {
-      spill: (d, m) => stores.spill(d, m),
-      read: (d, after, max) => stores.readTemp(d, after, max),
-      unspill: (d, m) => stores.unspill(d, m),
-      drop: (d) => {
-        temp
-          .write([{ op: 'remove-destination', destination: d }], false)
-          .catch((e: unknown) => this.logger.error('Temp store write failed', { error: e }));
-      },
-      nextBrokerSequence: () => ++this.sequence,
-      failed: (d, what, e) =>
-        this.logger.error(`Temp store ${what} failed for subscriber spool ${d.name}`, { error: e }),
-    };
-    return this.spools;
-  }
-
-  private makeCursorStores(): CursorStores {
-    const temp = this.tempStore;
-    const logWrite = (e: unknown) => this.logger.error('Temp store write failed', { error: e });
-    return {
-      readStore: (d, after, max) => this.store.readMessages(d, after, max),
-      canSpill: temp !== null,
-      spill: (d, m) => {
-        if (temp === null) return Promise.reject(new BrokerError('ERR_ILLEGAL_STATE', 'no temp store'));
-        // The temp store needs no sync: nothing in it survives a restart.
-        return temp.write([{ op: 'add', destination: d, message: m }], false);
-      },
-      readTemp: (d, after, max) => (temp === null ? Promise.resolve([]) : temp.readMessages(d, after, max)),
-      unspill: (d, m) => {
-        temp
-          ?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false)
-          .catch(logWrite);
-      },
-      nextBrokerSequence: () => ++this.sequence,
-      pageFailed: (d, e) =>
-        this.logger.error(`Failed to page in messages of ${d.key} from the store; paging resumes when more arrive`, {
-          error: e,
-        }),
-    };
   }
 
   async start(): Promise<void> {
@@ -347,8 +277,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (!this.started) return;
     this.started = false;
     this.queueRegion.stop();
-    for (const s of this.slowStrategies.values()) s.stop();
-    this.slowStrategies.clear();
+    this.subscriptionPolicies.stop();
     this.scheduler?.stop();
     this.memoryUsage.abortWaiters();
     for (const t of this.pullTimers.values()) t.cancel();
@@ -405,7 +334,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
     for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
     const selector = this.compileSelector(info.selector);
-    if (this.customPolicies) this.configurePrefetch(info);
+    this.subscriptionPolicies.configurePrefetch(info);
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
@@ -443,7 +372,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       ts = durable;
     } else {
       ts = new TopicSubscription(context, info, sink, selector, this);
-      this.configureTopicSubscription(ts);
+      this.subscriptionPolicies.configureTopicSubscription(ts);
       this.topicRegion.subscribe(ts);
     }
     state.consumers.set(info.consumerId, ts);
@@ -464,7 +393,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (lastDeliveredSequence !== undefined && lastDeliveredSequence !== UNKNOWN_DELIVERY) {
       sub.forgetUndelivered(lastDeliveredSequence);
     }
-    if (sub instanceof TopicSubscription) for (const s of this.slowStrategies.values()) s.forget(sub);
+    if (sub instanceof TopicSubscription) this.subscriptionPolicies.forget(sub);
     if (sub instanceof DurableTopicSubscription) {
       sub.deactivate();
       return;
@@ -474,115 +403,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     sub.close();
   }
 
-  /**
-   * PolicyEntry.configurePrefetch: a consumer that kept its client's default prefetch gets the policy's
-   * queuePrefetch / queueBrowserPrefetch / topicPrefetch / durableTopicPrefetch; an explicit one stays.
-   */
-  private configurePrefetch(info: ConsumerInfo): void {
-    const policy = this.policyFor(info.destination);
-    const current = info.prefetch;
-    if (info.browser) {
-      if (current === DEFAULT_PREFETCH.queueBrowser) info.prefetch = policy.queueBrowserPrefetch;
-    } else if (info.destination.isQueue) {
-      if (current === DEFAULT_PREFETCH.queue) info.prefetch = policy.queuePrefetch;
-    } else if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      if (current === DEFAULT_PREFETCH.durableTopic || current === DEFAULT_PREFETCH.optimizedDurableTopic) {
-        info.prefetch = policy.durableTopicPrefetch;
-      }
-    } else if (current === DEFAULT_PREFETCH.topic) {
-      info.prefetch = policy.topicPrefetch;
-    }
-  }
-
   private compileSelector(text: string | null): MessageSelector | null {
     if (text === null || text.trim() === '') return null;
     return this.selectorCompiler(text);
-  }
-
-  /** constantPendingMessageLimitStrategy and advisoryForDiscardingMessages for a non-durable subscriber. */
-  private configureTopicSubscription(ts: TopicSubscription): void {
-    const policy = this.policyFor(ts.info.destination);
-    const limit = policy.pendingMessageLimitStrategy;
-    if (limit !== null) ts.pendingLimit = limit.limit;
-    // TopicSubscription's FilePendingMessageCursor: ActiveMQ's default for a subscriber on a non-temporary topic
-    // whenever the broker has a temp store. A pending limit means the operator chose to discard instead.
-    const dest = ts.info.destination;
-    if (
-      this.tempStore !== null &&
-      policy.pendingSubscriberPolicy === 'file' &&
-      limit === null &&
-      !dest.isTemporary &&
-      !Advisory.isAdvisory(dest)
-    ) {
-      ts.spool = new SubscriberSpool(this.spoolStore(), `ActiveMQ.Spool.${ts.consumerId}`);
-      ts.spool.highWaterMark = policy.cursorMemoryHighWaterMark;
-      ts.spool.pageSize = Math.max(1, policy.maxPageSize);
-    }
-    if (policy.advisoryForDiscardingMessages) {
-      ts.onDiscard = (sub, message) => {
-        if (Advisory.isAdvisory(message.destination)) return;
-        for (const l of this.listeners)
-          l.messageDiscarded?.(message.destination, message, sub.consumerId, sub.discarded);
-      };
-    }
-    ts.onSlow = (sub) => {
-      this.logger.warn(
-        `TopicSubscription: consumer=${sub.consumerId}: has twice its prefetch limit pending, without an ack; it appears to be slow: ${sub.context.info.remoteAddress}`,
-      );
-      this.slowConsumer(sub);
-    };
-  }
-
-  /**
-   * BaseDestination.slowConsumer, for every destination the subscription spans: the SlowConsumer advisory where
-   * that destination's policy has advisoryForSlowConsumers, then its slowConsumerStrategy.
-   */
-  private slowConsumer(sub: TopicSubscription): void {
-    for (const t of sub.topics) {
-      const policy = this.policyFor(t.destination);
-      if (policy.advisoryForSlowConsumers && !Advisory.isAdvisory(t.destination)) {
-        for (const l of this.listeners) l.slowConsumer?.(t.destination, sub.context.info.connectionId, sub.info);
-      }
-      const config = policy.slowConsumerStrategy;
-      if (config !== null) this.slowStrategy(config).slowConsumer(sub);
-    }
-  }
-
-  private slowStrategy(config: SlowConsumerStrategyConfig): AbortSlowConsumerStrategy<TopicSubscription> {
-    let strategy = this.slowStrategies.get(config);
-    if (strategy === undefined) {
-      strategy = new AbortSlowConsumerStrategy<TopicSubscription>(
-        config,
-        this.clock,
-        {
-          // AbortSlowConsumerStrategy.abortSubscription: the connection fails with an InactivityIOException
-          // (asynchronously), or the client is told to close the consumer and it is removed locally a second later.
-          abortConnection: (subs, reason) => {
-            const context = subs[0]!.context;
-            this.clock.setTimeout(() => context.control.close(new BrokerError('ERR_INACTIVITY', reason)), 0);
-          },
-          abortConsumer: (sub) => {
-            const context = sub.context;
-            const reason = new BrokerError(
-              'ERR_INACTIVITY',
-              `Consumer ${sub.consumerId} was aborted as a slow consumer`,
-            );
-            if (context.control.closeConsumer !== undefined) {
-              context.control.closeConsumer(sub.consumerId, reason);
-              return;
-            }
-            this.clock.setTimeout(() => {
-              this.removeConsumer(context, sub.consumerId).catch((e: unknown) =>
-                this.logger.info(`exception on local remove of slow consumer: ${sub.consumerId}`, { error: e }),
-              );
-            }, 1000);
-          },
-        },
-        this.logger,
-      );
-      this.slowStrategies.set(config, strategy);
-    }
-    return strategy;
   }
 
   // ---- durable subscriptions (DurableSubscriptions keeps them) ------------------------------------
@@ -683,51 +506,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       this.deadLetters.expired(dest, message, message.redeliveryCounter, null);
       return;
     }
-    if (dest.isQueue) {
-      const q = this.getQueue(dest);
-      if (store && message.persistent) {
-        q.storing(message);
-        try {
-          await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
-        } catch (e) {
-          q.storeFailed(message);
-          throw e;
-        }
-      }
-      // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
-      if (q.deliveryAdvisory) this.delivered(dest, message);
-      if (q.consumers.length === 0 && q.noConsumerAdvisory) this.noConsumer(dest, message);
-      const spilled = q.add(message);
-      if (spilled !== undefined) await spilled;
-      return;
-    }
-    const topic = this.getTopic(dest);
-    const passedBy = store && message.persistent ? this.durables.passedBy(topic, message) : null;
-    const stored = passedBy !== null;
-    if (passedBy !== null) {
-      topic.storing.add(message.messageId);
-      try {
-        const batch: StoreOperation[] = [{ op: 'add', destination: dest, message }];
-        // The store keeps a topic message for every durable subscription of the topic until each removed it;
-        // the ones whose selector (or noLocal) refuses it never will, so they are taken off it at once, or it
-        // would stay on disk for as long as they exist.
-        for (const key of passedBy)
-          batch.push({ op: 'remove', destination: dest, messageId: message.messageId, subscription: key });
-        await this.store.write(batch, message.responseRequired);
-      } catch (e) {
-        topic.storing.delete(message.messageId);
-        throw e;
-      }
-    }
-    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
-    const spilled = topic.add(message, stored);
-    if (spilled !== undefined) await spilled;
-    // Topic.send: messageDelivered after the message went to the subscriptions.
-    if (topic.deliveryAdvisory) this.delivered(dest, message);
+    await this.regionFor(dest).send(message, store);
   }
 
   /** BaseDestination.messageDelivered (advisoryForDelivery): the message arrived at `dest`. */
-  private delivered(dest: Destination, message: Message): void {
+  private messageDelivered(dest: Destination, message: Message): void {
     if (Advisory.isAdvisory(dest)) return;
     for (const l of this.listeners) l.messageDelivered?.(dest, message);
   }
@@ -744,7 +527,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   /** BaseDestination.onMessageWithNoConsumers: only a NON_PERSISTENT message is reported (ActiveMQ 5.17). */
-  private noConsumer(dest: Destination, message: Message): void {
+  private messageWithNoConsumer(dest: Destination, message: Message): void {
     if (message.persistent || Advisory.isAdvisory(dest)) return;
     for (const l of this.listeners) l.noConsumer?.(dest, message);
   }
@@ -1023,23 +806,4 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
 function durableKeyOf(sub: Subscription | null): string | null {
   return sub instanceof DurableTopicSubscription ? sub.key : null;
-}
-
-/** The policies a broker gets without a PolicyMap: ActiveMQ's defaults plus the region's shortcut options. */
-function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
-  const map = new PolicyMap();
-  if (
-    options.deadLetterQueue !== undefined ||
-    options.processNonPersistent !== undefined ||
-    options.expireMessagesPeriodMs !== undefined
-  ) {
-    map.setDefaultEntry({
-      deadLetterStrategy: sharedDeadLetterStrategy({
-        ...(options.deadLetterQueue !== undefined ? { deadLetterQueue: options.deadLetterQueue } : {}),
-        ...(options.processNonPersistent !== undefined ? { processNonPersistent: options.processNonPersistent } : {}),
-      }),
-      ...(options.expireMessagesPeriodMs !== undefined ? { expireMessagesPeriod: options.expireMessagesPeriodMs } : {}),
-    });
-  }
-  return map;
 }

@@ -1,10 +1,13 @@
 import type { Destination } from '../../model/destination.js';
+import type { Message } from '../../model/message.js';
+import type { PersistenceAdapter, StoreOperation } from '../../store/persistence-adapter.js';
 import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { AbstractRegion, allowed, isMultiDestination } from './abstract-region.js';
 import { MemoryUsage } from './memory-usage.js';
 import { DurableTopicSubscription, Topic, type TopicSubscription } from './topic.js';
 
 export interface TopicRegionOptions {
+  store: PersistenceAdapter;
   policyFor(destination: Destination): ResolvedPolicy;
   /** The broker's memoryUsage, parent of every topic's own. */
   memoryUsage: MemoryUsage;
@@ -13,6 +16,15 @@ export interface TopicRegionOptions {
    * or it would not keep the topic's messages for it (TopicRegion adds the subscription to the topic's store).
    */
   durableJoined(sub: DurableTopicSubscription, topic: Destination): void;
+  /**
+   * Whether a durable subscription of the topic takes the message (null: none does, nothing is stored), and the
+   * keys of those it passes by (DurableSubscriptions.passedBy).
+   */
+  durablesPassedBy(topic: Topic, message: Message): readonly string[] | null;
+  /** advisoryForDelivery: the message arrived at the destination. */
+  delivered(destination: Destination, message: Message): void;
+  /** sendAdvisoryIfNoConsumers: the message arrived where nobody consumes. */
+  noConsumer(destination: Destination, message: Message): void;
 }
 
 /**
@@ -52,6 +64,39 @@ export class TopicRegion extends AbstractRegion<Topic, TopicSubscription> {
     t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
     t.deliveryAdvisory = policy.advisoryForDelivery;
     t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.options.memoryUsage);
+  }
+
+  /**
+   * Topic.send for a message to one topic (created if need be): stored first when `store`, persistent and some
+   * durable subscription wants it (synced when the producer waits for an answer), then given to every
+   * subscription; the delivery advisory follows, as in ActiveMQ's Topic.send.
+   */
+  async send(message: Message, store: boolean): Promise<void> {
+    const o = this.options;
+    const dest = message.destination;
+    const topic = this.ensure(dest);
+    const passedBy = store && message.persistent ? o.durablesPassedBy(topic, message) : null;
+    const stored = passedBy !== null;
+    if (passedBy !== null) {
+      topic.storing.add(message.messageId);
+      try {
+        const batch: StoreOperation[] = [{ op: 'add', destination: dest, message }];
+        // The store keeps a topic message for every durable subscription of the topic until each removed it;
+        // the ones whose selector (or noLocal) refuses it never will, so they are taken off it at once, or it
+        // would stay on disk for as long as they exist.
+        for (const key of passedBy)
+          batch.push({ op: 'remove', destination: dest, messageId: message.messageId, subscription: key });
+        await o.store.write(batch, message.responseRequired);
+      } catch (e) {
+        topic.storing.delete(message.messageId);
+        throw e;
+      }
+    }
+    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) o.noConsumer(dest, message);
+    const spilled = topic.add(message, stored);
+    if (spilled !== undefined) await spilled;
+    // Topic.send: messageDelivered after the message went to the subscriptions.
+    if (topic.deliveryAdvisory) o.delivered(dest, message);
   }
 
   /**
