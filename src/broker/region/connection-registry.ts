@@ -78,3 +78,19 @@ export class ConnectionRegistry {
     return this.connections.values();
   }
 }
+
+/** The context of the broker's own work (an offline durable subscription holds it): authorization lets it pass. */
+export function brokerInternalContext(brokerId: string, brokerName: string): ConnectionContext {
+  return {
+    info: {
+      connectionId: `${brokerId}:internal`,
+      clientId: null,
+      userName: null,
+      password: null,
+      remoteAddress: 'vm://' + brokerName,
+      protocol: 'internal',
+    },
+    security: { userName: null, groups: new Set(), isBrokerInternal: true },
+    control: { close: () => {} },
+  };
+}

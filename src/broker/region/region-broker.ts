@@ -3,7 +3,7 @@ import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import { Message } from '../../model/message.js';
 import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../store/persistence-adapter.js';
-import { systemClock, type Clock, type Timer } from '../../util/clock.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
@@ -20,22 +20,22 @@ import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js
 import { PolicyMap } from '../policy/policy-map.js';
 import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { validateRedeliveryPolicies, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
-import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
-import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
 import { QueueRegion } from './queue-region.js';
 import { allowed } from './abstract-region.js';
 import { TopicRegion } from './topic-region.js';
-import { ConnectionRegistry, type ConnectionState } from './connection-registry.js';
+import { ConnectionRegistry, brokerInternalContext, type ConnectionState } from './connection-registry.js';
+import { PullRequests } from './pull-requests.js';
 import { DurableSubscriptions } from './durable-subscriptions.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
 import { DEFAULT_MEMORY_LIMIT, defaultPolicies, type RegionBrokerOptions } from './region-broker-options.js';
 import { cursorStoresFor } from './temp-stores.js';
 import { SubscriptionPolicies } from './subscription-policies.js';
+import { SchedulerSupport } from './scheduler-support.js';
+import { recoverDestinations } from './region-recovery.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
-import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
 const UNKNOWN_DELIVERY = -2;
@@ -62,8 +62,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** True when the caller gave a PolicyMap: prefetch and page-size rules apply only then. */
   private readonly customPolicies: boolean;
   private readonly redelivery: RedeliveryPolicyMap | null;
-  private readonly schedulerSupport: boolean;
-  private scheduler: MessageScheduler | null = null;
+  private readonly scheduling: SchedulerSupport;
   readonly memoryUsage: MemoryUsage;
   private readonly listeners: BrokerEventListener[] = [];
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
@@ -78,7 +77,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly topicRegion: TopicRegion;
   private readonly durables: DurableSubscriptions;
   private readonly transactions: TransactionCoordinator;
-  private readonly pullTimers = new Map<string, Timer>();
+  private readonly pulls: PullRequests;
   private started = false;
   /** Source of brokerSequence. */
   private sequence = 0;
@@ -91,14 +90,23 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.onRecovered = options.onRecovered;
     this.tempStore = options.tempStore ?? null;
     this.clock = options.clock ?? systemClock;
+    this.pulls = new PullRequests(this.clock);
     this.logger = options.logger ?? Logger.silent();
     this.cursorStores = cursorStoresFor(this.store, this.tempStore, this.logger, () => ++this.sequence);
     this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
     this.customPolicies = options.policies !== undefined;
     this.policies = options.policies ?? defaultPolicies(options);
     this.redelivery = options.redeliveryPolicies ?? null;
-    this.schedulerSupport = options.schedulerSupport ?? false;
-    if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, this.schedulerSupport);
+    const schedulerSupport = options.schedulerSupport ?? false;
+    if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, schedulerSupport);
+    this.scheduling = new SchedulerSupport({
+      enabled: schedulerSupport,
+      clock: this.clock,
+      logger: this.logger,
+      store: this.store,
+      warned: this.warned,
+      route: (m, store) => this.route(m, store),
+    });
     this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const host: FlowControlHost = {
       clock: this.clock,
@@ -116,7 +124,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       listeners: this.listeners,
       redelivery: this.redelivery,
       policyFor: (d) => this.policyFor(d),
-      scheduler: () => this.messageScheduler(),
+      scheduler: () => this.scheduling.scheduler(),
       route: (m) => this.route(m, true),
     });
     this.queueRegion = new QueueRegion({
@@ -154,6 +162,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       nextBrokerSequence: () => ++this.sequence,
       removeConsumer: (context, id) => this.removeConsumer(context, id),
     });
+    const internal = brokerInternalContext(this.brokerId, this.brokerName);
     this.durables = new DurableSubscriptions({
       store: this.store,
       topics: this.topicRegion,
@@ -162,7 +171,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       policyFor: (d) => this.policyFor(d),
       compileSelector: (text) => this.compileSelector(text),
       nextBrokerSequence: () => ++this.sequence,
-      internalContext: () => this.internalContext(),
+      internalContext: () => internal,
       slowConsumer: (sub) => this.subscriptionPolicies.slowConsumer(sub),
     });
     this.transactions = new TransactionCoordinator({
@@ -170,7 +179,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       connections: this.connections,
       queue: (d) => this.queueRegion.ensure(d),
       route: (m, store) => this.route(m, store),
-      schedule: (m, schedule) => this.messageScheduler().schedule(m, schedule),
+      schedule: (m, schedule) => this.scheduling.scheduler().schedule(m, schedule),
       wakeup: (sub) => this.wakeup(sub),
     });
     this.flowControl = new ProducerFlowControl(
@@ -192,22 +201,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** The policy a destination gets (the most specific matching policyEntry). */
   policyFor(destination: Destination): ResolvedPolicy {
     return this.policies.entryFor(destination);
-  }
-
-  private messageScheduler(): MessageScheduler {
-    if (this.scheduler === null) {
-      this.scheduler = new MessageScheduler({
-        clock: this.clock,
-        logger: this.logger,
-        send: (m) => {
-          // Nobody waits for a scheduled delivery, but its job was removed from the store: sync it.
-          m.responseRequired = true;
-          return this.route(m, true);
-        },
-        write: (ops) => this.store.write(ops, true),
-      });
-    }
-    return this.scheduler;
   }
 
   now(): number {
@@ -233,41 +226,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const deferDurable = this.store.readSubscriptionMessages !== undefined;
     const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
     this.onRecovered?.(state);
-    for (const [key, backlog] of state.deferred ?? []) {
-      const d = Destination.parse(key);
-      if (d.isTopic) continue; // durable subscriptions learn their own backlog below
-      if (d === SCHEDULER_STORE) {
-        // The scheduler keeps its jobs in memory; read them all back.
-        let after = 0;
-        for (;;) {
-          const page = await this.store.readMessages(d, after, 1000);
-          for (const m of page) this.messageScheduler().restore(m);
-          if (page.length < 1000) break;
-          after = page[page.length - 1]!.storeSequence;
-        }
-        continue;
-      }
-      this.getQueue(d).restoreBacklog(backlog.count);
-    }
-    for (const d of state.destinations) {
-      if (d === SCHEDULER_STORE) continue;
-      if (d.isQueue) this.getQueue(d);
-      else this.getTopic(d);
-    }
-    for (const [key, messages] of state.messages) {
-      const d = Destination.parse(key);
-      if (d === SCHEDULER_STORE) {
-        for (const m of messages) this.messageScheduler().restore(m);
-        continue;
-      }
-      if (d.isQueue) {
-        const q = this.getQueue(d);
-        for (const m of messages) {
-          m.brokerSequence = ++this.sequence;
-          q.restore(m);
-        }
-      }
-    }
+    await recoverDestinations(state, {
+      store: this.store,
+      queues: this.queueRegion,
+      topics: this.topicRegion,
+      scheduler: () => this.scheduling.scheduler(),
+      nextBrokerSequence: () => ++this.sequence,
+    });
     await this.durables.recover(state, deferDurable);
     this.transactions.recoverPrepared(state.prepared);
     this.started = true;
@@ -278,10 +243,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.started = false;
     this.queueRegion.stop();
     this.subscriptionPolicies.stop();
-    this.scheduler?.stop();
+    this.scheduling.stop();
     this.memoryUsage.abortWaiters();
-    for (const t of this.pullTimers.values()) t.cancel();
-    this.pullTimers.clear();
+    this.pulls.stop();
     for (const state of [...this.connections.values()]) {
       await this.removeConnection(state.context).catch(() => {});
     }
@@ -384,8 +348,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const sub = state?.consumers.get(consumerId);
     if (state === undefined || sub === undefined) return;
     state.consumers.delete(consumerId);
-    this.pullTimers.get(consumerId)?.cancel();
-    this.pullTimers.delete(consumerId);
+    this.pulls.cancel(consumerId);
     if (sub instanceof BrowserSubscription) {
       sub.close();
       return;
@@ -432,12 +395,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     message.brokerInTime = this.clock.now();
     message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
-    if (this.schedulerSupport && isSchedulerManagement(message.destination)) {
-      // SchedulerBroker: a command to the job scheduler, never delivered (nor part of the transaction).
-      await handleSchedulerManagement(this.messageScheduler(), message, (m) => this.route(m, false), this.logger);
-      return;
-    }
-    const schedule = this.scheduleFor(message);
+    if (await this.scheduling.handledManagement(message)) return;
+    const schedule = this.scheduling.scheduleFor(message);
     if (transactionId !== null) {
       const tx = this.transactions.require(context, transactionId);
       if (tx.state !== 'active') throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction ${transactionId} is prepared`);
@@ -447,29 +406,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     if (schedule !== null) {
-      await this.messageScheduler().schedule(message, schedule);
+      await this.scheduling.scheduler().schedule(message, schedule);
       return;
     }
     await this.flowControl.check(context, message);
     await this.route(message, true);
-  }
-
-  /** The schedule a message asks for when schedulerSupport is on; null (and a warning) when it is off. */
-  private scheduleFor(message: Message): ScheduleSpec | null {
-    if (!mayBeScheduled(message)) return null;
-    if (!this.schedulerSupport) {
-      // ActiveMQ ignores the properties silently; say so once per producer so the surprise is explained.
-      const producer = message.producerId ?? message.producerConnectionId ?? 'unknown';
-      if (this.warned.first(`sched:${producer}`)) {
-        this.logger.warn(
-          `Producer ${producer} set ${ScheduledMessage.delay}/${ScheduledMessage.period}/${ScheduledMessage.cron} ` +
-            `but schedulerSupport is off: the message is delivered at once (enable schedulerSupport to schedule it)`,
-          { destination: message.destination.key },
-        );
-      }
-      return null;
-    }
-    return scheduleOf(message);
   }
 
   /** The registered ProducerInfo of a message's producer; one made up from the message for an unregistered one. */
@@ -555,25 +496,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   pull(context: ConnectionContext, consumerId: string, timeoutMs: number): void {
     const sub = this.connections.get(context.info.connectionId)?.consumers.get(consumerId);
     if (sub === undefined || sub instanceof BrowserSubscription) return;
-    if (sub.info.prefetch > 0) return; // only prefetch-0 consumers pull
-    sub.addPull();
-    this.wakeup(sub);
-    if (!sub.cancelPull()) return; // a message went out
-    if (timeoutMs === 0) {
-      sub.sink.deliver(null);
-      return;
-    }
-    sub.addPull();
-    if (timeoutMs > 0) {
-      this.pullTimers.get(consumerId)?.cancel();
-      this.pullTimers.set(
-        consumerId,
-        this.clock.setTimeout(() => {
-          this.pullTimers.delete(consumerId);
-          if (sub.cancelPull()) sub.sink.deliver(null);
-        }, timeoutMs),
-      );
-    }
+    this.pulls.pull(consumerId, sub, timeoutMs, () => this.wakeup(sub));
   }
 
   // ---- message removal, dead letters -------------------------------------------------------------
@@ -782,25 +705,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private storeWrite(ops: readonly StoreOperation[], sync: boolean): Promise<void> {
     if (ops.length === 0) return Promise.resolve();
     return this.store.write(ops, sync);
-  }
-
-  private internalContextValue: ConnectionContext | null = null;
-  private internalContext(): ConnectionContext {
-    if (this.internalContextValue === null) {
-      this.internalContextValue = {
-        info: {
-          connectionId: `${this.brokerId}:internal`,
-          clientId: null,
-          userName: null,
-          password: null,
-          remoteAddress: 'vm://' + this.brokerName,
-          protocol: 'internal',
-        },
-        security: { userName: null, groups: new Set(), isBrokerInternal: true },
-        control: { close: () => {} },
-      };
-    }
-    return this.internalContextValue;
   }
 }
 
