@@ -1,6 +1,8 @@
 import { Destination } from '../../model/destination.js';
 import type { ConsumerInfo } from '../../model/commands.js';
 import { DestinationIndex } from '../../destination/destination-index.js';
+import { BrokerError } from '../../util/errors.js';
+import type { ConnectionContext } from '../broker.js';
 import type { MemoryUsage } from './memory-usage.js';
 
 /** What a region keeps of each of its destinations (a Queue or a Topic). */
@@ -73,6 +75,27 @@ export abstract class AbstractRegion<D extends RegionDestination, S extends Regi
       return d === undefined || d.destination.type !== filter.type ? [] : [d];
     }
     return this.inOrder(this.index.get(filter), (d) => this.created.get(d)!);
+  }
+
+  /** A send or a producer to a temporary destination: it must still exist. */
+  requireExisting(destination: Destination): void {
+    if (this.destinations.get(destination.name) === undefined) {
+      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot publish to a deleted Destination: ${destination.key}`);
+    }
+  }
+
+  /** Only the connection that created a temporary destination may consume from it. */
+  requireOwner(context: ConnectionContext, destination: Destination): void {
+    const d = this.destinations.get(destination.name);
+    if (d === undefined) {
+      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from a deleted Destination: ${destination.key}`);
+    }
+    if (d.owner !== null && d.owner !== context.info.connectionId) {
+      throw new BrokerError(
+        'ERR_SECURITY_NOT_AUTHORIZED',
+        `Cannot consume from a temporary destination of another connection: ${destination.key}`,
+      );
+    }
   }
 
   /** Forgets a destination (its owner tears down what it held). */

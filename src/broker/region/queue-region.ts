@@ -5,6 +5,7 @@ import type { Clock, Timer } from '../../util/clock.js';
 import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { AbstractRegion, allowed, isMultiDestination } from './abstract-region.js';
 import { MemoryUsage } from './memory-usage.js';
+import type { MessageAdvisories } from './message-advisories.js';
 import { Queue, type QueueHost } from './queue.js';
 import type { CursorStores } from './queue-cursor.js';
 import type { QueueSubscription } from './queue-subscription.js';
@@ -19,10 +20,8 @@ export interface QueueRegionOptions {
   memoryUsage: MemoryUsage;
   /** True when the broker was given a PolicyMap: maxPageSize bounds the dispatch scan only then. */
   customPolicies: boolean;
-  /** advisoryForDelivery: the message arrived at the destination. */
-  delivered(destination: Destination, message: Message): void;
-  /** sendAdvisoryIfNoConsumers: the message arrived where nobody consumes. */
-  noConsumer(destination: Destination, message: Message): void;
+  /** Where advisoryForDelivery and sendAdvisoryIfNoConsumers report a message. */
+  advisories: MessageAdvisories;
 }
 
 /**
@@ -97,8 +96,8 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
       }
     }
     // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
-    if (q.deliveryAdvisory) this.options.delivered(dest, message);
-    if (q.consumers.length === 0 && q.noConsumerAdvisory) this.options.noConsumer(dest, message);
+    if (q.deliveryAdvisory) this.options.advisories.delivered(dest, message);
+    if (q.consumers.length === 0 && q.noConsumerAdvisory) this.options.advisories.noConsumer(dest, message);
     const spilled = q.add(message);
     if (spilled !== undefined) await spilled;
   }

@@ -15,7 +15,6 @@ import { Subscription, type SubscriptionHost } from './subscription.js';
 import { DurableTopicSubscription, Topic, TopicSubscription, type DurableHost } from './topic.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
-import { Advisory } from '../../model/advisory.js';
 import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
 import { PolicyMap } from '../policy/policy-map.js';
 import type { ResolvedPolicy } from '../policy/policy-entry.js';
@@ -35,6 +34,7 @@ import { SubscriptionPolicies } from './subscription-policies.js';
 import { SchedulerSupport } from './scheduler-support.js';
 import { recoverDestinations } from './region-recovery.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
+import { MessageAdvisories } from './message-advisories.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
@@ -70,6 +70,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly flowControl: ProducerFlowControl;
   private readonly deadLetters: DeadLetterHandler;
   private readonly subscriptionPolicies: SubscriptionPolicies;
+  private readonly advisories: MessageAdvisories;
 
   private readonly connections: ConnectionRegistry;
   /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
@@ -127,6 +128,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       scheduler: () => this.scheduling.scheduler(),
       route: (m) => this.route(m, true),
     });
+    this.advisories = new MessageAdvisories(this.listeners, (d) => this.policyFor(d));
     this.queueRegion = new QueueRegion({
       host: this,
       store: this.store,
@@ -135,15 +137,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       policyFor: (d) => this.policyFor(d),
       memoryUsage: this.memoryUsage,
       customPolicies: this.customPolicies,
-      delivered: (d, m) => this.messageDelivered(d, m),
-      noConsumer: (d, m) => this.messageWithNoConsumer(d, m),
+      advisories: this.advisories,
     });
     this.topicRegion = new TopicRegion({
       store: this.store,
       policyFor: (d) => this.policyFor(d),
       memoryUsage: this.memoryUsage,
-      delivered: (d, m) => this.messageDelivered(d, m),
-      noConsumer: (d, m) => this.messageWithNoConsumer(d, m),
+      advisories: this.advisories,
       durablesPassedBy: (t, m) => this.durables.passedBy(t, m),
       durableJoined: (sub, topic) => {
         this.storeWrite([{ op: 'add-subscription', subscription: this.durables.record(sub, topic) }], false).catch(
@@ -276,7 +276,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   async addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void> {
     const state = this.connection(context);
-    if (info.destination !== null && info.destination.isTemporary) this.checkTemporaryExists(info.destination);
+    if (info.destination !== null && info.destination.isTemporary)
+      this.regionFor(info.destination).requireExisting(info.destination);
     state.producers.set(info.producerId, info);
   }
 
@@ -296,7 +297,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (members.some((m) => m.isQueue) && members.some((m) => m.isTopic)) {
       throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from queues and topics at once: ${dest.key}`);
     }
-    for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
+    for (const m of members) if (m.isTemporary) this.regionFor(m).requireOwner(context, m);
     const selector = this.compileSelector(info.selector);
     this.subscriptionPolicies.configurePrefetch(info);
 
@@ -441,7 +442,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
       return;
     }
-    if (dest.isTemporary) this.checkTemporaryExists(dest);
+    if (dest.isTemporary) this.regionFor(dest).requireExisting(dest);
     // Queue/Topic.send: a message that arrives expired is never stored or dispatched.
     if (message.expiration > 0 && message.isExpired(this.clock.now())) {
       this.deadLetters.expired(dest, message, message.redeliveryCounter, null);
@@ -450,27 +451,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     await this.regionFor(dest).send(message, store);
   }
 
-  /** BaseDestination.messageDelivered (advisoryForDelivery): the message arrived at `dest`. */
-  private messageDelivered(dest: Destination, message: Message): void {
-    if (Advisory.isAdvisory(dest)) return;
-    for (const l of this.listeners) l.messageDelivered?.(dest, message);
-  }
-
-  /**
-   * Destination.acknowledge → BaseDestination.messageConsumed (advisoryForConsumed). A queue or a durable
-   * subscription's topic reports it; a non-durable topic subscriber's ack never reaches the Topic in ActiveMQ.
-   */
+  /** Destination.acknowledge's messageConsumed point: see MessageAdvisories.acked. */
   messageAcked(ref: MessageReference, subscription: Subscription): void {
-    if (subscription instanceof TopicSubscription && !(subscription instanceof DurableTopicSubscription)) return;
-    const dest = ref.message.destination;
-    if (Advisory.isAdvisory(dest) || !this.policyFor(dest).advisoryForConsumed) return;
-    for (const l of this.listeners) l.messageConsumed?.(dest, ref.message);
-  }
-
-  /** BaseDestination.onMessageWithNoConsumers: only a NON_PERSISTENT message is reported (ActiveMQ 5.17). */
-  private messageWithNoConsumer(dest: Destination, message: Message): void {
-    if (message.persistent || Advisory.isAdvisory(dest)) return;
-    for (const l of this.listeners) l.noConsumer?.(dest, message);
+    this.advisories.acked(ref, subscription);
   }
 
   // ---- acknowledgements --------------------------------------------------------------------------
@@ -644,26 +627,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
   findDurableSubscription(clientId: string, subscriptionName: string): DurableTopicSubscription | undefined {
     return this.durables.find(clientId, subscriptionName);
-  }
-
-  private checkTemporaryExists(destination: Destination): void {
-    if (this.regionFor(destination).lookup(destination.name) === undefined) {
-      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot publish to a deleted Destination: ${destination.key}`);
-    }
-  }
-
-  /** Only the connection that created a temporary destination may consume from it. */
-  private checkTemporaryOwner(context: ConnectionContext, destination: Destination): void {
-    const entity = this.regionFor(destination).lookup(destination.name);
-    if (entity === undefined) {
-      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from a deleted Destination: ${destination.key}`);
-    }
-    if (entity.owner !== null && entity.owner !== context.info.connectionId) {
-      throw new BrokerError(
-        'ERR_SECURITY_NOT_AUTHORIZED',
-        `Cannot consume from a temporary destination of another connection: ${destination.key}`,
-      );
-    }
   }
 
   // ---- management (src/management reads these; ActiveMQ's ManagedRegionBroker plays this part) --------

@@ -4,6 +4,7 @@ import type { PersistenceAdapter, StoreOperation } from '../../store/persistence
 import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { AbstractRegion, allowed, isMultiDestination } from './abstract-region.js';
 import { MemoryUsage } from './memory-usage.js';
+import type { MessageAdvisories } from './message-advisories.js';
 import { DurableTopicSubscription, Topic, type TopicSubscription } from './topic.js';
 
 export interface TopicRegionOptions {
@@ -21,10 +22,8 @@ export interface TopicRegionOptions {
    * keys of those it passes by (DurableSubscriptions.passedBy).
    */
   durablesPassedBy(topic: Topic, message: Message): readonly string[] | null;
-  /** advisoryForDelivery: the message arrived at the destination. */
-  delivered(destination: Destination, message: Message): void;
-  /** sendAdvisoryIfNoConsumers: the message arrived where nobody consumes. */
-  noConsumer(destination: Destination, message: Message): void;
+  /** Where advisoryForDelivery and sendAdvisoryIfNoConsumers report a message. */
+  advisories: MessageAdvisories;
 }
 
 /**
@@ -92,11 +91,11 @@ export class TopicRegion extends AbstractRegion<Topic, TopicSubscription> {
         throw e;
       }
     }
-    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) o.noConsumer(dest, message);
+    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) o.advisories.noConsumer(dest, message);
     const spilled = topic.add(message, stored);
     if (spilled !== undefined) await spilled;
     // Topic.send: messageDelivered after the message went to the subscriptions.
-    if (topic.deliveryAdvisory) o.delivered(dest, message);
+    if (topic.deliveryAdvisory) o.advisories.delivered(dest, message);
   }
 
   /**
