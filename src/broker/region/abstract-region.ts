@@ -41,6 +41,10 @@ export abstract class AbstractRegion<D extends RegionDestination, S extends Regi
   protected abstract create(physical: Destination): D;
   /** Attaches a wildcard subscription to a destination it covers, created after it subscribed. */
   protected abstract join(sub: S, destination: D): void;
+  /** The ids of the consumers that keep a destination from being removed (a durable subscription offline does not). */
+  protected abstract activeConsumers(destination: D): string[];
+  /** Deletes a destination and what it holds. */
+  abstract remove(destination: Destination): void;
 
   /** The destination with this name, if it exists. */
   lookup(name: string): D | undefined {
@@ -75,6 +79,39 @@ export abstract class AbstractRegion<D extends RegionDestination, S extends Regi
       return d === undefined || d.destination.type !== filter.type ? [] : [d];
     }
     return this.inOrder(this.index.get(filter), (d) => this.created.get(d)!);
+  }
+
+  /** DestinationInfo add of a temporary destination: created, owned by the connection; another's is refused. */
+  addTemporary(destination: Destination, connectionId: string): void {
+    const existing = this.destinations.get(destination.name);
+    if (existing !== undefined && existing.owner !== connectionId) {
+      throw new BrokerError('ERR_DESTINATION_INVALID', `Temporary destination already exists: ${destination.key}`);
+    }
+    this.ensure(destination).owner = connectionId;
+  }
+
+  /**
+   * DestinationInfo remove: deletes the destination unless a consumer is active on it (AbstractRegion's
+   * "still has an active subscription") or it is another connection's temporary one. False when it did not exist.
+   */
+  removeIfUnused(destination: Destination, connectionId: string): boolean {
+    const d = this.destinations.get(destination.name);
+    if (d === undefined) return false;
+    if (destination.isTemporary && d.owner !== null && d.owner !== connectionId) {
+      throw new BrokerError(
+        'ERR_SECURITY_NOT_AUTHORIZED',
+        `Cannot remove a temporary destination of another connection: ${destination.key}`,
+      );
+    }
+    const active = this.activeConsumers(d);
+    if (active.length > 0) {
+      throw new BrokerError(
+        'ERR_ILLEGAL_STATE',
+        `Destination: ${destination.key} still has an active subscription: ${active[0]!}`,
+      );
+    }
+    this.remove(destination);
+    return true;
   }
 
   /** A send or a producer to a temporary destination: it must still exist. */

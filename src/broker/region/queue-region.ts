@@ -1,3 +1,4 @@
+import type { ConsumerInfo } from '../../model/commands.js';
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import type { PersistenceAdapter, StoreOperation } from '../../store/persistence-adapter.js';
@@ -9,6 +10,7 @@ import type { MessageAdvisories } from './message-advisories.js';
 import { Queue, type QueueHost } from './queue.js';
 import type { CursorStores } from './queue-cursor.js';
 import type { QueueSubscription } from './queue-subscription.js';
+import type { MessageReference } from './message-reference.js';
 
 export interface QueueRegionOptions {
   host: QueueHost;
@@ -102,6 +104,20 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
     if (spilled !== undefined) await spilled;
   }
 
+  protected override activeConsumers(q: Queue): string[] {
+    return q.consumers.map((c) => c.consumerId);
+  }
+
+  /** What a new browser sees: up to `max` waiting messages of the queues it covers and may read. */
+  async browse(info: ConsumerInfo, max: number): Promise<MessageReference[]> {
+    const refs: MessageReference[] = [];
+    for (const q of this.matching(info.destination)) {
+      if (refs.length >= max) break;
+      if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
+    }
+    return refs;
+  }
+
   /** Attaches a consumer to the queues its destination names or covers, creating the named ones. */
   subscribe(sub: QueueSubscription): void {
     const dest = sub.info.destination;
@@ -118,7 +134,7 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
   }
 
   /** Deletes a queue: consumers are detached, its messages dropped, and its store entry removed. */
-  remove(destination: Destination): void {
+  override remove(destination: Destination): void {
     const q = this.lookup(destination.name);
     if (q === undefined) return;
     for (const c of [...q.consumers]) {

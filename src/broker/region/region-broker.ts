@@ -22,7 +22,6 @@ import { validateRedeliveryPolicies, type RedeliveryPolicyMap } from '../policy/
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
 import { QueueRegion } from './queue-region.js';
-import { allowed } from './abstract-region.js';
 import { TopicRegion } from './topic-region.js';
 import { ConnectionRegistry, brokerInternalContext, type ConnectionState } from './connection-registry.js';
 import { PullRequests } from './pull-requests.js';
@@ -268,14 +267,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.connections.delete(context);
   }
 
-  private connection(context: ConnectionContext): ConnectionState {
-    return this.connections.require(context);
-  }
-
   // ---- producers ---------------------------------------------------------------------------------
 
   async addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void> {
-    const state = this.connection(context);
+    const state = this.connections.require(context);
     if (info.destination !== null && info.destination.isTemporary)
       this.regionFor(info.destination).requireExisting(info.destination);
     state.producers.set(info.producerId, info);
@@ -288,7 +283,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- consumers ---------------------------------------------------------------------------------
 
   async addConsumer(context: ConnectionContext, info: ConsumerInfo, sink: ConsumerSink): Promise<ConsumerHandle> {
-    const state = this.connection(context);
+    const state = this.connections.require(context);
     if (state.consumers.has(info.consumerId)) {
       throw new BrokerError('ERR_ILLEGAL_STATE', `Consumer ${info.consumerId} already exists on this connection`);
     }
@@ -303,12 +298,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
-      const refs: MessageReference[] = [];
-      const max = this.policyFor(dest).maxBrowsePageSize;
-      for (const q of this.queueRegion.matching(dest)) {
-        if (refs.length >= max) break;
-        if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
-      }
+      const refs = await this.queueRegion.browse(info, this.policyFor(dest).maxBrowsePageSize);
       if (this.connections.get(context.info.connectionId) !== state) {
         throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
       }
@@ -459,7 +449,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- acknowledgements --------------------------------------------------------------------------
 
   async acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void> {
-    const state = this.connection(context);
+    const state = this.connections.require(context);
     const sub = state.consumers.get(ack.consumerId);
     if (sub === undefined) {
       throw new BrokerError('ERR_CONSUMER_UNKNOWN', `The subscription does not exist: ${ack.consumerId}`);
@@ -566,12 +556,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   async addDestination(context: ConnectionContext, destination: Destination): Promise<void> {
     if (destination.isTemporary) {
-      const state = this.connection(context);
-      const existing = this.regionFor(destination).lookup(destination.name);
-      if (existing !== undefined && existing.owner !== context.info.connectionId) {
-        throw new BrokerError('ERR_DESTINATION_INVALID', `Temporary destination already exists: ${destination.key}`);
-      }
-      this.regionFor(destination).ensure(destination).owner = context.info.connectionId;
+      const state = this.connections.require(context);
+      this.regionFor(destination).addTemporary(destination, context.info.connectionId);
       state.temporary.add(destination);
       return;
     }
@@ -580,22 +566,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   }
 
   async removeDestination(context: ConnectionContext, destination: Destination): Promise<void> {
-    const entity = this.regionFor(destination).lookup(destination.name);
-    if (entity === undefined) return;
-    if (destination.isTemporary && entity.owner !== null && entity.owner !== context.info.connectionId) {
-      throw new BrokerError(
-        'ERR_SECURITY_NOT_AUTHORIZED',
-        `Cannot remove a temporary destination of another connection: ${destination.key}`,
-      );
-    }
-    const active = entity instanceof Queue ? entity.consumers : entity.subscriptions.filter((s) => s.active);
-    if (active.length > 0) {
-      throw new BrokerError(
-        'ERR_ILLEGAL_STATE',
-        `Destination: ${destination.key} still has an active subscription: ${active[0]!.consumerId}`,
-      );
-    }
-    this.regionFor(destination).remove(destination);
+    if (!this.regionFor(destination).removeIfUnused(destination, context.info.connectionId)) return;
     this.connections.get(context.info.connectionId)?.temporary.delete(destination);
   }
 

@@ -111,13 +111,17 @@ export class TopicRegion extends AbstractRegion<Topic, TopicSubscription> {
     }
   }
 
+  protected override activeConsumers(t: Topic): string[] {
+    return t.subscriptions.filter((s) => s.active).map((s) => s.consumerId);
+  }
+
   /** The subscription is gone for good: later topics no longer join it. */
   unsubscribe(sub: TopicSubscription): void {
     this.removeWildcard(sub);
   }
 
   /** Deletes a topic: its subscriptions are closed (a durable one's record stays with DurableSubscriptions). */
-  remove(destination: Destination): void {
+  override remove(destination: Destination): void {
     const t = this.lookup(destination.name);
     if (t === undefined) return;
     for (const s of [...t.subscriptions]) s.close();
