@@ -386,7 +386,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     message.brokerInTime = this.clock.now();
     message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
-    if (await this.scheduling.handledManagement(message)) return;
+    if (this.scheduling.isManagement(message)) {
+      // SchedulerBroker: a command to the job scheduler, never delivered (nor part of the transaction).
+      await this.scheduling.handleManagement(message);
+      return;
+    }
     const schedule = this.scheduling.scheduleFor(message);
     if (transactionId !== null) {
       const tx = this.transactions.require(context, transactionId);

@@ -48,12 +48,15 @@ export class SchedulerSupport {
 
   /**
    * A send to the scheduler's management destination is a command to the job scheduler, never delivered (nor
-   * part of a transaction): true when `message` was one and has been handled.
+   * part of a transaction). Checked without awaiting anything: an ordinary send must not lose a turn here, as the
+   * protocols hand sends over without waiting and their order against other commands depends on it.
    */
-  async handledManagement(message: Message): Promise<boolean> {
-    if (!this.o.enabled || !isSchedulerManagement(message.destination)) return false;
-    await handleSchedulerManagement(this.scheduler(), message, (m) => this.o.route(m, false), this.o.logger);
-    return true;
+  isManagement(message: Message): boolean {
+    return this.o.enabled && isSchedulerManagement(message.destination);
+  }
+
+  handleManagement(message: Message): Promise<void> {
+    return handleSchedulerManagement(this.scheduler(), message, (m) => this.o.route(m, false), this.o.logger);
   }
 
   /** The schedule a message asks for when schedulerSupport is on; null (and a warning) when it is off. */
