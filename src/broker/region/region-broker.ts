@@ -7,12 +7,12 @@ import { systemClock, type Clock } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
-import { UNAWAITED_REMOVAL, awaitedRemoval, type MessageReference, type StoreRemoval } from './message-reference.js';
+import { awaitedRemoval } from './message-reference.js';
 import { Queue } from './queue.js';
 import { QueueSubscription } from './queue-subscription.js';
 import type { MessageSelector, SelectorCompiler } from './selector-support.js';
-import { Subscription, type SubscriptionHost } from './subscription.js';
-import { DurableTopicSubscription, Topic, TopicSubscription, type DurableHost } from './topic.js';
+import type { Subscription } from './subscription.js';
+import { DurableTopicSubscription, Topic, TopicSubscription } from './topic.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
 import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
@@ -34,6 +34,7 @@ import { SchedulerSupport } from './scheduler-support.js';
 import { recoverDestinations } from './region-recovery.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
 import { MessageAdvisories } from './message-advisories.js';
+import { ConsumptionHost } from './consumption-host.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
@@ -46,7 +47,7 @@ export { DEFAULT_MEMORY_LIMIT, type RegionBrokerOptions } from './region-broker-
  * The end of the filter chain: destinations, subscriptions, dispatch, transactions and the store.
  * Named after ActiveMQ's RegionBroker, which plays the same part.
  */
-export class RegionBroker implements Broker, SubscriptionHost, DurableHost, BrokerEventSource {
+export class RegionBroker implements Broker, BrokerEventSource {
   readonly brokerName: string;
   readonly brokerId: string;
   private readonly store: PersistenceAdapter;
@@ -70,6 +71,8 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly deadLetters: DeadLetterHandler;
   private readonly subscriptionPolicies: SubscriptionPolicies;
   private readonly advisories: MessageAdvisories;
+  /** What queues and subscriptions report consumptions, expiries and dead letters to. */
+  private readonly consumption: ConsumptionHost;
 
   private readonly connections: ConnectionRegistry;
   /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
@@ -128,8 +131,16 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       route: (m) => this.route(m, true),
     });
     this.advisories = new MessageAdvisories(this.listeners, (d) => this.policyFor(d));
+    this.consumption = new ConsumptionHost({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      advisories: this.advisories,
+      deadLetters: () => this.deadLetters,
+      transactions: () => this.transactions,
+    });
     this.queueRegion = new QueueRegion({
-      host: this,
+      host: this.consumption,
       store: this.store,
       cursorStores: this.cursorStores,
       clock: this.clock,
@@ -165,7 +176,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.durables = new DurableSubscriptions({
       store: this.store,
       topics: this.topicRegion,
-      host: this,
+      host: this.consumption,
       logger: this.logger,
       policyFor: (d) => this.policyFor(d),
       compileSelector: (text) => this.compileSelector(text),
@@ -200,10 +211,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** The policy a destination gets (the most specific matching policyEntry). */
   policyFor(destination: Destination): ResolvedPolicy {
     return this.policies.entryFor(destination);
-  }
-
-  now(): number {
-    return this.clock.now();
   }
 
   /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
@@ -309,7 +316,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
 
     if (members[0]!.isQueue) {
-      const qs = new QueueSubscription(context, info, sink, selector, this);
+      const qs = new QueueSubscription(context, info, sink, selector, this.consumption);
       state.consumers.set(info.consumerId, qs);
       this.queueRegion.subscribe(qs);
       return { info, wakeup: () => qs.wakeup() };
@@ -326,7 +333,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
       ts = durable;
     } else {
-      ts = new TopicSubscription(context, info, sink, selector, this);
+      ts = new TopicSubscription(context, info, sink, selector, this.consumption);
       this.subscriptionPolicies.configureTopicSubscription(ts);
       this.topicRegion.subscribe(ts);
     }
@@ -374,10 +381,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
     await this.durables.remove(clientId, subscriptionName);
-  }
-
-  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference, removal: StoreRemoval): void {
-    this.messageConsumed(ref.message.destination, ref, sub.key, removal);
   }
 
   // ---- sending -----------------------------------------------------------------------------------
@@ -445,11 +448,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     await this.regionFor(dest).send(message, store);
   }
 
-  /** Destination.acknowledge's messageConsumed point: see MessageAdvisories.acked. */
-  messageAcked(ref: MessageReference, subscription: Subscription): void {
-    this.advisories.acked(ref, subscription);
-  }
-
   // ---- acknowledgements --------------------------------------------------------------------------
 
   async acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void> {
@@ -476,59 +474,10 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.pulls.pull(consumerId, sub, timeoutMs, () => this.wakeup(sub));
   }
 
-  // ---- message removal, dead letters -------------------------------------------------------------
-
-  /**
-   * A message was consumed from a queue (`subscriptionKey` null) or by a durable subscription: the store forgets
-   * it, unless the caller's batch did (a commit). Not synced: a consumption lost in a crash is redelivered.
-   */
-  messageConsumed(
-    destination: Destination,
-    ref: MessageReference,
-    subscriptionKey: string | null,
-    removal: StoreRemoval,
-  ): void {
-    if (!ref.message.persistent || removal.inBatch) return;
-    const write = this.store.write(
-      [{ op: 'remove', destination, messageId: ref.message.messageId, subscription: subscriptionKey }],
-      false,
-    );
-    if (removal.writes !== null) removal.writes.push(write);
-    else write.catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
-  }
-
-  /** A consumer gave up on a message (Poison ack; a STOMP NACK): see DeadLetterHandler.poisoned. */
-  deadLetter(
-    ref: MessageReference,
-    cause: string | null,
-    subscription: Subscription | null,
-    removal: StoreRemoval = UNAWAITED_REMOVAL,
-  ): void {
-    this.deadLetters.poisoned(ref, cause, durableKeyOf(subscription), removal);
-  }
-
-  messageExpired(
-    ref: MessageReference,
-    subscription: Subscription | null,
-    removal: StoreRemoval = UNAWAITED_REMOVAL,
-  ): void {
-    if (ref.owner instanceof Queue) ref.owner.statistics.expired++; // QueueViewMBean ExpiredCount
-    this.deadLetters.expiredRef(ref, durableKeyOf(subscription), removal);
-  }
-
   // ---- transactions (TransactionCoordinator keeps them) -----------------------------------------
 
   async beginTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
     await this.transactions.begin(context, transactionId);
-  }
-
-  addTransactedAcks(
-    context: ConnectionContext,
-    transactionId: string,
-    sub: Subscription,
-    refs: MessageReference[],
-  ): void {
-    this.transactions.addAcks(context, transactionId, sub, refs);
   }
 
   prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number> {
@@ -644,8 +593,4 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (ops.length === 0) return Promise.resolve();
     return this.store.write(ops, sync);
   }
-}
-
-function durableKeyOf(sub: Subscription | null): string | null {
-  return sub instanceof DurableTopicSubscription ? sub.key : null;
 }
