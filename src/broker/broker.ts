@@ -7,6 +7,16 @@ import type { BrokerError } from '../util/errors.js';
  * The core's contract, in ActiveMQ's vocabulary (Broker / BrokerFilter). Every protocol converter drives
  * the broker only through this interface, and every cross-cutting feature (security, advisories, virtual
  * destinations, statistics) is a BrokerFilter in front of the RegionBroker that implements it.
+ *
+ * What a settled promise means for the store, in the terms the methods below use:
+ * - "written": the store applied the batch (the journal wrote it to its file, not yet fsynced): it survives the
+ *   broker process dying, not the machine losing power before the next fsync;
+ * - "durable": written and fsynced (a sync write; under journalDiskSyncStrategy=always it resolves only after the
+ *   group commit's fsync that covers it);
+ * - "applied": the broker's in-memory state changed (destinations, subscriptions, credit), whether or not a store
+ *   write follows; by the time the promise resolves unless a method says it happens synchronously, before the
+ *   promise is even returned (acknowledge).
+ * Each call carries what it needs: no state is left on the broker for a later call to pick up.
  */
 export interface Broker {
   readonly brokerName: string;
@@ -47,27 +57,61 @@ export interface Broker {
   durableSubscriptionInfo?(clientId: string, subscriptionName: string): ConsumerInfo | null;
 
   /**
-   * Resolves when the message is accepted: stored first if persistent (durable on disk when
-   * `message.responseRequired`, else written with the next group commit), or added to the transaction. A queue
-   * may keep it on disk rather than in memory (its pending-message cursor); a producer held back by flow control
-   * sees the promise settle late.
+   * Accepts a message; the promise says when it is safe to tell the producer so.
+   * - Outside a transaction: flow control first (the promise settles late while the destination's memory is
+   *   full, or rejects under sendFailIfNoSpace). A persistent message to a queue is then stored before any
+   *   consumer can see it: durable when `message.responseRequired` (an OpenWire sync send, a STOMP receipt),
+   *   else written (it joins the next group commit's fsync). To a topic it is stored, the same way, only when a
+   *   durable subscription of the topic takes it; otherwise, and for non-persistent messages, nothing is written
+   *   (a queue's cursor or a subscriber's spool may spill a non-persistent one to the temp store, which the
+   *   promise waits for). It is
+   *   then applied: added to the destination and dispatched to consumers with credit.
+   * - With AMQ_SCHEDULED_* properties under schedulerSupport: the job is stored (durable) and the promise
+   *   resolves; the message is routed when the job fires.
+   * - Inside a transaction: applied to the transaction only (nothing stored, nothing visible); see commit.
    */
   send(context: ConnectionContext, message: Message, transactionId: string | null): Promise<void>;
   /**
-   * The acknowledgement contract. Applied synchronously, before the returned promise exists: the messages leave
-   * their subscription, prefetch credit is given back and dispatch goes on, so a protocol may hand the next
-   * command to the broker without waiting (OpenWire does for acks nobody waits for). The promise settles once the
-   * store removals the ack caused are written (not synced: a consumption is redone, never lost, after a crash);
-   * it rejects with the store's error when one failed. Acks inside a transaction are applied at its commit.
+   * The acknowledgement contract. Everything below is applied synchronously, before the returned promise exists,
+   * so a protocol may hand the next command to the broker without waiting (OpenWire does for acks nobody waits
+   * for). The promise settles once the store removals this ack caused are written (not fsynced: after a crash a
+   * consumption may be redelivered, never lost), and rejects with the store's error when one failed.
+   * - Standard / Unmatched (every dispatched message up to `lastMessageId`) and Individual (that one message):
+   *   the messages leave the subscription, prefetch credit is given back and dispatch goes on; a persistent
+   *   message's removal (the queue's, or the durable subscription's) is written.
+   * - Delivered: credit only; nothing is consumed or written.
+   * - Redelivered: counts a delivery attempt (JMSXDeliveryCount) only.
+   * - Poison (a STOMP NACK too): consumed as above, then sent to the dead-letter queue or redelivered later under
+   *   a broker-side redelivery policy; the DLQ copy is queued to the store in the same turn, after the removal,
+   *   and the promise does not wait for it.
+   * - Expired: consumed as above, then the Expired advisory and the DLQ where the strategy processes expired ones.
+   * - With `transactionId`: the credit is given back at once (ActiveMQ's transacted prefetch extension) but nothing
+   *   is consumed or written: commit removes the messages, rollback leaves them with the consumer for redelivery.
    */
   acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void>;
   /** Prefetch-0 consumers ask for one message; after `timeoutMs` (0 = now, -1 = wait) the sink gets `null`. */
   pull(context: ConnectionContext, consumerId: string, timeoutMs: number): void;
 
   beginTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
-  /** Two-phase commit's first phase; returns ActiveMQ's XA vote (3 = XA_RDONLY, 0 = XA_OK). */
+  /**
+   * Two-phase commit's first phase; returns ActiveMQ's XA vote (3 = XA_RDONLY, 0 = XA_OK). With work to do, the
+   * transaction's queue sends and ack removals are made durable as one `prepare` record, so the transaction
+   * survives a restart (getPreparedTransactions) until the transaction manager decides.
+   */
   prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number>;
+  /**
+   * Resolves once the commit is durable and applied. Its queue sends and every ack's removal are written as one
+   * atomic batch and fsynced (with the prepare record forgotten after a two-phase commit); only then are the
+   * acks applied (the messages leave their consumers, without a second write) and the sends routed: queue sends
+   * were in the batch, persistent topic sends are stored as a send outside a transaction would be (durable when
+   * `responseRequired`), scheduled ones go to the scheduler. A failed write rejects and applies nothing.
+   */
   commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void>;
+  /**
+   * Discards the sends and puts the acked messages back among their consumers' unacknowledged ones, holding
+   * credit again (the client redelivers them itself, as a JMS session rollback does; they return to their queue
+   * when the consumer closes). A prepared transaction's record is forgotten durably first.
+   */
   rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
   forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void>;
   /** Prepared XA transactions, for recovery after a restart. */

@@ -26,7 +26,7 @@ function collect(r: Receiver): { messages: AmqpMessage[]; deliveries: Delivery[]
 
 /** Durable subscriptions the region holds (no management view lists them yet). */
 function durableCount(service: BrokerService): number {
-  return (service.region as unknown as { durables: Map<string, unknown> }).durables.size;
+  return [...service.region.managedDurables()].length;
 }
 
 async function setup(t: { after(fn: () => unknown): void }, extra: Record<string, string> = {}) {

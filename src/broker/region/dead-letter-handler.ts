@@ -10,7 +10,7 @@ import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { redeliveryDelayFor, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
 import type { MessageScheduler } from '../scheduler/message-scheduler.js';
 import { ScheduledMessage } from '../scheduler/scheduled-message.js';
-import type { MessageReference } from './message-reference.js';
+import { UNAWAITED_REMOVAL, type MessageReference, type StoreRemoval } from './message-reference.js';
 
 /** What the dead-letter handler needs from the region. */
 export interface DeadLetterHost {
@@ -39,11 +39,16 @@ export class DeadLetterHandler {
    * the policy's delay until maximumRedeliveries is reached (RedeliveryPlugin.sendToDeadLetterQueue); otherwise,
    * or after that, the dead-letter strategy decides. `durable` is the durable subscription's key, if any.
    */
-  poisoned(ref: MessageReference, cause: string | null, durable: string | null): void {
+  poisoned(
+    ref: MessageReference,
+    cause: string | null,
+    durable: string | null,
+    removal: StoreRemoval = UNAWAITED_REMOVAL,
+  ): void {
     const host = this.host;
     const message = ref.message;
     const dest = message.destination;
-    ref.owner.consumed(ref);
+    ref.owner.consumed(ref, removal);
     const redelivery = host.redelivery;
     if (redelivery !== null && dest.isQueue && !message.isExpired(host.clock.now())) {
       const policy = redelivery.entryFor(dest);
@@ -61,8 +66,8 @@ export class DeadLetterHandler {
   }
 
   /** A message's time to live ran out where it waited (it was already taken from there). */
-  expiredRef(ref: MessageReference, durable: string | null): void {
-    ref.owner.consumed(ref);
+  expiredRef(ref: MessageReference, durable: string | null, removal: StoreRemoval = UNAWAITED_REMOVAL): void {
+    ref.owner.consumed(ref, removal);
     this.expired(ref.message.destination, ref.message, ref.deliveryCount, durable);
   }
 

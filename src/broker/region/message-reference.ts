@@ -27,10 +27,32 @@ export class MessageReference {
   }
 }
 
+/**
+ * What the store does about a consumption, decided by the call that caused it and passed down with it (rather
+ * than broker state set around the call): with `inBatch` the caller's own store batch removes the message already
+ * (a transaction's commit) and nothing more is written; otherwise a removal is written and, when `writes` is
+ * given, added to it so the caller can wait for it (an acknowledge); without `writes` nobody waits and a failed
+ * write is logged.
+ */
+export interface StoreRemoval {
+  readonly inBatch: boolean;
+  readonly writes: Promise<void>[] | null;
+}
+
+/** A removal nobody waits for: auto-ack on dispatch, expiry sweeps, management. */
+export const UNAWAITED_REMOVAL: StoreRemoval = Object.freeze({ inBatch: false, writes: null });
+/** The removal is part of the batch the caller wrote (a transaction's commit). */
+export const REMOVED_IN_BATCH: StoreRemoval = Object.freeze({ inBatch: true, writes: null });
+
+/** A removal the caller waits for: the writes it causes are collected in `writes`. */
+export function awaitedRemoval(): StoreRemoval & { readonly writes: Promise<void>[] } {
+  return { inBatch: false, writes: [] };
+}
+
 /** Where a reference lives: a queue, or a topic subscription's own list. */
 export interface ReferenceOwner {
-  /** The reference was acknowledged (outside a transaction, or by its commit). */
-  consumed(ref: MessageReference): void;
+  /** The reference was acknowledged (outside a transaction, or by its commit); `removal` says what the store does. */
+  consumed(ref: MessageReference, removal?: StoreRemoval): void;
   /** Its consumer went away before acknowledging it: take it back for redelivery. */
   returned(ref: MessageReference): void;
 }

@@ -1,7 +1,7 @@
 import type { Destination } from '../../model/destination.js';
 import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
-import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import { MessageReference, UNAWAITED_REMOVAL, type ReferenceOwner, type StoreRemoval } from './message-reference.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { QueueCursor, type CursorStores } from './queue-cursor.js';
 import { DestinationStatistics } from './destination-statistics.js';
@@ -10,8 +10,13 @@ import type { Subscription } from './subscription.js';
 /** What a queue needs from the region: the store, expiry and dead-lettering. */
 export interface QueueHost {
   now(): number;
-  /** A message was consumed: remove it from the store if it is there. */
-  messageConsumed(destination: Destination, ref: MessageReference, subscriptionKey: string | null): void;
+  /** A message was consumed: remove it from the store if it is there, as `removal` says. */
+  messageConsumed(
+    destination: Destination,
+    ref: MessageReference,
+    subscriptionKey: string | null,
+    removal: StoreRemoval,
+  ): void;
   /** A message's time to live ran out before it was consumed (already removed from wherever it sat). */
   messageExpired(ref: MessageReference, subscription: Subscription | null): void;
 }
@@ -352,7 +357,7 @@ export class Queue implements ReferenceOwner {
     for (const [group, owner] of this.groups) if (owner === sub) this.groups.delete(group);
   }
 
-  consumed(ref: MessageReference): void {
+  consumed(ref: MessageReference, removal: StoreRemoval = UNAWAITED_REMOVAL): void {
     if (ref.dropped) return;
     ref.dropped = true;
     this.usage?.decrease(ref.message.size);
@@ -360,7 +365,7 @@ export class Queue implements ReferenceOwner {
     // Queue.messageAcknowledged: processTime is the time from arrival at the broker to the ack.
     this.statistics.dequeued(this.host.now() - ref.message.brokerInTime);
     if (ref.inTemp) this.stores?.unspill(this.destination, ref.message);
-    this.host.messageConsumed(this.destination, ref, null);
+    this.host.messageConsumed(this.destination, ref, null, removal);
   }
 
   /** A consumer left without acking: put the message back in its original position. */

@@ -3,94 +3,51 @@ import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
 import { Message } from '../../model/message.js';
 import type { PersistenceAdapter, RecoveredState, StoreOperation } from '../../store/persistence-adapter.js';
-import { systemClock, type Clock, type Timer } from '../../util/clock.js';
+import { systemClock, type Clock } from '../../util/clock.js';
 import { BrokerError } from '../../util/errors.js';
 import { Logger } from '../../util/logger.js';
-import { destinationMatches } from '../../destination/destination-filter.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
-import type { MessageReference } from './message-reference.js';
+import { awaitedRemoval } from './message-reference.js';
 import { Queue } from './queue.js';
 import { QueueSubscription } from './queue-subscription.js';
 import type { MessageSelector, SelectorCompiler } from './selector-support.js';
-import { Subscription, type SubscriptionHost } from './subscription.js';
-import { DurableTopicSubscription, Topic, TopicSubscription, durableKey, type DurableHost } from './topic.js';
-import { Transaction } from './transaction.js';
+import type { Subscription } from './subscription.js';
+import { DurableTopicSubscription, Topic, TopicSubscription } from './topic.js';
 import { BrowserSubscription } from './browser-subscription.js';
 import { parseOptionalSelector } from '../../destination/selector/index.js';
-import { Advisory } from '../../model/advisory.js';
 import type { BrokerEventListener, BrokerEventSource } from '../broker-events.js';
 import { PolicyMap } from '../policy/policy-map.js';
-import { DEFAULT_PREFETCH, type ResolvedPolicy } from '../policy/policy-entry.js';
-import { sharedDeadLetterStrategy } from '../policy/dead-letter-strategy.js';
+import type { ResolvedPolicy } from '../policy/policy-entry.js';
 import { validateRedeliveryPolicies, type RedeliveryPolicyMap } from '../policy/redelivery-policy.js';
-import { MessageScheduler, SCHEDULER_STORE } from '../scheduler/message-scheduler.js';
-import { mayBeScheduled, scheduleOf, ScheduledMessage, type ScheduleSpec } from '../scheduler/scheduled-message.js';
 import { MemoryUsage } from './memory-usage.js';
 import type { CursorStores } from './queue-cursor.js';
-import { DurableCursor } from './durable-cursor.js';
-import { SubscriberSpool, type SpoolStore } from './subscriber-spool.js';
+import { QueueRegion } from './queue-region.js';
+import { TopicRegion } from './topic-region.js';
+import { ConnectionRegistry, brokerInternalContext, type ConnectionState } from './connection-registry.js';
+import { PullRequests } from './pull-requests.js';
+import { DurableSubscriptions } from './durable-subscriptions.js';
+import { TransactionCoordinator } from './transaction-coordinator.js';
+import { DEFAULT_MEMORY_LIMIT, defaultPolicies, type RegionBrokerOptions } from './region-broker-options.js';
+import { cursorStoresFor } from './temp-stores.js';
+import { SubscriptionPolicies } from './subscription-policies.js';
+import { SchedulerSupport } from './scheduler-support.js';
+import { recoverDestinations } from './region-recovery.js';
 import { DeadLetterHandler } from './dead-letter-handler.js';
+import { MessageAdvisories } from './message-advisories.js';
+import { ConsumptionHost } from './consumption-host.js';
 import { ProducerFlowControl, WarnedOnce, type FlowControlHost } from './producer-flow-control.js';
-import { AbortSlowConsumerStrategy, type SlowConsumerStrategyConfig } from '../policy/abort-slow-consumer-strategy.js';
-import { handleSchedulerManagement, isSchedulerManagement } from '../scheduler/scheduler-management.js';
 
 /** OpenWire's LAST_DELIVERED_UNKNOWN: the client cannot say what it delivered. */
 const UNKNOWN_DELIVERY = -2;
 
-export interface RegionBrokerOptions {
-  brokerName?: string;
-  store: PersistenceAdapter;
-  /** Told what the store recovered at start, before any client connects (the producer audit learns its ids). */
-  onRecovered?: (state: RecoveredState) => void;
-  clock?: Clock;
-  logger?: Logger;
-  /** Compiles JMS selectors (the built-in JMS selector parser unless replaced). */
-  selectorCompiler?: SelectorCompiler;
-  /**
-   * Destination policies (ActiveMQ's destinationPolicy). Without it every destination gets ActiveMQ's
-   * defaults, adjusted by the three shortcuts below.
-   */
-  policies?: PolicyMap;
-  /** Shortcut for the default policy's shared DLQ name (without `policies`). */
-  deadLetterQueue?: string;
-  /** Shortcut: dead-letter non-persistent messages too (processNonPersistent; ActiveMQ default false). */
-  processNonPersistent?: boolean;
-  /** Shortcut: period of the expired-message sweep (expireMessagesPeriod). */
-  expireMessagesPeriodMs?: number;
-  /** Broker-side redelivery (redeliveryPlugin): poison-acked messages come back after a delay. */
-  redeliveryPolicies?: RedeliveryPolicyMap;
-  /** ActiveMQ's schedulerSupport: AMQ_SCHEDULED_* properties delay and repeat messages (default false). */
-  schedulerSupport?: boolean;
-  /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
-  memoryLimit?: number;
-  /** systemUsage sendFailIfNoSpace: reject sends when full instead of blocking (default false). */
-  sendFailIfNoSpace?: boolean;
-  /** systemUsage sendFailIfNoSpaceAfterTimeout (ms): block at most this long, then reject (0 = no limit). */
-  sendFailIfNoSpaceAfterTimeout?: number;
-  /**
-   * The temp store (ActiveMQ's tmp_storage under tempUsage): where queues spill non-persistent messages
-   * beyond their memory window. Emptied at start. Without one, non-persistent messages stay in memory.
-   */
-  tempStore?: PersistenceAdapter;
-}
-
-/** BrokerService's default systemUsage memory limit. */
-export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
-
-/** What the region tracks per connection; read-only outside the region (management lists it). */
-export interface ConnectionState {
-  readonly context: ConnectionContext;
-  readonly consumers: Map<string, Subscription | BrowserSubscription>;
-  readonly producers: Map<string, ProducerInfo>;
-  readonly temporary: Set<Destination>;
-  readonly transactions: Set<string>;
-}
+export type { ConnectionState } from './connection-registry.js';
+export { DEFAULT_MEMORY_LIMIT, type RegionBrokerOptions } from './region-broker-options.js';
 
 /**
  * The end of the filter chain: destinations, subscriptions, dispatch, transactions and the store.
  * Named after ActiveMQ's RegionBroker, which plays the same part.
  */
-export class RegionBroker implements Broker, SubscriptionHost, DurableHost, BrokerEventSource {
+export class RegionBroker implements Broker, BrokerEventSource {
   readonly brokerName: string;
   readonly brokerId: string;
   private readonly store: PersistenceAdapter;
@@ -98,7 +55,6 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   private readonly tempStore: PersistenceAdapter | null;
   /** How queues page their backlog in and out (see QueueCursor). */
   private readonly cursorStores: CursorStores;
-  private spools: SpoolStore | null = null;
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly selectorCompiler: SelectorCompiler;
@@ -106,32 +62,25 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   /** True when the caller gave a PolicyMap: prefetch and page-size rules apply only then. */
   private readonly customPolicies: boolean;
   private readonly redelivery: RedeliveryPolicyMap | null;
-  private readonly schedulerSupport: boolean;
-  private scheduler: MessageScheduler | null = null;
+  private readonly scheduling: SchedulerSupport;
   readonly memoryUsage: MemoryUsage;
   private readonly listeners: BrokerEventListener[] = [];
   /** Producers already warned about (scheduling ignored, flow control), bounded. */
   private readonly warned = new WarnedOnce();
   private readonly flowControl: ProducerFlowControl;
   private readonly deadLetters: DeadLetterHandler;
-  private readonly expireTimers = new Map<number, Timer>();
-  /** One slow-consumer strategy per policy entry that names one, as each PolicyEntry owns its instance. */
-  private readonly slowStrategies = new Map<SlowConsumerStrategyConfig, AbortSlowConsumerStrategy<TopicSubscription>>();
+  private readonly subscriptionPolicies: SubscriptionPolicies;
+  private readonly advisories: MessageAdvisories;
+  /** What queues and subscriptions report consumptions, expiries and dead letters to. */
+  private readonly consumption: ConsumptionHost;
 
-  private readonly connections = new Map<string, ConnectionState>();
-  private readonly clientIds = new Map<string, string>();
-  private readonly queues = new Map<string, Queue>();
-  private readonly topics = new Map<string, Topic>();
-  /** Consumers whose destination is a wildcard: attached to matching destinations created later. */
-  private readonly wildcardQueueSubs = new Set<QueueSubscription>();
-  private readonly wildcardTopicSubs = new Set<TopicSubscription>();
-  private readonly durables = new Map<string, DurableTopicSubscription>();
-  private readonly transactions = new Map<string, Transaction>();
-  private readonly pullTimers = new Map<string, Timer>();
-  /** While > 0, consumption is already part of a store batch being written (commit). */
-  private storeSuppressed = 0;
-  /** Store writes caused by the ack being processed; acknowledge() waits for them. */
-  private ackWrites: Promise<void>[] | null = null;
+  private readonly connections: ConnectionRegistry;
+  /** The queues and the topics, each with its own DestinationMap index (ActiveMQ's QueueRegion, TopicRegion). */
+  private readonly queueRegion: QueueRegion;
+  private readonly topicRegion: TopicRegion;
+  private readonly durables: DurableSubscriptions;
+  private readonly transactions: TransactionCoordinator;
+  private readonly pulls: PullRequests;
   private started = false;
   /** Source of brokerSequence. */
   private sequence = 0;
@@ -140,17 +89,27 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     this.brokerName = options.brokerName ?? 'localhost';
     this.brokerId = new IdGenerator('ID:').next();
     this.store = options.store;
+    this.connections = new ConnectionRegistry(this.brokerName);
     this.onRecovered = options.onRecovered;
     this.tempStore = options.tempStore ?? null;
-    this.cursorStores = this.makeCursorStores();
     this.clock = options.clock ?? systemClock;
+    this.pulls = new PullRequests(this.clock);
     this.logger = options.logger ?? Logger.silent();
+    this.cursorStores = cursorStoresFor(this.store, this.tempStore, this.logger, () => ++this.sequence);
     this.selectorCompiler = options.selectorCompiler ?? parseOptionalSelector;
     this.customPolicies = options.policies !== undefined;
     this.policies = options.policies ?? defaultPolicies(options);
     this.redelivery = options.redeliveryPolicies ?? null;
-    this.schedulerSupport = options.schedulerSupport ?? false;
-    if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, this.schedulerSupport);
+    const schedulerSupport = options.schedulerSupport ?? false;
+    if (this.redelivery !== null) validateRedeliveryPolicies(this.redelivery, schedulerSupport);
+    this.scheduling = new SchedulerSupport({
+      enabled: schedulerSupport,
+      clock: this.clock,
+      logger: this.logger,
+      store: this.store,
+      warned: this.warned,
+      route: (m, store) => this.route(m, store),
+    });
     this.memoryUsage = new MemoryUsage('default:memory', options.memoryLimit ?? DEFAULT_MEMORY_LIMIT);
     const host: FlowControlHost = {
       clock: this.clock,
@@ -168,8 +127,70 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       listeners: this.listeners,
       redelivery: this.redelivery,
       policyFor: (d) => this.policyFor(d),
-      scheduler: () => this.messageScheduler(),
+      scheduler: () => this.scheduling.scheduler(),
       route: (m) => this.route(m, true),
+    });
+    this.advisories = new MessageAdvisories(this.listeners, (d) => this.policyFor(d));
+    this.consumption = new ConsumptionHost({
+      store: this.store,
+      clock: this.clock,
+      logger: this.logger,
+      advisories: this.advisories,
+      deadLetters: () => this.deadLetters,
+      transactions: () => this.transactions,
+    });
+    this.queueRegion = new QueueRegion({
+      host: this.consumption,
+      store: this.store,
+      cursorStores: this.cursorStores,
+      clock: this.clock,
+      policyFor: (d) => this.policyFor(d),
+      memoryUsage: this.memoryUsage,
+      customPolicies: this.customPolicies,
+      advisories: this.advisories,
+    });
+    this.topicRegion = new TopicRegion({
+      store: this.store,
+      policyFor: (d) => this.policyFor(d),
+      memoryUsage: this.memoryUsage,
+      advisories: this.advisories,
+      durablesPassedBy: (t, m) => this.durables.passedBy(t, m),
+      durableJoined: (sub, topic) => {
+        this.storeWrite([{ op: 'add-subscription', subscription: this.durables.record(sub, topic) }], false).catch(
+          (e: unknown) => this.logger.error('Store write failed', { error: e }),
+        );
+      },
+    });
+    this.subscriptionPolicies = new SubscriptionPolicies({
+      clock: this.clock,
+      logger: this.logger,
+      listeners: this.listeners,
+      policyFor: (d) => this.policyFor(d),
+      customPolicies: this.customPolicies,
+      tempStore: this.tempStore,
+      cursorStores: this.cursorStores,
+      nextBrokerSequence: () => ++this.sequence,
+      removeConsumer: (context, id) => this.removeConsumer(context, id),
+    });
+    const internal = brokerInternalContext(this.brokerId, this.brokerName);
+    this.durables = new DurableSubscriptions({
+      store: this.store,
+      topics: this.topicRegion,
+      host: this.consumption,
+      logger: this.logger,
+      policyFor: (d) => this.policyFor(d),
+      compileSelector: (text) => this.compileSelector(text),
+      nextBrokerSequence: () => ++this.sequence,
+      internalContext: () => internal,
+      slowConsumer: (sub) => this.subscriptionPolicies.slowConsumer(sub),
+    });
+    this.transactions = new TransactionCoordinator({
+      store: this.store,
+      connections: this.connections,
+      queue: (d) => this.queueRegion.ensure(d),
+      route: (m, store) => this.route(m, store),
+      schedule: (m, schedule) => this.scheduling.scheduler().schedule(m, schedule),
+      wakeup: (sub) => this.wakeup(sub),
     });
     this.flowControl = new ProducerFlowControl(
       host,
@@ -192,76 +213,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.policies.entryFor(destination);
   }
 
-  private messageScheduler(): MessageScheduler {
-    if (this.scheduler === null) {
-      this.scheduler = new MessageScheduler({
-        clock: this.clock,
-        logger: this.logger,
-        send: (m) => {
-          // Nobody waits for a scheduled delivery, but its job was removed from the store: sync it.
-          m.responseRequired = true;
-          return this.route(m, true);
-        },
-        write: (ops) => this.store.write(ops, true),
-      });
-    }
-    return this.scheduler;
-  }
-
-  now(): number {
-    return this.clock.now();
-  }
-
   /** The memory usage a send adds to: the existing destination's (route() decides on creating one), else the broker's. */
   private usageFor(dest: Destination): MemoryUsage {
-    const entity = dest.isQueue ? this.queues.get(dest.name) : this.topics.get(dest.name);
-    return entity?.usage ?? this.memoryUsage;
-  }
-
-  /** The temp store as subscribers' spools use it (made once). */
-  private spoolStore(): SpoolStore {
-    if (this.spools !== null) return this.spools;
-    const temp = this.tempStore!;
-    const stores = this.cursorStores;
-    this.spools = {
-      spill: (d, m) => stores.spill(d, m),
-      read: (d, after, max) => stores.readTemp(d, after, max),
-      unspill: (d, m) => stores.unspill(d, m),
-      drop: (d) => {
-        temp
-          .write([{ op: 'remove-destination', destination: d }], false)
-          .catch((e: unknown) => this.logger.error('Temp store write failed', { error: e }));
-      },
-      nextBrokerSequence: () => ++this.sequence,
-      failed: (d, what, e) =>
-        this.logger.error(`Temp store ${what} failed for subscriber spool ${d.name}`, { error: e }),
-    };
-    return this.spools;
-  }
-
-  private makeCursorStores(): CursorStores {
-    const temp = this.tempStore;
-    const logWrite = (e: unknown) => this.logger.error('Temp store write failed', { error: e });
-    return {
-      readStore: (d, after, max) => this.store.readMessages(d, after, max),
-      canSpill: temp !== null,
-      spill: (d, m) => {
-        if (temp === null) return Promise.reject(new BrokerError('ERR_ILLEGAL_STATE', 'no temp store'));
-        // The temp store needs no sync: nothing in it survives a restart.
-        return temp.write([{ op: 'add', destination: d, message: m }], false);
-      },
-      readTemp: (d, after, max) => (temp === null ? Promise.resolve([]) : temp.readMessages(d, after, max)),
-      unspill: (d, m) => {
-        temp
-          ?.write([{ op: 'remove', destination: d, messageId: m.messageId, subscription: null }], false)
-          .catch(logWrite);
-      },
-      nextBrokerSequence: () => ++this.sequence,
-      pageFailed: (d, e) =>
-        this.logger.error(`Failed to page in messages of ${d.key} from the store; paging resumes when more arrive`, {
-          error: e,
-        }),
-    };
+    return this.regionFor(dest).lookup(dest.name)?.usage ?? this.memoryUsage;
   }
 
   async start(): Promise<void> {
@@ -278,113 +232,26 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const deferDurable = this.store.readSubscriptionMessages !== undefined;
     const state = await this.store.recover({ deferQueueMessages: true, deferDurableMessages: deferDurable });
     this.onRecovered?.(state);
-    for (const [key, backlog] of state.deferred ?? []) {
-      const d = Destination.parse(key);
-      if (d.isTopic) continue; // durable subscriptions learn their own backlog below
-      if (d === SCHEDULER_STORE) {
-        // The scheduler keeps its jobs in memory; read them all back.
-        let after = 0;
-        for (;;) {
-          const page = await this.store.readMessages(d, after, 1000);
-          for (const m of page) this.messageScheduler().restore(m);
-          if (page.length < 1000) break;
-          after = page[page.length - 1]!.storeSequence;
-        }
-        continue;
-      }
-      this.getQueue(d).restoreBacklog(backlog.count);
-    }
-    for (const d of state.destinations) {
-      if (d === SCHEDULER_STORE) continue;
-      if (d.isQueue) this.getQueue(d);
-      else this.getTopic(d);
-    }
-    for (const [key, messages] of state.messages) {
-      const d = Destination.parse(key);
-      if (d === SCHEDULER_STORE) {
-        for (const m of messages) this.messageScheduler().restore(m);
-        continue;
-      }
-      if (d.isQueue) {
-        const q = this.getQueue(d);
-        for (const m of messages) {
-          m.brokerSequence = ++this.sequence;
-          q.restore(m);
-        }
-      }
-    }
-    // A wildcard durable subscription has one record for its own destination and one per physical topic it
-    // covers (the store keeps a topic's messages only for subscriptions recorded on it), as ActiveMQ's
-    // TopicRegion adds the subscription to each matching topic's store.
-    const byKey = new Map<string, typeof state.subscriptions>();
-    for (const rec of state.subscriptions) {
-      const list = byKey.get(rec.key) ?? [];
-      list.push(rec);
-      byKey.set(rec.key, list);
-    }
-    for (const records of byKey.values()) {
-      const main = records.find((r) => r.destination.isWildcard || r.destination.isComposite) ?? records[0]!;
-      const sub = this.createDurable(
-        main.clientId,
-        main.subscriptionName,
-        main.destination,
-        main.selector,
-        main.noLocal,
-      );
-      if (deferDurable && sub.cursor !== null) {
-        // Its backlog stays in the store; the cursor pages it in once a consumer attaches.
-        sub.cursor.storeBacklog = state.deferredSubscriptions?.get(`${main.destination.key}|${main.key}`) ?? 0;
-        continue;
-      }
-      const recovered: Message[] = [];
-      for (const rec of records) {
-        if (deferDurable) {
-          recovered.push(...(await this.readSubscriptionBacklog(rec.destination, rec.key)));
-          continue;
-        }
-        const acked = state.subscriptionAcks.get(`${rec.destination.key}|${rec.key}`) ?? new Set<string>();
-        for (const m of state.messages.get(rec.destination.key) ?? []) {
-          if (!acked.has(m.messageId)) recovered.push(m);
-        }
-      }
-      if (records.length > 1) recovered.sort((a, b) => a.timestamp - b.timestamp);
-      for (const m of recovered) void sub.enqueue(m); // a durable subscription never spools
-    }
-    for (const [id, ops] of state.prepared) {
-      const tx = new Transaction(id, '');
-      tx.state = 'prepared';
-      tx.preparedOperations = ops;
-      this.transactions.set(id, tx);
-    }
+    await recoverDestinations(state, {
+      store: this.store,
+      queues: this.queueRegion,
+      topics: this.topicRegion,
+      scheduler: () => this.scheduling.scheduler(),
+      nextBrokerSequence: () => ++this.sequence,
+    });
+    await this.durables.recover(state, deferDurable);
+    this.transactions.recoverPrepared(state.prepared);
     this.started = true;
-  }
-
-  /** All of a durable subscription's messages on one topic, for a subscription that keeps them in memory. */
-  private async readSubscriptionBacklog(topic: Destination, key: string): Promise<Message[]> {
-    const out: Message[] = [];
-    let after = 0;
-    for (;;) {
-      const page = await this.store.readSubscriptionMessages!(topic, key, after, 1000);
-      for (const m of page) {
-        m.brokerSequence = ++this.sequence;
-        out.push(m);
-      }
-      if (page.length < 1000) return out;
-      after = page[page.length - 1]!.storeSequence;
-    }
   }
 
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    for (const t of this.expireTimers.values()) t.cancel();
-    this.expireTimers.clear();
-    for (const s of this.slowStrategies.values()) s.stop();
-    this.slowStrategies.clear();
-    this.scheduler?.stop();
+    this.queueRegion.stop();
+    this.subscriptionPolicies.stop();
+    this.scheduling.stop();
     this.memoryUsage.abortWaiters();
-    for (const t of this.pullTimers.values()) t.cancel();
-    this.pullTimers.clear();
+    this.pulls.stop();
     for (const state of [...this.connections.values()]) {
       await this.removeConnection(state.context).catch(() => {});
     }
@@ -395,57 +262,24 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- connections -------------------------------------------------------------------------------
 
   async addConnection(context: ConnectionContext): Promise<void> {
-    const info = context.info;
-    if (this.connections.has(info.connectionId)) return;
-    const clientId = info.clientId;
-    if (clientId !== null && clientId !== '') {
-      const holder = this.clientIds.get(clientId);
-      if (holder !== undefined) {
-        const other = this.connections.get(holder);
-        throw new BrokerError(
-          'ERR_CLIENT_ID_INVALID',
-          `Broker: ${this.brokerName} - Client: ${clientId} already connected from ${other?.context.info.remoteAddress ?? 'unknown'}`,
-        );
-      }
-      this.clientIds.set(clientId, info.connectionId);
-    }
-    this.connections.set(info.connectionId, {
-      context,
-      consumers: new Map(),
-      producers: new Map(),
-      temporary: new Set(),
-      transactions: new Set(),
-    });
+    this.connections.add(context);
   }
 
   async removeConnection(context: ConnectionContext): Promise<void> {
     const state = this.connections.get(context.info.connectionId);
     if (state === undefined) return;
     for (const id of [...state.consumers.keys()]) await this.removeConsumer(context, id);
-    for (const txId of state.transactions) {
-      const tx = this.transactions.get(txId);
-      // Prepared XA transactions outlive the connection; local ones roll back.
-      if (tx !== undefined && tx.state === 'active') this.rollbackLocal(tx);
-    }
-    for (const d of state.temporary) this.deleteDestination(d);
-    this.connections.delete(context.info.connectionId);
-    const clientId = context.info.clientId;
-    if (clientId !== null && this.clientIds.get(clientId) === context.info.connectionId)
-      this.clientIds.delete(clientId);
-  }
-
-  private connection(context: ConnectionContext): ConnectionState {
-    const state = this.connections.get(context.info.connectionId);
-    if (state === undefined)
-      throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
-    return state;
+    this.transactions.connectionRemoved(state);
+    for (const d of state.temporary) this.regionFor(d).remove(d);
+    this.connections.delete(context);
   }
 
   // ---- producers ---------------------------------------------------------------------------------
 
   async addProducer(context: ConnectionContext, info: ProducerInfo): Promise<void> {
-    const state = this.connection(context);
-    if (info.destination !== null && info.destination.isTemporary) this.checkTemporaryExists(info.destination);
+    const state = this.connections.require(context);
+    if (info.destination !== null && info.destination.isTemporary)
+      this.regionFor(info.destination).requireExisting(info.destination);
     state.producers.set(info.producerId, info);
   }
 
@@ -456,7 +290,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   // ---- consumers ---------------------------------------------------------------------------------
 
   async addConsumer(context: ConnectionContext, info: ConsumerInfo, sink: ConsumerSink): Promise<ConsumerHandle> {
-    const state = this.connection(context);
+    const state = this.connections.require(context);
     if (state.consumers.has(info.consumerId)) {
       throw new BrokerError('ERR_ILLEGAL_STATE', `Consumer ${info.consumerId} already exists on this connection`);
     }
@@ -465,19 +299,13 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (members.some((m) => m.isQueue) && members.some((m) => m.isTopic)) {
       throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from queues and topics at once: ${dest.key}`);
     }
-    for (const m of members) if (m.isTemporary) this.checkTemporaryOwner(context, m);
+    for (const m of members) if (m.isTemporary) this.regionFor(m).requireOwner(context, m);
     const selector = this.compileSelector(info.selector);
-    const wildcard = members.some((m) => m.isWildcard) || members.length > 1;
-    if (this.customPolicies) this.configurePrefetch(info);
+    this.subscriptionPolicies.configurePrefetch(info);
 
     if (info.browser) {
       if (!dest.isQueue) throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot browse a topic: ${dest.key}`);
-      const refs: MessageReference[] = [];
-      const max = this.policyFor(dest).maxBrowsePageSize;
-      for (const q of this.matchingQueues(dest)) {
-        if (refs.length >= max) break;
-        if (allowed(info, q.destination)) refs.push(...(await q.browse(max - refs.length)));
-      }
+      const refs = await this.queueRegion.browse(info, this.policyFor(dest).maxBrowsePageSize);
       if (this.connections.get(context.info.connectionId) !== state) {
         throw new BrokerError('ERR_ILLEGAL_STATE', 'The connection is not registered with the broker');
       }
@@ -488,21 +316,15 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     }
 
     if (members[0]!.isQueue) {
-      const qs = new QueueSubscription(context, info, sink, selector, this);
+      const qs = new QueueSubscription(context, info, sink, selector, this.consumption);
       state.consumers.set(info.consumerId, qs);
-      for (const m of members) if (!m.isWildcard) this.getQueue(m);
-      if (wildcard) this.wildcardQueueSubs.add(qs);
-      for (const q of this.matchingQueues(dest)) {
-        if (!allowed(info, q.destination)) continue;
-        qs.queues.push(q);
-        q.attach(qs);
-      }
+      this.queueRegion.subscribe(qs);
       return { info, wakeup: () => qs.wakeup() };
     }
 
     let ts: TopicSubscription;
     if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      const durable = await this.activateDurable(context, info, sink, selector);
+      const durable = await this.durables.activate(context, info, sink, selector);
       if (this.connections.get(context.info.connectionId) !== state) {
         // The connection went while the subscription was recorded (a client that subscribes and closes at
         // once): its removal could not see this consumer, so the subscription would stay "in use" for ever.
@@ -511,15 +333,9 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
       ts = durable;
     } else {
-      ts = new TopicSubscription(context, info, sink, selector, this);
-      this.configureTopicSubscription(ts);
-      for (const m of members) if (!m.isWildcard) this.getTopic(m);
-      if (wildcard) this.wildcardTopicSubs.add(ts);
-      for (const t of this.matchingTopics(dest)) {
-        if (!allowed(info, t.destination)) continue;
-        ts.topics.push(t);
-        t.attach(ts);
-      }
+      ts = new TopicSubscription(context, info, sink, selector, this.consumption);
+      this.subscriptionPolicies.configureTopicSubscription(ts);
+      this.topicRegion.subscribe(ts);
     }
     state.consumers.set(info.consumerId, ts);
     return { info, wakeup: () => ts.wakeup() };
@@ -530,8 +346,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     const sub = state?.consumers.get(consumerId);
     if (state === undefined || sub === undefined) return;
     state.consumers.delete(consumerId);
-    this.pullTimers.get(consumerId)?.cancel();
-    this.pullTimers.delete(consumerId);
+    this.pulls.cancel(consumerId);
     if (sub instanceof BrowserSubscription) {
       sub.close();
       return;
@@ -539,34 +354,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (lastDeliveredSequence !== undefined && lastDeliveredSequence !== UNKNOWN_DELIVERY) {
       sub.forgetUndelivered(lastDeliveredSequence);
     }
-    if (sub instanceof TopicSubscription) for (const s of this.slowStrategies.values()) s.forget(sub);
+    if (sub instanceof TopicSubscription) this.subscriptionPolicies.forget(sub);
     if (sub instanceof DurableTopicSubscription) {
       sub.deactivate();
       return;
     }
-    if (sub instanceof QueueSubscription) this.wildcardQueueSubs.delete(sub);
-    if (sub instanceof TopicSubscription) this.wildcardTopicSubs.delete(sub);
+    if (sub instanceof QueueSubscription) this.queueRegion.unsubscribe(sub);
+    if (sub instanceof TopicSubscription) this.topicRegion.unsubscribe(sub);
     sub.close();
-  }
-
-  /**
-   * PolicyEntry.configurePrefetch: a consumer that kept its client's default prefetch gets the policy's
-   * queuePrefetch / queueBrowserPrefetch / topicPrefetch / durableTopicPrefetch; an explicit one stays.
-   */
-  private configurePrefetch(info: ConsumerInfo): void {
-    const policy = this.policyFor(info.destination);
-    const current = info.prefetch;
-    if (info.browser) {
-      if (current === DEFAULT_PREFETCH.queueBrowser) info.prefetch = policy.queueBrowserPrefetch;
-    } else if (info.destination.isQueue) {
-      if (current === DEFAULT_PREFETCH.queue) info.prefetch = policy.queuePrefetch;
-    } else if (info.subscriptionName !== null && info.subscriptionName !== '') {
-      if (current === DEFAULT_PREFETCH.durableTopic || current === DEFAULT_PREFETCH.optimizedDurableTopic) {
-        info.prefetch = policy.durableTopicPrefetch;
-      }
-    } else if (current === DEFAULT_PREFETCH.topic) {
-      info.prefetch = policy.topicPrefetch;
-    }
   }
 
   private compileSelector(text: string | null): MessageSelector | null {
@@ -574,322 +369,18 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return this.selectorCompiler(text);
   }
 
-  /** constantPendingMessageLimitStrategy and advisoryForDiscardingMessages for a non-durable subscriber. */
-  private configureTopicSubscription(ts: TopicSubscription): void {
-    const policy = this.policyFor(ts.info.destination);
-    const limit = policy.pendingMessageLimitStrategy;
-    if (limit !== null) ts.pendingLimit = limit.limit;
-    // TopicSubscription's FilePendingMessageCursor: ActiveMQ's default for a subscriber on a non-temporary topic
-    // whenever the broker has a temp store. A pending limit means the operator chose to discard instead.
-    const dest = ts.info.destination;
-    if (
-      this.tempStore !== null &&
-      policy.pendingSubscriberPolicy === 'file' &&
-      limit === null &&
-      !dest.isTemporary &&
-      !Advisory.isAdvisory(dest)
-    ) {
-      ts.spool = new SubscriberSpool(this.spoolStore(), `ActiveMQ.Spool.${ts.consumerId}`);
-      ts.spool.highWaterMark = policy.cursorMemoryHighWaterMark;
-      ts.spool.pageSize = Math.max(1, policy.maxPageSize);
-    }
-    if (policy.advisoryForDiscardingMessages) {
-      ts.onDiscard = (sub, message) => {
-        if (Advisory.isAdvisory(message.destination)) return;
-        for (const l of this.listeners)
-          l.messageDiscarded?.(message.destination, message, sub.consumerId, sub.discarded);
-      };
-    }
-    ts.onSlow = (sub) => {
-      this.logger.warn(
-        `TopicSubscription: consumer=${sub.consumerId}: has twice its prefetch limit pending, without an ack; it appears to be slow: ${sub.context.info.remoteAddress}`,
-      );
-      this.slowConsumer(sub);
-    };
-  }
-
-  /**
-   * BaseDestination.slowConsumer, for every destination the subscription spans: the SlowConsumer advisory where
-   * that destination's policy has advisoryForSlowConsumers, then its slowConsumerStrategy.
-   */
-  private slowConsumer(sub: TopicSubscription): void {
-    for (const t of sub.topics) {
-      const policy = this.policyFor(t.destination);
-      if (policy.advisoryForSlowConsumers && !Advisory.isAdvisory(t.destination)) {
-        for (const l of this.listeners) l.slowConsumer?.(t.destination, sub.context.info.connectionId, sub.info);
-      }
-      const config = policy.slowConsumerStrategy;
-      if (config !== null) this.slowStrategy(config).slowConsumer(sub);
-    }
-  }
-
-  private slowStrategy(config: SlowConsumerStrategyConfig): AbortSlowConsumerStrategy<TopicSubscription> {
-    let strategy = this.slowStrategies.get(config);
-    if (strategy === undefined) {
-      strategy = new AbortSlowConsumerStrategy<TopicSubscription>(
-        config,
-        this.clock,
-        {
-          // AbortSlowConsumerStrategy.abortSubscription: the connection fails with an InactivityIOException
-          // (asynchronously), or the client is told to close the consumer and it is removed locally a second later.
-          abortConnection: (subs, reason) => {
-            const context = subs[0]!.context;
-            this.clock.setTimeout(() => context.control.close(new BrokerError('ERR_INACTIVITY', reason)), 0);
-          },
-          abortConsumer: (sub) => {
-            const context = sub.context;
-            const reason = new BrokerError(
-              'ERR_INACTIVITY',
-              `Consumer ${sub.consumerId} was aborted as a slow consumer`,
-            );
-            if (context.control.closeConsumer !== undefined) {
-              context.control.closeConsumer(sub.consumerId, reason);
-              return;
-            }
-            this.clock.setTimeout(() => {
-              this.removeConsumer(context, sub.consumerId).catch((e: unknown) =>
-                this.logger.info(`exception on local remove of slow consumer: ${sub.consumerId}`, { error: e }),
-              );
-            }, 1000);
-          },
-        },
-        this.logger,
-      );
-      this.slowStrategies.set(config, strategy);
-    }
-    return strategy;
-  }
-
-  // ---- durable subscriptions ---------------------------------------------------------------------
-
-  private async activateDurable(
-    context: ConnectionContext,
-    info: ConsumerInfo,
-    sink: ConsumerSink,
-    selector: MessageSelector | null,
-  ): Promise<DurableTopicSubscription> {
-    const clientId = context.info.clientId;
-    const name = info.subscriptionName!;
-    if (clientId === null || clientId === '') {
-      throw new BrokerError(
-        'ERR_CLIENT_ID_INVALID',
-        'You cannot create a durable subscriber without specifying a unique clientID on a Connection',
-      );
-    }
-    if (info.destination.name.startsWith('ActiveMQ.Advisory.')) {
-      throw new BrokerError('ERR_ILLEGAL_STATE', 'Cannot create a durable subscription for an advisory Topic');
-    }
-    const key = durableKey(clientId, name);
-    let sub = this.durables.get(key);
-    if (sub !== undefined && sub.active) {
-      throw new BrokerError(
-        'ERR_ILLEGAL_STATE',
-        `Durable consumer is in use for client: ${clientId} and subscriptionName: ${name}`,
-      );
-    }
-    if (
-      sub !== undefined &&
-      (sub.info.destination !== info.destination || (sub.selector?.text ?? null) !== (selector?.text ?? null))
-    ) {
-      // JMS: changing the topic or selector of a durable subscription deletes and recreates it.
-      await this.deleteDurable(sub);
-      sub = undefined;
-    }
-    const created = sub === undefined;
-    if (sub === undefined) {
-      sub = this.createDurable(clientId, name, info.destination, info.selector, info.noLocal, selector, info.accepts);
-      const destinations = [info.destination];
-      if (info.destination.isWildcard || info.destination.isComposite) {
-        for (const t of sub.topics) destinations.push(t.destination);
-      }
-      await this.storeWrite(
-        destinations.map((d) => ({ op: 'add-subscription', subscription: this.subscriptionRecord(sub!, d) })),
-        true,
-      );
-    }
-    // A recovered subscription, or one another connection made, may span topics this consumer may not read.
-    if (info.accepts !== undefined) await this.detachRefused(sub, info.accepts);
-    sub.context = context;
-    sub.info = info;
-    sub.sink = sink;
-    sub.selector = selector;
-    // A new retroactive durable subscription gets the topics' retained messages, as ActiveMQ's
-    // RetainedMessageSubscriptionRecoveryPolicy gives them to every retroactive subscription (MQTT's retain).
-    if (created && info.retroactive) for (const t of sub.topics) t.recoverRetained(sub);
-    sub.active = true;
-    sub.drain();
-    return sub;
-  }
-
-  private subscriptionRecord(sub: DurableTopicSubscription, destination: Destination) {
-    return {
-      destination,
-      key: sub.key,
-      clientId: sub.clientId,
-      subscriptionName: sub.subscriptionName,
-      selector: sub.info.selector,
-      noLocal: sub.info.noLocal,
-    };
-  }
-
-  private createDurable(
-    clientId: string,
-    name: string,
-    destination: Destination,
-    selectorText: string | null,
-    noLocal: boolean,
-    compiled?: MessageSelector | null,
-    accepts?: (destination: Destination) => boolean,
-  ): DurableTopicSubscription {
-    const info: ConsumerInfo = {
-      consumerId: `durable:${clientId}:${name}`,
-      destination,
-      prefetch: 100,
-      selector: selectorText,
-      ackMode: 'client',
-      noLocal,
-      exclusive: false,
-      priority: 0,
-      retroactive: false,
-      browser: false,
-      subscriptionName: name,
-      ...(accepts !== undefined ? { accepts } : {}),
-    };
-    const offline: ConsumerSink = { deliver: () => {}, ready: false };
-    const selector = compiled !== undefined ? compiled : this.compileSelector(selectorText);
-    const sub = new DurableTopicSubscription(this.internalContext(), info, offline, selector, this);
-    sub.cursor = this.durableCursor(destination);
-    sub.clientId = clientId;
-    sub.subscriptionName = name;
-    sub.durableHost = this;
-    sub.active = false;
-    sub.onSlow = (s) => this.slowConsumer(s);
-    this.durables.set(sub.key, sub);
-    const members = destination.members();
-    for (const m of members) if (!m.isWildcard) this.getTopic(m);
-    if (destination.isWildcard || members.length > 1) this.wildcardTopicSubs.add(sub);
-    for (const t of this.matchingTopics(destination)) {
-      if (!allowed(info, t.destination)) continue;
-      sub.topics.push(t);
-      t.attach(sub);
-    }
-    return sub;
-  }
-
-  /**
-   * The store cursor for a new durable subscription, or null to keep its messages in memory: a wildcard or
-   * composite subscription, a store that cannot read a subscription's backlog, or vmDurableCursor.
-   */
-  private durableCursor(destination: Destination): DurableCursor | null {
-    const read = this.store.readSubscriptionMessages?.bind(this.store);
-    if (read === undefined || destination.isWildcard || destination.isComposite) return null;
-    const policy = this.policyFor(destination);
-    if (policy.pendingDurableSubscriberPolicy === 'vm') return null;
-    const c = new DurableCursor(
-      {
-        read,
-        nextBrokerSequence: () => ++this.sequence,
-        pageFailed: (t, key, e) =>
-          this.logger.error(
-            `Failed to page in messages of durable subscription ${key} on ${t.key} from the store; paging resumes when the subscription is woken`,
-            { error: e },
-          ),
-      },
-      destination,
-    );
-    c.highWaterMark = policy.cursorMemoryHighWaterMark;
-    c.pageSize = Math.max(1, policy.maxPageSize);
-    return c;
-  }
-
-  /** Detaches a durable subscription from the topics `accepts` refuses, forgetting what it kept from them. */
-  private async detachRefused(sub: DurableTopicSubscription, accepts: (d: Destination) => boolean): Promise<void> {
-    const refused = new Set(sub.topics.filter((t) => !accepts(t.destination)));
-    if (refused.size === 0) return;
-    const ops: StoreOperation[] = [];
-    for (const t of refused) {
-      t.detach(sub);
-      sub.topics.splice(sub.topics.indexOf(t), 1);
-    }
-    const gone = new Set([...refused].map((t) => t.destination));
-    for (const ref of sub.pending) {
-      if (ref.dropped || !gone.has(ref.message.destination)) continue;
-      ref.dropped = true;
-      if (ref.message.persistent) {
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: sub.key,
-        });
-      }
-    }
-    // What its cursor left in the store goes with the subscription's record on the topic.
-    if (sub.topics.length === 0) sub.cursor?.reset();
-    // As deleteDurable orders them: the subscription's messages first, then its record on each topic.
-    for (const d of gone) ops.push({ op: 'remove-subscription', destination: d, key: sub.key });
-    await this.storeWrite(ops, true);
-  }
+  // ---- durable subscriptions (DurableSubscriptions keeps them) ------------------------------------
 
   durableSubscriptions(clientId: string): string[] {
-    const out: string[] = [];
-    for (const sub of this.durables.values()) if (sub.clientId === clientId) out.push(sub.subscriptionName);
-    return out;
+    return this.durables.names(clientId);
   }
 
   durableSubscriptionInfo(clientId: string, subscriptionName: string): ConsumerInfo | null {
-    return this.durables.get(durableKey(clientId, subscriptionName))?.info ?? null;
+    return this.durables.info(clientId, subscriptionName);
   }
 
   async removeSubscription(_context: ConnectionContext, clientId: string, subscriptionName: string): Promise<void> {
-    const sub = this.durables.get(durableKey(clientId, subscriptionName));
-    if (sub === undefined) {
-      throw new BrokerError(
-        'ERR_DESTINATION_INVALID',
-        `No durable subscription exists for clientID: ${clientId} and subscriptionName: ${subscriptionName}`,
-      );
-    }
-    if (sub.active) throw new BrokerError('ERR_ILLEGAL_STATE', 'Durable consumer is in use');
-    await this.deleteDurable(sub);
-  }
-
-  private async deleteDurable(sub: DurableTopicSubscription): Promise<void> {
-    const ops: StoreOperation[] = [];
-    for (const ref of sub.pending) {
-      if (ref.message.persistent && !ref.dropped) {
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: sub.key,
-        });
-      }
-    }
-    ops.push({ op: 'remove-subscription', destination: sub.info.destination, key: sub.key });
-    if (sub.info.destination.isWildcard || sub.info.destination.isComposite) {
-      for (const t of sub.topics) ops.push({ op: 'remove-subscription', destination: t.destination, key: sub.key });
-    }
-    sub.close();
-    this.durables.delete(sub.key);
-    this.wildcardTopicSubs.delete(sub);
-    await this.storeWrite(ops, true);
-  }
-
-  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference): void {
-    if (!ref.message.persistent || this.storeSuppressed > 0) return;
-    this.trackWrite(
-      this.store.write(
-        [
-          {
-            op: 'remove',
-            destination: ref.message.destination,
-            messageId: ref.message.messageId,
-            subscription: sub.key,
-          },
-        ],
-        false,
-      ),
-    );
+    await this.durables.remove(clientId, subscriptionName);
   }
 
   // ---- sending -----------------------------------------------------------------------------------
@@ -898,14 +389,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     message.brokerInTime = this.clock.now();
     message.brokerSequence = ++this.sequence;
     if (message.producerConnectionId === null) message.producerConnectionId = context.info.connectionId;
-    if (this.schedulerSupport && isSchedulerManagement(message.destination)) {
+    if (this.scheduling.isManagement(message)) {
       // SchedulerBroker: a command to the job scheduler, never delivered (nor part of the transaction).
-      await handleSchedulerManagement(this.messageScheduler(), message, (m) => this.route(m, false), this.logger);
+      await this.scheduling.handleManagement(message);
       return;
     }
-    const schedule = this.scheduleFor(message);
+    const schedule = this.scheduling.scheduleFor(message);
     if (transactionId !== null) {
-      const tx = this.requireTransaction(context, transactionId);
+      const tx = this.transactions.require(context, transactionId);
       if (tx.state !== 'active') throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction ${transactionId} is prepared`);
       // SchedulerBroker schedules a transacted message only when the transaction commits.
       if (schedule !== null) tx.scheduled.push({ message, schedule });
@@ -913,29 +404,11 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     if (schedule !== null) {
-      await this.messageScheduler().schedule(message, schedule);
+      await this.scheduling.scheduler().schedule(message, schedule);
       return;
     }
     await this.flowControl.check(context, message);
     await this.route(message, true);
-  }
-
-  /** The schedule a message asks for when schedulerSupport is on; null (and a warning) when it is off. */
-  private scheduleFor(message: Message): ScheduleSpec | null {
-    if (!mayBeScheduled(message)) return null;
-    if (!this.schedulerSupport) {
-      // ActiveMQ ignores the properties silently; say so once per producer so the surprise is explained.
-      const producer = message.producerId ?? message.producerConnectionId ?? 'unknown';
-      if (this.warned.first(`sched:${producer}`)) {
-        this.logger.warn(
-          `Producer ${producer} set ${ScheduledMessage.delay}/${ScheduledMessage.period}/${ScheduledMessage.cron} ` +
-            `but schedulerSupport is off: the message is delivered at once (enable schedulerSupport to schedule it)`,
-          { destination: message.destination.key },
-        );
-      }
-      return null;
-    }
-    return scheduleOf(message);
   }
 
   /** The registered ProducerInfo of a message's producer; one made up from the message for an unregistered one. */
@@ -958,7 +431,7 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       return;
     }
     if (dest.isWildcard) {
-      const targets = dest.isQueue ? this.matchingQueues(dest) : this.matchingTopics(dest);
+      const targets = this.regionFor(dest).matching(dest);
       for (const t of targets) {
         const copy = message.copy();
         copy.destination = t.destination;
@@ -966,113 +439,29 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
       }
       return;
     }
-    if (dest.isTemporary) this.checkTemporaryExists(dest);
+    if (dest.isTemporary) this.regionFor(dest).requireExisting(dest);
     // Queue/Topic.send: a message that arrives expired is never stored or dispatched.
     if (message.expiration > 0 && message.isExpired(this.clock.now())) {
       this.deadLetters.expired(dest, message, message.redeliveryCounter, null);
       return;
     }
-    if (dest.isQueue) {
-      const q = this.getQueue(dest);
-      if (store && message.persistent) {
-        q.storing(message);
-        try {
-          await this.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
-        } catch (e) {
-          q.storeFailed(message);
-          throw e;
-        }
-      }
-      // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
-      if (q.deliveryAdvisory) this.delivered(dest, message);
-      if (q.consumers.length === 0 && q.noConsumerAdvisory) this.noConsumer(dest, message);
-      const spilled = q.add(message);
-      if (spilled !== undefined) await spilled;
-      return;
-    }
-    const topic = this.getTopic(dest);
-    const passedBy = store && message.persistent ? this.durablesPassedBy(topic, message) : null;
-    const stored = passedBy !== null;
-    if (passedBy !== null) {
-      topic.storing.add(message.messageId);
-      try {
-        const batch: StoreOperation[] = [{ op: 'add', destination: dest, message }];
-        // The store keeps a topic message for every durable subscription of the topic until each removed it;
-        // the ones whose selector (or noLocal) refuses it never will, so they are taken off it at once, or it
-        // would stay on disk for as long as they exist.
-        for (const key of passedBy)
-          batch.push({ op: 'remove', destination: dest, messageId: message.messageId, subscription: key });
-        await this.store.write(batch, message.responseRequired);
-      } catch (e) {
-        topic.storing.delete(message.messageId);
-        throw e;
-      }
-    }
-    if (topic.subscriptions.length === 0 && topic.noConsumerAdvisory) this.noConsumer(dest, message);
-    const spilled = topic.add(message, stored);
-    if (spilled !== undefined) await spilled;
-    // Topic.send: messageDelivered after the message went to the subscriptions.
-    if (topic.deliveryAdvisory) this.delivered(dest, message);
-  }
-
-  /** BaseDestination.messageDelivered (advisoryForDelivery): the message arrived at `dest`. */
-  private delivered(dest: Destination, message: Message): void {
-    if (Advisory.isAdvisory(dest)) return;
-    for (const l of this.listeners) l.messageDelivered?.(dest, message);
-  }
-
-  /**
-   * Destination.acknowledge → BaseDestination.messageConsumed (advisoryForConsumed). A queue or a durable
-   * subscription's topic reports it; a non-durable topic subscriber's ack never reaches the Topic in ActiveMQ.
-   */
-  messageAcked(ref: MessageReference, subscription: Subscription): void {
-    if (subscription instanceof TopicSubscription && !(subscription instanceof DurableTopicSubscription)) return;
-    const dest = ref.message.destination;
-    if (Advisory.isAdvisory(dest) || !this.policyFor(dest).advisoryForConsumed) return;
-    for (const l of this.listeners) l.messageConsumed?.(dest, ref.message);
-  }
-
-  /** BaseDestination.onMessageWithNoConsumers: only a NON_PERSISTENT message is reported (ActiveMQ 5.17). */
-  private noConsumer(dest: Destination, message: Message): void {
-    if (message.persistent || Advisory.isAdvisory(dest)) return;
-    for (const l of this.listeners) l.noConsumer?.(dest, message);
-  }
-
-  /**
-   * Whether a durable subscription of the topic takes the message (null: none does, nothing is stored), and the
-   * keys of the durable subscriptions it passes by.
-   */
-  private durablesPassedBy(topic: Topic, message: Message): readonly string[] | null {
-    let wanted = false;
-    let passed: string[] | null = null;
-    for (const s of topic.subscriptions) {
-      if (!(s instanceof DurableTopicSubscription)) continue;
-      if (s.matches(message, 0)) wanted = true;
-      else (passed ??= []).push(s.key);
-    }
-    return wanted ? (passed ?? NONE) : null;
+    await this.regionFor(dest).send(message, store);
   }
 
   // ---- acknowledgements --------------------------------------------------------------------------
 
   async acknowledge(context: ConnectionContext, ack: MessageAck): Promise<void> {
-    const state = this.connection(context);
+    const state = this.connections.require(context);
     const sub = state.consumers.get(ack.consumerId);
     if (sub === undefined) {
       throw new BrokerError('ERR_CONSUMER_UNKNOWN', `The subscription does not exist: ${ack.consumerId}`);
     }
     if (sub instanceof BrowserSubscription) return;
-    if (ack.transactionId !== null) this.requireTransaction(context, ack.transactionId);
-    const writes: Promise<void>[] = [];
-    this.ackWrites = writes;
-    let freed: boolean;
-    try {
-      freed = sub.acknowledge(ack);
-    } finally {
-      this.ackWrites = null;
-    }
-    if (freed) this.wakeup(sub);
-    if (writes.length > 0) await Promise.all(writes);
+    if (ack.transactionId !== null) this.transactions.require(context, ack.transactionId);
+    // The store removals this ack causes are collected here, and waited for (see Broker.acknowledge).
+    const removal = awaitedRemoval();
+    if (sub.acknowledge(ack, removal)) this.wakeup(sub);
+    if (removal.writes.length > 0) await Promise.all(removal.writes);
   }
 
   private wakeup(sub: Subscription): void {
@@ -1082,402 +471,96 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
   pull(context: ConnectionContext, consumerId: string, timeoutMs: number): void {
     const sub = this.connections.get(context.info.connectionId)?.consumers.get(consumerId);
     if (sub === undefined || sub instanceof BrowserSubscription) return;
-    if (sub.info.prefetch > 0) return; // only prefetch-0 consumers pull
-    sub.addPull();
-    this.wakeup(sub);
-    if (!sub.cancelPull()) return; // a message went out
-    if (timeoutMs === 0) {
-      sub.sink.deliver(null);
-      return;
-    }
-    sub.addPull();
-    if (timeoutMs > 0) {
-      this.pullTimers.get(consumerId)?.cancel();
-      this.pullTimers.set(
-        consumerId,
-        this.clock.setTimeout(() => {
-          this.pullTimers.delete(consumerId);
-          if (sub.cancelPull()) sub.sink.deliver(null);
-        }, timeoutMs),
-      );
-    }
+    this.pulls.pull(consumerId, sub, timeoutMs, () => this.wakeup(sub));
   }
 
-  // ---- message removal, dead letters -------------------------------------------------------------
-
-  messageConsumed(destination: Destination, ref: MessageReference, subscriptionKey: string | null): void {
-    if (!ref.message.persistent || this.storeSuppressed > 0) return;
-    this.trackWrite(
-      this.store.write(
-        [{ op: 'remove', destination, messageId: ref.message.messageId, subscription: subscriptionKey }],
-        false,
-      ),
-    );
-  }
-
-  /** A consumer gave up on a message (Poison ack; a STOMP NACK): see DeadLetterHandler.poisoned. */
-  deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void {
-    this.deadLetters.poisoned(ref, cause, durableKeyOf(subscription));
-  }
-
-  messageExpired(ref: MessageReference, subscription: Subscription | null): void {
-    if (ref.owner instanceof Queue) ref.owner.statistics.expired++; // QueueViewMBean ExpiredCount
-    this.deadLetters.expiredRef(ref, durableKeyOf(subscription));
-  }
-
-  private expireSweep(period: number): void {
-    for (const q of this.queues.values()) {
-      if (q.expirePeriod === period) q.expireMessages(this.policyFor(q.destination).maxExpirePageSize);
-    }
-  }
-
-  // ---- transactions ------------------------------------------------------------------------------
+  // ---- transactions (TransactionCoordinator keeps them) -----------------------------------------
 
   async beginTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const state = this.connection(context);
-    if (this.transactions.has(transactionId)) {
-      throw new BrokerError('ERR_ILLEGAL_STATE', `Transaction '${transactionId}' has already been started.`);
-    }
-    this.transactions.set(transactionId, new Transaction(transactionId, context.info.connectionId));
-    state.transactions.add(transactionId);
+    await this.transactions.begin(context, transactionId);
   }
 
-  private requireTransaction(context: ConnectionContext, transactionId: string): Transaction {
-    const tx = this.transactions.get(transactionId);
-    if (tx === undefined) {
-      throw new BrokerError('ERR_TRANSACTION_UNKNOWN', `Transaction '${transactionId}' has not been started.`);
-    }
-    if (tx.connectionId !== '' && tx.connectionId !== context.info.connectionId && tx.state === 'active') {
-      throw new BrokerError('ERR_TRANSACTION_UNKNOWN', `Transaction '${transactionId}' belongs to another connection.`);
-    }
-    return tx;
+  prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number> {
+    return this.transactions.prepare(context, transactionId);
   }
 
-  addTransactedAcks(
-    context: ConnectionContext,
-    transactionId: string,
-    sub: Subscription,
-    refs: MessageReference[],
-  ): void {
-    const tx = this.requireTransaction(context, transactionId);
-    tx.acks.push({ sub, refs });
+  commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void> {
+    return this.transactions.commit(context, transactionId, onePhase);
   }
 
-  /** The store operations a transaction's commit performs, as one atomic batch. */
-  private transactionOperations(tx: Transaction): StoreOperation[] {
-    const ops: StoreOperation[] = [];
-    for (const m of tx.sends) {
-      if (!m.persistent) continue;
-      for (const member of m.destination.members()) {
-        if (member.isQueue && !member.isWildcard) {
-          const copy = member === m.destination ? m : Object.assign(m.copy(), { destination: member });
-          ops.push({ op: 'add', destination: member, message: copy });
-        }
-      }
-    }
-    for (const { sub, refs } of tx.acks) {
-      for (const ref of refs) {
-        if (!ref.message.persistent) continue;
-        const key = sub instanceof DurableTopicSubscription ? sub.key : null;
-        ops.push({
-          op: 'remove',
-          destination: ref.message.destination,
-          messageId: ref.message.messageId,
-          subscription: key,
-        });
-      }
-    }
-    return ops;
+  rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
+    return this.transactions.rollback(context, transactionId);
   }
 
-  async prepareTransaction(context: ConnectionContext, transactionId: string): Promise<number> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (tx.isEmpty) {
-      // XA_RDONLY: nothing to commit; the transaction is over.
-      this.endTransaction(tx);
-      return 3;
-    }
-    const ops = this.transactionOperations(tx);
-    await this.storeWrite([{ op: 'prepare', transactionId, operations: ops }], true);
-    tx.preparedOperations = ops;
-    tx.state = 'prepared';
-    return 0;
-  }
-
-  async commitTransaction(context: ConnectionContext, transactionId: string, onePhase: boolean): Promise<void> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (!onePhase && tx.state !== 'prepared') {
-      throw new BrokerError('ERR_ILLEGAL_STATE', `Cannot do 2 phase commit if the transaction has not been prepared`);
-    }
-    let ops = tx.preparedOperations ?? this.transactionOperations(tx);
-    if (tx.state === 'prepared') ops = [...ops, { op: 'forget-prepared', transactionId }];
-    // Queue sends in the batch are shown to the queues' cursors as being stored (see QueueCursor.storing).
-    const queued: [Queue, Message][] = [];
-    for (const op of ops) {
-      if (op.op === 'add' && op.destination.isQueue) queued.push([this.getQueue(op.destination), op.message]);
-    }
-    for (const [q, m] of queued) q.storing(m);
-    // Topic sends in the batch are stored only if a durable subscription wants them; route() decides.
-    try {
-      await this.storeWrite(ops, true);
-    } catch (e) {
-      for (const [q, m] of queued) q.storeFailed(m);
-      throw e;
-    }
-    this.endTransaction(tx);
-    this.storeSuppressed++;
-    try {
-      for (const { sub, refs } of tx.acks) {
-        sub.commitAcks(refs);
-        this.wakeup(sub);
-      }
-    } finally {
-      this.storeSuppressed--;
-    }
-    for (const m of tx.sends) {
-      // Queue sends were stored in the batch above; topic sends go through the normal path.
-      const storedInBatch = m.persistent && m.destination.members().every((d) => d.isQueue && !d.isWildcard);
-      await this.route(m, !storedInBatch);
-    }
-    for (const { message, schedule } of tx.scheduled) await this.messageScheduler().schedule(message, schedule);
-  }
-
-  async rollbackTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const tx = this.requireTransaction(context, transactionId);
-    if (tx.state === 'prepared') await this.storeWrite([{ op: 'forget-prepared', transactionId }], true);
-    this.rollbackLocal(tx);
-  }
-
-  private rollbackLocal(tx: Transaction): void {
-    for (const { sub, refs } of tx.acks) sub.rollbackAcks(refs);
-    this.endTransaction(tx);
-  }
-
-  async forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
-    const tx = this.transactions.get(transactionId);
-    if (tx === undefined) return;
-    await this.rollbackTransaction(context, transactionId);
+  forgetTransaction(context: ConnectionContext, transactionId: string): Promise<void> {
+    return this.transactions.forget(context, transactionId);
   }
 
   async getPreparedTransactions(_context: ConnectionContext): Promise<string[]> {
-    return [...this.transactions.values()].filter((t) => t.state === 'prepared').map((t) => t.id);
-  }
-
-  private endTransaction(tx: Transaction): void {
-    this.transactions.delete(tx.id);
-    this.connections.get(tx.connectionId)?.transactions.delete(tx.id);
+    return this.transactions.prepared();
   }
 
   // ---- destinations ------------------------------------------------------------------------------
 
+  /** The one place that tells queues from topics: every destination operation goes to its region. */
+  private regionFor(destination: Destination): QueueRegion | TopicRegion {
+    return destination.isQueue ? this.queueRegion : this.topicRegion;
+  }
+
   async addDestination(context: ConnectionContext, destination: Destination): Promise<void> {
     if (destination.isTemporary) {
-      const state = this.connection(context);
-      const existing = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
-      if (existing !== undefined && existing.owner !== context.info.connectionId) {
-        throw new BrokerError('ERR_DESTINATION_INVALID', `Temporary destination already exists: ${destination.key}`);
-      }
-      if (destination.isQueue) this.getQueue(destination).owner = context.info.connectionId;
-      else this.getTopic(destination).owner = context.info.connectionId;
+      const state = this.connections.require(context);
+      this.regionFor(destination).addTemporary(destination, context.info.connectionId);
       state.temporary.add(destination);
       return;
     }
     if (destination.isComposite || destination.isWildcard) return;
-    if (destination.isQueue) this.getQueue(destination);
-    else this.getTopic(destination);
+    this.regionFor(destination).ensure(destination);
   }
 
   async removeDestination(context: ConnectionContext, destination: Destination): Promise<void> {
-    const entity = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
-    if (entity === undefined) return;
-    if (destination.isTemporary && entity.owner !== null && entity.owner !== context.info.connectionId) {
-      throw new BrokerError(
-        'ERR_SECURITY_NOT_AUTHORIZED',
-        `Cannot remove a temporary destination of another connection: ${destination.key}`,
-      );
-    }
-    const active = entity instanceof Queue ? entity.consumers : entity.subscriptions.filter((s) => s.active);
-    if (active.length > 0) {
-      throw new BrokerError(
-        'ERR_ILLEGAL_STATE',
-        `Destination: ${destination.key} still has an active subscription: ${active[0]!.consumerId}`,
-      );
-    }
-    this.deleteDestination(destination);
+    if (!this.regionFor(destination).removeIfUnused(destination, context.info.connectionId)) return;
     this.connections.get(context.info.connectionId)?.temporary.delete(destination);
-  }
-
-  private deleteDestination(destination: Destination): void {
-    if (destination.isQueue) {
-      const q = this.queues.get(destination.name);
-      if (q === undefined) return;
-      for (const c of [...q.consumers]) {
-        q.detach(c);
-        const i = (c as QueueSubscription).queues.indexOf(q);
-        if (i >= 0) (c as QueueSubscription).queues.splice(i, 1);
-      }
-      q.purge();
-      this.queues.delete(destination.name);
-      if (!destination.isTemporary) this.storeWrite([{ op: 'remove-destination', destination }], false).catch(() => {});
-    } else {
-      const t = this.topics.get(destination.name);
-      if (t === undefined) return;
-      for (const s of [...t.subscriptions]) s.close();
-      this.topics.delete(destination.name);
-    }
   }
 
   getDestinations(): Destination[] {
     return [
-      ...[...this.queues.values()].map((q) => q.destination),
-      ...[...this.topics.values()].map((t) => t.destination),
+      ...[...this.queueRegion.values()].map((q) => q.destination),
+      ...[...this.topicRegion.values()].map((t) => t.destination),
     ];
   }
 
   destinationExists(destination: Destination): boolean {
-    const found = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
+    const found = this.regionFor(destination).lookup(destination.name);
     return found !== undefined && found.destination.type === destination.type;
   }
 
-  /** Queue statistics for management and tests. */
+  /** The queue, created with its policy if it does not exist (management and tests use it too). */
   getQueue(destination: Destination): Queue {
-    let q = this.queues.get(destination.name);
-    if (q === undefined) {
-      const physical = Destination.of(destination.type, destination.name);
-      q = new Queue(physical, this, this.cursorStores);
-      this.configureQueue(q);
-      this.queues.set(destination.name, q);
-      for (const sub of this.wildcardQueueSubs) {
-        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
-          sub.queues.push(q);
-          q.attach(sub);
-        }
-      }
-    }
-    return q;
+    return this.queueRegion.ensure(destination);
   }
 
   getTopic(destination: Destination): Topic {
-    let t = this.topics.get(destination.name);
-    if (t === undefined) {
-      const physical = Destination.of(destination.type, destination.name);
-      t = new Topic(physical);
-      this.configureTopic(t);
-      this.topics.set(destination.name, t);
-      for (const sub of this.wildcardTopicSubs) {
-        if (covers(sub.info.destination, physical) && allowed(sub.info, physical)) {
-          sub.topics.push(t);
-          t.attach(sub);
-          // The store keeps this topic's messages for the subscription only once it is recorded on it.
-          if (sub instanceof DurableTopicSubscription) {
-            this.storeWrite(
-              [{ op: 'add-subscription', subscription: this.subscriptionRecord(sub, physical) }],
-              false,
-            ).catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
-          }
-        }
-      }
-    }
-    return t;
-  }
-
-  /** PolicyEntry.configure(Queue): the parts of the policy a queue applies itself. */
-  private configureQueue(q: Queue): void {
-    const policy = this.policyFor(q.destination);
-    q.prioritized = policy.prioritizedMessages;
-    q.allExclusive = policy.allConsumersExclusiveByDefault;
-    q.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
-    q.deliveryAdvisory = policy.advisoryForDelivery;
-    q.usage = new MemoryUsage(`${q.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
-    if (this.customPolicies) q.maxScan = policy.maxPageSize;
-    q.cursor.kind = policy.pendingQueuePolicy;
-    q.cursor.useCache = policy.useCache;
-    q.cursor.highWaterMark = policy.cursorMemoryHighWaterMark;
-    q.cursor.pageSize = Math.max(1, policy.maxPageSize);
-    q.expirePeriod = policy.expireMessagesPeriod;
-    const period = q.expirePeriod;
-    if (period > 0 && !this.expireTimers.has(period)) {
-      this.expireTimers.set(
-        period,
-        this.clock.setInterval(() => this.expireSweep(period), period),
-      );
-    }
-  }
-
-  /** PolicyEntry.configure(Topic). */
-  private configureTopic(t: Topic): void {
-    const policy = this.policyFor(t.destination);
-    const recovery = policy.subscriptionRecoveryPolicy;
-    t.recoveryCount =
-      recovery === null
-        ? 0
-        : recovery.type === 'fixedCount'
-          ? recovery.maximumSize
-          : recovery.type === 'lastImage'
-            ? 1
-            : 0;
-    t.alwaysRetroactive = policy.alwaysRetroactive;
-    t.noConsumerAdvisory = policy.sendAdvisoryIfNoConsumers;
-    t.deliveryAdvisory = policy.advisoryForDelivery;
-    t.usage = new MemoryUsage(`${t.destination.key}:memory`, policy.memoryLimit, this.memoryUsage);
+    return this.topicRegion.ensure(destination);
   }
 
   findQueue(name: string): Queue | undefined {
-    return this.queues.get(name);
+    return this.queueRegion.lookup(name);
   }
 
   /** A durable subscription by its JMS identity (ActiveMQ's SubscriptionKey), online or offline. */
   findDurableSubscription(clientId: string, subscriptionName: string): DurableTopicSubscription | undefined {
-    return this.durables.get(durableKey(clientId, subscriptionName));
-  }
-
-  private matchingQueues(filter: Destination): Queue[] {
-    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingQueues(m)))];
-    if (!filter.isWildcard) {
-      const q = this.queues.get(filter.name);
-      return q === undefined || q.destination.type !== filter.type ? [] : [q];
-    }
-    return [...this.queues.values()].filter((q) => destinationMatches(filter, q.destination));
-  }
-
-  private matchingTopics(filter: Destination): Topic[] {
-    if (filter.isComposite) return [...new Set(filter.members().flatMap((m) => this.matchingTopics(m)))];
-    if (!filter.isWildcard) {
-      const t = this.topics.get(filter.name);
-      return t === undefined || t.destination.type !== filter.type ? [] : [t];
-    }
-    return [...this.topics.values()].filter((t) => destinationMatches(filter, t.destination));
-  }
-
-  private checkTemporaryExists(destination: Destination): void {
-    const exists = destination.isQueue ? this.queues.has(destination.name) : this.topics.has(destination.name);
-    if (!exists) {
-      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot publish to a deleted Destination: ${destination.key}`);
-    }
-  }
-
-  /** Only the connection that created a temporary destination may consume from it. */
-  private checkTemporaryOwner(context: ConnectionContext, destination: Destination): void {
-    const entity = destination.isQueue ? this.queues.get(destination.name) : this.topics.get(destination.name);
-    if (entity === undefined) {
-      throw new BrokerError('ERR_DESTINATION_INVALID', `Cannot consume from a deleted Destination: ${destination.key}`);
-    }
-    if (entity.owner !== null && entity.owner !== context.info.connectionId) {
-      throw new BrokerError(
-        'ERR_SECURITY_NOT_AUTHORIZED',
-        `Cannot consume from a temporary destination of another connection: ${destination.key}`,
-      );
-    }
+    return this.durables.find(clientId, subscriptionName);
   }
 
   // ---- management (src/management reads these; ActiveMQ's ManagedRegionBroker plays this part) --------
 
   managedQueues(): IterableIterator<Queue> {
-    return this.queues.values();
+    return this.queueRegion.values();
   }
 
   managedTopics(): IterableIterator<Topic> {
-    return this.topics.values();
+    return this.topicRegion.values();
   }
 
   /** Durable subscriptions, active and offline (ActiveMQ's durableTopicSubscribers and inactive ones). */
@@ -1494,62 +577,14 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     return { store: this.store.size(), temp: this.tempStore?.size() ?? 0 };
   }
 
-  /**
-   * QueueViewMBean.purge(): removes every message waiting in the queue, those in memory and the backlog the
-   * cursor left in the store (read back a page at a time and removed by id); messages in flight to consumers
-   * stay with them, as ActiveMQ's purge only removes what it can lock. Returns how many were removed.
-   */
-  async purgeQueue(destination: Destination): Promise<number> {
-    const q = this.queues.get(destination.name);
-    if (q === undefined || q.destination.type !== destination.type) return 0;
-    const backlog = q.cursor.storeBacklog > 0;
-    let after = q.cursor.storePosition;
-    let removed = q.purge().length;
-    if (!backlog) return removed;
-    for (;;) {
-      const page = await this.store.readMessages(q.destination, after, 500);
-      if (page.length === 0) break;
-      const ops: StoreOperation[] = [];
-      for (const m of page) {
-        after = Math.max(after, m.storeSequence);
-        if (q.cursor.storing.has(m.messageId)) continue;
-        ops.push({ op: 'remove', destination: q.destination, messageId: m.messageId, subscription: null });
-      }
-      await this.storeWrite(ops, false);
-      removed += ops.length;
-    }
-    q.cursor.storePosition = after;
-    return removed;
+  /** QueueViewMBean.purge(): see QueueRegion.purge. */
+  purgeQueue(destination: Destination): Promise<number> {
+    return this.queueRegion.purge(destination);
   }
 
-  /**
-   * QueueViewMBean.removeMessage(id): takes one waiting message out of the queue, from memory or from the
-   * store backlog, and returns it (null when no waiting message has that id; in-flight ones are left alone).
-   */
-  async removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
-    const q = this.queues.get(destination.name);
-    if (q === undefined || q.destination.type !== destination.type) return null;
-    for (let i = 0; i < q.pending.length; i++) {
-      const ref = q.pending.at(i);
-      if (ref.dropped || ref.message.messageId !== messageId) continue;
-      q.pending.removeAt(i);
-      q.consumed(ref);
-      return ref.message;
-    }
-    const c = q.cursor;
-    let after = c.storePosition;
-    while (c.storeBacklog > 0) {
-      const page = await this.store.readMessages(q.destination, after, 500);
-      if (page.length === 0) break;
-      for (const m of page) {
-        after = Math.max(after, m.storeSequence);
-        if (m.messageId !== messageId || c.pagedAhead.has(m.storeSequence)) continue;
-        await this.storeWrite([{ op: 'remove', destination: q.destination, messageId, subscription: null }], false);
-        c.storeBacklog = Math.max(0, c.storeBacklog - 1);
-        return m;
-      }
-    }
-    return null;
+  /** QueueViewMBean.removeMessage(id): see QueueRegion.removeMessage. */
+  removeQueueMessage(destination: Destination, messageId: string): Promise<Message | null> {
+    return this.queueRegion.removeMessage(destination, messageId);
   }
 
   // ---- store helpers -----------------------------------------------------------------------------
@@ -1558,64 +593,4 @@ export class RegionBroker implements Broker, SubscriptionHost, DurableHost, Brok
     if (ops.length === 0) return Promise.resolve();
     return this.store.write(ops, sync);
   }
-
-  private trackWrite(p: Promise<void>): void {
-    if (this.ackWrites !== null) this.ackWrites.push(p);
-    else p.catch((e: unknown) => this.logger.error('Store write failed', { error: e }));
-  }
-
-  private internalContextValue: ConnectionContext | null = null;
-  private internalContext(): ConnectionContext {
-    if (this.internalContextValue === null) {
-      this.internalContextValue = {
-        info: {
-          connectionId: `${this.brokerId}:internal`,
-          clientId: null,
-          userName: null,
-          password: null,
-          remoteAddress: 'vm://' + this.brokerName,
-          protocol: 'internal',
-        },
-        security: { userName: null, groups: new Set(), isBrokerInternal: true },
-        control: { close: () => {} },
-      };
-    }
-    return this.internalContextValue;
-  }
-}
-
-const NONE: readonly string[] = [];
-
-function durableKeyOf(sub: Subscription | null): string | null {
-  return sub instanceof DurableTopicSubscription ? sub.key : null;
-}
-
-/** The policies a broker gets without a PolicyMap: ActiveMQ's defaults plus the region's shortcut options. */
-function defaultPolicies(options: RegionBrokerOptions): PolicyMap {
-  const map = new PolicyMap();
-  if (
-    options.deadLetterQueue !== undefined ||
-    options.processNonPersistent !== undefined ||
-    options.expireMessagesPeriodMs !== undefined
-  ) {
-    map.setDefaultEntry({
-      deadLetterStrategy: sharedDeadLetterStrategy({
-        ...(options.deadLetterQueue !== undefined ? { deadLetterQueue: options.deadLetterQueue } : {}),
-        ...(options.processNonPersistent !== undefined ? { processNonPersistent: options.processNonPersistent } : {}),
-      }),
-      ...(options.expireMessagesPeriodMs !== undefined ? { expireMessagesPeriod: options.expireMessagesPeriodMs } : {}),
-    });
-  }
-  return map;
-}
-
-/** The authorization filter's verdict on attaching a consumer to a concrete destination (ConsumerInfo.accepts). */
-function allowed(info: ConsumerInfo, destination: Destination): boolean {
-  return info.accepts === undefined || info.accepts(destination);
-}
-
-/** True when a consumer's destination (possibly wildcard or composite) covers a concrete destination. */
-function covers(filter: Destination, destination: Destination): boolean {
-  if (!filter.isComposite) return destinationMatches(filter, destination);
-  return filter.members().some((m) => destinationMatches(m, destination));
 }

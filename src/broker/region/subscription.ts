@@ -3,7 +3,7 @@ import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import { BrokerError } from '../../util/errors.js';
 import type { ConnectionContext, ConsumerSink } from '../broker.js';
-import type { MessageReference } from './message-reference.js';
+import { UNAWAITED_REMOVAL, type MessageReference, type StoreRemoval } from './message-reference.js';
 import type { MessageSelector } from './selector-support.js';
 
 /** What a subscription needs from the region around it. */
@@ -12,9 +12,14 @@ export interface SubscriptionHost {
    * A message the consumer gave up on (Poison ack): dead-letter it, or redeliver it later under a broker-side
    * redelivery policy. `cause` is the client's reason (dlqDeliveryFailureCause), null when it gave none.
    */
-  deadLetter(ref: MessageReference, cause: string | null, subscription: Subscription | null): void;
+  deadLetter(
+    ref: MessageReference,
+    cause: string | null,
+    subscription: Subscription | null,
+    removal?: StoreRemoval,
+  ): void;
   /** A message found expired (on dispatch or reported by the client). */
-  messageExpired(ref: MessageReference, subscription: Subscription | null): void;
+  messageExpired(ref: MessageReference, subscription: Subscription | null, removal?: StoreRemoval): void;
   /** Records acks made inside a transaction so commit/rollback can finish them. */
   addTransactedAcks(
     context: ConnectionContext,
@@ -137,17 +142,17 @@ export abstract class Subscription {
   }
 
   /** Applies an ack; returns true if credit was freed (the caller then dispatches more). */
-  acknowledge(ack: MessageAck): boolean {
+  acknowledge(ack: MessageAck, removal: StoreRemoval = UNAWAITED_REMOVAL): boolean {
     if (this.info.browser) return false;
     switch (ack.type) {
       case AckType.Standard:
-        return this.consumeRange(ack, false);
+        return this.consumeRange(ack, false, removal);
       case AckType.Individual:
-        return this.consumeOne(ack);
+        return this.consumeOne(ack, removal);
       case AckType.Delivered:
         return this.markDelivered(ack);
       case AckType.Poison:
-        return this.poison(ack);
+        return this.poison(ack, removal);
       case AckType.Redelivered:
         // The client redelivers these itself (session rollback); count the attempt so a later
         // redelivery from the broker carries the right JMSXDeliveryCount.
@@ -156,9 +161,9 @@ export abstract class Subscription {
         });
         return false;
       case AckType.Expired:
-        return this.consumeRange(ack, true);
+        return this.consumeRange(ack, true, removal);
       case AckType.Unmatched:
-        return this.consumeRange(ack, false);
+        return this.consumeRange(ack, false, removal);
       default:
         throw new BrokerError('ERR_PROTOCOL', `Unknown acknowledgement type ${String(ack.type)}`);
     }
@@ -174,8 +179,8 @@ export abstract class Subscription {
     }
   }
 
-  /** Completes acks of a committed transaction. */
-  commitAcks(refs: readonly MessageReference[]): void {
+  /** Completes acks of a committed transaction (whose store batch removed the messages: REMOVED_IN_BATCH). */
+  commitAcks(refs: readonly MessageReference[], removal: StoreRemoval = UNAWAITED_REMOVAL): void {
     for (const ref of refs) {
       const i = this.indexOfRef(ref);
       if (i >= 0) {
@@ -183,7 +188,7 @@ export abstract class Subscription {
         this.released--;
       }
       ref.transactionId = null;
-      if (!ref.dropped) ref.owner.consumed(ref);
+      if (!ref.dropped) ref.owner.consumed(ref, removal);
     }
   }
 
@@ -228,7 +233,7 @@ export abstract class Subscription {
     for (let i = 0; i <= last; i++) fn(this.dispatched.at(i));
   }
 
-  private consumeRange(ack: MessageAck, expired: boolean): boolean {
+  private consumeRange(ack: MessageAck, expired: boolean, removal: StoreRemoval): boolean {
     const last = this.requireIndex(ack);
     if (ack.transactionId !== null) {
       const refs: MessageReference[] = [];
@@ -253,16 +258,16 @@ export abstract class Subscription {
       }
       if (ref.delivered) this.released--;
       freed++;
-      if (expired) this.host.messageExpired(ref, this);
+      if (expired) this.host.messageExpired(ref, this, removal);
       else {
         this.host.messageAcked?.(ref, this);
-        ref.owner.consumed(ref);
+        ref.owner.consumed(ref, removal);
       }
     }
     return freed > 0;
   }
 
-  private consumeOne(ack: MessageAck): boolean {
+  private consumeOne(ack: MessageAck, removal: StoreRemoval): boolean {
     const i = this.requireIndex(ack);
     const ref = this.dispatched.at(i);
     if (ack.transactionId !== null) {
@@ -276,7 +281,7 @@ export abstract class Subscription {
     this.dispatched.removeAt(i);
     if (ref.delivered || ref.transactionId !== null) this.released--;
     this.host.messageAcked?.(ref, this);
-    ref.owner.consumed(ref);
+    ref.owner.consumed(ref, removal);
     return true;
   }
 
@@ -294,7 +299,7 @@ export abstract class Subscription {
     return freed > 0;
   }
 
-  private poison(ack: MessageAck): boolean {
+  private poison(ack: MessageAck, removal: StoreRemoval): boolean {
     const first = ack.firstMessageId === null ? -1 : this.indexOfId(ack.firstMessageId);
     const last = this.requireIndex(ack);
     const start = first >= 0 && first <= last ? first : last;
@@ -304,7 +309,7 @@ export abstract class Subscription {
       const ref = this.dispatched.removeAt(i);
       if (ref.delivered || ref.transactionId !== null) this.released--;
       // PrefetchSubscription acknowledges a poison-acked message after sending it to the DLQ.
-      this.host.deadLetter(ref, cause, this);
+      this.host.deadLetter(ref, cause, this, removal);
       this.host.messageAcked?.(ref, this);
     }
     return true;

@@ -3,7 +3,7 @@ import type { Message } from '../../model/message.js';
 import { Deque } from '../../util/deque.js';
 import type { DurableCursor } from './durable-cursor.js';
 import type { SubscriberSpool } from './subscriber-spool.js';
-import { MessageReference, type ReferenceOwner } from './message-reference.js';
+import { MessageReference, UNAWAITED_REMOVAL, type ReferenceOwner, type StoreRemoval } from './message-reference.js';
 import { RetainedMessage } from './retained-message.js';
 import type { MemoryUsage } from './memory-usage.js';
 import { Subscription } from './subscription.js';
@@ -268,7 +268,8 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
     super.dispatch(ref, groupFirst);
   }
 
-  consumed(ref: MessageReference): void {
+  /** A non-durable subscriber's messages are not in the store: `_removal` has nothing to do here. */
+  consumed(ref: MessageReference, _removal?: StoreRemoval): void {
     ref.dropped = true;
     if (ref.inTemp && this.spool !== null) this.spool.store.unspill(this.spool.destination, ref.message);
     this.countDequeue(ref);
@@ -310,7 +311,7 @@ export class TopicSubscription extends Subscription implements ReferenceOwner {
 
 export interface DurableHost {
   /** A message this subscription consumed: the store forgets it for this subscription. */
-  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference): void;
+  durableConsumed(sub: DurableTopicSubscription, ref: MessageReference, removal: StoreRemoval): void;
 }
 
 /**
@@ -330,10 +331,10 @@ export class DurableTopicSubscription extends TopicSubscription {
     return durableKey(this.clientId, this.subscriptionName);
   }
 
-  override consumed(ref: MessageReference): void {
+  override consumed(ref: MessageReference, removal: StoreRemoval = UNAWAITED_REMOVAL): void {
     ref.dropped = true;
     this.countDequeue(ref);
-    this.durableHost?.durableConsumed(this, ref);
+    this.durableHost?.durableConsumed(this, ref, removal);
   }
 
   override returned(ref: MessageReference): void {
