@@ -12,6 +12,8 @@ export interface NetworkConnectorXml {
   readonly uris: readonly string[];
   readonly uriOptions: Readonly<Record<string, string | number | boolean>>;
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  /** Raw child elements of `<networkConnector>`, e.g. `<dynamicallyIncludedDestinations>…`; absent: none. */
+  readonly children?: string;
 }
 
 export interface MemberXml {
@@ -35,7 +37,10 @@ export function clusterXml(m: MemberXml, openwirePort: number, dataDir: string):
       const attributes = Object.entries(nc.attributes)
         .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
         .join('');
-      return `      <networkConnector name="${xmlEscape(nc.name)}" uri="${xmlEscape(staticUri(nc))}"${attributes}/>`;
+      const open = `      <networkConnector name="${xmlEscape(nc.name)}" uri="${xmlEscape(staticUri(nc))}"${attributes}`;
+      return nc.children === undefined || nc.children === ''
+        ? `${open}/>`
+        : `${open}>\n        ${nc.children}\n      </networkConnector>`;
     })
     .join('\n');
   const policies =
