@@ -63,6 +63,11 @@ export interface BrokerConfig {
   enableStatistics: boolean;
   /** Treat topics named VirtualTopic.> as virtual topics when no interceptor is configured. */
   useVirtualTopics: boolean;
+  /**
+   * ActiveMQ's useVirtualDestSubs on <broker>: consumers of queues that a virtual topic or composite destination
+   * feeds are also advertised on ActiveMQ.Advisory.VirtualDestination.Consumer.* (for network demand).
+   */
+  useVirtualDestSubs: boolean;
   /** Create a temporary destination on first send when it is unknown (networks without advisories). */
   allowTempAutoCreationOnSend: boolean;
   /** Keep temporary destinations of a closed connection for failover reconnects. */

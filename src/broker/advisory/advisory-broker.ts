@@ -11,6 +11,11 @@ import type { BrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { destinationMatches } from '../../destination/destination-filter.js';
 import type { BrokerEventSource } from '../broker-events.js';
+import {
+  VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX,
+  virtualDestinationConsumerAdvisory,
+  type VirtualDestinationMatcher,
+} from './virtual-destination-advisories.js';
 
 interface Tracked {
   readonly context: ConnectionContext;
@@ -34,10 +39,21 @@ export class AdvisoryBroker extends BrokerFilter {
   private readonly internal: ConnectionContext;
   /** Destinations of the consumers listening to advisories; nothing is sent where nobody listens. */
   private readonly listeners = new Map<string, Destination>();
+  /**
+   * useVirtualDestSubs: consumers reported on a VirtualDestination consumer advisory topic, by consumer id, as
+   * AdvisoryBroker.virtualDestinationConsumers (their ConsumerInfo names the virtual destination).
+   */
+  private readonly virtualConsumers = new Map<string, { readonly connectionId: string; readonly info: ConsumerInfo }>();
 
   constructor(
     next: Broker,
-    private readonly options: { brokerUrl?: string; logger?: Logger; events?: BrokerEventSource } = {},
+    private readonly options: {
+      brokerUrl?: string;
+      logger?: Logger;
+      events?: BrokerEventSource;
+      /** Set with `<broker useVirtualDestSubs="true">`: the virtual destinations consumers create demand for. */
+      virtualDestinations?: VirtualDestinationMatcher;
+    } = {},
   ) {
     super(next);
     const events = options.events;
@@ -138,6 +154,8 @@ export class AdvisoryBroker extends BrokerFilter {
     for (const d of created) this.destinationAdded(d, null);
     this.connections.get(context.info.connectionId)?.consumers.set(info.consumerId, info);
     if (!Advisory.isAdvisory(info.destination)) {
+      // AdvisoryBroker.addConsumer fires the virtual destination advisory first, then the consumer's own.
+      this.virtualConsumerAdded(context.info.connectionId, info);
       this.fire(
         Advisory.consumer(info.destination),
         { kind: 'consumer', connectionId: context.info.connectionId, info, clientId: context.info.clientId },
@@ -244,7 +262,33 @@ export class AdvisoryBroker extends BrokerFilter {
     this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'remove', destination: d, connectionId });
   }
 
+  /**
+   * AdvisoryBroker.fireVirtualDestinationAddAdvisory for a consumer coming online: a copy of its ConsumerInfo with
+   * the virtual destination it feeds from, on that destination's VirtualDestination consumer advisory topic.
+   */
+  private virtualConsumerAdded(connectionId: string, info: ConsumerInfo): void {
+    const virtual = this.options.virtualDestinations?.demandFor(info.destination) ?? null;
+    if (virtual === null || this.virtualConsumers.has(info.consumerId)) return;
+    const copy: ConsumerInfo = { ...info, destination: virtual };
+    this.virtualConsumers.set(info.consumerId, { connectionId, info: copy });
+    this.fire(virtualDestinationConsumerAdvisory(virtual), { kind: 'consumer', connectionId, info: copy });
+  }
+
+  /**
+   * AdvisoryBroker.fireVirtualDestinationRemoveAdvisory: the consumer's RemoveInfo on the topic its add went to.
+   * (ActiveMQ 5.17 sends it to the topic named after the virtual destination's own name, `…Topic.VirtualTopic.>`
+   * for the default virtual topic, which a bridge's `…VirtualDestination.Consumer.>` subscription hears as well;
+   * TideMQ never sends to a wildcard name, and the add's topic reaches the same subscribers.)
+   */
+  private virtualConsumerGone(id: string): void {
+    const tracked = this.virtualConsumers.get(id);
+    if (tracked === undefined) return;
+    this.virtualConsumers.delete(id);
+    this.fire(virtualDestinationConsumerAdvisory(tracked.info.destination), { kind: 'remove', what: 'consumer', id });
+  }
+
   private consumerGone(id: string, info: ConsumerInfo): void {
+    this.virtualConsumerGone(id);
     if (Advisory.isAdvisory(info.destination)) return;
     this.fire(
       Advisory.consumer(info.destination),
@@ -295,6 +339,13 @@ export class AdvisoryBroker extends BrokerFilter {
       } else if (name === Advisory.connection) {
         for (const c of this.connections.values())
           this.fire(name, { kind: 'connection', info: c.context.info }, {}, target);
+      } else if (name.startsWith(VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX)) {
+        // AdvisoryBroker.addConsumer replays virtualDestinationConsumers to a new subscriber.
+        const matches = compileNameFilter(name);
+        for (const { connectionId, info: vi } of this.virtualConsumers.values()) {
+          const advisory = virtualDestinationConsumerAdvisory(vi.destination);
+          if (matches(advisory)) this.fire(advisory, { kind: 'consumer', connectionId, info: vi }, {}, target);
+        }
       } else if (name.startsWith('ActiveMQ.Advisory.Consumer.')) {
         // A wildcard subscription (a network bridge's ActiveMQ.Advisory.Consumer.>) hears every matching one.
         const matches = compileNameFilter(name);

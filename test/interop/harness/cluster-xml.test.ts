@@ -52,3 +52,12 @@ test('a networkConnector with children keeps them inside its element', () => {
   );
   assert.match(xml, /<\/dynamicallyIncludedDestinations>\n\s+<\/networkConnector>/);
 });
+
+test('extra <broker> attributes are written on the broker element', () => {
+  const xml = clusterXml(
+    { brokerName: 'E', networkConnectors: [], policyEntries: '', brokerAttributes: { useVirtualDestSubs: true } },
+    41005,
+    '/tmp/e',
+  );
+  assert.match(xml, /dataDirectory="\/tmp\/e" useVirtualDestSubs="true">/);
+});

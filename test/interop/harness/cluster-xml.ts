@@ -21,6 +21,8 @@ export interface MemberXml {
   readonly networkConnectors: readonly NetworkConnectorXml[];
   /** Raw `<policyEntry …/>` elements, or ''. */
   readonly policyEntries: string;
+  /** Extra attributes of `<broker>` (e.g. useVirtualDestSubs), written as given. */
+  readonly brokerAttributes?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** `static:(tcp://a,tcp://b)?k=v&…`, the static discovery URI of ActiveMQ's networkConnector. */
@@ -60,7 +62,11 @@ ${m.policyEntries}
        xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
                            http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
   <broker xmlns="http://activemq.apache.org/schema/core" brokerName="${xmlEscape(m.brokerName)}" useJmx="false"
-          persistent="true" schedulerSupport="false" dataDirectory="${xmlEscape(dataDir)}">
+          persistent="true" schedulerSupport="false" dataDirectory="${xmlEscape(dataDir)}"${Object.entries(
+            m.brokerAttributes ?? {},
+          )
+            .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
+            .join('')}>
 ${policies}${
     connectors === ''
       ? ''
