@@ -30,14 +30,19 @@ const interceptors = `<destinationInterceptors><virtualDestinationInterceptor><v
  * consumer queues themselves would create them on A, where A's own virtual topic would feed them too (a second
  * path for each message).
  */
-async function pair(prefix: string, broker: boolean, connector: boolean): Promise<[NetworkNode, NetworkNode]> {
+async function pair(
+  prefix: string,
+  broker: boolean,
+  connector: boolean,
+  includes = '<topic physicalName="VirtualTopic.&gt;"/><topic physicalName="Orders.All"/>',
+): Promise<[NetworkNode, NetworkNode]> {
   const b = await networkNode(`${prefix}-b`, {
     brokerAttributes: `useVirtualDestSubs="${broker}"`,
     children: interceptors,
   });
   const a = await networkNode(`${prefix}-a`, {
     children: `<networkConnectors><networkConnector name="nc" uri="static:(${b.url})?initialReconnectDelay=100" useVirtualDestSubs="${connector}">
-  <dynamicallyIncludedDestinations><topic physicalName="VirtualTopic.&gt;"/><topic physicalName="Orders.All"/></dynamicallyIncludedDestinations>
+  ${includes === '' ? '' : `<dynamicallyIncludedDestinations>${includes}</dynamicallyIncludedDestinations>`}
 </networkConnector></networkConnectors>`,
   });
   for (const n of [b, a]) {
@@ -139,4 +144,27 @@ test('without useVirtualDestSubs on the connector or on the broker there is no d
     await publish(a, 'topic://VirtualTopic.Orders', ['lost']);
     assert.deepEqual(await drain(consumer, 700), []);
   }
+});
+
+test('with every destination included, a queue consumer is two demands, its queue and its virtual topic, and both go with it', async () => {
+  // The consumer's id is the same in both advisories; the virtual demand is kept apart, so neither hides the other.
+  const [a, b] = await pair('vds-all', true, true, '');
+  const c = await connect(b);
+  const consumer = await (await c.createSession()).createConsumer('queue://Consumer.Q.VirtualTopic.Orders');
+  await waitFor(
+    () => demand(a) === 2,
+    'demand for the queue and for the virtual topic',
+    5000,
+    () => String(demand(a)),
+  );
+  await publish(a, 'topic://VirtualTopic.Orders', ['x1']);
+  // Two paths (A's own virtual topic feeds A's copy of the queue too); B's queue keeps one copy.
+  assert.deepEqual(await drain(consumer), ['x1']);
+  await consumer.close();
+  await waitFor(
+    () => demand(a) === 0,
+    'both demands gone',
+    5000,
+    () => String(demand(a)),
+  );
 });
