@@ -10,6 +10,11 @@ export interface DestinationRef {
   readonly type: 'queue' | 'topic' | 'tempQueue' | 'tempTopic';
   /** Physical name; may hold wildcards (`.`, `*`, `>`) or a comma-separated composite. `tempQueue="true"` gives ">". */
   readonly name: string;
+  /**
+   * Options after a `?` in the physical name, as ActiveMQDestination parses them; read only where TideMQ acts on
+   * them (a network connector's destination lists: `forceDurable`).
+   */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface BrokerConfig {

@@ -567,7 +567,16 @@ export class DemandForwardingBridge extends EventEmitter {
       }
     }
     if (!advisory && !synced && (await this.suppressDuplicate(info, destination, remoteId))) return;
-    const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
+    const forced = conduit && !durable && !advisory && this.isForcedDurable(destination);
+    const ds = await this.addDemand(
+      info,
+      destination,
+      conduit ? null : info.selector,
+      false,
+      conduit,
+      undefined,
+      forced,
+    );
     if (ds !== null) serve(ds);
   }
 
@@ -723,6 +732,21 @@ export class DemandForwardingBridge extends EventEmitter {
     await this.removeDemand(ds);
   }
 
+  /**
+   * NetworkBridgeUtils.isForcedDurable (DurableConduitBridge): a topic demand is a durable subscription here, so
+   * it keeps messages while the bridge is down, when the first included destination that matches it (dynamically,
+   * then statically included) says `?forceDurable=true`. It still ends with its last remote consumer
+   * (cleanupDurableSub once no forced consumer is left). Used with useVirtualDestSubs, whose remote consumers are
+   * queue consumers that a durable demand on the virtual topic keeps fed.
+   */
+  private isForcedDurable(d: Destination): boolean {
+    if (!d.isTopic || d.isTemporary) return false;
+    const first = (refs: NetworkConnectorConfig['dynamicallyIncludedDestinations']) =>
+      refs.find((r) => destinationMatches(destinationOf(r), d));
+    const matching = first(this.c.dynamicallyIncludedDestinations) ?? first(this.c.staticallyIncludedDestinations);
+    return matching?.options?.['forceDurable']?.toLowerCase() === 'true';
+  }
+
   /** isPermissableDestination: excluded wins, then statically and dynamically included lists. */
   private permissible(d: Destination): boolean {
     if (d.isTemporary) return this.c.bridgeTempDestinations;
@@ -743,6 +767,8 @@ export class DemandForwardingBridge extends EventEmitter {
     conduit = true,
     /** A durable demand restored from its NC-DS_ subscription (dynamicOnly="false"), with the path it had. */
     restoredPath?: readonly string[] | null,
+    /** forceDurable on the included destination: durable although the remote consumer is not. */
+    forcedDurable = false,
   ): Promise<DemandSubscription | null> {
     const context = this.context;
     if (context === null) return null;
@@ -752,7 +778,9 @@ export class DemandForwardingBridge extends EventEmitter {
     const path = remotePath.includes(this.remoteBrokerId) ? remotePath : [...remotePath, this.remoteBrokerId];
     const priority = this.demandPriority(remote);
     const durable =
-      restoredPath !== undefined || (remote !== null && remote.subscriptionName !== null && destination.isTopic);
+      forcedDurable ||
+      restoredPath !== undefined ||
+      (remote !== null && remote.subscriptionName !== null && destination.isTopic);
     const info: ConsumerInfo = {
       consumerId: `${this.localConnectionId}:1:${++this.nextConsumer}`,
       destination,

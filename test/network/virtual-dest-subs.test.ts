@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { Connection, type Consumer } from '../../src/client/index.js';
 import { T, destinationToString, type ConsumerInfo } from '../../src/protocol/openwire/codec/index.js';
 import { waitFor } from '../support/client/broker.js';
+import { TcpProxy } from '../support/net/tcp-proxy.js';
 import { bridged, demand, networkNode, type NetworkNode } from '../support/network/network-node.js';
 
 const running: NetworkNode[] = [];
@@ -166,5 +167,50 @@ test('with every destination included, a queue consumer is two demands, its queu
     'both demands gone',
     5000,
     () => String(demand(a)),
+  );
+});
+
+/** The durable subscriptions the node holds for its bridges (NC-DS_…). */
+function bridgeDurables(node: NetworkNode): string[] {
+  return [...node.service!.region.managedDurables()]
+    .map((d) => d.subscriptionName)
+    .filter((n) => n.startsWith('NC-DS_'));
+}
+
+test('forceDurable on the included virtual topic: the demand is a durable subscription that keeps messages while the bridge is down', async (t) => {
+  const b = await networkNode('vds-forced-b', {
+    brokerAttributes: 'useVirtualDestSubs="true"',
+    children: interceptors,
+  });
+  await b.start();
+  running.push(b);
+  const link = await TcpProxy.start('127.0.0.1', b.port);
+  t.after(() => link.close());
+  const a = await networkNode('vds-forced-a', {
+    children: `<networkConnectors><networkConnector name="nc" uri="static:(tcp://127.0.0.1:${link.port})?initialReconnectDelay=100&amp;maxReconnectDelay=200&amp;useExponentialBackOff=false" useVirtualDestSubs="true">
+  <dynamicallyIncludedDestinations><topic physicalName="VirtualTopic.&gt;?forceDurable=true"/></dynamicallyIncludedDestinations>
+</networkConnector></networkConnectors>`,
+  });
+  await a.start();
+  running.push(a);
+  await waitFor(() => bridged(a), 'the bridge A→B');
+  const c = await connect(b);
+  const consumer = await (await c.createSession()).createConsumer('queue://Consumer.Q.VirtualTopic.Orders');
+  await waitFor(() => demand(a) === 1, 'the forced durable demand');
+  assert.deepEqual(bridgeDurables(a), ['NC-DS_vds-forced-a_VirtualTopic.Orders']);
+  // The link drops: A's durable subscription keeps what A's producers send meanwhile, and forwards it when the
+  // bridge is back (dynamicOnly="false" restores it at bridge start). A plain demand would have ended with the link.
+  await link.cut();
+  await waitFor(() => !bridged(a), 'the bridge down');
+  await publish(a, 'topic://VirtualTopic.Orders', ['kept1', 'kept2']);
+  await link.resume();
+  assert.deepEqual(await drain(consumer, 5000), ['kept1', 'kept2']);
+  // The last consumer goes: the forced durable subscription goes with it (cleanupDurableSub).
+  await consumer.close();
+  await waitFor(
+    () => bridgeDurables(a).length === 0,
+    'the NC-DS_ subscription removed',
+    5000,
+    () => bridgeDurables(a).join(','),
   );
 });
