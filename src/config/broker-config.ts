@@ -73,6 +73,8 @@ export interface BrokerConfig {
    * feeds are also advertised on ActiveMQ.Advisory.VirtualDestination.Consumer.* (for network demand).
    */
   useVirtualDestSubs: boolean;
+  /** ActiveMQ's useVirtualDestSubsOnCreation: with useVirtualDestSubs, a new consumer queue is demand at once. */
+  useVirtualDestSubsOnCreation: boolean;
   /** Create a temporary destination on first send when it is unknown (networks without advisories). */
   allowTempAutoCreationOnSend: boolean;
   /** Keep temporary destinations of a closed connection for failover reconnects. */
@@ -627,7 +629,7 @@ export interface NetworkConnectorConfig {
   conduitNetworkQueueSubscriptions: boolean;
   /** Separator in the bridge's client ids (default "_"). */
   clientIdToken: string;
-  /** Bridge consumers on virtual destinations (composite/virtual topics) too. Accepted; see docs/clustering.md. */
+  /** Also subscribe to VirtualDestination consumer advisories: demand for virtual topics and composites. */
   useVirtualDestSubs: boolean;
   /** ConsumerInfo.dispatchAsync of the local demand consumers (default true). */
   dispatchAsync: boolean;

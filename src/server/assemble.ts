@@ -89,6 +89,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     virtualTopics: hasInterceptors ? virtualTopics : config.useVirtualTopics ? [defaultVirtualTopic] : [],
     compositeDestinations: composites,
     useVirtualDestSubs: config.useVirtualDestSubs,
+    useVirtualDestSubsOnCreation: config.useVirtualDestSubsOnCreation,
     ...(config.destinationPolicy !== null ? { policies: policyMapFromConfig(config.destinationPolicy) } : {}),
     ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
     schedulerSupport: config.schedulerSupport,

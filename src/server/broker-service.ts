@@ -79,6 +79,8 @@ export interface BrokerServiceOptions {
   compositeDestinations?: CompositeDestinationConfig[];
   /** `<broker useVirtualDestSubs>`: advisories for consumers of what virtual destinations feed (default false). */
   useVirtualDestSubs?: boolean;
+  /** `<broker useVirtualDestSubsOnCreation>`: with useVirtualDestSubs, a new consumer queue is demand at once. */
+  useVirtualDestSubsOnCreation?: boolean;
   logger?: Logger;
   clock?: Clock;
   /** destinationPolicy: policy entries keyed by destination pattern (src/broker/policy). */
@@ -197,7 +199,9 @@ export class BrokerService {
       chain = new AdvisoryBroker(chain, {
         logger: this.logger,
         events: this.region,
-        ...(virtualDestinations !== undefined ? { virtualDestinations } : {}),
+        ...(virtualDestinations !== undefined
+          ? { virtualDestinations, virtualDestSubsOnCreation: options.useVirtualDestSubsOnCreation === true }
+          : {}),
       });
     }
     chain = new ProducerAuditBroker(chain, audit, { logger: this.logger });

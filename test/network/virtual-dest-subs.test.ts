@@ -36,9 +36,10 @@ async function pair(
   broker: boolean,
   connector: boolean,
   includes = '<topic physicalName="VirtualTopic.&gt;"/><topic physicalName="Orders.All"/>',
+  onCreation = false,
 ): Promise<[NetworkNode, NetworkNode]> {
   const b = await networkNode(`${prefix}-b`, {
-    brokerAttributes: `useVirtualDestSubs="${broker}"`,
+    brokerAttributes: `useVirtualDestSubs="${broker}" useVirtualDestSubsOnCreation="${onCreation}"`,
     children: interceptors,
   });
   const a = await networkNode(`${prefix}-a`, {
@@ -213,4 +214,19 @@ test('forceDurable on the included virtual topic: the demand is a durable subscr
     5000,
     () => bridgeDurables(a).join(','),
   );
+});
+
+test('useVirtualDestSubsOnCreation: a consumer queue created on B is demand on A before it has a consumer', async () => {
+  for (const onCreation of [true, false]) {
+    const [a, b] = await pair(`vds-create-${onCreation}`, true, true, undefined, onCreation);
+    // The queue is created by a send, without any consumer.
+    await publish(b, 'queue://Consumer.Q.VirtualTopic.Orders', ['local']);
+    if (onCreation) await waitFor(() => demand(a) === 1, 'demand for the virtual topic');
+    await publish(a, 'topic://VirtualTopic.Orders', ['remote']);
+    const consumer = await (
+      await (await connect(b)).createSession()
+    ).createConsumer('queue://Consumer.Q.VirtualTopic.Orders');
+    // Without OnCreation the consumer's own demand comes too late for what A sent before it.
+    assert.deepEqual(await drain(consumer), onCreation ? ['local', 'remote'] : ['local'], `onCreation ${onCreation}`);
+  }
 });

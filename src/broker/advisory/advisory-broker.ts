@@ -44,6 +44,8 @@ export class AdvisoryBroker extends BrokerFilter {
    * AdvisoryBroker.virtualDestinationConsumers (their ConsumerInfo names the virtual destination).
    */
   private readonly virtualConsumers = new Map<string, { readonly connectionId: string; readonly info: ConsumerInfo }>();
+  /** useVirtualDestSubsOnCreation: consumer queues → the id of the demand their creation made (brokerConsumerDests). */
+  private readonly virtualQueues = new Map<Destination, string>();
 
   constructor(
     next: Broker,
@@ -53,6 +55,8 @@ export class AdvisoryBroker extends BrokerFilter {
       events?: BrokerEventSource;
       /** Set with `<broker useVirtualDestSubs="true">`: the virtual destinations consumers create demand for. */
       virtualDestinations?: VirtualDestinationMatcher;
+      /** `<broker useVirtualDestSubsOnCreation="true">`: a new consumer queue is demand before any consumer. */
+      virtualDestSubsOnCreation?: boolean;
     } = {},
   ) {
     super(next);
@@ -255,10 +259,17 @@ export class AdvisoryBroker extends BrokerFilter {
   }
 
   private destinationAdded(d: Destination, connectionId: string | null): void {
+    if (this.options.virtualDestSubsOnCreation === true && d.isQueue && !d.isTemporary) this.virtualQueueCreated(d);
     this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'add', destination: d, connectionId });
   }
 
   private destinationGone(d: Destination, connectionId: string | null): void {
+    // AdvisoryBroker.removeDestination: the demand a destination made on its creation goes with it.
+    const created = this.virtualQueues.get(d);
+    if (created !== undefined) {
+      this.virtualQueues.delete(d);
+      this.virtualConsumerGone(created);
+    }
     this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'remove', destination: d, connectionId });
   }
 
@@ -272,6 +283,37 @@ export class AdvisoryBroker extends BrokerFilter {
     const copy: ConsumerInfo = { ...info, destination: virtual };
     this.virtualConsumers.set(info.consumerId, { connectionId, info: copy });
     this.fire(virtualDestinationConsumerAdvisory(virtual), { kind: 'consumer', connectionId, info: copy });
+  }
+
+  /**
+   * AdvisoryBroker.fireVirtualDestinationAddAdvisory without a consumer (useVirtualDestSubsOnCreation): a queue that
+   * a virtual destination feeds was created, so the virtual destination has demand before the queue has a consumer,
+   * and messages sent elsewhere in the network meanwhile wait in the queue. The ConsumerInfo is a new one, with an
+   * id of its own and the virtual destination.
+   */
+  private virtualQueueCreated(queue: Destination): void {
+    const virtual = this.options.virtualDestinations?.demandFor(queue) ?? null;
+    if (virtual === null || this.virtualQueues.has(queue)) return;
+    const info: ConsumerInfo = {
+      consumerId: `${this.ids.next()}:1:1`,
+      destination: virtual,
+      prefetch: 0,
+      selector: null,
+      ackMode: 'auto',
+      noLocal: false,
+      exclusive: false,
+      priority: 0,
+      retroactive: false,
+      browser: false,
+      subscriptionName: null,
+    };
+    this.virtualQueues.set(queue, info.consumerId);
+    this.virtualConsumers.set(info.consumerId, { connectionId: this.internal.info.connectionId, info });
+    this.fire(virtualDestinationConsumerAdvisory(virtual), {
+      kind: 'consumer',
+      connectionId: this.internal.info.connectionId,
+      info,
+    });
   }
 
   /**

@@ -62,6 +62,7 @@ export function readBroker(ctx: LoadContext, el: XmlElement, source: string | nu
     enableStatistics: r.bool('enableStatistics') ?? true,
     useVirtualTopics: r.bool('useVirtualTopics') ?? true,
     useVirtualDestSubs: r.bool('useVirtualDestSubs') ?? false,
+    useVirtualDestSubsOnCreation: r.bool('useVirtualDestSubsOnCreation') ?? false,
     allowTempAutoCreationOnSend: r.bool('allowTempAutoCreationOnSend') ?? false,
     cacheTempDestinations: r.bool('cacheTempDestinations') ?? false,
     timeBeforePurgeTempDestinations: r.number('timeBeforePurgeTempDestinations') ?? 5000,
