@@ -10,6 +10,11 @@ export interface DestinationRef {
   readonly type: 'queue' | 'topic' | 'tempQueue' | 'tempTopic';
   /** Physical name; may hold wildcards (`.`, `*`, `>`) or a comma-separated composite. `tempQueue="true"` gives ">". */
   readonly name: string;
+  /**
+   * Options after a `?` in the physical name, as ActiveMQDestination parses them; read only where TideMQ acts on
+   * them (a network connector's destination lists: `forceDurable`).
+   */
+  readonly options?: Readonly<Record<string, string>>;
 }
 
 export interface BrokerConfig {
@@ -63,6 +68,13 @@ export interface BrokerConfig {
   enableStatistics: boolean;
   /** Treat topics named VirtualTopic.> as virtual topics when no interceptor is configured. */
   useVirtualTopics: boolean;
+  /**
+   * ActiveMQ's useVirtualDestSubs on <broker>: consumers of queues that a virtual topic or composite destination
+   * feeds are also advertised on ActiveMQ.Advisory.VirtualDestination.Consumer.* (for network demand).
+   */
+  useVirtualDestSubs: boolean;
+  /** ActiveMQ's useVirtualDestSubsOnCreation: with useVirtualDestSubs, a new consumer queue is demand at once. */
+  useVirtualDestSubsOnCreation: boolean;
   /** Create a temporary destination on first send when it is unknown (networks without advisories). */
   allowTempAutoCreationOnSend: boolean;
   /** Keep temporary destinations of a closed connection for failover reconnects. */
@@ -617,7 +629,7 @@ export interface NetworkConnectorConfig {
   conduitNetworkQueueSubscriptions: boolean;
   /** Separator in the bridge's client ids (default "_"). */
   clientIdToken: string;
-  /** Bridge consumers on virtual destinations (composite/virtual topics) too. Accepted; see docs/clustering.md. */
+  /** Also subscribe to VirtualDestination consumer advisories: demand for virtual topics and composites. */
   useVirtualDestSubs: boolean;
   /** ConsumerInfo.dispatchAsync of the local demand consumers (default true). */
   dispatchAsync: boolean;

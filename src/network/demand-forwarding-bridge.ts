@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { PeerBrokers } from '../broker/peer-brokers.js';
 import { hostname } from 'node:os';
+import { VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX } from '../broker/advisory/virtual-destination-advisories.js';
 import type { Broker, ConnectionContext, ConsumerSink, Delivery } from '../broker/broker.js';
 import type { NetworkConnectorConfig } from '../config/broker-config.js';
 import { destinationMatches } from '../destination/destination-filter.js';
@@ -83,11 +84,24 @@ export class LoopbackBridgeError extends BrokerError {
 
 let bridgeInstance = 0;
 
-/** Consumer advisories (and the temp destination ones) are read by the bridge, not delivered. */
+/** Consumer advisories (and the virtual destination ones) are read by the bridge, not delivered. */
 function isAdvisoryForBridge(m: ow.Message): boolean {
   const name = m.destination?.physicalName ?? '';
-  return m.dataStructure !== null && name.startsWith('ActiveMQ.Advisory.Consumer.');
+  return (
+    m.dataStructure !== null &&
+    (name.startsWith('ActiveMQ.Advisory.Consumer.') || name.startsWith(VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX))
+  );
 }
+
+/**
+ * A consumer reported on a VirtualDestination consumer advisory is also reported, with the same id, on its queue's
+ * own consumer advisory: the two are separate demands (the queue, the virtual destination), so the virtual one is
+ * kept under an id of its own and its RemoveInfo removes only it.
+ */
+function virtualDemandId(id: ow.ConsumerId): ow.ConsumerId {
+  return { ...id, connectionId: `${id.connectionId ?? ''}${VIRTUAL_DEMAND_SUFFIX}` };
+}
+const VIRTUAL_DEMAND_SUFFIX = '#virtual-destination';
 
 /**
  * One network bridge between this broker and a remote one (ActiveMQ's DemandForwardingBridge, with
@@ -355,13 +369,21 @@ export class DemandForwardingBridge extends EventEmitter {
     return this.c.advisoryPrefetchSize > 0 ? this.c.advisoryPrefetchSize : this.c.prefetchSize;
   }
 
-  /** The advisory topics that report the remote consumers this bridge may serve (destinationFilter). */
+  /**
+   * The advisory topics that report the remote consumers this bridge may serve (NetworkBridgeConfiguration's
+   * destinationFilter): the consumer advisories and, with useVirtualDestSubs, the VirtualDestination consumer
+   * advisories of the same destinations.
+   */
   private advisoryTopics(): Destination[] {
+    const prefixes = ['ActiveMQ.Advisory.Consumer.'];
+    if (this.c.useVirtualDestSubs) prefixes.push(VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX);
     const included = this.c.dynamicallyIncludedDestinations;
-    if (included.length === 0) return [Destination.topic('ActiveMQ.Advisory.Consumer.>')];
+    if (included.length === 0) return prefixes.map((p) => Destination.topic(`${p}>`));
     return included
       .filter((d) => d.type === 'queue' || d.type === 'topic')
-      .map((d) => Destination.topic(`ActiveMQ.Advisory.Consumer.${d.type === 'queue' ? 'Queue' : 'Topic'}.${d.name}`));
+      .flatMap((d) =>
+        prefixes.map((p) => Destination.topic(`${p}${d.type === 'queue' ? 'Queue' : 'Topic'}.${d.name}`)),
+      );
   }
 
   // ---- what the remote broker sends ---------------------------------------------------------------
@@ -434,8 +456,18 @@ export class DemandForwardingBridge extends EventEmitter {
   }
 
   private onAdvisory(m: ow.Message): void {
-    const data = m.dataStructure;
+    let data = m.dataStructure;
     if (data === null) return;
+    if ((m.destination?.physicalName ?? '').startsWith(VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX)) {
+      // useVirtualDestSubs: only a connector that asked for these advisories serves them (a duplex peer may
+      // forward them regardless).
+      if (!this.c.useVirtualDestSubs) return;
+      if (data.type === T.CONSUMER_INFO && data.consumerId !== null) {
+        data = { ...data, consumerId: virtualDemandId(data.consumerId) };
+      } else if (data.type === T.REMOVE_INFO && data.objectId?.type === T.CONSUMER_ID) {
+        data = { ...data, objectId: virtualDemandId(data.objectId) };
+      }
+    }
     if (data.type === T.CONSUMER_INFO) {
       this.enqueueDemand(() => this.onRemoteConsumer(data, false));
     } else if (data.type === T.REMOVE_INFO && data.objectId?.type === T.CONSUMER_ID) {
@@ -543,7 +575,16 @@ export class DemandForwardingBridge extends EventEmitter {
       }
     }
     if (!advisory && !synced && (await this.suppressDuplicate(info, destination, remoteId))) return;
-    const ds = await this.addDemand(info, destination, conduit ? null : info.selector, false, conduit);
+    const forced = conduit && !durable && !advisory && this.isForcedDurable(destination);
+    const ds = await this.addDemand(
+      info,
+      destination,
+      conduit ? null : info.selector,
+      false,
+      conduit,
+      undefined,
+      forced,
+    );
     if (ds !== null) serve(ds);
   }
 
@@ -699,6 +740,21 @@ export class DemandForwardingBridge extends EventEmitter {
     await this.removeDemand(ds);
   }
 
+  /**
+   * NetworkBridgeUtils.isForcedDurable (DurableConduitBridge): a topic demand is a durable subscription here, so
+   * it keeps messages while the bridge is down, when the first included destination that matches it (dynamically,
+   * then statically included) says `?forceDurable=true`. It still ends with its last remote consumer
+   * (cleanupDurableSub once no forced consumer is left). Used with useVirtualDestSubs, whose remote consumers are
+   * queue consumers that a durable demand on the virtual topic keeps fed.
+   */
+  private isForcedDurable(d: Destination): boolean {
+    if (!d.isTopic || d.isTemporary) return false;
+    const first = (refs: NetworkConnectorConfig['dynamicallyIncludedDestinations']) =>
+      refs.find((r) => destinationMatches(destinationOf(r), d));
+    const matching = first(this.c.dynamicallyIncludedDestinations) ?? first(this.c.staticallyIncludedDestinations);
+    return matching?.options?.['forceDurable']?.toLowerCase() === 'true';
+  }
+
   /** isPermissableDestination: excluded wins, then statically and dynamically included lists. */
   private permissible(d: Destination): boolean {
     if (d.isTemporary) return this.c.bridgeTempDestinations;
@@ -719,6 +775,8 @@ export class DemandForwardingBridge extends EventEmitter {
     conduit = true,
     /** A durable demand restored from its NC-DS_ subscription (dynamicOnly="false"), with the path it had. */
     restoredPath?: readonly string[] | null,
+    /** forceDurable on the included destination: durable although the remote consumer is not. */
+    forcedDurable = false,
   ): Promise<DemandSubscription | null> {
     const context = this.context;
     if (context === null) return null;
@@ -728,7 +786,9 @@ export class DemandForwardingBridge extends EventEmitter {
     const path = remotePath.includes(this.remoteBrokerId) ? remotePath : [...remotePath, this.remoteBrokerId];
     const priority = this.demandPriority(remote);
     const durable =
-      restoredPath !== undefined || (remote !== null && remote.subscriptionName !== null && destination.isTopic);
+      forcedDurable ||
+      restoredPath !== undefined ||
+      (remote !== null && remote.subscriptionName !== null && destination.isTopic);
     const info: ConsumerInfo = {
       consumerId: `${this.localConnectionId}:1:${++this.nextConsumer}`,
       destination,

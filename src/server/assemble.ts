@@ -88,6 +88,8 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     // ActiveMQ installs the default virtual topic interceptor unless destinationInterceptors are configured.
     virtualTopics: hasInterceptors ? virtualTopics : config.useVirtualTopics ? [defaultVirtualTopic] : [],
     compositeDestinations: composites,
+    useVirtualDestSubs: config.useVirtualDestSubs,
+    useVirtualDestSubsOnCreation: config.useVirtualDestSubsOnCreation,
     ...(config.destinationPolicy !== null ? { policies: policyMapFromConfig(config.destinationPolicy) } : {}),
     ...(redeliveryPolicies !== undefined ? { redeliveryPolicies } : {}),
     schedulerSupport: config.schedulerSupport,

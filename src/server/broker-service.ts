@@ -20,6 +20,7 @@ import { durableSyncAnswer } from '../network/durable-sync.js';
 import { NetworkSubscriptions } from '../network/network-subscriptions.js';
 import { TransportConnector, type ConnectorTransportOptions } from './transport-connector.js';
 import { AdvisoryBroker } from '../broker/advisory/advisory-broker.js';
+import { VirtualDestinationMatcher } from '../broker/advisory/virtual-destination-advisories.js';
 import { ProducerAudit } from '../broker/audit/producer-audit.js';
 import { RejectDurableConsumersBroker } from '../broker/durable/reject-durable-consumers-broker.js';
 import { ProducerAuditBroker, auditRecovered } from '../broker/audit/producer-audit-broker.js';
@@ -76,6 +77,10 @@ export interface BrokerServiceOptions {
   /** Virtual topics (default: ActiveMQ's `VirtualTopic.>` with consumer queues `Consumer.*.`). */
   virtualTopics?: VirtualTopicConfig[];
   compositeDestinations?: CompositeDestinationConfig[];
+  /** `<broker useVirtualDestSubs>`: advisories for consumers of what virtual destinations feed (default false). */
+  useVirtualDestSubs?: boolean;
+  /** `<broker useVirtualDestSubsOnCreation>`: with useVirtualDestSubs, a new consumer queue is demand at once. */
+  useVirtualDestSubsOnCreation?: boolean;
   logger?: Logger;
   clock?: Clock;
   /** destinationPolicy: policy entries keyed by destination pattern (src/broker/policy). */
@@ -178,8 +183,27 @@ export class BrokerService {
     if ((options.compositeDestinations ?? []).length > 0) {
       chain = new CompositeDestinationBroker(chain, options.compositeDestinations ?? []);
     }
-    if (options.advisorySupport !== false)
-      chain = new AdvisoryBroker(chain, { logger: this.logger, events: this.region });
+    if (options.advisorySupport !== false) {
+      // useVirtualDestSubs: BrokerService hands every virtual destination to the advisory broker at start.
+      const virtualDestinations =
+        options.useVirtualDestSubs === true
+          ? new VirtualDestinationMatcher([
+              ...virtualTopics.map((v) => ({ kind: 'virtualTopic' as const, prefix: v.prefix })),
+              ...(options.compositeDestinations ?? []).map((c) => ({
+                kind: 'composite' as const,
+                destination: c.destination,
+                forwardTo: c.forwardTo.map((f) => f.destination),
+              })),
+            ])
+          : undefined;
+      chain = new AdvisoryBroker(chain, {
+        logger: this.logger,
+        events: this.region,
+        ...(virtualDestinations !== undefined
+          ? { virtualDestinations, virtualDestSubsOnCreation: options.useVirtualDestSubsOnCreation === true }
+          : {}),
+      });
+    }
     chain = new ProducerAuditBroker(chain, audit, { logger: this.logger });
     for (const plugin of [...(options.plugins ?? [])].reverse()) chain = plugin(chain);
     this.broker = chain;

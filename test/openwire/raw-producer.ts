@@ -46,8 +46,9 @@ export class RawProducer {
    * With `reconnecting`, the connection opens as the failover transport's reconnect does
    * (FailoverTransport.restoreTransport): ConnectionControl(faultTolerant), ConnectionInfo, SessionInfo,
    * ProducerInfo and an unanswered send (to `failover.replayed`), written at once without waiting for answers.
+   * `preamble` commands go first, one-way.
    */
-  static async open(port: number, o: { reconnecting?: boolean } = {}): Promise<RawProducer> {
+  static async open(port: number, o: { reconnecting?: boolean; preamble?: Command[] } = {}): Promise<RawProducer> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = connect(port, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
@@ -96,6 +97,9 @@ export class RawProducer {
       },
     ];
     const steps: SendAnswer[] = [];
+    // `preamble`: one-way commands written before the ConnectionInfo, as a peer broker's bridge writes some.
+    for (const cmd of o.preamble ?? [])
+      p.socket.write(p.format.encode({ ...cmd, commandId: p.nextCommandId++ } as Command));
     if (o.reconnecting === true) {
       // FailoverTransport.restoreTransport: ConnectionControl(faultTolerant), then the tracked state and the
       // unanswered send, all written without waiting for any answer.

@@ -11,6 +11,11 @@ import type { BrokerError } from '../../util/errors.js';
 import type { Logger } from '../../util/logger.js';
 import { destinationMatches } from '../../destination/destination-filter.js';
 import type { BrokerEventSource } from '../broker-events.js';
+import {
+  VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX,
+  virtualDestinationConsumerAdvisory,
+  type VirtualDestinationMatcher,
+} from './virtual-destination-advisories.js';
 
 interface Tracked {
   readonly context: ConnectionContext;
@@ -34,10 +39,25 @@ export class AdvisoryBroker extends BrokerFilter {
   private readonly internal: ConnectionContext;
   /** Destinations of the consumers listening to advisories; nothing is sent where nobody listens. */
   private readonly listeners = new Map<string, Destination>();
+  /**
+   * useVirtualDestSubs: consumers reported on a VirtualDestination consumer advisory topic, by consumer id, as
+   * AdvisoryBroker.virtualDestinationConsumers (their ConsumerInfo names the virtual destination).
+   */
+  private readonly virtualConsumers = new Map<string, { readonly connectionId: string; readonly info: ConsumerInfo }>();
+  /** useVirtualDestSubsOnCreation: consumer queues → the id of the demand their creation made (brokerConsumerDests). */
+  private readonly virtualQueues = new Map<Destination, string>();
 
   constructor(
     next: Broker,
-    private readonly options: { brokerUrl?: string; logger?: Logger; events?: BrokerEventSource } = {},
+    private readonly options: {
+      brokerUrl?: string;
+      logger?: Logger;
+      events?: BrokerEventSource;
+      /** Set with `<broker useVirtualDestSubs="true">`: the virtual destinations consumers create demand for. */
+      virtualDestinations?: VirtualDestinationMatcher;
+      /** `<broker useVirtualDestSubsOnCreation="true">`: a new consumer queue is demand before any consumer. */
+      virtualDestSubsOnCreation?: boolean;
+    } = {},
   ) {
     super(next);
     const events = options.events;
@@ -138,6 +158,8 @@ export class AdvisoryBroker extends BrokerFilter {
     for (const d of created) this.destinationAdded(d, null);
     this.connections.get(context.info.connectionId)?.consumers.set(info.consumerId, info);
     if (!Advisory.isAdvisory(info.destination)) {
+      // AdvisoryBroker.addConsumer fires the virtual destination advisory first, then the consumer's own.
+      this.virtualConsumerAdded(context.info.connectionId, info);
       this.fire(
         Advisory.consumer(info.destination),
         { kind: 'consumer', connectionId: context.info.connectionId, info, clientId: context.info.clientId },
@@ -237,14 +259,78 @@ export class AdvisoryBroker extends BrokerFilter {
   }
 
   private destinationAdded(d: Destination, connectionId: string | null): void {
+    if (this.options.virtualDestSubsOnCreation === true && d.isQueue && !d.isTemporary) this.virtualQueueCreated(d);
     this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'add', destination: d, connectionId });
   }
 
   private destinationGone(d: Destination, connectionId: string | null): void {
+    // AdvisoryBroker.removeDestination: the demand a destination made on its creation goes with it.
+    const created = this.virtualQueues.get(d);
+    if (created !== undefined) {
+      this.virtualQueues.delete(d);
+      this.virtualConsumerGone(created);
+    }
     this.fire(Advisory.destinations(d), { kind: 'destination', operation: 'remove', destination: d, connectionId });
   }
 
+  /**
+   * AdvisoryBroker.fireVirtualDestinationAddAdvisory for a consumer coming online: a copy of its ConsumerInfo with
+   * the virtual destination it feeds from, on that destination's VirtualDestination consumer advisory topic.
+   */
+  private virtualConsumerAdded(connectionId: string, info: ConsumerInfo): void {
+    const virtual = this.options.virtualDestinations?.demandFor(info.destination) ?? null;
+    if (virtual === null || this.virtualConsumers.has(info.consumerId)) return;
+    const copy: ConsumerInfo = { ...info, destination: virtual };
+    this.virtualConsumers.set(info.consumerId, { connectionId, info: copy });
+    this.fire(virtualDestinationConsumerAdvisory(virtual), { kind: 'consumer', connectionId, info: copy });
+  }
+
+  /**
+   * AdvisoryBroker.fireVirtualDestinationAddAdvisory without a consumer (useVirtualDestSubsOnCreation): a queue that
+   * a virtual destination feeds was created, so the virtual destination has demand before the queue has a consumer,
+   * and messages sent elsewhere in the network meanwhile wait in the queue. The ConsumerInfo is a new one, with an
+   * id of its own and the virtual destination.
+   */
+  private virtualQueueCreated(queue: Destination): void {
+    const virtual = this.options.virtualDestinations?.demandFor(queue) ?? null;
+    if (virtual === null || this.virtualQueues.has(queue)) return;
+    const info: ConsumerInfo = {
+      consumerId: `${this.ids.next()}:1:1`,
+      destination: virtual,
+      prefetch: 0,
+      selector: null,
+      ackMode: 'auto',
+      noLocal: false,
+      exclusive: false,
+      priority: 0,
+      retroactive: false,
+      browser: false,
+      subscriptionName: null,
+    };
+    this.virtualQueues.set(queue, info.consumerId);
+    this.virtualConsumers.set(info.consumerId, { connectionId: this.internal.info.connectionId, info });
+    this.fire(virtualDestinationConsumerAdvisory(virtual), {
+      kind: 'consumer',
+      connectionId: this.internal.info.connectionId,
+      info,
+    });
+  }
+
+  /**
+   * AdvisoryBroker.fireVirtualDestinationRemoveAdvisory: the consumer's RemoveInfo on the topic its add went to.
+   * (ActiveMQ 5.17 sends it to the topic named after the virtual destination's own name, `…Topic.VirtualTopic.>`
+   * for the default virtual topic, which a bridge's `…VirtualDestination.Consumer.>` subscription hears as well;
+   * TideMQ never sends to a wildcard name, and the add's topic reaches the same subscribers.)
+   */
+  private virtualConsumerGone(id: string): void {
+    const tracked = this.virtualConsumers.get(id);
+    if (tracked === undefined) return;
+    this.virtualConsumers.delete(id);
+    this.fire(virtualDestinationConsumerAdvisory(tracked.info.destination), { kind: 'remove', what: 'consumer', id });
+  }
+
   private consumerGone(id: string, info: ConsumerInfo): void {
+    this.virtualConsumerGone(id);
     if (Advisory.isAdvisory(info.destination)) return;
     this.fire(
       Advisory.consumer(info.destination),
@@ -295,6 +381,13 @@ export class AdvisoryBroker extends BrokerFilter {
       } else if (name === Advisory.connection) {
         for (const c of this.connections.values())
           this.fire(name, { kind: 'connection', info: c.context.info }, {}, target);
+      } else if (name.startsWith(VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX)) {
+        // AdvisoryBroker.addConsumer replays virtualDestinationConsumers to a new subscriber.
+        const matches = compileNameFilter(name);
+        for (const { connectionId, info: vi } of this.virtualConsumers.values()) {
+          const advisory = virtualDestinationConsumerAdvisory(vi.destination);
+          if (matches(advisory)) this.fire(advisory, { kind: 'consumer', connectionId, info: vi }, {}, target);
+        }
       } else if (name.startsWith('ActiveMQ.Advisory.Consumer.')) {
         // A wildcard subscription (a network bridge's ActiveMQ.Advisory.Consumer.>) hears every matching one.
         const matches = compileNameFilter(name);

@@ -61,6 +61,8 @@ export function readBroker(ctx: LoadContext, el: XmlElement, source: string | nu
     rejectDurableConsumers: r.bool('rejectDurableConsumers') ?? false,
     enableStatistics: r.bool('enableStatistics') ?? true,
     useVirtualTopics: r.bool('useVirtualTopics') ?? true,
+    useVirtualDestSubs: r.bool('useVirtualDestSubs') ?? false,
+    useVirtualDestSubsOnCreation: r.bool('useVirtualDestSubsOnCreation') ?? false,
     allowTempAutoCreationOnSend: r.bool('allowTempAutoCreationOnSend') ?? false,
     cacheTempDestinations: r.bool('cacheTempDestinations') ?? false,
     timeBeforePurgeTempDestinations: r.number('timeBeforePurgeTempDestinations') ?? 5000,

@@ -1,4 +1,9 @@
-import type { NetworkConnectorConfig, SslContextConfig, TransportConnectorConfig } from '../broker-config.js';
+import type {
+  DestinationRef,
+  NetworkConnectorConfig,
+  SslContextConfig,
+  TransportConnectorConfig,
+} from '../broker-config.js';
 import { ConfigError } from '../config-error.js';
 import type { ElementReader } from '../element-reader.js';
 import { tag } from '../load-context.js';
@@ -127,9 +132,9 @@ export function readNetworkConnector(r: ElementReader): NetworkConnectorConfig {
       r.bool('suppressDuplicateTopicSubscriptions') ?? d.suppressDuplicateTopicSubscriptions,
     alwaysSyncSend: r.bool('alwaysSyncSend') ?? d.alwaysSyncSend,
     syncDurableSubs: r.bool('syncDurableSubs') ?? d.syncDurableSubs,
-    excludedDestinations: destinationList(r, 'excludedDestinations'),
-    dynamicallyIncludedDestinations: destinationList(r, 'dynamicallyIncludedDestinations'),
-    staticallyIncludedDestinations: destinationList(r, 'staticallyIncludedDestinations'),
+    excludedDestinations: destinationList(r, 'excludedDestinations').map(withOptions),
+    dynamicallyIncludedDestinations: destinationList(r, 'dynamicallyIncludedDestinations').map(withOptions),
+    staticallyIncludedDestinations: destinationList(r, 'staticallyIncludedDestinations').map(withOptions),
     staticBridge: r.bool('staticBridge') ?? d.staticBridge,
     remoteUserName: r.string('remoteUserName') ?? null,
     remotePassword: r.string('remotePassword') ?? null,
@@ -145,4 +150,17 @@ export function readNetworkConnector(r: ElementReader): NetworkConnectorConfig {
   }
   r.finish();
   return config;
+}
+
+/**
+ * `<topic physicalName="VirtualTopic.>?forceDurable=true"/>`: ActiveMQDestination takes what follows `?` as options
+ * and keeps the name without them; a network connector reads forceDurable from them
+ * (NetworkBridgeUtils.isDestForcedDurable).
+ */
+function withOptions(ref: DestinationRef): DestinationRef {
+  const at = ref.name.indexOf('?');
+  if (at < 0) return ref;
+  const options: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(ref.name.slice(at + 1))) options[k] = v;
+  return { type: ref.type, name: ref.name.slice(0, at), options };
 }

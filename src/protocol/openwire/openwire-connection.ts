@@ -42,11 +42,13 @@ interface ProducerState {
   readonly session: string;
 }
 
-/** Commands a client may send before its ConnectionInfo is accepted. */
 /**
  * Commands allowed before ConnectionInfo. ConnectionControl is one: the failover transport's reconnect
  * (FailoverTransport.restoreTransport) sends ConnectionControl(faultTolerant) before it replays ConnectionInfo,
  * and ActiveMQ's TransportConnection.processConnectionControl needs no connection state for it.
+ * BrokerSubscriptionInfo is another: ActiveMQ 5.17's bridge with syncDurableSubs writes it right after its
+ * BrokerInfo, before its ConnectionInfo (DemandForwardingBridgeSupport.startRemoteBridge), and
+ * TransportConnection.processBrokerSubscriptionInfo ignores it on the passive end.
  */
 const preConnection = new Set<number>([
   T.WIREFORMAT_INFO,
@@ -54,6 +56,7 @@ const preConnection = new Set<number>([
   T.KEEP_ALIVE_INFO,
   T.SHUTDOWN_INFO,
   T.CONNECTION_CONTROL,
+  T.BROKER_SUBSCRIPTION_INFO,
 ]);
 
 /**

@@ -34,3 +34,30 @@ test('a member without networkConnectors or policies has neither element', () =>
   assert.doesNotMatch(xml, /networkConnectors|destinationPolicy/);
   assert.equal(staticUri({ uris: ['tcp://h:1'], uriOptions: {} }), 'static:(tcp://h:1)');
 });
+
+test('a networkConnector with children keeps them inside its element', () => {
+  const children = '<dynamicallyIncludedDestinations><topic physicalName="sync.>"/></dynamicallyIncludedDestinations>';
+  const xml = clusterXml(
+    {
+      brokerName: 'D',
+      networkConnectors: [{ name: 'D-to-E', uris: ['tcp://h:1'], uriOptions: {}, attributes: {}, children }],
+      policyEntries: '',
+    },
+    41004,
+    '/tmp/d',
+  );
+  assert.match(
+    xml,
+    /<networkConnector name="D-to-E" uri="static:\(tcp:\/\/h:1\)">\n\s+<dynamicallyIncludedDestinations>/,
+  );
+  assert.match(xml, /<\/dynamicallyIncludedDestinations>\n\s+<\/networkConnector>/);
+});
+
+test('extra <broker> attributes are written on the broker element', () => {
+  const xml = clusterXml(
+    { brokerName: 'E', networkConnectors: [], policyEntries: '', brokerAttributes: { useVirtualDestSubs: true } },
+    41005,
+    '/tmp/e',
+  );
+  assert.match(xml, /dataDirectory="\/tmp\/e" useVirtualDestSubs="true">/);
+});

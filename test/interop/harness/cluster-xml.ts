@@ -12,6 +12,8 @@ export interface NetworkConnectorXml {
   readonly uris: readonly string[];
   readonly uriOptions: Readonly<Record<string, string | number | boolean>>;
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  /** Raw child elements of `<networkConnector>`, e.g. `<dynamicallyIncludedDestinations>…`; absent: none. */
+  readonly children?: string;
 }
 
 export interface MemberXml {
@@ -19,6 +21,8 @@ export interface MemberXml {
   readonly networkConnectors: readonly NetworkConnectorXml[];
   /** Raw `<policyEntry …/>` elements, or ''. */
   readonly policyEntries: string;
+  /** Extra attributes of `<broker>` (e.g. useVirtualDestSubs), written as given. */
+  readonly brokerAttributes?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** `static:(tcp://a,tcp://b)?k=v&…`, the static discovery URI of ActiveMQ's networkConnector. */
@@ -35,7 +39,10 @@ export function clusterXml(m: MemberXml, openwirePort: number, dataDir: string):
       const attributes = Object.entries(nc.attributes)
         .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
         .join('');
-      return `      <networkConnector name="${xmlEscape(nc.name)}" uri="${xmlEscape(staticUri(nc))}"${attributes}/>`;
+      const open = `      <networkConnector name="${xmlEscape(nc.name)}" uri="${xmlEscape(staticUri(nc))}"${attributes}`;
+      return nc.children === undefined || nc.children === ''
+        ? `${open}/>`
+        : `${open}>\n        ${nc.children}\n      </networkConnector>`;
     })
     .join('\n');
   const policies =
@@ -55,7 +62,11 @@ ${m.policyEntries}
        xsi:schemaLocation="http://www.springframework.org/schema/beans http://www.springframework.org/schema/beans/spring-beans.xsd
                            http://activemq.apache.org/schema/core http://activemq.apache.org/schema/core/activemq-core.xsd">
   <broker xmlns="http://activemq.apache.org/schema/core" brokerName="${xmlEscape(m.brokerName)}" useJmx="false"
-          persistent="true" schedulerSupport="false" dataDirectory="${xmlEscape(dataDir)}">
+          persistent="true" schedulerSupport="false" dataDirectory="${xmlEscape(dataDir)}"${Object.entries(
+            m.brokerAttributes ?? {},
+          )
+            .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
+            .join('')}>
 ${policies}${
     connectors === ''
       ? ''

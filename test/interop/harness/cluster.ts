@@ -29,6 +29,8 @@ export interface NetworkConnectorSpec {
    * later or restarts comes up within a second instead of ActiveMQ's default back-off up to 30 s.
    */
   readonly uriOptions?: Readonly<Record<string, string | number | boolean>>;
+  /** Raw child elements of the `<networkConnector>`, e.g. `<dynamicallyIncludedDestinations>…`. */
+  readonly children?: string;
 }
 
 export interface MemberSpec {
@@ -157,6 +159,7 @@ export class Cluster {
           uris: nc.to.map((to) => `tcp://127.0.0.1:${portOf.get(to)!}`),
           uriOptions: nc.uriOptions ?? DEFAULT_RECONNECT,
           attributes: nc.attributes ?? {},
+          children: nc.children,
         })),
         policyEntries: spec.policyEntries ?? '',
       };
@@ -202,7 +205,7 @@ export class Cluster {
 }
 
 /** `n` ports that were free a moment ago, all different (freePort alone may hand out one twice). */
-async function distinctPorts(n: number): Promise<number[]> {
+export async function distinctPorts(n: number): Promise<number[]> {
   const ports: number[] = [];
   while (ports.length < n) {
     const port = await freePort();

@@ -29,6 +29,8 @@ export interface NodeOptions {
   /** `ssl` for an ssl:// connector (the children then need an `<sslContext>`), with URI options. */
   readonly scheme?: 'tcp' | 'ssl';
   readonly uriOptions?: string;
+  /** Extra attributes of `<broker>`, e.g. `useVirtualDestSubs="true"`. */
+  readonly brokerAttributes?: string;
 }
 
 const dirs: string[] = [];
@@ -43,7 +45,7 @@ export async function networkNode(name: string, options: NodeOptions = {}): Prom
   dirs.push(dataDir);
   const scheme = options.scheme ?? 'tcp';
   const query = options.uriOptions === undefined ? '' : `?${options.uriOptions.replaceAll('&', '&amp;')}`;
-  const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="${name}" dataDirectory="${dataDir}" persistent="${options.persistent === true}">
+  const xml = `<broker xmlns="http://activemq.apache.org/schema/core" brokerName="${name}" dataDirectory="${dataDir}" persistent="${options.persistent === true}"${options.brokerAttributes === undefined ? '' : ` ${options.brokerAttributes}`}>
   ${options.children ?? ''}
   <transportConnectors><transportConnector name="openwire" uri="${scheme}://127.0.0.1:${port}${query}"/></transportConnectors>
 </broker>`;
