@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { RegionBroker } from '../src/broker/region/region-broker.js';
 import { MemoryPersistenceAdapter } from '../src/store/memory/memory-persistence-adapter.js';
 import { Destination } from '../src/model/destination.js';
-import type { ConsumerInfo } from '../src/model/commands.js';
+import { consumerInfoFor, type ConsumerInfo } from '../src/model/commands.js';
 import type { ConnectionContext } from '../src/broker/broker.js';
 
 const { values } = parseArgs({
@@ -21,19 +21,7 @@ const wildcards = Number(values.wildcards);
 const GROUPS = 100;
 
 function info(id: string, dest: Destination): ConsumerInfo {
-  return {
-    consumerId: id,
-    destination: dest,
-    prefetch: 100,
-    selector: null,
-    ackMode: 'client',
-    noLocal: false,
-    exclusive: false,
-    priority: 0,
-    retroactive: false,
-    browser: false,
-    subscriptionName: null,
-  };
+  return consumerInfoFor(id, dest, { prefetch: 100 });
 }
 
 async function round(): Promise<{ attachMs: number; createMs: number }> {

@@ -72,6 +72,31 @@ export interface ConsumerInfo {
   additionalPredicate?: (message: Message, localConsumers: () => boolean) => boolean;
 }
 
+/**
+ * A ConsumerInfo with JMS's defaults (no selector, not exclusive, priority 0, not a browser or durable) and the
+ * given fields: for consumers the broker makes itself (advisories, benches, tests).
+ */
+export function consumerInfoFor(
+  consumerId: string,
+  destination: Destination,
+  fields: Partial<ConsumerInfo> = {},
+): ConsumerInfo {
+  return {
+    consumerId,
+    destination,
+    prefetch: 1000,
+    selector: null,
+    ackMode: 'client',
+    noLocal: false,
+    exclusive: false,
+    priority: 0,
+    retroactive: false,
+    browser: false,
+    subscriptionName: null,
+    ...fields,
+  };
+}
+
 export const enum AckType {
   /** The client has the message; it extends the prefetch window but does not consume. */
   Delivered = 0,

@@ -5,18 +5,19 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { Connection, type Consumer } from '../../src/client/index.js';
+import type { Consumer } from '../../src/client/index.js';
 import { freePort } from '../interop/harness/free-port.js';
 import { waitFor } from '../support/client/broker.js';
 import { TcpProxy } from '../support/net/tcp-proxy.js';
-import { demand, networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
+import {
+  networkFixture,
+  demand,
+  networkNode,
+  staticConnector,
+  type NetworkNode,
+} from '../support/network/network-node.js';
 
-const running: NetworkNode[] = [];
-const clients: Connection[] = [];
-after(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  for (const n of running) await n.stop().catch(() => {});
-});
+const { started, connect } = networkFixture();
 
 const proxies: TcpProxy[] = [];
 after(async () => {
@@ -44,10 +45,7 @@ async function triangle(
     const children = staticConnector(others as NetworkNode[], attributes, 'initialReconnectDelay=100');
     nodes.push(await networkNode(names[i]!, { port: ports[i]!, children }));
   }
-  for (const n of nodes) {
-    await n.start();
-    running.push(n);
-  }
+  await started(...nodes);
   await waitFor(() => nodes.every((n) => bridges(n) === 2), 'every bridge of the triangle');
   return nodes as [NetworkNode, NetworkNode, NetworkNode];
 }
@@ -62,14 +60,11 @@ function forwarded(n: NetworkNode): number {
 }
 
 async function subscribe(node: NetworkNode, destination: string): Promise<Consumer> {
-  const c = await Connection.connect(node.url);
-  clients.push(c);
-  return (await c.createSession()).createConsumer(destination);
+  return (await (await connect(node)).createSession()).createConsumer(destination);
 }
 
 async function publish(node: NetworkNode, destination: string, n: number, from = 0): Promise<void> {
-  const c = await Connection.connect(node.url);
-  clients.push(c);
+  const c = await connect(node);
   const p = await (await c.createSession()).createProducer(destination);
   for (let i = from; i < from + n; i++) await p.send(`m${i}`);
   await c.close();
@@ -118,7 +113,7 @@ test('suppressDuplicateTopicSubscriptions (the default): one demand per consumer
   assert.deepEqual(await drain(consumer), ['m0', 'm1', 'm2', 'm3', 'm4']);
   assert.ok(forwarded(a) === 5, `A forwarded ${forwarded(a)}`);
   // The consumer goes: every demand for it goes, the suppressed ones are not revived.
-  await clients.at(-2)!.close();
+  await consumer.close();
   await waitFor(() => demand(a) === 0 && demand(b) === 0, 'demand gone with the consumer');
   await settled([a, b, c]);
   assert.equal(demand(a) + demand(b), 0);

@@ -4,23 +4,20 @@
  * too) so that demand for them exists before their subscribers return and stale demand is removed.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Connection } from '../../src/client/index.js';
 import { freePort } from '../interop/harness/free-port.js';
 import { waitFor } from '../support/client/broker.js';
-import { demand, logLines, networkNode, staticConnector, type NetworkNode } from '../support/network/network-node.js';
+import {
+  networkFixture,
+  demand,
+  logLines,
+  networkNode,
+  staticConnector,
+  type NetworkNode,
+} from '../support/network/network-node.js';
 
-const running: NetworkNode[] = [];
-after(async () => {
-  for (const n of running) await n.stop().catch(() => {});
-});
-
-async function start(...nodes: NetworkNode[]): Promise<void> {
-  for (const n of nodes) {
-    await n.start();
-    if (!running.includes(n)) running.push(n);
-  }
-}
+const { started: start } = networkFixture();
 
 /** B and A (persistent), A bridged to B with `attributes` (and `inside` the networkConnector element). */
 async function pair(prefix: string, attributes: string, inside = ''): Promise<[NetworkNode, NetworkNode]> {

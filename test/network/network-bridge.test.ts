@@ -4,7 +4,7 @@
  * behaviour towards a peer that is itself or unreachable. Clients are the Node OpenWire client.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Connection } from '../../src/client/index.js';
 import { BrokerManagement } from '../../src/management/broker-management.js';
 import { MBeanRegistry } from '../../src/management/mbean-registry.js';
@@ -12,6 +12,7 @@ import { ObjectName } from '../../src/management/object-name.js';
 import { managementHost } from '../../src/server/management-host.js';
 import { waitFor } from '../support/client/broker.js';
 import {
+  networkFixture,
   bridged,
   demand,
   logLines,
@@ -20,24 +21,10 @@ import {
   type NetworkNode,
 } from '../support/network/network-node.js';
 
-const running: NetworkNode[] = [];
-const clients: Connection[] = [];
-after(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  for (const n of running) await n.stop().catch(() => {});
-});
+const { started, connect: open } = networkFixture();
 
-async function started(...nodes: NetworkNode[]): Promise<void> {
-  for (const n of nodes) {
-    await n.start();
-    running.push(n);
-  }
-}
-
-async function connect(node: NetworkNode, clientId?: string): Promise<Connection> {
-  const c = await Connection.connect(node.url, clientId === undefined ? {} : { clientId });
-  clients.push(c);
-  return c;
+function connect(node: NetworkNode, clientId?: string): Promise<Connection> {
+  return open(node, clientId === undefined ? {} : { clientId });
 }
 
 test('a queue message sent on A reaches a consumer on B, properties and id intact, with A in its brokerPath', async () => {

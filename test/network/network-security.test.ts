@@ -5,29 +5,22 @@
  * destinations the peer may send to.
  */
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { Connection } from '../../src/client/index.js';
 import { waitFor } from '../support/client/broker.js';
-import { bridged, demand, logLines, networkNode, type NetworkNode } from '../support/network/network-node.js';
+import {
+  networkFixture,
+  bridged,
+  demand,
+  logLines,
+  networkNode,
+  type NetworkNode,
+} from '../support/network/network-node.js';
 
-const running: NetworkNode[] = [];
-const clients: Connection[] = [];
-after(async () => {
-  for (const c of clients) await c.close().catch(() => {});
-  for (const n of running) await n.stop().catch(() => {});
-});
+const { started, connect: open } = networkFixture();
 
-async function started(...nodes: NetworkNode[]): Promise<void> {
-  for (const n of nodes) {
-    await n.start();
-    running.push(n);
-  }
-}
-
-async function connect(node: NetworkNode, userName?: string, password?: string): Promise<Connection> {
-  const c = await Connection.connect(node.url, userName === undefined ? {} : { userName, password: password ?? '' });
-  clients.push(c);
-  return c;
+function connect(node: NetworkNode, userName?: string, password?: string): Promise<Connection> {
+  return open(node, userName === undefined ? {} : { userName, password: password ?? '' });
 }
 
 /** A broker whose `bridge` user may only read and write queues under `shared.` (and the advisories). */

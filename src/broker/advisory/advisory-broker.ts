@@ -1,7 +1,7 @@
 import { compileNameFilter } from '../../destination/destination-filter.js';
 import { BrokerFilter } from '../broker-filter.js';
 import type { Broker, ConnectionContext, ConsumerHandle, ConsumerSink } from '../broker.js';
-import type { ConsumerInfo, ProducerInfo } from '../../model/commands.js';
+import { consumerInfoFor, type ConsumerInfo, type ProducerInfo } from '../../model/commands.js';
 import { Advisory, type AdvisoryPayload } from '../../model/advisory.js';
 import { Destination } from '../../model/destination.js';
 import { IdGenerator } from '../../model/ids.js';
@@ -294,19 +294,7 @@ export class AdvisoryBroker extends BrokerFilter {
   private virtualQueueCreated(queue: Destination): void {
     const virtual = this.options.virtualDestinations?.demandFor(queue) ?? null;
     if (virtual === null || this.virtualQueues.has(queue)) return;
-    const info: ConsumerInfo = {
-      consumerId: `${this.ids.next()}:1:1`,
-      destination: virtual,
-      prefetch: 0,
-      selector: null,
-      ackMode: 'auto',
-      noLocal: false,
-      exclusive: false,
-      priority: 0,
-      retroactive: false,
-      browser: false,
-      subscriptionName: null,
-    };
+    const info = consumerInfoFor(`${this.ids.next()}:1:1`, virtual, { prefetch: 0, ackMode: 'auto' });
     this.virtualQueues.set(queue, info.consumerId);
     this.virtualConsumers.set(info.consumerId, { connectionId: this.internal.info.connectionId, info });
     this.fire(virtualDestinationConsumerAdvisory(virtual), {

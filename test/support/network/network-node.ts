@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { after } from 'node:test';
+import { Connection, type ConnectOptions } from '../../../src/client/index.js';
 import os from 'node:os';
 import path from 'node:path';
 import { loadBrokerConfigText } from '../../../src/config/load-config.js';
@@ -97,4 +99,34 @@ export function demand(node: NetworkNode): number {
     (n, nc) => n + nc.activeBridges().reduce((m, b) => m + b.demandSubscriptions, 0),
     0,
   );
+}
+
+/** The brokers and client connections a test file starts; all are closed after the file. */
+export interface NetworkFixture {
+  /** Starts the nodes (in order) and stops them after the file. */
+  readonly started: (...nodes: NetworkNode[]) => Promise<void>;
+  /** A client connection to the node, closed after the file. */
+  readonly connect: (node: NetworkNode, options?: ConnectOptions) => Promise<Connection>;
+}
+
+export function networkFixture(): NetworkFixture {
+  const running: NetworkNode[] = [];
+  const clients: Connection[] = [];
+  after(async () => {
+    for (const c of clients) await c.close().catch(() => {});
+    for (const n of running) await n.stop().catch(() => {});
+  });
+  return {
+    started: async (...nodes) => {
+      for (const n of nodes) {
+        await n.start();
+        if (!running.includes(n)) running.push(n);
+      }
+    },
+    connect: async (node, options = {}) => {
+      const c = await Connection.connect(node.url, options);
+      clients.push(c);
+      return c;
+    },
+  };
 }

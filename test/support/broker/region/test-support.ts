@@ -1,5 +1,5 @@
 /** Shared by the region's unit tests: contexts, sinks, consumers and messages without a protocol. */
-import { AckType, type ConsumerInfo, type MessageAck } from '../../../../src/model/commands.js';
+import { AckType, consumerInfoFor, type ConsumerInfo, type MessageAck } from '../../../../src/model/commands.js';
 import type { Destination } from '../../../../src/model/destination.js';
 import { Message } from '../../../../src/model/message.js';
 import type { ConnectionContext, ConsumerHandle, Delivery } from '../../../../src/broker/broker.js';
@@ -31,20 +31,7 @@ export class TestSink {
 }
 
 export function consumerInfo(dest: Destination, opts: Partial<ConsumerInfo> = {}): ConsumerInfo {
-  return {
-    consumerId: `c-${++counter}`,
-    destination: dest,
-    prefetch: 1000,
-    selector: null,
-    ackMode: 'client',
-    noLocal: false,
-    exclusive: false,
-    priority: 0,
-    retroactive: false,
-    browser: false,
-    subscriptionName: null,
-    ...opts,
-  };
+  return consumerInfoFor(`c-${++counter}`, dest, opts);
 }
 
 let seq = 0;
