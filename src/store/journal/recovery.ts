@@ -4,9 +4,10 @@ import type { MessageDecodeOptions } from '../message-codec.js';
 import { decodeOperation, summarizeOperation, type OperationSummary } from '../operation-codec.js';
 import type { DeferredQueue, RecoveredState, RecoverOptions, StoreOperation } from '../persistence-adapter.js';
 import { StoreCorruptError } from '../store-errors.js';
-import type { StoreIndex } from '../store-index.js';
+import type { IndexedMessage, StoreIndex } from '../store-index.js';
 import type { Destination } from '../../model/destination.js';
-import { decodeCheckpoint, type Location } from './checkpoint.js';
+import { chunkFileName, decodeChunk, decodeCheckpoint, isChunkFileName, type Location } from './checkpoint.js';
+import { QueueChunks } from './queue-chunks.js';
 import { parseSegmentName, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { JournalPosition } from './journal.js';
 import { RecordType, SEGMENT_HEADER_SIZE, checkSegmentHeader, scanSegment, type ScannedRecord } from './record.js';
@@ -40,7 +41,11 @@ export interface RecoveryInput {
   /** Empty on entry; holds the recovered index on return. */
   readonly index: StoreIndex<Location>;
   readonly retain: (loc: Location) => void;
+  /** Counts `refs` pending operations of `bytes` in a segment at once (a checkpoint's compact queues). */
+  readonly retainMany: (segment: number, refs: number, bytes: number) => void;
   readonly report: (d: DamageReport) => void;
+  /** The next chunk id; the checkpoint's manifest moves it past every id it names. */
+  readonly chunkIds: { next: number };
 }
 
 export interface RecoveryResult {
@@ -56,6 +61,12 @@ export interface RecoveryResult {
   readonly segments: Map<number, number>;
   readonly checkpointBytes: number;
   readonly replayedRecords: number;
+  /** The checkpoint's format version (0: none was loaded); below 2 it is rewritten at once. */
+  readonly checkpointVersion: number;
+  /** Its generation: the next checkpoint writes its chunk files under a higher one. */
+  readonly checkpointGen: number;
+  /** The chunk files the manifest names, with their sizes (every other one was deleted). */
+  readonly indexFiles: Map<string, number>;
 }
 
 /**
@@ -82,12 +93,33 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
   const ckpt = await fs.readFile(ckptPath);
   let position: JournalPosition = { segment: onDisk[0] ?? 1, offset: SEGMENT_HEADER_SIZE };
   let fromCheckpoint = false;
+  let checkpointVersion = 0;
+  let checkpointGen = 0;
+  const indexFiles = new Map<string, number>();
   if (ckpt !== null) {
     try {
-      position = decodeCheckpoint(ckpt, index);
+      const info = decodeCheckpoint(ckpt, index);
+      input.chunkIds.next = Math.max(input.chunkIds.next, info.nextChunkId);
+      // The chunk files this manifest names, typed arrays straight from each file's bytes.
+      for (const ref of info.chunks) {
+        const name = chunkFileName(ref.id, ref.gen);
+        const bytes = await fs.readFile(pathIn(directory, name));
+        if (bytes === null) throw new StoreCorruptError(`checkpoint: index chunk file ${name} is missing`);
+        const chunk = decodeChunk(bytes, ref.id, ref.gen);
+        const d = index.destinations.get(ref.destination);
+        if (!(d?.queue instanceof QueueChunks)) throw new StoreCorruptError(`checkpoint: chunk ${name} of a non-queue`);
+        d.queue.restoreChunk(chunk);
+        if (chunk.n > 0) d.lastSeq = Math.max(d.lastSeq ?? 0, chunk.seq[chunk.n - 1]!);
+        indexFiles.set(name, bytes.length);
+        input.chunkIds.next = Math.max(input.chunkIds.next, ref.id + 1);
+      }
+      position = info.position;
+      checkpointVersion = info.version;
+      checkpointGen = info.gen;
       fromCheckpoint = true;
     } catch (e) {
       clearIndex(index);
+      indexFiles.clear();
       report({
         kind: 'bad-checkpoint',
         file: ckptPath,
@@ -106,8 +138,17 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
         'checkpoint missing while earlier segments were deleted; replaying every remaining segment (consumed messages may be redelivered)',
     });
   }
+  // Chunk files no manifest names: left by a checkpoint that crashed before its manifest was in place.
+  for (const name of names) {
+    if (isChunkFileName(name) && !indexFiles.has(name)) await fs.unlink(pathIn(directory, name));
+  }
   if (fromCheckpoint) {
-    for (const d of index.destinations.values()) for (const m of d.messages.values()) input.retain(m.ref);
+    const usage = new Map<number, { refs: number; bytes: number }>();
+    for (const d of index.destinations.values()) {
+      for (const m of d.messages.values()) input.retain(m.ref);
+      if (d.queue instanceof QueueChunks) d.queue.usage(usage);
+    }
+    for (const [seg, u] of usage) input.retainMany(seg, u.refs, u.bytes);
     for (const loc of index.prepared.values()) input.retain(loc);
   }
 
@@ -199,7 +240,17 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
 
   // 4. Read the pending content, when asked.
   const load = (options: RecoverOptions) => loadContent(input, new Map(segments), fromCheckpoint, options);
-  return { load, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
+  return {
+    load,
+    tail,
+    tailExists,
+    segments,
+    checkpointBytes: ckpt?.length ?? 0,
+    replayedRecords,
+    checkpointVersion,
+    checkpointGen,
+    indexFiles,
+  };
 }
 
 function replayRecord(
@@ -250,7 +301,8 @@ function replayRecord(
       }
       for (const it of items) {
         input.retain(it.loc);
-        let moved = it.kind === 1 ? index.relocate(it.key, it.id, it.loc) : index.relocatePrepared(it.key, it.loc);
+        let moved =
+          it.kind === 1 ? index.relocate(it.key, it.id, it.loc, it.seq) : index.relocatePrepared(it.key, it.loc);
         if (!moved && fullReplay) {
           // Without a checkpoint the original add may be in a deleted segment: the moved copy stands in.
           const s = summarizeOperation(new ByteReader(buf, it.loc.offset, it.loc.offset + it.loc.length), input.decode);
@@ -297,7 +349,7 @@ type Wanted =
       readonly destKey: string;
       readonly id: string;
       readonly loc: Location;
-      readonly entry: object;
+      readonly entry: IndexedMessage<Location>;
     }
   | { readonly kind: 'prepared'; readonly tx: string; readonly loc: Location };
 
@@ -319,9 +371,24 @@ async function loadContent(
   };
   // Deferred queue messages are not read, but the segments they live in must be there.
   const deferredMissing = new Map<number, Wanted[]>();
+  const read = new Map<string, IndexedMessage<Location>[]>();
   for (const d of index.destinations.values()) {
     const defer = isDeferred(d.destination);
-    for (const m of d.messages.values()) {
+    let entries: Iterable<IndexedMessage<Location>> = d.messages.values();
+    if (d.queue instanceof QueueChunks) {
+      if (defer) {
+        // Only the entries of missing segments are looked at: no object per deferred message.
+        const usage = new Map<number, { refs: number; bytes: number }>();
+        d.queue.usage(usage);
+        entries = [...usage.keys()]
+          .filter((s) => !segments.has(s))
+          .flatMap((s) => (d.queue as QueueChunks).inSegment(s));
+      } else {
+        entries = index.sortedMessages(d);
+        read.set(d.destination.key, entries as IndexedMessage<Location>[]);
+      }
+    }
+    for (const m of entries) {
       const w: Wanted = { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m };
       if (!defer) want(m.ref.segment, w);
       else if (!segments.has(m.ref.segment)) {
@@ -350,15 +417,17 @@ async function loadContent(
   // Keyed by the index entry itself: no per-message key string to build on a large recovery.
   const messages = new Map<object, Message>();
   const prepared = new Map<string, readonly StoreOperation[]>();
-  const lose = (w: Wanted, kind: DamageReport['kind'], detail: string) => {
+  const lose = (w: Wanted, kind: DamageReport['kind'], detail: string, buf?: Buffer) => {
     if (w.kind === 'message') {
-      index.destinations.get(w.destKey)?.messages.delete(w.id);
+      index.drop(w.destKey, w.entry);
+      // A compact queue entry has no id: the damaged bytes may still name it (best effort).
+      const id = w.id !== '' ? w.id : buf === undefined ? '' : peekId(buf, w.loc, input.decode);
       report({
         kind,
         file: file(w.loc.segment),
         offset: w.loc.offset,
         length: w.loc.length,
-        detail: `message ${w.id} on ${w.destKey} lost: ${detail}`,
+        detail: `message ${id !== '' ? id : `with store sequence ${w.entry.seq}`} on ${w.destKey} lost: ${detail}`,
       });
     } else {
       index.prepared.delete(w.tx);
@@ -405,7 +474,7 @@ async function loadContent(
     for (const w of wanted) {
       const i = lastAtOrBelow(starts, w.loc.offset);
       if (i < 0 || w.loc.offset + w.loc.length > ends[i]!) {
-        lose(w, 'lost-message', 'its record fails its checksum');
+        lose(w, 'lost-message', 'its record fails its checksum', buf);
         continue;
       }
       try {
@@ -414,7 +483,7 @@ async function loadContent(
         else if (w.kind === 'prepared' && op.op === 'prepare') prepared.set(w.tx, op.operations);
         else lose(w, 'lost-message', `the record holds a ${op.op} operation`);
       } catch (e) {
-        lose(w, 'lost-message', (e as Error).message);
+        lose(w, 'lost-message', (e as Error).message, buf);
       }
     }
   }
@@ -424,15 +493,18 @@ async function loadContent(
   for (const d of index.destinations.values()) {
     if (isDeferred(d.destination)) {
       const map = d.messages;
-      if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+      const count = index.pendingCount(d);
+      // A compact queue keeps no ids (see docs/persistence.md, "Duplicate sends"): none seed the producer audit.
+      if (count > 0) deferred.set(d.destination.key, { count, ids: () => (d.queue !== undefined ? [] : map.keys()) });
       continue;
     }
     const list: Message[] = [];
-    for (const e of index.sortedMessages(d)) {
+    for (const e of read.get(d.destination.key) ?? index.sortedMessages(d)) {
       const m = messages.get(e);
       if (m === undefined) continue;
       if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
       m.storeSequence = e.seq;
+      d.queue?.remember(m.messageId, e.seq);
       list.push(m);
     }
     if (list.length > 0) out.set(d.destination.key, list);
@@ -446,6 +518,16 @@ async function loadContent(
     subscriptionAcks: index.subscriptionAcks(),
     prepared,
   };
+}
+
+/** The message id an operation's bytes carry, or '' when they do not decode that far. */
+function peekId(buf: Buffer, loc: Location, decode: MessageDecodeOptions): string {
+  try {
+    const s = summarizeOperation(new ByteReader(buf, loc.offset, loc.offset + loc.length), decode);
+    return s.kind === 'add' ? s.messageId : '';
+  } catch {
+    return '';
+  }
 }
 
 function lastAtOrBelow(sorted: number[], v: number): number {

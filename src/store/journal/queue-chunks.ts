@@ -1,0 +1,338 @@
+import type { IndexedMessage, QueueEntries } from '../store-index.js';
+import type { Location } from './checkpoint.js';
+
+/** Entries per chunk: a chunk is the unit the incremental checkpoint rewrites (~124 KiB of arrays when full). */
+export const CHUNK_CAPACITY = 4096;
+/**
+ * Message ids the index remembers per queue (those added or read back most recently), so a remove or a
+ * redelivery count that names a message by id finds its entry without a scan. Older ids are found by their
+ * 64-bit hash, scanning from the head (FIFO consumption removes near the head).
+ */
+const RESIDENT_IDS = 32 * 1024;
+
+/**
+ * One run of a queue's pending messages in send order, held in typed arrays (outside the V8 heap once they
+ * are larger than a few dozen bytes): store sequence, journal location, redelivery count, a 64-bit hash of
+ * the message id and a deleted flag, ~31 bytes per entry. Slots never move except when a sparse chunk is
+ * squeezed, so the sequences stay sorted and are found by binary search.
+ */
+export class Chunk {
+  n = 0;
+  live = 0;
+  /** True while the chunk differs from the file the last checkpoint wrote for it. */
+  dirty = true;
+  /** The checkpoint generation of that file (-1: never written). */
+  gen = -1;
+  seq: Float64Array;
+  seg: Uint32Array;
+  off: Uint32Array;
+  len: Uint32Array;
+  hi: Uint32Array;
+  lo: Uint32Array;
+  red: Int16Array;
+  dead: Uint8Array;
+
+  constructor(
+    readonly id: number,
+    capacity = CHUNK_CAPACITY,
+  ) {
+    this.seq = new Float64Array(capacity);
+    this.seg = new Uint32Array(capacity);
+    this.off = new Uint32Array(capacity);
+    this.len = new Uint32Array(capacity);
+    this.hi = new Uint32Array(capacity);
+    this.lo = new Uint32Array(capacity);
+    this.red = new Int16Array(capacity);
+    this.dead = new Uint8Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.seq.length;
+  }
+
+  /** The slot holding `seq` (live or not), or -1. */
+  find(seq: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.seq[mid]!;
+      if (v === seq) return mid;
+      if (v < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /** The first slot whose seq is above `seq` (n when none). */
+  firstAbove(seq: number): number {
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.seq[mid]! <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Drops deleted slots, in place, into arrays sized to what is left (used when a chunk becomes sparse). */
+  squeeze(capacity = this.live): void {
+    const out = new Chunk(this.id, Math.max(1, capacity));
+    let j = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (this.dead[i] !== 0) continue;
+      out.seq[j] = this.seq[i]!;
+      out.seg[j] = this.seg[i]!;
+      out.off[j] = this.off[i]!;
+      out.len[j] = this.len[i]!;
+      out.hi[j] = this.hi[i]!;
+      out.lo[j] = this.lo[i]!;
+      out.red[j] = this.red[i]!;
+      j++;
+    }
+    this.seq = out.seq;
+    this.seg = out.seg;
+    this.off = out.off;
+    this.len = out.len;
+    this.hi = out.hi;
+    this.lo = out.lo;
+    this.red = out.red;
+    this.dead = out.dead;
+    this.n = j;
+    this.live = j;
+  }
+}
+
+/** Two independent 32-bit FNV-1a hashes of a message id: together a 64-bit key that needs no JS string. */
+export function idHash(id: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ id.length;
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+/**
+ * A queue's pending messages for the journal store: chunks of CHUNK_CAPACITY entries ordered by store sequence.
+ * Sends append to the last chunk; a chunk that empties is dropped, one that falls below a quarter full is
+ * squeezed. The checkpoint writes only the chunks marked dirty since it last ran (see checkpoint.ts).
+ *
+ * KahaDB keeps the same facts in its page file (the order index: sequence -> location, the message-id index);
+ * here the id is kept only as a hash, and a bounded map of recent ids serves removes by id.
+ */
+export class QueueChunks implements QueueEntries<Location> {
+  readonly chunks: Chunk[] = [];
+  private count = 0;
+  /** Recently added or read ids -> seq (insertion order, oldest evicted first). */
+  private readonly resident = new Map<string, number>();
+
+  constructor(private readonly nextChunkId: () => number) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(id: string, seq: number, ref: Location, redelivered = -1): boolean {
+    const [h, l] = idHash(id);
+    // A duplicate add (a producer retry after failover) keeps the first copy, as KahaDB does. The store sees
+    // it by the recent ids (the broker's producer audit covers the same window before the store is asked).
+    const prev = this.resident.get(id);
+    if (prev !== undefined && this.locate(prev) !== null) return false;
+    let c = this.chunks[this.chunks.length - 1];
+    if (c !== undefined && c.n > 0 && seq <= c.seq[c.n - 1]!) {
+      if (this.locate(seq) !== null) return false;
+      c = this.chunkFor(seq);
+    } else if (c === undefined || c.n === c.capacity) {
+      c = new Chunk(this.nextChunkId());
+      this.chunks.push(c);
+    }
+    let i = c.firstAbove(seq);
+    if (i < c.n) {
+      // Out of order (never in the journal's own writes; kept correct for any caller): shift the tail up.
+      if (c.n === c.capacity) c.squeeze(c.capacity + 64);
+      i = c.firstAbove(seq);
+      for (const a of [c.seq, c.seg, c.off, c.len, c.hi, c.lo, c.red, c.dead]) a.copyWithin(i + 1, i, c.n);
+    } else if (c.n === c.capacity) c.squeeze(c.capacity + 64);
+    c.seq[i] = seq;
+    c.seg[i] = ref.segment;
+    c.off[i] = ref.offset;
+    c.len[i] = ref.length;
+    c.hi[i] = h;
+    c.lo[i] = l;
+    c.red[i] = clampRedelivered(redelivered);
+    c.dead[i] = 0;
+    c.n++;
+    c.live++;
+    c.dirty = true;
+    this.count++;
+    this.remember(id, seq);
+    return true;
+  }
+
+  /** Notes that `id` is held by the broker under `seq` (it was just read back for dispatch). */
+  remember(id: string, seq: number): void {
+    if (this.resident.has(id)) this.resident.delete(id);
+    this.resident.set(id, seq);
+    if (this.resident.size > RESIDENT_IDS) this.resident.delete(this.resident.keys().next().value!);
+  }
+
+  /** The store sequence of a pending message named by id, or undefined. */
+  seqOf(id: string): number | undefined {
+    const known = this.resident.get(id);
+    if (known !== undefined && this.locate(known) !== null) return known;
+    const [h, l] = idHash(id);
+    for (const c of this.chunks) {
+      const hi = c.hi;
+      for (let i = 0; i < c.n; i++) {
+        if (hi[i] === h && c.lo[i] === l && c.dead[i] === 0) return c.seq[i];
+      }
+    }
+    return undefined;
+  }
+
+  remove(id: string, seq?: number): Location | undefined {
+    const s = seq ?? this.seqOf(id);
+    this.resident.delete(id);
+    if (s === undefined) return undefined;
+    const at = this.locate(s);
+    if (at === null) return undefined;
+    const [ci, i] = at;
+    const c = this.chunks[ci]!;
+    const ref = { segment: c.seg[i]!, offset: c.off[i]!, length: c.len[i]! };
+    c.dead[i] = 1;
+    c.live--;
+    c.dirty = true;
+    this.count--;
+    // An empty chunk goes (the next checkpoint's manifest no longer names its file, which is then deleted).
+    if (c.live === 0) this.chunks.splice(ci, 1);
+    else if (c.live < c.n >> 2 && ci < this.chunks.length - 1 && c.n >= 64) c.squeeze();
+    return ref;
+  }
+
+  setRedelivered(id: string, count: number, seq?: number): void {
+    const s = seq ?? this.seqOf(id);
+    const at = s === undefined ? null : this.locate(s);
+    if (at === null) return;
+    const c = this.chunks[at[0]]!;
+    c.red[at[1]] = clampRedelivered(count);
+    c.dirty = true;
+  }
+
+  relocate(seq: number, ref: Location): Location | undefined {
+    const at = this.locate(seq);
+    if (at === null) return undefined;
+    const c = this.chunks[at[0]]!;
+    const i = at[1];
+    const old = { segment: c.seg[i]!, offset: c.off[i]!, length: c.len[i]! };
+    c.seg[i] = ref.segment;
+    c.off[i] = ref.offset;
+    c.len[i] = ref.length;
+    c.dirty = true;
+    return old;
+  }
+
+  get(seq: number): IndexedMessage<Location> | undefined {
+    const at = this.locate(seq);
+    return at === null ? undefined : entryAt(this.chunks[at[0]]!, at[1]);
+  }
+
+  after(afterSeq: number, max: number): IndexedMessage<Location>[] {
+    const out: IndexedMessage<Location>[] = [];
+    let ci = this.chunkIndexAbove(afterSeq);
+    while (out.length < max && ci < this.chunks.length) {
+      const c = this.chunks[ci]!;
+      for (let i = c.firstAbove(afterSeq); i < c.n && out.length < max; i++) {
+        if (c.dead[i] === 0) out.push(entryAt(c, i));
+      }
+      ci++;
+    }
+    return out;
+  }
+
+  *entries(): IterableIterator<IndexedMessage<Location>> {
+    for (const c of [...this.chunks]) for (let i = 0; i < c.n; i++) if (c.dead[i] === 0) yield entryAt(c, i);
+  }
+
+  forEachRef(fn: (ref: Location) => void): void {
+    for (const c of this.chunks)
+      for (let i = 0; i < c.n; i++)
+        if (c.dead[i] === 0) fn({ segment: c.seg[i]!, offset: c.off[i]!, length: c.len[i]! });
+  }
+
+  /** Per journal segment: live entries and their bytes (segment accounting at start, without an object each). */
+  usage(into: Map<number, { refs: number; bytes: number }>): void {
+    for (const c of this.chunks) {
+      for (let i = 0; i < c.n; i++) {
+        if (c.dead[i] !== 0) continue;
+        const s = c.seg[i]!;
+        const u = into.get(s);
+        if (u === undefined) into.set(s, { refs: 1, bytes: c.len[i]! });
+        else {
+          u.refs++;
+          u.bytes += c.len[i]!;
+        }
+      }
+    }
+  }
+
+  /** Live entries stored in `segment` (compaction). */
+  inSegment(segment: number): IndexedMessage<Location>[] {
+    const out: IndexedMessage<Location>[] = [];
+    for (const c of this.chunks)
+      for (let i = 0; i < c.n; i++) if (c.dead[i] === 0 && c.seg[i] === segment) out.push(entryAt(c, i));
+    return out;
+  }
+
+  /** Appends a chunk read from a checkpoint (chunks arrive in seq order). */
+  restoreChunk(c: Chunk): void {
+    this.chunks.push(c);
+    this.count += c.live;
+  }
+
+  /** [chunk index, slot] of the live entry with `seq`, or null. */
+  private locate(seq: number): [number, number] | null {
+    const ci = this.chunkIndexAbove(seq - 1);
+    const c = this.chunks[ci];
+    if (c === undefined) return null;
+    const i = c.find(seq);
+    return i < 0 || c.dead[i] !== 0 ? null : [ci, i];
+  }
+
+  /** The index of the first chunk that may hold a seq above `seq`. */
+  private chunkIndexAbove(seq: number): number {
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const c = this.chunks[mid]!;
+      if (c.n === 0 || c.seq[c.n - 1]! <= seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The chunk an out-of-order seq belongs in. */
+  private chunkFor(seq: number): Chunk {
+    const ci = Math.min(this.chunkIndexAbove(seq), this.chunks.length - 1);
+    return this.chunks[ci]!;
+  }
+}
+
+function entryAt(c: Chunk, i: number): IndexedMessage<Location> {
+  return {
+    id: '',
+    seq: c.seq[i]!,
+    ref: { segment: c.seg[i]!, offset: c.off[i]!, length: c.len[i]! },
+    redelivered: c.red[i]!,
+    waiting: null,
+  };
+}
+
+function clampRedelivered(n: number): number {
+  return n < 0 ? -1 : Math.min(n, 0x7fff);
+}
