@@ -139,8 +139,11 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
     });
   }
   // Chunk files no manifest names: left by a checkpoint that crashed before its manifest was in place.
+  // Their generation is skipped too, so no later checkpoint reuses one of their names.
   for (const name of names) {
-    if (isChunkFileName(name) && !indexFiles.has(name)) await fs.unlink(pathIn(directory, name));
+    if (!isChunkFileName(name) || indexFiles.has(name)) continue;
+    await fs.unlink(pathIn(directory, name));
+    checkpointGen = Math.max(checkpointGen, Number(/-(\d+)\.dat$/.exec(name)![1]));
   }
   if (fromCheckpoint) {
     const usage = new Map<number, { refs: number; bytes: number }>();
