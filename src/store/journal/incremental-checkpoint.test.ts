@@ -122,6 +122,25 @@ describe('incremental checkpoint', () => {
     await store.stop();
   });
 
+  it('a producer retry of a message stored before a clean restart is still refused as a duplicate', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openStore(fs);
+    const ms = await fill(store, 300);
+    await store.stop();
+    const { store: again } = await openStore(fs);
+    assert.equal(again.lastRecovery?.replayedRecords, 0, 'the index came from chunk files, without ids');
+    const retry = textMessage('retry');
+    retry.messageId = ms[290]!.messageId;
+    await again.write([addOp(retry)], true);
+    await again.stop();
+    const { store: third, state } = await openStore(fs);
+    assert.deepEqual(
+      idsOf(state),
+      ms.map((m) => m.messageId),
+    );
+    await third.stop();
+  });
+
   it('a version 1 checkpoint (full snapshot with ids) is read, then rewritten as version 2', async () => {
     const fs = new FakeFileLayer();
     const { store } = await openStore(fs);

@@ -9,6 +9,12 @@ export const CHUNK_CAPACITY = 4096;
  * 64-bit hash, scanning from the head (FIFO consumption removes near the head).
  */
 const RESIDENT_IDS = 32 * 1024;
+/**
+ * After a restart the index has no ids: the hashes of this many of the last entries restored from the
+ * checkpoint are kept in a set, so a producer's retry of a message it sent just before the restart (failover)
+ * is still refused as a duplicate, as KahaDB's message-id index refuses it.
+ */
+const RESTORED_TAIL = 2 * CHUNK_CAPACITY;
 
 /**
  * One run of a queue's pending messages in send order, held in typed arrays (outside the V8 heap once they
@@ -128,8 +134,15 @@ export function idHash(id: string): [number, number] {
 export class QueueChunks implements QueueEntries<Location> {
   readonly chunks: Chunk[] = [];
   private count = 0;
-  /** Recently added or read ids -> seq (insertion order, oldest evicted first). */
+  /** Recently added or read ids -> seq; `ring` holds them in the order they came, oldest evicted first. */
   private readonly resident = new Map<string, number>();
+  // A ring, not the Map's own order: taking the first key of a Map that keeps losing its first keys walks
+  // over the deleted slots each time (quadratic on a long run of adds).
+  private readonly ring: (string | undefined)[] = new Array<string | undefined>(RESIDENT_IDS);
+  private readonly ringSeq = new Float64Array(RESIDENT_IDS);
+  private ringAt = 0;
+  /** Hash keys of the last RESTORED_TAIL restored entries; built at the first add after a restore. */
+  private restoredTail: Set<number> | null | undefined = null;
 
   constructor(private readonly nextChunkId: () => number) {}
 
@@ -143,6 +156,14 @@ export class QueueChunks implements QueueEntries<Location> {
     // it by the recent ids (the broker's producer audit covers the same window before the store is asked).
     const prev = this.resident.get(id);
     if (prev !== undefined && this.locate(prev) !== null) return false;
+    if (this.restoredTail === undefined) this.restoredTail = this.tailKeys();
+    if (
+      prev === undefined &&
+      this.restoredTail?.has(hashKey(h, l)) === true &&
+      this.findHash(h, l, RESTORED_TAIL * 2)
+    ) {
+      return false;
+    }
     let c = this.chunks[this.chunks.length - 1];
     if (c !== undefined && c.n > 0 && seq <= c.seq[c.n - 1]!) {
       if (this.locate(seq) !== null) return false;
@@ -176,9 +197,12 @@ export class QueueChunks implements QueueEntries<Location> {
 
   /** Notes that `id` is held by the broker under `seq` (it was just read back for dispatch). */
   remember(id: string, seq: number): void {
-    if (this.resident.has(id)) this.resident.delete(id);
+    const old = this.ring[this.ringAt];
+    if (old !== undefined && this.resident.get(old) === this.ringSeq[this.ringAt]) this.resident.delete(old);
+    this.ring[this.ringAt] = id;
+    this.ringSeq[this.ringAt] = seq;
+    this.ringAt = (this.ringAt + 1) % RESIDENT_IDS;
     this.resident.set(id, seq);
-    if (this.resident.size > RESIDENT_IDS) this.resident.delete(this.resident.keys().next().value!);
   }
 
   /** The store sequence of a pending message named by id, or undefined. */
@@ -266,16 +290,20 @@ export class QueueChunks implements QueueEntries<Location> {
 
   /** Per journal segment: live entries and their bytes (segment accounting at start, without an object each). */
   usage(into: Map<number, { refs: number; bytes: number }>): void {
+    // Neighbours share a segment: one Map look-up per run of them, not per entry.
+    let lastSeg = -1;
+    let u: { refs: number; bytes: number } | undefined;
     for (const c of this.chunks) {
       for (let i = 0; i < c.n; i++) {
         if (c.dead[i] !== 0) continue;
         const s = c.seg[i]!;
-        const u = into.get(s);
-        if (u === undefined) into.set(s, { refs: 1, bytes: c.len[i]! });
-        else {
-          u.refs++;
-          u.bytes += c.len[i]!;
+        if (s !== lastSeg || u === undefined) {
+          u = into.get(s);
+          if (u === undefined) into.set(s, (u = { refs: 0, bytes: 0 }));
+          lastSeg = s;
         }
+        u.refs++;
+        u.bytes += c.len[i]!;
       }
     }
   }
@@ -292,6 +320,28 @@ export class QueueChunks implements QueueEntries<Location> {
   restoreChunk(c: Chunk): void {
     this.chunks.push(c);
     this.count += c.live;
+    this.restoredTail = undefined;
+  }
+
+  private tailKeys(): Set<number> {
+    const keys = new Set<number>();
+    for (let ci = this.chunks.length - 1; ci >= 0 && keys.size < RESTORED_TAIL; ci--) {
+      const c = this.chunks[ci]!;
+      for (let i = c.n - 1; i >= 0 && keys.size < RESTORED_TAIL; i--) keys.add(hashKey(c.hi[i]!, c.lo[i]!));
+    }
+    return keys;
+  }
+
+  /** Whether a live entry with this id hash is among the last `limit` slots. */
+  private findHash(h: number, l: number, limit: number): boolean {
+    let seen = 0;
+    for (let ci = this.chunks.length - 1; ci >= 0 && seen < limit; ci--) {
+      const c = this.chunks[ci]!;
+      for (let i = c.n - 1; i >= 0 && seen < limit; i--, seen++) {
+        if (c.hi[i] === h && c.lo[i] === l && c.dead[i] === 0) return true;
+      }
+    }
+    return false;
   }
 
   /** [chunk index, slot] of the live entry with `seq`, or null. */
@@ -321,6 +371,11 @@ export class QueueChunks implements QueueEntries<Location> {
     const ci = Math.min(this.chunkIndexAbove(seq), this.chunks.length - 1);
     return this.chunks[ci]!;
   }
+}
+
+/** A 53-bit number from the two id hashes (exact for a Set of numbers). */
+function hashKey(h: number, l: number): number {
+  return h * 0x200000 + (l & 0x1fffff);
 }
 
 function entryAt(c: Chunk, i: number): IndexedMessage<Location> {
