@@ -15,7 +15,9 @@ import type { Message } from '../../model/message.js';
 import { StoreIndex } from '../store-index.js';
 import { decodeCheckpoint, isChunkFileName } from './checkpoint.js';
 import { CHUNK_CAPACITY } from './queue-chunks.js';
-import type { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
+import { JournalPersistenceAdapter } from './journal-persistence-adapter.js';
+import { ManualClock } from '../../util/clock.js';
+import { Logger } from '../../util/logger.js';
 
 const CKPT = '/store/checkpoint.dat';
 
@@ -139,6 +141,28 @@ describe('incremental checkpoint', () => {
       ms.map((m) => m.messageId),
     );
     await third.stop();
+  });
+
+  it('a deferred recovery gives the producer audit the ids of the most recent messages, read from the journal', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openStore(fs);
+    const ms = await fill(store, 9000);
+    await store.stop();
+    const again = new JournalPersistenceAdapter({
+      directory: '/store',
+      fileLayer: fs,
+      clock: new ManualClock(),
+      logger: Logger.silent(),
+    });
+    await again.start();
+    const state = await again.recover({ deferQueueMessages: true });
+    const deferred = state.deferred!.get(Q.key)!;
+    assert.equal(deferred.count, 9000);
+    assert.deepEqual(
+      [...deferred.ids()],
+      ms.slice(9000 - 8192).map((m) => m.messageId),
+    );
+    await again.stop();
   });
 
   it('a version 1 checkpoint (full snapshot with ids) is read, then rewritten as version 2', async () => {

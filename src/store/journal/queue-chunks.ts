@@ -308,6 +308,16 @@ export class QueueChunks implements QueueEntries<Location> {
     }
   }
 
+  /** The last `max` live entries, in seq order (the recent ids recovery reads back for the producer audit). */
+  last(max: number): IndexedMessage<Location>[] {
+    const out: IndexedMessage<Location>[] = [];
+    for (let ci = this.chunks.length - 1; ci >= 0 && out.length < max; ci--) {
+      const c = this.chunks[ci]!;
+      for (let i = c.n - 1; i >= 0 && out.length < max; i--) if (c.dead[i] === 0) out.push(entryAt(c, i));
+    }
+    return out.reverse();
+  }
+
   /** Live entries stored in `segment` (compaction). */
   inSegment(segment: number): IndexedMessage<Location>[] {
     const out: IndexedMessage<Location>[] = [];

@@ -493,12 +493,19 @@ async function loadContent(
 
   const out = new Map<string, Message[]>();
   const deferred = new Map<string, DeferredQueue>();
+  const recentIds = new Map<string, string[]>();
+  for (const d of index.destinations.values()) {
+    if (d.queue instanceof QueueChunks && isDeferred(d.destination) && d.queue.size > 0) {
+      recentIds.set(d.destination.key, await readRecentIds(input, d.queue, segments));
+    }
+  }
   for (const d of index.destinations.values()) {
     if (isDeferred(d.destination)) {
       const map = d.messages;
       const count = index.pendingCount(d);
-      // A compact queue keeps no ids (see docs/persistence.md, "Duplicate sends"): none seed the producer audit.
-      if (count > 0) deferred.set(d.destination.key, { count, ids: () => (d.queue !== undefined ? [] : map.keys()) });
+      // A compact queue keeps no ids: the producer audit learns the most recent ones, read back from the journal.
+      const recent = recentIds.get(d.destination.key);
+      if (count > 0) deferred.set(d.destination.key, { count, ids: () => recent ?? map.keys() });
       continue;
     }
     const list: Message[] = [];
@@ -521,6 +528,51 @@ async function loadContent(
     subscriptionAcks: index.subscriptionAcks(),
     prepared,
   };
+}
+
+/**
+ * The ids of a deferred queue's last RECENT_IDS messages, for the producer audit (a producer's resend after a
+ * failover concerns what it sent last). Read from the journal by location ranges, best effort: what cannot be
+ * read is left out (the store still refuses a duplicate add of a recent message itself).
+ */
+const RECENT_IDS = 8192;
+
+async function readRecentIds(
+  input: RecoveryInput,
+  queue: QueueChunks,
+  segments: Map<number, number>,
+): Promise<string[]> {
+  const entries = queue.last(RECENT_IDS);
+  const bySegment = new Map<number, IndexedMessage<Location>[]>();
+  for (const e of entries) {
+    if (!segments.has(e.ref.segment)) continue;
+    const list = bySegment.get(e.ref.segment);
+    if (list === undefined) bySegment.set(e.ref.segment, [e]);
+    else list.push(e);
+  }
+  const ids = new Map<number, string>();
+  for (const [seg, list] of bySegment) {
+    let h;
+    try {
+      h = await input.fs.open(pathIn(input.directory, segmentName(seg)), false);
+      let start = Infinity;
+      let end = 0;
+      for (const e of list) {
+        start = Math.min(start, e.ref.offset);
+        end = Math.max(end, e.ref.offset + e.ref.length);
+      }
+      const buf = await input.fs.read(h, start, end - start);
+      for (const e of list) {
+        const id = peekId(buf, { ...e.ref, offset: e.ref.offset - start }, input.decode);
+        if (id !== '') ids.set(e.seq, id);
+      }
+    } catch {
+      // Best effort: an unreadable segment is reported when the message is read for dispatch.
+    } finally {
+      if (h !== undefined) await input.fs.close(h).catch(() => {});
+    }
+  }
+  return entries.map((e) => ids.get(e.seq)).filter((id): id is string => id !== undefined);
 }
 
 /** The message id an operation's bytes carry, or '' when they do not decode that far. */
