@@ -249,17 +249,23 @@ export function decodeChunk(file: Buffer, id: number, gen: number): Chunk {
     throw new StoreCorruptError(`index chunk ${id}: ${file.length} bytes for ${n} entries`);
   if (crc32(file, 0, crcAt) !== file.readUInt32LE(crcAt))
     throw new StoreCorruptError(`index chunk ${id}: checksum mismatch`);
-  // One aligned copy of the file; the chunk's arrays are views into it.
-  const ab = new ArrayBuffer(crcAt);
-  new Uint8Array(ab).set(file.subarray(0, crcAt));
+  // The chunk's arrays are views into the file's own bytes (a file read whole sits at an aligned offset of its
+  // own memory); only a misaligned buffer is copied first.
+  let ab: ArrayBufferLike = file.buffer;
+  let o = file.byteOffset;
+  if (o % 8 !== 0) {
+    ab = new ArrayBuffer(crcAt);
+    new Uint8Array(ab).set(file.subarray(0, crcAt));
+    o = 0;
+  }
   const c = new Chunk(id, 0);
-  c.seq = new Float64Array(ab, CHUNK_HEADER, n);
-  c.seg = new Uint32Array(ab, u32At, n);
-  c.off = new Uint32Array(ab, u32At + 4 * n, n);
-  c.len = new Uint32Array(ab, u32At + 8 * n, n);
-  c.hi = new Uint32Array(ab, u32At + 12 * n, n);
-  c.lo = new Uint32Array(ab, u32At + 16 * n, n);
-  c.red = new Int16Array(ab, redAt, n);
+  c.seq = new Float64Array(ab, o + CHUNK_HEADER, n);
+  c.seg = new Uint32Array(ab, o + u32At, n);
+  c.off = new Uint32Array(ab, o + u32At + 4 * n, n);
+  c.len = new Uint32Array(ab, o + u32At + 8 * n, n);
+  c.hi = new Uint32Array(ab, o + u32At + 12 * n, n);
+  c.lo = new Uint32Array(ab, o + u32At + 16 * n, n);
+  c.red = new Int16Array(ab, o + redAt, n);
   c.dead = new Uint8Array(n);
   for (let i = 1; i < n; i++) {
     if (!(c.seq[i - 1]! < c.seq[i]!)) throw new StoreCorruptError(`index chunk ${id}: sequences out of order`);

@@ -101,6 +101,8 @@ describe('compact queue index (QueueChunks)', () => {
     assert.deepEqual(seqs(r.after(0, 200)), seqs(q.after(0, 200)));
     assert.equal(r.get(4)!.redelivered, 2);
     assert.equal(r.remove('ID:m-50')?.offset, 5000, 'the id hash survives the file');
+    r.add('ID:next', 500, { segment: 2, offset: 0, length: 90 });
+    assert.equal(r.chunks.length, 1, 'the restored tail chunk grows instead of a new chunk starting');
     const bad = Buffer.from(file);
     bad[40] = bad[40]! ^ 0xff;
     assert.throws(() => decodeChunk(bad, 1, 1), StoreCorruptError);

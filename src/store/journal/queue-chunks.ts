@@ -168,6 +168,10 @@ export class QueueChunks implements QueueEntries<Location> {
     if (c !== undefined && c.n > 0 && seq <= c.seq[c.n - 1]!) {
       if (this.locate(seq) !== null) return false;
       c = this.chunkFor(seq);
+    } else if (c !== undefined && c.n === c.capacity && c.live < CHUNK_CAPACITY) {
+      // A tail chunk loaded from its file (arrays sized to its entries) or squeezed grows back to full size,
+      // rather than each restart starting a new, mostly empty chunk.
+      c.squeeze(CHUNK_CAPACITY);
     } else if (c === undefined || c.n === c.capacity) {
       c = new Chunk(this.nextChunkId());
       this.chunks.push(c);

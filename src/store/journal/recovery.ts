@@ -46,7 +46,12 @@ export interface RecoveryInput {
   readonly report: (d: DamageReport) => void;
   /** The next chunk id; the checkpoint's manifest moves it past every id it names. */
   readonly chunkIds: { next: number };
+  /** The segments pending operations live in now (what `retain` counted, less what was released). */
+  readonly liveSegments: () => Iterable<number>;
 }
+
+/** Chunk files read at once at start (the reads wait on the disk, not the CPU). */
+const CHUNK_READS = 16;
 
 export interface RecoveryResult {
   /**
@@ -96,14 +101,27 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
   let checkpointVersion = 0;
   let checkpointGen = 0;
   const indexFiles = new Map<string, number>();
+  const reads: Promise<Buffer | null>[] = [];
   if (ckpt !== null) {
     try {
       const info = decodeCheckpoint(ckpt, index);
       input.chunkIds.next = Math.max(input.chunkIds.next, info.nextChunkId);
-      // The chunk files this manifest names, typed arrays straight from each file's bytes.
-      for (const ref of info.chunks) {
-        const name = chunkFileName(ref.id, ref.gen);
-        const bytes = await fs.readFile(pathIn(directory, name));
+      // The chunk files this manifest names, typed arrays straight from each file's bytes; read CHUNK_READS at a
+      // time, restored in the manifest's order.
+      const files = info.chunks.map((ref) => chunkFileName(ref.id, ref.gen));
+      const readAhead = (i: number) => {
+        if (i >= files.length) return;
+        const read = fs.readFile(pathIn(directory, files[i]!));
+        // Awaited in turn below; a failure while an earlier read is awaited must not count as unhandled.
+        read.catch(() => {});
+        reads[i] = read;
+      };
+      for (let i = 0; i < CHUNK_READS; i++) readAhead(i);
+      for (let k = 0; k < info.chunks.length; k++) {
+        const ref = info.chunks[k]!;
+        const name = files[k]!;
+        const bytes = await reads[k]!;
+        readAhead(k + CHUNK_READS);
         if (bytes === null) throw new StoreCorruptError(`checkpoint: index chunk file ${name} is missing`);
         const chunk = decodeChunk(bytes, ref.id, ref.gen);
         const d = index.destinations.get(ref.destination);
@@ -120,6 +138,8 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
     } catch (e) {
       clearIndex(index);
       indexFiles.clear();
+      // Reads started ahead of a failure are let finish before the journal is replayed instead.
+      await Promise.allSettled(reads);
       report({
         kind: 'bad-checkpoint',
         file: ckptPath,
@@ -375,17 +395,15 @@ async function loadContent(
   // Deferred queue messages are not read, but the segments they live in must be there.
   const deferredMissing = new Map<number, Wanted[]>();
   const read = new Map<string, IndexedMessage<Location>[]>();
+  const missingLive = [...input.liveSegments()].filter((s) => !segments.has(s));
   for (const d of index.destinations.values()) {
     const defer = isDeferred(d.destination);
     let entries: Iterable<IndexedMessage<Location>> = d.messages.values();
     if (d.queue instanceof QueueChunks) {
       if (defer) {
-        // Only the entries of missing segments are looked at: no object per deferred message.
-        const usage = new Map<number, { refs: number; bytes: number }>();
-        d.queue.usage(usage);
-        entries = [...usage.keys()]
-          .filter((s) => !segments.has(s))
-          .flatMap((s) => (d.queue as QueueChunks).inSegment(s));
+        // Only the entries of missing segments are looked at (usually none): no object per deferred message.
+        const q = d.queue;
+        entries = missingLive.flatMap((s) => q.inSegment(s));
       } else {
         entries = index.sortedMessages(d);
         read.set(d.destination.key, entries as IndexedMessage<Location>[]);
