@@ -110,9 +110,13 @@ describe('incremental checkpoint', () => {
     for (const f of leftovers) assert.ok(!names.includes(f), `${f} was not cleaned up`);
     await again.stop();
 
-    // The same process carries on: its next checkpoint writes the chunks the failed one could not publish.
+    // The same process carries on: its next checkpoint writes the chunks the failed one could not publish,
+    // also after one that failed writing a chunk file (that file is deleted, its chunk written again).
     fs.failManifestRename = false;
     await store.write([removeOp(ms[15]!)], true);
+    fs.failNextWriteAfter = 10;
+    await store.checkpointNow();
+    assert.equal(fs.failNextWriteAfter, null, 'the injected failure hit a chunk write');
     await store.checkpointNow();
     const { store: third, state: s3 } = await openStore(fs.crash());
     assert.equal(third.lastRecovery?.replayedRecords, 0);
