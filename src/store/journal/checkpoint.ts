@@ -194,16 +194,17 @@ export function decodeCheckpoint(buf: Buffer, index: StoreIndex<Location>): Chec
  * A chunk file: the chunk's live entries as arrays, so loading one is a copy of bytes, not an object per
  * message.
  *
- *   magic "TIDECHNK" | u32 version | u32 n | f64 seq[n] | u32 segment[n] | u32 offset[n] | u32 length[n]
- *   | u32 idHashHigh[n] | u32 idHashLow[n] | i16 redelivered[n] | pad to 4 | u32 CRC32 of everything before it
+ *   magic "TIDECHNK" | u32 version | u32 n | f64 base | u32 seq - base [n] | u32 segment[n] | u32 offset[n]
+ *   | u32 length[n] | u32 idHashHigh[n] | u32 idHashLow[n] | i16 redelivered[n] | pad to 4
+ *   | u32 CRC32 of everything before it
  */
 const CHUNK_MAGIC = Buffer.from('TIDECHNK', 'latin1');
 const CHUNK_VERSION = 1;
-const CHUNK_HEADER = 16;
+const CHUNK_HEADER = 24;
 
 function chunkLayout(n: number): { u32At: number; redAt: number; crcAt: number } {
-  const u32At = CHUNK_HEADER + 8 * n;
-  const redAt = u32At + 20 * n;
+  const u32At = CHUNK_HEADER;
+  const redAt = u32At + 24 * n;
   const crcAt = (redAt + 2 * n + 3) & ~3;
   return { u32At, redAt, crcAt };
 }
@@ -215,21 +216,21 @@ export function encodeChunk(c: Chunk): Buffer {
   CHUNK_MAGIC.copy(buf, 0);
   buf.writeUInt32LE(CHUNK_VERSION, 8);
   buf.writeUInt32LE(n, 12);
+  buf.writeDoubleLE(c.base, 16);
   // Buffer.alloc of this size is its own ArrayBuffer at offset 0, so the typed views are aligned.
   const ab = buf.buffer;
   const o = buf.byteOffset;
-  const seq = new Float64Array(ab, o + CHUNK_HEADER, n);
-  const u = new Uint32Array(ab, o + u32At, 5 * n);
+  const u = new Uint32Array(ab, o + u32At, 6 * n);
   const red = new Int16Array(ab, o + redAt, n);
   let j = 0;
   for (let i = 0; i < c.n; i++) {
     if (c.dead[i] !== 0) continue;
-    seq[j] = c.seq[i]!;
-    u[j] = c.seg[i]!;
-    u[n + j] = c.off[i]!;
-    u[2 * n + j] = c.len[i]!;
-    u[3 * n + j] = c.hi[i]!;
-    u[4 * n + j] = c.lo[i]!;
+    u[j] = c.dseq[i]!;
+    u[n + j] = c.seg[i]!;
+    u[2 * n + j] = c.off[i]!;
+    u[3 * n + j] = c.len[i]!;
+    u[4 * n + j] = c.hi[i]!;
+    u[5 * n + j] = c.lo[i]!;
     red[j] = c.red[i]!;
     j++;
   }
@@ -250,25 +251,26 @@ export function decodeChunk(file: Buffer, id: number, gen: number): Chunk {
   if (crc32(file, 0, crcAt) !== file.readUInt32LE(crcAt))
     throw new StoreCorruptError(`index chunk ${id}: checksum mismatch`);
   // The chunk's arrays are views into the file's own bytes (a file read whole sits at an aligned offset of its
-  // own memory); only a misaligned buffer is copied first.
+  // own memory); only a buffer misaligned for Uint32 is copied first.
   let ab: ArrayBufferLike = file.buffer;
   let o = file.byteOffset;
-  if (o % 8 !== 0) {
+  if (o % 4 !== 0) {
     ab = new ArrayBuffer(crcAt);
     new Uint8Array(ab).set(file.subarray(0, crcAt));
     o = 0;
   }
   const c = new Chunk(id, 0);
-  c.seq = new Float64Array(ab, o + CHUNK_HEADER, n);
-  c.seg = new Uint32Array(ab, o + u32At, n);
-  c.off = new Uint32Array(ab, o + u32At + 4 * n, n);
-  c.len = new Uint32Array(ab, o + u32At + 8 * n, n);
-  c.hi = new Uint32Array(ab, o + u32At + 12 * n, n);
-  c.lo = new Uint32Array(ab, o + u32At + 16 * n, n);
+  c.base = file.readDoubleLE(16);
+  c.dseq = new Uint32Array(ab, o + u32At, n);
+  c.seg = new Uint32Array(ab, o + u32At + 4 * n, n);
+  c.off = new Uint32Array(ab, o + u32At + 8 * n, n);
+  c.len = new Uint32Array(ab, o + u32At + 12 * n, n);
+  c.hi = new Uint32Array(ab, o + u32At + 16 * n, n);
+  c.lo = new Uint32Array(ab, o + u32At + 20 * n, n);
   c.red = new Int16Array(ab, o + redAt, n);
   c.dead = new Uint8Array(n);
   for (let i = 1; i < n; i++) {
-    if (!(c.seq[i - 1]! < c.seq[i]!)) throw new StoreCorruptError(`index chunk ${id}: sequences out of order`);
+    if (!(c.dseq[i - 1]! < c.dseq[i]!)) throw new StoreCorruptError(`index chunk ${id}: sequences out of order`);
   }
   c.n = n;
   c.live = n;

@@ -18,9 +18,9 @@ const RESTORED_TAIL = 2 * CHUNK_CAPACITY;
 
 /**
  * One run of a queue's pending messages in send order, held in typed arrays (outside the V8 heap once they
- * are larger than a few dozen bytes): store sequence, journal location, redelivery count, a 64-bit hash of
- * the message id and a deleted flag, ~31 bytes per entry. Slots never move except when a sparse chunk is
- * squeezed, so the sequences stay sorted and are found by binary search.
+ * are larger than a few dozen bytes): store sequence (as an offset from the chunk's `base`), journal location,
+ * redelivery count, a 64-bit hash of the message id and a deleted flag, 27 bytes per entry. Slots never move
+ * except when a sparse chunk is squeezed, so the sequences stay sorted and are found by binary search.
  */
 export class Chunk {
   n = 0;
@@ -29,7 +29,10 @@ export class Chunk {
   dirty = true;
   /** The checkpoint generation of that file (-1: never written). */
   gen = -1;
-  seq: Float64Array;
+  /** The store sequence slot offsets count from (the first seq the chunk took; lowered by an earlier insert). */
+  base = 0;
+  /** Store sequence minus `base`. */
+  dseq: Uint32Array;
   seg: Uint32Array;
   off: Uint32Array;
   len: Uint32Array;
@@ -42,7 +45,7 @@ export class Chunk {
     readonly id: number,
     capacity = CHUNK_CAPACITY,
   ) {
-    this.seq = new Float64Array(capacity);
+    this.dseq = new Uint32Array(capacity);
     this.seg = new Uint32Array(capacity);
     this.off = new Uint32Array(capacity);
     this.len = new Uint32Array(capacity);
@@ -53,18 +56,29 @@ export class Chunk {
   }
 
   get capacity(): number {
-    return this.seq.length;
+    return this.dseq.length;
+  }
+
+  seqAt(i: number): number {
+    return this.base + this.dseq[i]!;
+  }
+
+  /** Whether `seq` can be held here as an offset from `base`. */
+  fits(seq: number): boolean {
+    return seq >= this.base && seq - this.base <= 0xffffffff;
   }
 
   /** The slot holding `seq` (live or not), or -1. */
   find(seq: number): number {
+    if (!this.fits(seq)) return -1;
+    const d = seq - this.base;
     let lo = 0;
     let hi = this.n - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = this.seq[mid]!;
-      if (v === seq) return mid;
-      if (v < seq) lo = mid + 1;
+      const v = this.dseq[mid]!;
+      if (v === d) return mid;
+      if (v < d) lo = mid + 1;
       else hi = mid - 1;
     }
     return -1;
@@ -72,11 +86,13 @@ export class Chunk {
 
   /** The first slot whose seq is above `seq` (n when none). */
   firstAbove(seq: number): number {
+    if (seq < this.base) return 0;
+    const d = seq - this.base;
     let lo = 0;
     let hi = this.n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.seq[mid]! <= seq) lo = mid + 1;
+      if (this.dseq[mid]! <= d) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -88,7 +104,7 @@ export class Chunk {
     let j = 0;
     for (let i = 0; i < this.n; i++) {
       if (this.dead[i] !== 0) continue;
-      out.seq[j] = this.seq[i]!;
+      out.dseq[j] = this.dseq[i]!;
       out.seg[j] = this.seg[i]!;
       out.off[j] = this.off[i]!;
       out.len[j] = this.len[i]!;
@@ -97,7 +113,7 @@ export class Chunk {
       out.red[j] = this.red[i]!;
       j++;
     }
-    this.seq = out.seq;
+    this.dseq = out.dseq;
     this.seg = out.seg;
     this.off = out.off;
     this.len = out.len;
@@ -165,15 +181,26 @@ export class QueueChunks implements QueueEntries<Location> {
       return false;
     }
     let c = this.chunks[this.chunks.length - 1];
-    if (c !== undefined && c.n > 0 && seq <= c.seq[c.n - 1]!) {
+    if (c !== undefined && c.n > 0 && seq <= c.seqAt(c.n - 1)) {
       if (this.locate(seq) !== null) return false;
       c = this.chunkFor(seq);
+      if (seq < c.base) {
+        // Below the chunk's base: rebase its offsets (an insert before everything it holds; never in practice).
+        if (c.seqAt(c.n - 1) - seq > 0xffffffff) return false;
+        const shift = c.base - seq;
+        for (let k = 0; k < c.n; k++) c.dseq[k] = c.dseq[k]! + shift;
+        c.base = seq;
+      }
+    } else if (c !== undefined && !c.fits(seq)) {
+      c = undefined;
     } else if (c !== undefined && c.n === c.capacity && c.live < CHUNK_CAPACITY) {
       // A tail chunk loaded from its file (arrays sized to its entries) or squeezed grows back to full size,
       // rather than each restart starting a new, mostly empty chunk.
       c.squeeze(CHUNK_CAPACITY);
-    } else if (c === undefined || c.n === c.capacity) {
+    }
+    if (c === undefined || (c.n === c.capacity && (c.n === 0 || seq > c.seqAt(c.n - 1)))) {
       c = new Chunk(this.nextChunkId());
+      c.base = seq;
       this.chunks.push(c);
     }
     let i = c.firstAbove(seq);
@@ -181,9 +208,9 @@ export class QueueChunks implements QueueEntries<Location> {
       // Out of order (never in the journal's own writes; kept correct for any caller): shift the tail up.
       if (c.n === c.capacity) c.squeeze(c.capacity + 64);
       i = c.firstAbove(seq);
-      for (const a of [c.seq, c.seg, c.off, c.len, c.hi, c.lo, c.red, c.dead]) a.copyWithin(i + 1, i, c.n);
+      for (const a of [c.dseq, c.seg, c.off, c.len, c.hi, c.lo, c.red, c.dead]) a.copyWithin(i + 1, i, c.n);
     } else if (c.n === c.capacity) c.squeeze(c.capacity + 64);
-    c.seq[i] = seq;
+    c.dseq[i] = seq - c.base;
     c.seg[i] = ref.segment;
     c.off[i] = ref.offset;
     c.len[i] = ref.length;
@@ -217,7 +244,7 @@ export class QueueChunks implements QueueEntries<Location> {
     for (const c of this.chunks) {
       const hi = c.hi;
       for (let i = 0; i < c.n; i++) {
-        if (hi[i] === h && c.lo[i] === l && c.dead[i] === 0) return c.seq[i];
+        if (hi[i] === h && c.lo[i] === l && c.dead[i] === 0) return c.seqAt(i);
       }
     }
     return undefined;
@@ -374,7 +401,7 @@ export class QueueChunks implements QueueEntries<Location> {
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const c = this.chunks[mid]!;
-      if (c.n === 0 || c.seq[c.n - 1]! <= seq) lo = mid + 1;
+      if (c.n === 0 || c.seqAt(c.n - 1) <= seq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -395,7 +422,7 @@ function hashKey(h: number, l: number): number {
 function entryAt(c: Chunk, i: number): IndexedMessage<Location> {
   return {
     id: '',
-    seq: c.seq[i]!,
+    seq: c.seqAt(i),
     ref: { segment: c.seg[i]!, offset: c.off[i]!, length: c.len[i]! },
     redelivered: c.red[i]!,
     waiting: null,

@@ -127,7 +127,7 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
         const d = index.destinations.get(ref.destination);
         if (!(d?.queue instanceof QueueChunks)) throw new StoreCorruptError(`checkpoint: chunk ${name} of a non-queue`);
         d.queue.restoreChunk(chunk);
-        if (chunk.n > 0) d.lastSeq = Math.max(d.lastSeq ?? 0, chunk.seq[chunk.n - 1]!);
+        if (chunk.n > 0) d.lastSeq = Math.max(d.lastSeq ?? 0, chunk.seqAt(chunk.n - 1));
         indexFiles.set(name, bytes.length);
         input.chunkIds.next = Math.max(input.chunkIds.next, ref.id + 1);
       }
