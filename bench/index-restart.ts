@@ -3,10 +3,13 @@
  * measured in the store itself, without the broker or the network:
  *   node --import tsx bench/index-restart.ts fill DIR [--messages 10000000] [--body 100]
  *   node --import tsx bench/index-restart.ts open DIR
+ *   node --import tsx bench/index-restart.ts drain DIR
  * `fill` writes N persistent messages to one queue (batches of 1,000, one sync at the end) and stops cleanly
  * (the checkpoint). `open`, in a fresh process, times start() + recover({ deferQueueMessages }) as the broker
  * calls them, then prints RSS and heap, the checkpoint's files, and the time of one more checkpoint after a
- * head remove and a tail add (what a draining and filling backlog costs per checkpoint). Body size does not
+ * head remove and a tail add (what a draining and filling backlog costs per checkpoint). `drain` reads the
+ * backlog back in pages of 500 (the store cursor's read) and removes each page by id, as consumers' acks do,
+ * with a checkpoint every 100 pages, and prints the rate. Body size does not
  * change the index; a small body keeps the journal on disk small.
  */
 import { readdir, stat } from 'node:fs/promises';
@@ -22,8 +25,8 @@ const flag = (name: string, dflt: number) => {
   const at = process.argv.indexOf(name);
   return at > 0 ? Number(process.argv[at + 1]) : dflt;
 };
-if ((mode !== 'fill' && mode !== 'open') || dir === undefined) {
-  throw new Error('usage: index-restart.ts fill|open DIR [--messages N] [--body BYTES]');
+if ((mode !== 'fill' && mode !== 'open' && mode !== 'drain') || dir === undefined) {
+  throw new Error('usage: index-restart.ts fill|open|drain DIR [--messages N] [--body BYTES]');
 }
 const q = Destination.queue('bench.restart');
 const store = new JournalPersistenceAdapter({ directory: dir, logger: Logger.silent() });
@@ -67,6 +70,31 @@ if (mode === 'fill') {
     `filled ${n} x ${body.length} B in ${(written / 1000).toFixed(1)} s (${Math.round(n / (written / 1000))} msg/s), ` +
       `clean stop ${((performance.now() - t) / 1000).toFixed(2)} s, peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
+} else if (mode === 'drain') {
+  await store.start();
+  const state = await store.recover({ deferQueueMessages: true });
+  const pending = state.deferred?.get(q.key)?.count ?? 0;
+  const began = performance.now();
+  let after = 0;
+  let drained = 0;
+  for (let pages = 1; ; pages++) {
+    const page = await store.readMessages(q, after, 500);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.storeSequence;
+    const removes = page.map((m): StoreOperation => ({
+      op: 'remove',
+      destination: q,
+      messageId: m.messageId,
+      subscription: null,
+    }));
+    await store.write(removes, false);
+    drained += page.length;
+    if (pages % 100 === 0) await store.checkpointNow();
+  }
+  await store.write([], true);
+  const s = (performance.now() - began) / 1000;
+  console.log(`drained ${drained} of ${pending} in ${s.toFixed(1)} s (${Math.round(drained / s)} msg/s)`);
+  await store.stop();
 } else {
   const began = performance.now();
   await store.start();
