@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { repoPath } from '../../../test/support/repo.js';
+import { Destination } from '../../model/destination.js';
 import type { FileHandle } from './file-layer.js';
 import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-layer.js';
 import {
@@ -221,5 +226,31 @@ describe('incremental checkpoint', () => {
       ms.slice(1).map((m) => m.messageId),
     );
     await third.stop();
+  });
+
+  it('a store written by the previous release (version 1 checkpoint on disk) opens, and is upgraded in place', async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'tidemq-v1-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    await cp(repoPath('test/fixtures/store/journal-v1'), dir, { recursive: true });
+    const fixtureQ = Destination.queue('fixture.q');
+    const expected = Array.from({ length: 19 }, (_, i) => `ID:fixture-1:1:1:1:${i + 2}`);
+    const open = async () => {
+      const store = new JournalPersistenceAdapter({ directory: dir, logger: Logger.silent() });
+      await store.start();
+      return { store, state: await store.recover() };
+    };
+    const first = await open();
+    assert.deepEqual(idsOf(first.state, fixtureQ), expected);
+    const list = first.state.messages.get(fixtureQ.key)!;
+    assert.equal(list[0]!.redeliveryCounter, 3);
+    assert.equal(Buffer.from(list[18]!.body!).toString(), 'body 20');
+    assert.equal((await readFile(join(dir, 'checkpoint.dat'))).readUInt32LE(8), 2);
+    assert.equal((await readdir(dir)).filter(isChunkFileName).length, 1);
+    await first.store.write([removeOp(list[0]!)], true);
+    await first.store.stop();
+    const second = await open();
+    assert.equal(second.store.lastRecovery?.replayedRecords, 0);
+    assert.deepEqual(idsOf(second.state, fixtureQ), expected.slice(1));
+    await second.store.stop();
   });
 });
