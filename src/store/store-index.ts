@@ -21,9 +21,33 @@ export interface IndexedMessage<R> {
   readonly waiting: Set<string> | null;
 }
 
+/**
+ * A queue's pending messages held outside the per-message Map (the journal's chunked typed arrays, see
+ * journal/queue-chunks.ts): entries returned are snapshots with an empty `id`, found again by `seq`.
+ */
+export interface QueueEntries<R> {
+  readonly size: number;
+  /** False (and nothing added) when the id is already pending here. */
+  add(id: string, seq: number, ref: R, redelivered?: number): boolean;
+  /** The removed entry's handle; `seq` when the caller knows it, else the id is looked up. */
+  remove(id: string, seq?: number): R | undefined;
+  setRedelivered(id: string, count: number, seq?: number): void;
+  /** Points the entry with `seq` at a new handle and returns the old one (undefined: not pending). */
+  relocate(seq: number, ref: R): R | undefined;
+  get(seq: number): IndexedMessage<R> | undefined;
+  after(afterSeq: number, max: number): IndexedMessage<R>[];
+  entries(): Iterable<IndexedMessage<R>>;
+  forEachRef(fn: (ref: R) => void): void;
+  /** Notes that the broker now holds the message `id` read back under `seq`. */
+  remember(id: string, seq: number): void;
+}
+
 export interface IndexedDestination<R> {
   readonly destination: Destination;
+  /** Topic messages, and queue messages when the store gives no QueueEntries (memory, JDBC). */
   readonly messages: Map<string, IndexedMessage<R>>;
+  /** Queue messages, when the store keeps them compact. */
+  readonly queue?: QueueEntries<R> | undefined;
   readonly subscriptions: Map<string, DurableSubscriptionRecord>;
   /** The store cursor's place in `messages` (see StoreIndex.entriesAfter); absent until the first read. */
   reader?: Reader<R> | undefined;
@@ -57,7 +81,14 @@ export class StoreIndex<R> {
   readonly prepared = new Map<string, R>();
   private seq = 1;
 
-  constructor(private readonly release: (ref: R) => void = () => {}) {}
+  /**
+   * `queueEntries`, when given, makes the compact store for each queue (the journal's chunks); without it
+   * queue messages sit in `messages` as topic messages do.
+   */
+  constructor(
+    private readonly release: (ref: R) => void = () => {},
+    private readonly queueEntries?: () => QueueEntries<R>,
+  ) {}
 
   /** The next send-order number (persisted by the journal's checkpoint). */
   get nextSeq(): number {
@@ -71,7 +102,12 @@ export class StoreIndex<R> {
   ensureDestination(destination: Destination): IndexedDestination<R> {
     let d = this.destinations.get(destination.key);
     if (d === undefined) {
-      d = { destination, messages: new Map(), subscriptions: new Map() };
+      d = {
+        destination,
+        messages: new Map(),
+        subscriptions: new Map(),
+        queue: destination.isQueue && this.queueEntries !== undefined ? this.queueEntries() : undefined,
+      };
       this.destinations.set(destination.key, d);
     }
     return d;
@@ -90,7 +126,12 @@ export class StoreIndex<R> {
         this.remove(op.destination, op.messageId, op.subscription);
         return null;
       case 'redelivered': {
-        const m = this.destinations.get(op.destination.key)?.messages.get(op.messageId);
+        const d = this.destinations.get(op.destination.key);
+        if (d?.queue !== undefined) {
+          d.queue.setRedelivered(op.messageId, op.count);
+          return null;
+        }
+        const m = d?.messages.get(op.messageId);
         if (m !== undefined) m.redelivered = op.count;
         return null;
       }
@@ -107,6 +148,7 @@ export class StoreIndex<R> {
         const d = this.destinations.get(op.destination.key);
         if (d === undefined) return null;
         for (const m of d.messages.values()) this.release(m.ref);
+        d.queue?.forEachRef((ref) => this.release(ref));
         this.destinations.delete(op.destination.key);
         return null;
       }
@@ -142,7 +184,8 @@ export class StoreIndex<R> {
   /** Restores an entry from a checkpoint, as it was. */
   restore(destination: Destination | IndexedDestination<R>, entry: IndexedMessage<R>): void {
     const d = destination instanceof Destination ? this.ensureDestination(destination) : destination;
-    d.messages.set(entry.id, entry);
+    if (d.queue !== undefined) d.queue.add(entry.id, entry.seq, entry.ref, entry.redelivered);
+    else d.messages.set(entry.id, entry);
     if (entry.seq > (d.lastSeq ?? 0)) d.lastSeq = entry.seq;
     if (entry.seq >= this.seq) this.seq = entry.seq + 1;
   }
@@ -154,6 +197,16 @@ export class StoreIndex<R> {
 
   private add(destination: Destination, id: string, ref: R, seq: number | undefined): IndexedMessage<R> | null {
     const d = this.ensureDestination(destination);
+    if (d.queue !== undefined) {
+      const s = seq ?? this.seq;
+      if (!d.queue.add(id, s, ref)) {
+        this.release(ref);
+        return null;
+      }
+      if (s >= this.seq) this.seq = s + 1;
+      if (s > (d.lastSeq ?? 0)) d.lastSeq = s;
+      return { id, seq: s, ref, redelivered: -1, waiting: null };
+    }
     // A duplicate add (a producer retry after failover) keeps the first copy, as KahaDB does.
     if (d.messages.has(id)) {
       this.release(ref);
@@ -177,6 +230,11 @@ export class StoreIndex<R> {
 
   private remove(destination: Destination, id: string, subscription: string | null): void {
     const d = this.destinations.get(destination.key);
+    if (d?.queue !== undefined) {
+      const ref = d.queue.remove(id);
+      if (ref !== undefined) this.release(ref);
+      return;
+    }
     const m = d?.messages.get(id);
     if (d === undefined || m === undefined) return;
     if (m.waiting !== null && subscription !== null) {
@@ -198,9 +256,19 @@ export class StoreIndex<R> {
     }
   }
 
-  /** A message's new content handle after the journal rewrote it; false when it is no longer pending. */
-  relocate(destinationKey: string, id: string, ref: R): boolean {
-    const m = this.destinations.get(destinationKey)?.messages.get(id);
+  /**
+   * A message's new content handle after the journal rewrote it; false when it is no longer pending. A compact
+   * queue finds it by `seq` (the move record carries it).
+   */
+  relocate(destinationKey: string, id: string, ref: R, seq?: number): boolean {
+    const d = this.destinations.get(destinationKey);
+    if (d?.queue !== undefined) {
+      const old = seq === undefined ? undefined : d.queue.relocate(seq, ref);
+      if (old === undefined) return false;
+      this.release(old);
+      return true;
+    }
+    const m = d?.messages.get(id);
     if (m === undefined) return false;
     const old = m.ref;
     m.ref = ref;
@@ -229,6 +297,8 @@ export class StoreIndex<R> {
     const d = this.destinations.get(destination.key);
     const out: IndexedMessage<R>[] = [];
     if (d === undefined || max <= 0) return out;
+    // Compact queues find the position by binary search: no reader to keep.
+    if (d.queue !== undefined) return subscription === undefined ? d.queue.after(afterSeq, max) : out;
     const last = d.lastSeq ?? 0;
     // A durable subscription's read passes over what it consumed; its own reader remembers how far it looked,
     // so entries it passed over are not looked at again by the next page.
@@ -271,8 +341,31 @@ export class StoreIndex<R> {
     return out;
   }
 
+  /**
+   * The entry `e` (from entriesAfter) as the index now has it, or undefined once it is no longer pending; its
+   * `ref` says where the message lives now.
+   */
+  current(destination: Destination, e: IndexedMessage<R>): IndexedMessage<R> | undefined {
+    const d = this.destinations.get(destination.key);
+    if (d?.queue !== undefined) return d.queue.get(e.seq);
+    return d?.messages.get(e.id) === e ? e : undefined;
+  }
+
+  /** Drops one pending entry without a journal record (recovery's lost messages). */
+  drop(destinationKey: string, e: IndexedMessage<R>): void {
+    const d = this.destinations.get(destinationKey);
+    if (d?.queue !== undefined) d.queue.remove(e.id, e.seq);
+    else d?.messages.delete(e.id);
+  }
+
+  /** How many messages are pending on a destination. */
+  pendingCount(d: IndexedDestination<R>): number {
+    return d.messages.size + (d.queue?.size ?? 0);
+  }
+
   /** Pending messages per destination in send order. */
   sortedMessages(d: IndexedDestination<R>): IndexedMessage<R>[] {
+    if (d.queue !== undefined) return [...d.queue.entries()];
     const list = [...d.messages.values()];
     let sorted = true;
     for (let i = 1; i < list.length && sorted; i++) if (list[i - 1]!.seq > list[i]!.seq) sorted = false;
@@ -304,7 +397,7 @@ export class StoreIndex<R> {
 
   messageCount(): number {
     let n = 0;
-    for (const d of this.destinations.values()) n += d.messages.size;
+    for (const d of this.destinations.values()) n += this.pendingCount(d);
     return n;
   }
 }

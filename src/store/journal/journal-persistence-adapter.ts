@@ -10,7 +10,8 @@ import { encodeOperation } from '../operation-codec.js';
 import type { PersistenceAdapter, RecoveredState, RecoverOptions, StoreOperation } from '../persistence-adapter.js';
 import { StoreFullError, StoreStateError, type StoreNoSpaceError } from '../store-errors.js';
 import { StoreIndex } from '../store-index.js';
-import { encodeCheckpoint, type Location } from './checkpoint.js';
+import { chunkFileName, encodeCheckpoint, encodeChunk, type Location } from './checkpoint.js';
+import { QueueChunks } from './queue-chunks.js';
 import { NodeFileLayer, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { LockerSettings } from '../locker.js';
 import { SharedFileLocker } from './shared-file-locker.js';
@@ -123,6 +124,9 @@ const READ_SPAN = 1024 * 1024;
 /** Smallest segment the storeLimit cap may choose. */
 const MIN_SEGMENT = 64 * 1024;
 
+/** Chunk files a checkpoint writes at once. */
+const CHUNK_WRITES = 8;
+
 const MOVE_MESSAGE = 1;
 const MOVE_PREPARED = 2;
 
@@ -140,6 +144,13 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private readonly writer = new ByteWriter(64 * 1024);
   private readonly ckptWriter = new ByteWriter(64 * 1024);
   private index = new StoreIndex<Location>();
+  /** Ids for new index chunks (their file names); recovery moves it past the checkpoint's. */
+  private readonly chunkIds = { next: 1 };
+  /** The generation of the last checkpoint: chunk files it wrote carry it in their names. */
+  private checkpointGen = 0;
+  /** The chunk files the last checkpoint's manifest names, with their sizes. */
+  private indexFiles = new Map<string, number>();
+  private indexBytes = 0;
   /** Per segment: how many pending operations it holds and their bytes. */
   private live = new Map<number, { refs: number; bytes: number }>();
   private journal: Journal | null = null;
@@ -213,7 +224,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     await this.fs.mkdirp(this.s.directory);
     await this.locker.lockNow();
     try {
-      this.index = new StoreIndex<Location>((loc) => this.release(loc));
+      this.chunkIds.next = 1;
+      this.index = new StoreIndex<Location>(
+        (loc) => this.release(loc),
+        () => new QueueChunks(() => this.chunkIds.next++),
+      );
       this.live = new Map();
       const result = await recoverJournal({
         fs: this.fs,
@@ -223,10 +238,16 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         decode: { propertyDecoder: this.options.propertyDecoder },
         index: this.index,
         retain: (loc) => this.retain(loc),
+        retainMany: (segment, refs, bytes) => this.retainMany(segment, refs, bytes),
         report: (d) => this.report(d),
+        chunkIds: this.chunkIds,
+        liveSegments: () => this.live.keys(),
       });
       this.recovered = result.load;
       this.checkpointBytes = result.checkpointBytes;
+      this.checkpointGen = result.checkpointGen;
+      this.indexFiles = result.indexFiles;
+      this.indexBytes = [...result.indexFiles.values()].reduce((a, b) => a + b, 0);
       this.checkpointSegment = 0;
       const journal = new Journal(
         {
@@ -249,8 +270,10 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       this.changes = 1;
       this.checkpointedChanges = 0;
       // A fresh checkpoint, so the next start replays nothing that this one already did; not needed when this
-      // start replayed nothing (a clean stop left one), which saves a full snapshot of a large backlog's index.
-      if (result.replayedRecords > 0 || result.checkpointBytes === 0) await this.checkpoint(true);
+      // start replayed nothing (a clean stop left one). A version 1 checkpoint (a full snapshot written by an
+      // earlier release) is rewritten at once in the incremental form.
+      if (result.replayedRecords > 0 || result.checkpointBytes === 0 || result.checkpointVersion < 2)
+        await this.checkpoint(true);
       else this.checkpointedChanges = this.changes;
       // runMaintenance never rejects: it logs a failed task itself ('store maintenance failed').
       this.timers.push(
@@ -363,7 +386,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         }
       }
       // Only entries still pending are worth another try; their `ref` now says where they live.
-      todo = failed.filter((t) => this.index.destinations.get(destination.key)?.messages.get(t.e.id) === t.e);
+      todo = [];
+      for (const t of failed) {
+        const now = this.index.current(destination, t.e);
+        if (now !== undefined) todo.push({ e: now, i: t.i });
+      }
     }
     for (const t of todo) {
       this.report({
@@ -371,7 +398,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         file: pathIn(this.s.directory, segmentName(t.e.ref.segment)),
         offset: t.e.ref.offset,
         length: t.e.ref.length,
-        detail: `message ${t.e.id} on ${destination.key} could not be read back for dispatch`,
+        detail: `message ${describe(t.e)} on ${destination.key} could not be read back for dispatch`,
       });
     }
     return out.filter((m): m is Message => m !== null);
@@ -411,6 +438,8 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
             const m = op.message;
             m.storeSequence = e.seq;
             if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
+            // The broker now holds it: its remove will name it by id.
+            this.index.destinations.get(destination.key)?.queue?.remember(m.messageId, e.seq);
             out[i] = m;
           } catch (err) {
             // A body that no longer decodes is reported and left in the store for an operator to look at.
@@ -419,7 +448,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
               file: pathIn(this.s.directory, segmentName(seg)),
               offset: e.ref.offset,
               length: e.ref.length,
-              detail: `message ${e.id} on ${destination.key} does not decode: ${(err as Error).message}`,
+              detail: `message ${describe(e)} on ${destination.key} does not decode: ${(err as Error).message}`,
             });
           }
         }
@@ -583,11 +612,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     }
   }
 
-  /** Bytes on disk: every segment as written plus the checkpoint file. */
+  /** Bytes on disk: every segment as written plus the checkpoint's manifest and chunk files. */
   size(): number {
     const journal = this.journal;
     if (journal === null) return this.lastSize;
-    let n = this.checkpointBytes;
+    let n = this.checkpointBytes + this.indexBytes;
     for (const len of journal.written.values()) n += len;
     return n;
   }
@@ -634,6 +663,15 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     }
   }
 
+  private retainMany(segment: number, refs: number, bytes: number): void {
+    const l = this.live.get(segment);
+    if (l === undefined) this.live.set(segment, { refs, bytes });
+    else {
+      l.refs += refs;
+      l.bytes += bytes;
+    }
+  }
+
   private release(loc: Location): void {
     const l = this.live.get(loc.segment);
     if (l === undefined) return;
@@ -643,9 +681,11 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   }
 
   /**
-   * Snapshot the index (synchronously, so it matches the journal tail exactly), make the journal durable up
-   * to that tail, write the checkpoint atomically (temp file, fsync, rename), then delete the segments
-   * before the tail that hold nothing pending: only once the checkpoint no longer needs them.
+   * Snapshot the index (synchronously, so it matches the journal tail exactly): the chunks of compact queues
+   * that changed since the last checkpoint, and the manifest naming every chunk's file. Make the journal
+   * durable up to that tail, write the changed chunks to new files (fsynced), replace the manifest atomically
+   * (temp file, fsync, rename), then delete the chunk files and the segments before the tail that nothing
+   * needs any more. The cost follows what changed (the head and the tail of a deep backlog), not its depth.
    */
   private async checkpoint(force = false): Promise<void> {
     const journal = this.journal;
@@ -669,7 +709,22 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     const changes = this.changes;
     const appended = this.appendedSinceCheckpoint;
     const position = journal.tail;
-    const image = encodeCheckpoint(this.ckptWriter, this.index, position);
+    const gen = this.checkpointGen + 1;
+    const chunkImages: { name: string; image: Buffer }[] = [];
+    const named = new Map<string, number>();
+    for (const d of this.index.destinations.values()) {
+      if (!(d.queue instanceof QueueChunks)) continue;
+      for (const c of d.queue.chunks) {
+        if (c.dirty) {
+          c.dirty = false;
+          c.gen = gen;
+          const image = encodeChunk(c);
+          chunkImages.push({ name: chunkFileName(c.id, gen), image });
+          named.set(chunkFileName(c.id, gen), image.length);
+        } else named.set(chunkFileName(c.id, c.gen), this.indexFiles.get(chunkFileName(c.id, c.gen)) ?? 0);
+      }
+    }
+    const image = encodeCheckpoint(this.ckptWriter, this.index, position, gen, this.chunkIds.next);
     const dead = [...journal.written.keys()].filter((s) => s < position.segment && !this.live.has(s));
     // Segments before the previous checkpoint's position that hold nothing pending can go first: that
     // checkpoint does not need them for replay (only for bodies, and none is pending there), and on a full
@@ -679,25 +734,33 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     await journal.forceSync();
     const path = pathIn(this.s.directory, CHECKPOINT_FILE);
     const tmp = path + '.tmp';
-    const h = await this.fs.open(tmp, true);
     try {
-      await this.fs.truncate(h, 0);
-      let done = 0;
-      while (done < image.length) {
-        const n = await this.fs.write(h, image.subarray(done), done);
-        if (n <= 0) throw new Error(`checkpoint write to ${tmp} made no progress`);
-        done += n;
+      // A few files at once: each ends with its own fsync, and the disk merges those that overlap.
+      for (let i = 0; i < chunkImages.length; i += CHUNK_WRITES) {
+        await Promise.all(
+          chunkImages.slice(i, i + CHUNK_WRITES).map((c) => this.writeFile(pathIn(this.s.directory, c.name), c.image)),
+        );
       }
-      await this.fs.fsync(h);
+      await this.writeFile(tmp, image);
     } catch (e) {
-      // A checkpoint cut short (a full disk) must not keep holding the space it took.
-      await this.fs.close(h).catch(() => {});
-      await this.fs.unlink(tmp).catch(() => {});
+      // The chunks written under this generation are not named by any manifest: write them again next time.
+      for (const d of this.index.destinations.values()) {
+        if (d.queue instanceof QueueChunks) for (const c of d.queue.chunks) if (c.gen === gen) c.dirty = true;
+      }
       throw e;
     }
-    await this.fs.close(h);
     await this.fs.rename(tmp, path);
     await this.fs.syncDir(this.s.directory);
+    this.checkpointGen = gen;
+    // The manifest in place no longer names these: chunks rewritten under a new generation, or dropped.
+    for (const name of this.indexFiles.keys()) {
+      if (named.has(name)) continue;
+      await this.fs.unlink(pathIn(this.s.directory, name)).catch((e: unknown) => {
+        this.log.warn('could not delete index chunk file', { file: name, error: e });
+      });
+    }
+    this.indexFiles = named;
+    this.indexBytes = [...named.values()].reduce((a, b) => a + b, 0);
     this.checkpointBytes = image.length;
     this.checkpointedChanges = changes;
     this.appendedSinceCheckpoint -= appended;
@@ -707,6 +770,26 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       dead.filter((s) => !early.includes(s)),
     );
     if (this.spaceWaiters.length > 0) this.admitWaiters();
+  }
+
+  /** Writes a whole file and fsyncs it; a file cut short (a full disk) is deleted, not left holding space. */
+  private async writeFile(path: string, data: Buffer): Promise<void> {
+    const h = await this.fs.open(path, true);
+    try {
+      await this.fs.truncate(h, 0);
+      let done = 0;
+      while (done < data.length) {
+        const n = await this.fs.write(h, data.subarray(done), done);
+        if (n <= 0) throw new Error(`checkpoint write to ${path} made no progress`);
+        done += n;
+      }
+      await this.fs.fsync(h);
+    } catch (e) {
+      await this.fs.close(h).catch(() => {});
+      await this.fs.unlink(path).catch(() => {});
+      throw e;
+    }
+    await this.fs.close(h);
   }
 
   private async deleteSegments(journal: Journal, segments: readonly number[]): Promise<void> {
@@ -755,6 +838,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
           items.push({ kind: MOVE_MESSAGE, key: d.destination.key, id: m.id, seq: m.seq, loc: m.ref });
         }
       }
+      // Compact queue entries move by seq (their id is not kept; the move record's id stays empty).
+      if (d.queue instanceof QueueChunks) {
+        for (const m of d.queue.inSegment(seg)) {
+          items.push({ kind: MOVE_MESSAGE, key: d.destination.key, id: '', seq: m.seq, loc: m.ref });
+        }
+      }
     }
     for (const [tx, loc] of this.index.prepared) {
       if (loc.segment === seg) items.push({ kind: MOVE_PREPARED, key: tx, id: '', seq: 0, loc });
@@ -776,7 +865,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       (it, i) =>
         bytes[i]!.length === it.loc.length &&
         (it.kind === MOVE_MESSAGE
-          ? this.index.destinations.get(it.key)?.messages.get(it.id)?.ref === it.loc
+          ? this.stillAt(it.key, it.id, it.seq, it.loc)
           : this.index.prepared.get(it.key) === it.loc),
     );
     if (still.length === 0) return;
@@ -808,12 +897,24 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
         };
         this.retain(loc);
         const moved =
-          it.kind === MOVE_MESSAGE ? this.index.relocate(it.key, it.id, loc) : this.index.relocatePrepared(it.key, loc);
+          it.kind === MOVE_MESSAGE
+            ? this.index.relocate(it.key, it.id, loc, it.seq)
+            : this.index.relocatePrepared(it.key, loc);
         if (!moved) this.release(loc);
       }
       this.changes++;
     });
     this.log.debug('compacted journal segment', { segment: segmentName(seg), moved: still.length });
+  }
+
+  /** Whether a message compaction read is still pending at the location it read. */
+  private stillAt(key: string, id: string, seq: number, loc: Location): boolean {
+    const d = this.index.destinations.get(key);
+    if (d?.queue !== undefined) {
+      const now = d.queue.get(seq)?.ref;
+      return now !== undefined && now.segment === loc.segment && now.offset === loc.offset;
+    }
+    return d?.messages.get(id)?.ref === loc;
   }
 
   private requestCleanup(): void {
@@ -842,6 +943,11 @@ function finishRecord(w: ByteWriter, type: number): Buffer {
   w.slice(8, 9)[0] = type;
   w.setU32(4, crc32(w.slice(8, w.length)));
   return w.copy();
+}
+
+/** A message in a report: its id when the index has it, else its store sequence. */
+function describe(e: IndexedMessage<Location>): string {
+  return e.id !== '' ? e.id : `with store sequence ${e.seq}`;
 }
 
 function positive(v: number, name: string): number {

@@ -4,9 +4,10 @@ import type { MessageDecodeOptions } from '../message-codec.js';
 import { decodeOperation, summarizeOperation, type OperationSummary } from '../operation-codec.js';
 import type { DeferredQueue, RecoveredState, RecoverOptions, StoreOperation } from '../persistence-adapter.js';
 import { StoreCorruptError } from '../store-errors.js';
-import type { StoreIndex } from '../store-index.js';
+import type { IndexedMessage, StoreIndex } from '../store-index.js';
 import type { Destination } from '../../model/destination.js';
-import { decodeCheckpoint, type Location } from './checkpoint.js';
+import { chunkFileName, decodeChunk, decodeCheckpoint, isChunkFileName, type Location } from './checkpoint.js';
+import { QueueChunks } from './queue-chunks.js';
 import { parseSegmentName, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { JournalPosition } from './journal.js';
 import { RecordType, SEGMENT_HEADER_SIZE, checkSegmentHeader, scanSegment, type ScannedRecord } from './record.js';
@@ -40,8 +41,17 @@ export interface RecoveryInput {
   /** Empty on entry; holds the recovered index on return. */
   readonly index: StoreIndex<Location>;
   readonly retain: (loc: Location) => void;
+  /** Counts `refs` pending operations of `bytes` in a segment at once (a checkpoint's compact queues). */
+  readonly retainMany: (segment: number, refs: number, bytes: number) => void;
   readonly report: (d: DamageReport) => void;
+  /** The next chunk id; the checkpoint's manifest moves it past every id it names. */
+  readonly chunkIds: { next: number };
+  /** The segments pending operations live in now (what `retain` counted, less what was released). */
+  readonly liveSegments: () => Iterable<number>;
 }
+
+/** Chunk files read at once at start (the reads wait on the disk, not the CPU). */
+const CHUNK_READS = 16;
 
 export interface RecoveryResult {
   /**
@@ -56,6 +66,12 @@ export interface RecoveryResult {
   readonly segments: Map<number, number>;
   readonly checkpointBytes: number;
   readonly replayedRecords: number;
+  /** The checkpoint's format version (0: none was loaded); below 2 it is rewritten at once. */
+  readonly checkpointVersion: number;
+  /** Its generation: the next checkpoint writes its chunk files under a higher one. */
+  readonly checkpointGen: number;
+  /** The chunk files the manifest names, with their sizes (every other one was deleted). */
+  readonly indexFiles: Map<string, number>;
 }
 
 /**
@@ -82,12 +98,48 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
   const ckpt = await fs.readFile(ckptPath);
   let position: JournalPosition = { segment: onDisk[0] ?? 1, offset: SEGMENT_HEADER_SIZE };
   let fromCheckpoint = false;
+  let checkpointVersion = 0;
+  let checkpointGen = 0;
+  const indexFiles = new Map<string, number>();
+  const reads: Promise<Buffer | null>[] = [];
   if (ckpt !== null) {
     try {
-      position = decodeCheckpoint(ckpt, index);
+      const info = decodeCheckpoint(ckpt, index);
+      input.chunkIds.next = Math.max(input.chunkIds.next, info.nextChunkId);
+      // The chunk files this manifest names, typed arrays straight from each file's bytes; read CHUNK_READS at a
+      // time, restored in the manifest's order.
+      const files = info.chunks.map((ref) => chunkFileName(ref.id, ref.gen));
+      const readAhead = (i: number) => {
+        if (i >= files.length) return;
+        const read = fs.readFile(pathIn(directory, files[i]!));
+        // Awaited in turn below; a failure while an earlier read is awaited must not count as unhandled.
+        read.catch(() => {});
+        reads[i] = read;
+      };
+      for (let i = 0; i < CHUNK_READS; i++) readAhead(i);
+      for (let k = 0; k < info.chunks.length; k++) {
+        const ref = info.chunks[k]!;
+        const name = files[k]!;
+        const bytes = await reads[k]!;
+        readAhead(k + CHUNK_READS);
+        if (bytes === null) throw new StoreCorruptError(`checkpoint: index chunk file ${name} is missing`);
+        const chunk = decodeChunk(bytes, ref.id, ref.gen);
+        const d = index.destinations.get(ref.destination);
+        if (!(d?.queue instanceof QueueChunks)) throw new StoreCorruptError(`checkpoint: chunk ${name} of a non-queue`);
+        d.queue.restoreChunk(chunk);
+        if (chunk.n > 0) d.lastSeq = Math.max(d.lastSeq ?? 0, chunk.seqAt(chunk.n - 1));
+        indexFiles.set(name, bytes.length);
+        input.chunkIds.next = Math.max(input.chunkIds.next, ref.id + 1);
+      }
+      position = info.position;
+      checkpointVersion = info.version;
+      checkpointGen = info.gen;
       fromCheckpoint = true;
     } catch (e) {
       clearIndex(index);
+      indexFiles.clear();
+      // Reads started ahead of a failure are let finish before the journal is replayed instead.
+      await Promise.allSettled(reads);
       report({
         kind: 'bad-checkpoint',
         file: ckptPath,
@@ -106,8 +158,20 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
         'checkpoint missing while earlier segments were deleted; replaying every remaining segment (consumed messages may be redelivered)',
     });
   }
+  // Chunk files no manifest names: left by a checkpoint that crashed before its manifest was in place.
+  // Their generation is skipped too, so no later checkpoint reuses one of their names.
+  for (const name of names) {
+    if (!isChunkFileName(name) || indexFiles.has(name)) continue;
+    await fs.unlink(pathIn(directory, name));
+    checkpointGen = Math.max(checkpointGen, Number(/-(\d+)\.dat$/.exec(name)![1]));
+  }
   if (fromCheckpoint) {
-    for (const d of index.destinations.values()) for (const m of d.messages.values()) input.retain(m.ref);
+    const usage = new Map<number, { refs: number; bytes: number }>();
+    for (const d of index.destinations.values()) {
+      for (const m of d.messages.values()) input.retain(m.ref);
+      if (d.queue instanceof QueueChunks) d.queue.usage(usage);
+    }
+    for (const [seg, u] of usage) input.retainMany(seg, u.refs, u.bytes);
     for (const loc of index.prepared.values()) input.retain(loc);
   }
 
@@ -199,7 +263,17 @@ export async function recoverJournal(input: RecoveryInput): Promise<RecoveryResu
 
   // 4. Read the pending content, when asked.
   const load = (options: RecoverOptions) => loadContent(input, new Map(segments), fromCheckpoint, options);
-  return { load, tail, tailExists, segments, checkpointBytes: ckpt?.length ?? 0, replayedRecords };
+  return {
+    load,
+    tail,
+    tailExists,
+    segments,
+    checkpointBytes: ckpt?.length ?? 0,
+    replayedRecords,
+    checkpointVersion,
+    checkpointGen,
+    indexFiles,
+  };
 }
 
 function replayRecord(
@@ -250,7 +324,8 @@ function replayRecord(
       }
       for (const it of items) {
         input.retain(it.loc);
-        let moved = it.kind === 1 ? index.relocate(it.key, it.id, it.loc) : index.relocatePrepared(it.key, it.loc);
+        let moved =
+          it.kind === 1 ? index.relocate(it.key, it.id, it.loc, it.seq) : index.relocatePrepared(it.key, it.loc);
         if (!moved && fullReplay) {
           // Without a checkpoint the original add may be in a deleted segment: the moved copy stands in.
           const s = summarizeOperation(new ByteReader(buf, it.loc.offset, it.loc.offset + it.loc.length), input.decode);
@@ -297,7 +372,7 @@ type Wanted =
       readonly destKey: string;
       readonly id: string;
       readonly loc: Location;
-      readonly entry: object;
+      readonly entry: IndexedMessage<Location>;
     }
   | { readonly kind: 'prepared'; readonly tx: string; readonly loc: Location };
 
@@ -319,9 +394,22 @@ async function loadContent(
   };
   // Deferred queue messages are not read, but the segments they live in must be there.
   const deferredMissing = new Map<number, Wanted[]>();
+  const read = new Map<string, IndexedMessage<Location>[]>();
+  const missingLive = [...input.liveSegments()].filter((s) => !segments.has(s));
   for (const d of index.destinations.values()) {
     const defer = isDeferred(d.destination);
-    for (const m of d.messages.values()) {
+    let entries: Iterable<IndexedMessage<Location>> = d.messages.values();
+    if (d.queue instanceof QueueChunks) {
+      if (defer) {
+        // Only the entries of missing segments are looked at (usually none): no object per deferred message.
+        const q = d.queue;
+        entries = missingLive.flatMap((s) => q.inSegment(s));
+      } else {
+        entries = index.sortedMessages(d);
+        read.set(d.destination.key, entries as IndexedMessage<Location>[]);
+      }
+    }
+    for (const m of entries) {
       const w: Wanted = { kind: 'message', destKey: d.destination.key, id: m.id, loc: m.ref, entry: m };
       if (!defer) want(m.ref.segment, w);
       else if (!segments.has(m.ref.segment)) {
@@ -350,15 +438,17 @@ async function loadContent(
   // Keyed by the index entry itself: no per-message key string to build on a large recovery.
   const messages = new Map<object, Message>();
   const prepared = new Map<string, readonly StoreOperation[]>();
-  const lose = (w: Wanted, kind: DamageReport['kind'], detail: string) => {
+  const lose = (w: Wanted, kind: DamageReport['kind'], detail: string, buf?: Buffer) => {
     if (w.kind === 'message') {
-      index.destinations.get(w.destKey)?.messages.delete(w.id);
+      index.drop(w.destKey, w.entry);
+      // A compact queue entry has no id: the damaged bytes may still name it (best effort).
+      const id = w.id !== '' ? w.id : buf === undefined ? '' : peekId(buf, w.loc, input.decode);
       report({
         kind,
         file: file(w.loc.segment),
         offset: w.loc.offset,
         length: w.loc.length,
-        detail: `message ${w.id} on ${w.destKey} lost: ${detail}`,
+        detail: `message ${id !== '' ? id : `with store sequence ${w.entry.seq}`} on ${w.destKey} lost: ${detail}`,
       });
     } else {
       index.prepared.delete(w.tx);
@@ -405,7 +495,7 @@ async function loadContent(
     for (const w of wanted) {
       const i = lastAtOrBelow(starts, w.loc.offset);
       if (i < 0 || w.loc.offset + w.loc.length > ends[i]!) {
-        lose(w, 'lost-message', 'its record fails its checksum');
+        lose(w, 'lost-message', 'its record fails its checksum', buf);
         continue;
       }
       try {
@@ -414,25 +504,35 @@ async function loadContent(
         else if (w.kind === 'prepared' && op.op === 'prepare') prepared.set(w.tx, op.operations);
         else lose(w, 'lost-message', `the record holds a ${op.op} operation`);
       } catch (e) {
-        lose(w, 'lost-message', (e as Error).message);
+        lose(w, 'lost-message', (e as Error).message, buf);
       }
     }
   }
 
   const out = new Map<string, Message[]>();
   const deferred = new Map<string, DeferredQueue>();
+  const recentIds = new Map<string, string[]>();
+  for (const d of index.destinations.values()) {
+    if (d.queue instanceof QueueChunks && isDeferred(d.destination) && d.queue.size > 0) {
+      recentIds.set(d.destination.key, await readRecentIds(input, d.queue, segments));
+    }
+  }
   for (const d of index.destinations.values()) {
     if (isDeferred(d.destination)) {
       const map = d.messages;
-      if (map.size > 0) deferred.set(d.destination.key, { count: map.size, ids: () => map.keys() });
+      const count = index.pendingCount(d);
+      // A compact queue keeps no ids: the producer audit learns the most recent ones, read back from the journal.
+      const recent = recentIds.get(d.destination.key);
+      if (count > 0) deferred.set(d.destination.key, { count, ids: () => recent ?? map.keys() });
       continue;
     }
     const list: Message[] = [];
-    for (const e of index.sortedMessages(d)) {
+    for (const e of read.get(d.destination.key) ?? index.sortedMessages(d)) {
       const m = messages.get(e);
       if (m === undefined) continue;
       if (e.redelivered >= 0) m.redeliveryCounter = e.redelivered;
       m.storeSequence = e.seq;
+      d.queue?.remember(m.messageId, e.seq);
       list.push(m);
     }
     if (list.length > 0) out.set(d.destination.key, list);
@@ -446,6 +546,61 @@ async function loadContent(
     subscriptionAcks: index.subscriptionAcks(),
     prepared,
   };
+}
+
+/**
+ * The ids of a deferred queue's last RECENT_IDS messages, for the producer audit (a producer's resend after a
+ * failover concerns what it sent last). Read from the journal by location ranges, best effort: what cannot be
+ * read is left out (the store still refuses a duplicate add of a recent message itself).
+ */
+const RECENT_IDS = 8192;
+
+async function readRecentIds(
+  input: RecoveryInput,
+  queue: QueueChunks,
+  segments: Map<number, number>,
+): Promise<string[]> {
+  const entries = queue.last(RECENT_IDS);
+  const bySegment = new Map<number, IndexedMessage<Location>[]>();
+  for (const e of entries) {
+    if (!segments.has(e.ref.segment)) continue;
+    const list = bySegment.get(e.ref.segment);
+    if (list === undefined) bySegment.set(e.ref.segment, [e]);
+    else list.push(e);
+  }
+  const ids = new Map<number, string>();
+  for (const [seg, list] of bySegment) {
+    let h;
+    try {
+      h = await input.fs.open(pathIn(input.directory, segmentName(seg)), false);
+      let start = Infinity;
+      let end = 0;
+      for (const e of list) {
+        start = Math.min(start, e.ref.offset);
+        end = Math.max(end, e.ref.offset + e.ref.length);
+      }
+      const buf = await input.fs.read(h, start, end - start);
+      for (const e of list) {
+        const id = peekId(buf, { ...e.ref, offset: e.ref.offset - start }, input.decode);
+        if (id !== '') ids.set(e.seq, id);
+      }
+    } catch {
+      // Best effort: an unreadable segment is reported when the message is read for dispatch.
+    } finally {
+      if (h !== undefined) await input.fs.close(h).catch(() => {});
+    }
+  }
+  return entries.map((e) => ids.get(e.seq)).filter((id): id is string => id !== undefined);
+}
+
+/** The message id an operation's bytes carry, or '' when they do not decode that far. */
+function peekId(buf: Buffer, loc: Location, decode: MessageDecodeOptions): string {
+  try {
+    const s = summarizeOperation(new ByteReader(buf, loc.offset, loc.offset + loc.length), decode);
+    return s.kind === 'add' ? s.messageId : '';
+  } catch {
+    return '';
+  }
 }
 
 function lastAtOrBelow(sorted: number[], v: number): number {
