@@ -12,7 +12,10 @@ export class IdGenerator {
 
   constructor(prefix = 'ID:', port = 0) {
     IdGenerator.instances++;
-    this.seed = `${prefix}${IdGenerator.hostPart}-${port}-${Date.now()}-${IdGenerator.instances}:`;
+    // ActiveMQ puts a port bound for the purpose there, which no other process on the host holds; without one,
+    // the pid plays that part, so two brokers started in the same millisecond on one host (a cluster test, a
+    // container restart) never share a broker id and take each other for themselves.
+    this.seed = `${prefix}${IdGenerator.hostPart}-${port === 0 ? process.pid : port}-${Date.now()}-${IdGenerator.instances}:`;
   }
 
   next(): string {
