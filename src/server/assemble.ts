@@ -96,6 +96,11 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     rejectDurableConsumers: config.rejectDurableConsumers,
     memoryLimit: memoryLimitOf(config, log),
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
+    // A KahaDB configuration's journal store dispatches while it stores (ActiveMQ's default true); JDBC does not.
+    concurrentStoreAndDispatchQueues:
+      config.persistent &&
+      config.persistenceAdapter.type === 'kahaDB' &&
+      config.persistenceAdapter.concurrentStoreAndDispatchQueues,
     ...(config.systemUsage.sendFailIfNoSpaceAfterTimeout !== null
       ? { sendFailIfNoSpaceAfterTimeout: config.systemUsage.sendFailIfNoSpaceAfterTimeout }
       : {}),

@@ -97,6 +97,8 @@ export interface BrokerServiceOptions {
   sendFailIfNoSpace?: boolean;
   /** systemUsage sendFailIfNoSpaceAfterTimeout (ms). */
   sendFailIfNoSpaceAfterTimeout?: number;
+  /** `<kahaDB concurrentStoreAndDispatchQueues>`: dispatch persistent queue messages while they are stored. */
+  concurrentStoreAndDispatchQueues?: boolean;
   /** ms between checks that the store's lock is still held (master/slave); 0: none. Default 5000. */
   lockKeepAlivePeriod?: number;
   /** Told when the broker stopped itself because its store's lock was lost (the process should exit). */
@@ -157,6 +159,7 @@ export class BrokerService {
       ...(options.sendFailIfNoSpaceAfterTimeout !== undefined
         ? { sendFailIfNoSpaceAfterTimeout: options.sendFailIfNoSpaceAfterTimeout }
         : {}),
+      concurrentStoreAndDispatchQueues: options.concurrentStoreAndDispatchQueues === true,
     });
     const locker = options.store?.locker;
     this.masterLock =

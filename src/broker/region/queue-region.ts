@@ -24,6 +24,8 @@ export interface QueueRegionOptions {
   customPolicies: boolean;
   /** Where advisoryForDelivery and sendAdvisoryIfNoConsumers report a message. */
   advisories: MessageAdvisories;
+  /** KahaDB's concurrentStoreAndDispatchQueues: dispatch persistent messages while their store write runs. */
+  concurrentStoreAndDispatch?: boolean;
 }
 
 /**
@@ -88,6 +90,9 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
   async send(message: Message, store: boolean): Promise<void> {
     const dest = message.destination;
     const q = this.ensure(dest);
+    if (store && this.options.concurrentStoreAndDispatch === true && q.dispatchesWhileStoring(message)) {
+      return this.sendWhileStoring(q, message);
+    }
     if (store && message.persistent) {
       q.storing(message);
       try {
@@ -96,12 +101,36 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
         q.storeFailed(message);
         throw e;
       }
+      q.storeDone();
     }
     // Queue.messageSent: messageDelivered, then the no-consumer check, then dispatch.
     if (q.deliveryAdvisory) this.options.advisories.delivered(dest, message);
     if (q.consumers.length === 0 && q.noConsumerAdvisory) this.options.advisories.noConsumer(dest, message);
     const spilled = q.add(message);
     if (spilled !== undefined) await spilled;
+  }
+
+  /**
+   * concurrentStoreAndDispatchQueues: the store write starts, the message is dispatched at once, and the send
+   * settles when the write does (synced for a producer that waits). A consumer quicker than the disk has its
+   * acknowledgement withdraw the add before it is written (the journal store), so neither is written. If the
+   * write fails the producer is told, as without concurrency, but the message may already have been delivered:
+   * it was never promised, so this is the at-least-once of a send the producer retries (as in ActiveMQ).
+   */
+  private async sendWhileStoring(q: Queue, message: Message): Promise<void> {
+    const dest = message.destination;
+    q.storing(message, false);
+    const written = this.options.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+    if (q.deliveryAdvisory) this.options.advisories.delivered(dest, message);
+    const spilled = q.add(message, true);
+    try {
+      await written;
+      if (spilled !== undefined) await spilled;
+    } catch (e) {
+      q.storeFailed(message, false);
+      throw e;
+    }
+    q.stored(message);
   }
 
   protected override activeConsumers(q: Queue): string[] {

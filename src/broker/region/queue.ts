@@ -86,11 +86,13 @@ export class Queue implements ReferenceOwner {
    * stays in the store, or is written to the temp store: the promise then settles once it is there (the send
    * waits for it, so a temp store that is full holds the producer back).
    */
-  add(message: Message): Promise<void> | undefined {
+  add(message: Message, storeInFlight = false): Promise<void> | undefined {
     this.enqueueCount++;
     this.statistics.enqueued(message.size);
     const c = this.cursor;
-    if (message.persistent) c.storing.delete(message.messageId);
+    // A message dispatched while its store write runs stays marked until `stored`: a page read meanwhile must
+    // pass over it, it is in memory already.
+    if (message.persistent && !storeInFlight) c.storing.delete(message.messageId);
     if (this.keepInMemory(message)) {
       if (message.persistent && message.storeSequence > c.storePosition) c.storePosition = message.storeSequence;
       this.insert(new MessageReference(this, message, ++this.sequence));
@@ -144,14 +146,49 @@ export class Queue implements ReferenceOwner {
     return this.usage !== null && this.usage.percentUsage >= this.cursor.highWaterMark;
   }
 
-  /** A persistent message's store write begins: see QueueCursor.storing. */
-  storing(message: Message): void {
-    if (message.persistent) this.cursor.storing.add(message.messageId);
+  /** Sends whose store write runs before they are added (store-then-dispatch): later sends may not pass them. */
+  private storedFirst = 0;
+
+  /**
+   * A persistent message's store write begins: see QueueCursor.storing. `first`: it is added only once written
+   * (the usual path), as opposed to dispatched while storing.
+   */
+  storing(message: Message, first = true): void {
+    if (!message.persistent) return;
+    this.cursor.storing.add(message.messageId);
+    if (first) this.storedFirst++;
+  }
+
+  /** A message stored first has been written and is about to be added. */
+  storeDone(): void {
+    this.storedFirst--;
   }
 
   /** Its store write failed: the send fails and the message never reaches `add`. */
-  storeFailed(message: Message): void {
+  storeFailed(message: Message, first = true): void {
     this.cursor.storing.delete(message.messageId);
+    if (first && message.persistent) this.storedFirst--;
+  }
+
+  /**
+   * concurrentStoreAndDispatchQueues (ActiveMQ's Queue.send with isOptimizeStorage): a persistent message may be
+   * dispatched while its store write runs when it would be kept in memory anyway and a consumer can take it now.
+   * Otherwise it is stored first, so the cursor knows its place in the store.
+   */
+  dispatchesWhileStoring(message: Message): boolean {
+    const c = this.cursor;
+    // A message stored first is added when its write completes: one dispatched now would overtake it.
+    if (this.storedFirst > 0) return false;
+    if (!message.persistent || c.kind === 'file' || c.spilling || (c.kind === 'store' && !c.useCache)) return false;
+    if (this.usage !== null && this.usage.percentUsage >= c.highWaterMark) return false;
+    return this.consumers.some((s) => s.available);
+  }
+
+  /** A message added with `storeInFlight` has been written (or its add withdrawn): see `add`. */
+  stored(message: Message): void {
+    const c = this.cursor;
+    c.storing.delete(message.messageId);
+    if (message.storeSequence > c.storePosition) c.storePosition = message.storeSequence;
   }
 
   /** Adds a message recovered from the store, without dispatching. */

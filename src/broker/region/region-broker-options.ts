@@ -32,6 +32,11 @@ export interface RegionBrokerOptions {
   schedulerSupport?: boolean;
   /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
   memoryLimit?: number;
+  /**
+   * KahaDB's concurrentStoreAndDispatchQueues (default false here; the assembled broker sets ActiveMQ's true): a
+   * persistent queue message a consumer can take now is dispatched while its store write runs.
+   */
+  concurrentStoreAndDispatchQueues?: boolean;
   /** systemUsage sendFailIfNoSpace: reject sends when full instead of blocking (default false). */
   sendFailIfNoSpace?: boolean;
   /** systemUsage sendFailIfNoSpaceAfterTimeout (ms): block at most this long, then reject (0 = no limit). */

@@ -148,6 +148,7 @@ export class RegionBroker implements Broker, BrokerEventSource {
       memoryUsage: this.memoryUsage,
       customPolicies: this.customPolicies,
       advisories: this.advisories,
+      concurrentStoreAndDispatch: options.concurrentStoreAndDispatchQueues === true,
     });
     this.topicRegion = new TopicRegion({
       store: this.store,

@@ -144,6 +144,7 @@ export class TransactionCoordinator {
       for (const [q, m] of queued) q.storeFailed(m);
       throw e;
     }
+    for (const [q] of queued) q.storeDone();
     this.end(tx);
     for (const { sub, refs } of tx.acks) {
       sub.commitAcks(refs, REMOVED_IN_BATCH);

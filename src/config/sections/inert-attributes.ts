@@ -76,7 +76,6 @@ export const INERT_KAHADB_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'checksumJournalFiles', behaves: true, why: 'every journal record is always checksummed' },
   { name: 'archiveDataLogs', behaves: false, why: 'journal files are deleted, never archived' },
   { name: 'directoryArchive', why: 'journal files are deleted, never archived' },
-  { name: 'concurrentStoreAndDispatchQueues', behaves: true, why: 'not configurable in TideMQ' },
   { name: 'concurrentStoreAndDispatchTopics', behaves: false, why: 'not configurable in TideMQ' },
   { name: 'indexCacheSize', behaves: 10000, why: 'the index is in memory' },
   { name: 'indexWriteBatchSize', behaves: 1000, why: 'the index is in memory' },
@@ -120,7 +119,11 @@ export const INERT_POLICY_ATTRIBUTES: readonly InertAttribute[] = [
 /** <virtualTopic> attributes the virtual topic filter does not read (it takes name, prefix and selectorAware). */
 export const INERT_VIRTUAL_TOPIC_ATTRIBUTES: readonly InertAttribute[] = [
   { name: 'postfix', behaves: '', why: 'consumer queues are named prefix + topic name' },
-  { name: 'local', behaves: false, why: 'messages a network bridge brings in fill the consumer queues like local ones' },
+  {
+    name: 'local',
+    behaves: false,
+    why: 'messages a network bridge brings in fill the consumer queues like local ones',
+  },
   { name: 'concurrentSend', behaves: false, why: 'consumer queues are written one after another' },
   { name: 'transactedSend', behaves: false, why: 'not configurable in TideMQ' },
   { name: 'dropOnResourceLimit', behaves: false, why: 'a full consumer queue holds back the send' },

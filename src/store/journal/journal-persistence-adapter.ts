@@ -15,7 +15,7 @@ import { QueueChunks } from './queue-chunks.js';
 import { NodeFileLayer, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { LockerSettings } from '../locker.js';
 import { SharedFileLocker } from './shared-file-locker.js';
-import { Journal, type SyncStrategy } from './journal.js';
+import { Journal, type CancelAppend, type JournalPosition, type SyncStrategy } from './journal.js';
 import { RECORD_HEADER_SIZE, RecordType, MAX_RECORD_PAYLOAD, crc32 } from './record.js';
 import { recoverJournal, CHECKPOINT_FILE, type DamageReport } from './recovery.js';
 
@@ -170,6 +170,15 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   private stopping = false;
   /** Send order of the next `add` (the index learns it only once the record is written). */
   private seq = 1;
+  /**
+   * Queue messages whose add is queued in the journal and not yet written, by id: a remove that arrives first
+   * (the broker dispatched the message while its add was in flight, concurrentStoreAndDispatchQueues, and the
+   * consumer was quicker than the disk) withdraws the add and is not written either, as KahaDB cancels the
+   * add task of a message acknowledged before its store.
+   */
+  private readonly unwrittenAdds = new Map<string, CancelAppend>();
+  /** Adds withdrawn that way (a counter for the store's figures and tests). */
+  cancelledAdds = 0;
   /** The segment of the last checkpoint's position: replay after a crash starts there. */
   private checkpointSegment = 0;
   private readonly spaceWaiters: SpaceWaiter[] = [];
@@ -465,6 +474,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     if (journal.failure !== null) return Promise.reject(journal.failure);
     // Fenced: once a keepAlive found the lock gone, another broker may be master of these files.
     if (this.locker.lost) return Promise.reject(new StoreStateError(`journal store ${this.s.directory} lost its lock`));
+    if (this.withdraws(batch)) return Promise.resolve();
     let enc: Encoded;
     try {
       enc = this.encode(batch);
@@ -509,30 +519,58 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
   }
 
   /** Queues the record; the index learns the batch when its bytes are written, never before. */
+  /** A lone queue remove whose add has not been written yet: both are dropped (see unwrittenAdds). */
+  private withdraws(batch: readonly StoreOperation[]): boolean {
+    if (batch.length !== 1 || this.unwrittenAdds.size === 0) return false;
+    const op = batch[0]!;
+    if (op.op !== 'remove' || op.subscription !== null) return false;
+    const cancel = this.unwrittenAdds.get(op.messageId);
+    if (cancel === undefined) return false;
+    this.unwrittenAdds.delete(op.messageId);
+    if (!cancel()) return false;
+    this.cancelledAdds++;
+    return true;
+  }
+
   private append(journal: Journal, batch: readonly StoreOperation[], enc: Encoded, sync: boolean): Promise<void> {
+    const only = batch.length === 1 ? batch[0]! : null;
+    const lone = only !== null && only.op === 'add' && only.destination.isQueue ? only.message.messageId : null;
+    const done = journal.append(
+      enc.record,
+      sync,
+      (position) => {
+        if (lone !== null) this.unwrittenAdds.delete(lone);
+        this.indexWritten(batch, enc, position);
+      },
+      lone === null ? undefined : (cancel) => this.unwrittenAdds.set(lone, cancel),
+    );
+    if (lone !== null) done.catch(() => this.unwrittenAdds.delete(lone));
+    return done;
+  }
+
+  /** The index learns a batch once its record is written, never before. */
+  private indexWritten(batch: readonly StoreOperation[], enc: Encoded, position: JournalPosition): void {
     const { record, opOffsets, firstSeq } = enc;
-    return journal.append(record, sync, (position) => {
-      let addIndex = 0;
-      for (let i = 0; i < batch.length; i++) {
-        const op = batch[i]!;
-        const offset = opOffsets[i]!;
-        if (op.op === 'add' || op.op === 'prepare') {
-          const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
-          const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
-          this.retain(loc);
-          if (op.op === 'add') {
-            const seq = firstSeq + addIndex++;
-            if (this.index.addMessage(op.destination, op.message.messageId, loc, seq) !== null) {
-              op.message.storeSequence = seq;
-            }
-          } else this.index.apply(op, loc);
-        } else {
-          this.index.apply(op, null);
-        }
+    let addIndex = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const op = batch[i]!;
+      const offset = opOffsets[i]!;
+      if (op.op === 'add' || op.op === 'prepare') {
+        const end = i + 1 < batch.length ? opOffsets[i + 1]! - 4 : record.length;
+        const loc: Location = { segment: position.segment, offset: position.offset + offset, length: end - offset };
+        this.retain(loc);
+        if (op.op === 'add') {
+          const seq = firstSeq + addIndex++;
+          if (this.index.addMessage(op.destination, op.message.messageId, loc, seq) !== null) {
+            op.message.storeSequence = seq;
+          }
+        } else this.index.apply(op, loc);
+      } else {
+        this.index.apply(op, null);
       }
-      this.changes++;
-      this.appendedSinceCheckpoint += record.length;
-    });
+    }
+    this.changes++;
+    this.appendedSinceCheckpoint += record.length;
   }
 
   private fits(recordLength: number): boolean {

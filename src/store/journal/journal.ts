@@ -19,7 +19,14 @@ interface Pending {
   readonly onWritten: ((position: JournalPosition) => void) | null;
   readonly resolve: () => void;
   readonly reject: (e: Error) => void;
+  /** Taken into a group being written: it can no longer be cancelled. */
+  taken?: boolean;
+  /** Withdrawn before it was written (see Journal.append's `cancellable`). */
+  cancelled?: boolean;
 }
+
+/** Withdraws a queued record before it is written; false once its group has started (it will be written). */
+export type CancelAppend = () => boolean;
 
 /** A write error that leaves what is already on disk intact: the disk or the user's quota is full. */
 function isNoSpace(e: unknown): boolean {
@@ -111,11 +118,28 @@ export class Journal {
    * Queues one record; the promise settles when it is written (and, for a sync append under `always`,
    * fsynced). `onWritten` is called with its position as soon as its bytes are in the file.
    */
-  append(data: Buffer, sync: boolean, onWritten: ((position: JournalPosition) => void) | null = null): Promise<void> {
+  append(
+    data: Buffer,
+    sync: boolean,
+    onWritten: ((position: JournalPosition) => void) | null = null,
+    cancellable?: (cancel: CancelAppend) => void,
+  ): Promise<void> {
     if (this.failed !== null) return Promise.reject(this.failed);
     this.queued += data.length;
+    let entry!: Pending;
     const done = new Promise<void>((resolve, reject) => {
-      this.pending.push({ data, sync, onWritten, resolve, reject });
+      entry = { data, sync, onWritten, resolve, reject };
+      this.pending.push(entry);
+    });
+    // A record still waiting for its group can be withdrawn: it is then never written, `onWritten` is never
+    // called, and its promise resolves (concurrentStoreAndDispatchQueues: a message consumed before its add was
+    // written needs neither the add nor the remove).
+    cancellable?.(() => {
+      if (entry.taken === true || entry.cancelled === true) return false;
+      entry.cancelled = true;
+      this.queued -= data.length;
+      entry.resolve();
+      return true;
     });
     this.kick();
     return done;
@@ -162,9 +186,12 @@ export class Journal {
   private async drain(): Promise<void> {
     try {
       while (this.pending.length > 0 && this.failed === null) {
-        const group = this.pending.splice(0, this.pending.length);
-        for (const p of group) if (p.data !== null) this.queued -= p.data.length;
-        await this.writeGroup(group);
+        const group = this.pending.splice(0, this.pending.length).filter((p) => p.cancelled !== true);
+        for (const p of group) {
+          p.taken = true;
+          if (p.data !== null) this.queued -= p.data.length;
+        }
+        if (group.length > 0) await this.writeGroup(group);
       }
     } finally {
       this.writing = false;
