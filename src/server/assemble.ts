@@ -96,7 +96,7 @@ export async function assembleBroker(config: BrokerConfig, options: AssembleOpti
     rejectDurableConsumers: config.rejectDurableConsumers,
     memoryLimit: memoryLimitOf(config, log),
     sendFailIfNoSpace: config.systemUsage.sendFailIfNoSpace,
-    // A KahaDB configuration's journal store dispatches while it stores (ActiveMQ's default true); JDBC does not.
+    // `<kahaDB concurrentStoreAndDispatchQueues="true">`: the journal store dispatches while it stores.
     concurrentStoreAndDispatchQueues:
       config.persistent &&
       config.persistenceAdapter.type === 'kahaDB' &&

@@ -33,7 +33,7 @@ export interface RegionBrokerOptions {
   /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
   memoryLimit?: number;
   /**
-   * KahaDB's concurrentStoreAndDispatchQueues (default false here; the assembled broker sets ActiveMQ's true): a
+   * KahaDB's concurrentStoreAndDispatchQueues (default false, where ActiveMQ's is true: see docs/persistence.md): a
    * persistent queue message a consumer can take now is dispatched while its store write runs.
    */
   concurrentStoreAndDispatchQueues?: boolean;

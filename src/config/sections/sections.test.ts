@@ -322,7 +322,7 @@ test('kahaDB options, in attribute order for the disk sync setting, and system u
   const { config } = load(`<persistenceAdapter>
   <kahaDB directory="store" journalMaxFileLength="16mb" journalDiskSyncStrategy="periodic" enableJournalDiskSyncs="false"
           journalDiskSyncInterval="500" checkpointInterval="1000" cleanupInterval="2000" checkForCorruptJournalFiles="true"
-          ignoreMissingJournalfiles="true" indexCacheSize="1 kb" concurrentStoreAndDispatchQueues="false"/>
+          ignoreMissingJournalfiles="true" indexCacheSize="1 kb" concurrentStoreAndDispatchQueues="true"/>
 </persistenceAdapter>
 <systemUsage><systemUsage sendFailIfNoSpace="true" sendFailIfNoSpaceAfterTimeout="3000">
   <memoryUsage><memoryUsage limit="256 mb"/></memoryUsage>
@@ -338,7 +338,7 @@ test('kahaDB options, in attribute order for the disk sync setting, and system u
   assert.equal(k.checkForCorruptJournalFiles, true);
   assert.equal(k.ignoreMissingJournalfiles, true);
   assert.equal(k.indexCacheSize, 1024);
-  assert.equal(k.concurrentStoreAndDispatchQueues, false);
+  assert.equal(k.concurrentStoreAndDispatchQueues, true);
   assert.deepEqual(config.systemUsage, {
     memoryUsage: { limit: 256 * 1024 * 1024, percentOfJvmHeap: null, percentLimit: null },
     storeUsage: { limit: 10 * 1024 ** 3, percentOfJvmHeap: null, percentLimit: null },
