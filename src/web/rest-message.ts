@@ -1,7 +1,7 @@
 import type { Broker, ConnectionContext, Delivery } from '../broker/broker.js';
 import type { BrokerManagement } from '../management/broker-management.js';
 import { Destination } from '../model/destination.js';
-import type { ConsumerInfo } from '../model/commands.js';
+import { consumerInfoFor } from '../model/commands.js';
 import { typedToString } from '../model/properties.js';
 import { formParameters, HttpError, sendText, type WebRequest } from './http-support.js';
 
@@ -260,19 +260,7 @@ export class RestMessaging {
     clientId: string | null,
   ): Promise<RestConsumer> {
     const context = await this.connect(r, clientId);
-    const info: ConsumerInfo = {
-      consumerId: `${context.info.connectionId}:1:1`,
-      destination: dest,
-      prefetch: 0,
-      selector,
-      ackMode: 'auto',
-      noLocal: false,
-      exclusive: false,
-      priority: 0,
-      retroactive: false,
-      browser: false,
-      subscriptionName: null,
-    };
+    const info = consumerInfoFor(`${context.info.connectionId}:1:1`, dest, { prefetch: 0, selector, ackMode: 'auto' });
     const consumer = new RestConsumer(this.mgmt.host.broker, context, info.consumerId);
     try {
       await this.mgmt.host.broker.addConsumer(context, info, { ready: true, deliver: (d) => consumer.deliver(d) });
