@@ -31,6 +31,11 @@ export interface NetworkDemand {
  */
 export class NetworkSubscriptions extends EventEmitter {
   private readonly demands = new Map<string, NetworkDemand>();
+  /** The demands that stand for each consumer id: a look-up per id, not a scan of every demand per advisory. */
+  private readonly byConsumer = new Map<string, Set<NetworkDemand>>();
+  /** Registration order, for ties between two demands that serve the same consumer. */
+  private readonly order = new Map<NetworkDemand, number>();
+  private registered = 0;
 
   constructor() {
     super();
@@ -39,13 +44,26 @@ export class NetworkSubscriptions extends EventEmitter {
   }
 
   add(demand: NetworkDemand): void {
+    this.delete(demand.consumerId);
     this.demands.set(demand.consumerId, demand);
+    this.order.set(demand, ++this.registered);
+    for (const id of demand.networkConsumerIds) {
+      let set = this.byConsumer.get(id);
+      if (set === undefined) this.byConsumer.set(id, (set = new Set()));
+      set.add(demand);
+    }
   }
 
   delete(consumerId: string): void {
     const d = this.demands.get(consumerId);
     if (d === undefined) return;
     this.demands.delete(consumerId);
+    this.order.delete(d);
+    for (const id of d.networkConsumerIds) {
+      const set = this.byConsumer.get(id);
+      set?.delete(d);
+      if (set?.size === 0) this.byConsumer.delete(id);
+    }
     this.emit('removed', d);
   }
 
@@ -54,11 +72,19 @@ export class NetworkSubscriptions extends EventEmitter {
    * (matchFound over getRegionSubscriptions), or undefined.
    */
   serving(destination: Destination, ids: readonly string[]): NetworkDemand | undefined {
-    for (const d of this.demands.values()) {
-      if (d.destination.isQueue !== destination.isQueue) continue;
-      if (d.networkConsumerIds.some((id) => ids.includes(id))) return d;
+    let first: NetworkDemand | undefined;
+    for (const id of ids) {
+      for (const d of this.byConsumer.get(id) ?? []) {
+        if (d.destination.isQueue !== destination.isQueue) continue;
+        // The earliest registered wins, as a scan in registration order would find it.
+        if (first === undefined || this.before(d, first)) first = d;
+      }
     }
-    return undefined;
+    return first;
+  }
+
+  private before(a: NetworkDemand, b: NetworkDemand): boolean {
+    return (this.order.get(a) ?? 0) < (this.order.get(b) ?? 0);
   }
 
   get size(): number {
