@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { command } from '../client/commands.js';
 import type { PeerBrokers } from '../broker/peer-brokers.js';
 import { hostname } from 'node:os';
 import { VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX } from '../broker/advisory/virtual-destination-advisories.js';
@@ -299,69 +300,30 @@ export class DemandForwardingBridge extends EventEmitter {
     const conn = this.remoteConnection;
     if (this.o.responder === true) {
       const token = c.clientIdToken;
-      await channel.oneway({
-        type: T.CONNECTION_INFO,
-        commandId: 0,
-        responseRequired: false,
-        connectionId: conn,
-        clientId: `${c.name}${token}${this.o.local.brokerName}${token}outbound`,
-        password: null,
-        userName: null,
-        brokerPath: null,
-        brokerMasterConnector: false,
-        manageable: false,
-        clientMaster: true,
-        faultTolerant: false,
-        failoverReconnect: false,
-        clientIp: null,
-      } satisfies ow.ConnectionInfo);
+      await channel.oneway(
+        command<ow.ConnectionInfo>(T.CONNECTION_INFO, {
+          connectionId: conn,
+          clientId: `${c.name}${token}${this.o.local.brokerName}${token}outbound`,
+          clientMaster: true,
+        }),
+      );
     }
-    await channel.oneway({
-      type: T.SESSION_INFO,
-      commandId: 0,
-      responseRequired: false,
-      sessionId: sessionId(conn.value ?? '', 1),
-    } satisfies ow.SessionInfo);
-    await channel.oneway({
-      type: T.PRODUCER_INFO,
-      commandId: 0,
-      responseRequired: false,
-      producerId: this.producer,
-      destination: null,
-      brokerPath: null,
-      dispatchAsync: false,
-      windowSize: 0,
-    } satisfies ow.ProducerInfo);
+    await channel.oneway(command<ow.SessionInfo>(T.SESSION_INFO, { sessionId: sessionId(conn.value ?? '', 1) }));
+    await channel.oneway(command<ow.ProducerInfo>(T.PRODUCER_INFO, { producerId: this.producer }));
     if (c.staticBridge) return;
     let n = 0;
     for (const topic of this.advisoryTopics()) {
       const id = consumerId(conn.value ?? '', 1, ++n);
       this.advisoryConsumers.add(consumerIdToString(id));
-      await channel.oneway({
-        type: T.CONSUMER_INFO,
-        commandId: 0,
-        responseRequired: false,
-        consumerId: id,
-        browser: false,
-        destination: toOpenWireDestination(topic),
-        prefetchSize: this.advisoryPrefetch,
-        maximumPendingMessageLimit: 0,
-        // Always asynchronous, so a slow bridge never blocks the remote broker's producers.
-        dispatchAsync: true,
-        selector: null,
-        clientId: null,
-        subscriptionName: null,
-        noLocal: false,
-        exclusive: false,
-        retroactive: false,
-        priority: 0,
-        brokerPath: null,
-        additionalPredicate: null,
-        networkSubscription: false,
-        optimizedAcknowledge: false,
-        noRangeAcks: false,
-        networkConsumerPath: null,
-      } satisfies ow.ConsumerInfo);
+      await channel.oneway(
+        command<ow.ConsumerInfo>(T.CONSUMER_INFO, {
+          consumerId: id,
+          destination: toOpenWireDestination(topic),
+          prefetchSize: this.advisoryPrefetch,
+          // Always asynchronous, so a slow bridge never blocks the remote broker's producers.
+          dispatchAsync: true,
+        }),
+      );
     }
   }
 

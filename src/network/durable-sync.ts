@@ -1,3 +1,4 @@
+import { command } from '../client/commands.js';
 import type { DestinationRef, NetworkConnectorConfig } from '../config/broker-config.js';
 import { destinationMatches } from '../destination/destination-filter.js';
 import type { Destination } from '../model/destination.js';
@@ -72,39 +73,25 @@ export function brokerSubscriptionInfo(
   const infos: ow.ConsumerInfo[] = [];
   for (const d of durables) {
     if (!matchesForDurableSync(c, d.clientId, d.subscriptionName, d.destination)) continue;
-    infos.push({
-      type: T.CONSUMER_INFO,
-      commandId: 0,
-      responseRequired: false,
-      consumerId: consumerId(connection, 1, infos.length + 1),
-      browser: false,
-      destination: toOpenWireDestination(d.destination),
-      prefetchSize: 100,
-      maximumPendingMessageLimit: 0,
-      dispatchAsync: true,
-      selector: d.selector,
-      clientId: d.clientId,
-      subscriptionName: d.subscriptionName,
-      noLocal: d.noLocal,
-      exclusive: false,
-      retroactive: false,
-      priority: 0,
-      brokerPath: brokerIds(d.brokerPath),
-      additionalPredicate: null,
-      networkSubscription: false,
-      optimizedAcknowledge: false,
-      noRangeAcks: false,
-      networkConsumerPath: null,
-    });
+    infos.push(
+      command<ow.ConsumerInfo>(T.CONSUMER_INFO, {
+        consumerId: consumerId(connection, 1, infos.length + 1),
+        destination: toOpenWireDestination(d.destination),
+        prefetchSize: 100,
+        dispatchAsync: true,
+        selector: d.selector,
+        clientId: d.clientId,
+        subscriptionName: d.subscriptionName,
+        noLocal: d.noLocal,
+        brokerPath: brokerIds(d.brokerPath),
+      }),
+    );
   }
-  return {
-    type: T.BROKER_SUBSCRIPTION_INFO,
-    commandId: 0,
-    responseRequired: false,
+  return command<ow.BrokerSubscriptionInfo>(T.BROKER_SUBSCRIPTION_INFO, {
     brokerId: { type: T.BROKER_ID, value: broker.brokerId },
     brokerName: broker.brokerName,
     subscriptionInfos: infos,
-  };
+  });
 }
 
 /**

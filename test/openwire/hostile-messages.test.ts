@@ -1,3 +1,4 @@
+import { consumerInfoFor } from '../../src/model/commands.js';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { deflateSync } from 'node:zlib';
@@ -125,19 +126,7 @@ describe('hostile OpenWire messages with a STOMP consumer', () => {
     await service.broker.addConnection(ctx);
     await service.broker.addConsumer(
       ctx,
-      {
-        consumerId: `dlq-reader-${queueNo}:1`,
-        destination: Destination.queue('ActiveMQ.DLQ'),
-        prefetch: 1000,
-        selector: null,
-        ackMode: 'auto',
-        noLocal: false,
-        exclusive: false,
-        priority: 0,
-        retroactive: false,
-        browser: false,
-        subscriptionName: null,
-      },
+      consumerInfoFor(`dlq-reader-${queueNo}:1`, Destination.queue('ActiveMQ.DLQ'), { ackMode: 'auto' }),
       {
         ready: true,
         deliver: (d) => {

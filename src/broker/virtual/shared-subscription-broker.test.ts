@@ -5,7 +5,7 @@ import { MemoryPersistenceAdapter } from '../../store/memory/memory-persistence-
 import { ManualClock } from '../../util/clock.js';
 import { Destination } from '../../model/destination.js';
 import { Message } from '../../model/message.js';
-import type { ConsumerInfo } from '../../model/commands.js';
+import { consumerInfoFor, type ConsumerInfo } from '../../model/commands.js';
 import type { ConnectionContext, Delivery } from '../broker.js';
 import { SharedSubscriptionBroker, sharedQueue } from './shared-subscription-broker.js';
 
@@ -17,21 +17,7 @@ const ctx: ConnectionContext = {
 };
 
 function member(topic: Destination, group: string, accepts?: (d: Destination) => boolean): ConsumerInfo {
-  return {
-    consumerId: `k${++n}`,
-    destination: topic,
-    prefetch: 1000,
-    selector: null,
-    ackMode: 'auto',
-    noLocal: false,
-    exclusive: false,
-    priority: 0,
-    retroactive: false,
-    browser: false,
-    subscriptionName: null,
-    shareGroup: group,
-    ...(accepts ? { accepts } : {}),
-  };
+  return consumerInfoFor(`k${++n}`, topic, { ackMode: 'auto', shareGroup: group, ...(accepts ? { accepts } : {}) });
 }
 
 function msg(dest: Destination, body: string): Message {

@@ -1,3 +1,4 @@
+import { consumerInfoFor } from '../../model/commands.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RegionBroker } from '../region/region-broker.js';
@@ -19,28 +20,12 @@ const ctx: ConnectionContext = {
 
 async function listen(b: Broker, dest: Destination): Promise<string[]> {
   const got: string[] = [];
-  await b.addConsumer(
-    ctx,
-    {
-      consumerId: `k${++n}`,
-      destination: dest,
-      prefetch: 1000,
-      selector: null,
-      ackMode: 'auto',
-      noLocal: false,
-      exclusive: false,
-      priority: 0,
-      retroactive: false,
-      browser: false,
-      subscriptionName: null,
+  await b.addConsumer(ctx, consumerInfoFor(`k${++n}`, dest, { ackMode: 'auto' }), {
+    ready: true,
+    deliver: (d: Delivery | null) => {
+      if (d) got.push(Buffer.from(d.message.body!).toString());
     },
-    {
-      ready: true,
-      deliver: (d: Delivery | null) => {
-        if (d) got.push(Buffer.from(d.message.body!).toString());
-      },
-    },
-  );
+  });
   return got;
 }
 
