@@ -34,6 +34,8 @@ export function createStore(config: BrokerConfig, log: Logger): PersistenceAdapt
     cleanupInterval: pa.cleanupInterval,
     checkForCorruptJournalFiles: pa.checkForCorruptJournalFiles,
     ignoreMissingJournalfiles: pa.ignoreMissingJournalfiles,
+    // The broker then dispatches while storing (assemble.ts): a consumer quicker than the disk withdraws the add.
+    withdrawAddsOnRemove: pa.concurrentStoreAndDispatchQueues,
     storeLimit: config.systemUsage.storeUsage.limit ?? 0,
     // systemUsage's producer flow control on the store: wait for space (ActiveMQ's default), refuse at once,
     // or wait at most the timeout. Per-destination policy overrides are not seen by the store.

@@ -28,6 +28,11 @@ export type { DamageReport } from './recovery.js';
 export interface JournalPersistenceAdapterOptions {
   /** The store directory (KahaDB `directory`); created when missing. */
   readonly directory: string;
+  /**
+   * The broker dispatches queue messages while storing them (concurrentStoreAndDispatchQueues): a lone queue add
+   * not yet written may then be withdrawn by its remove (see unwrittenAdds). Off, no add is tracked for that.
+   */
+  readonly withdrawAddsOnRemove?: boolean;
   /** Segment size before rolling to the next `db-N.log` (KahaDB default 32 MiB). */
   readonly journalMaxFileLength?: number;
   /** `false` is the same as journalDiskSyncStrategy `never` (KahaDB's older switch). Default true. */
@@ -177,6 +182,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
    * add task of a message acknowledged before its store.
    */
   private readonly unwrittenAdds = new Map<string, CancelAppend>();
+  private readonly withdrawable: boolean;
   /** Adds withdrawn that way (a counter for the store's figures and tests). */
   cancelledAdds = 0;
   /** The segment of the last checkpoint's position: replay after a crash starts there. */
@@ -199,6 +205,7 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     // ActiveMQ only warns that a limit below journalMaxFileLength makes the store unusable (the tail segment
     // can never be deleted); capping the segment size instead lets consumption free space.
     if (storeLimit > 0) maxFileLength = Math.min(maxFileLength, Math.max(MIN_SEGMENT, Math.floor(storeLimit / 4)));
+    this.withdrawable = options.withdrawAddsOnRemove === true;
     this.s = {
       directory: o.directory,
       maxFileLength,
@@ -534,7 +541,10 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
 
   private append(journal: Journal, batch: readonly StoreOperation[], enc: Encoded, sync: boolean): Promise<void> {
     const only = batch.length === 1 ? batch[0]! : null;
-    const lone = only !== null && only.op === 'add' && only.destination.isQueue ? only.message.messageId : null;
+    const lone =
+      this.withdrawable && only !== null && only.op === 'add' && only.destination.isQueue
+        ? only.message.messageId
+        : null;
     const done = journal.append(
       enc.record,
       sync,

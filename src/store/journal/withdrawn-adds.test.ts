@@ -9,10 +9,13 @@ import { FakeFileLayer } from '../../../test/support/store/journal/fake-file-lay
 import {
   addOp,
   idsOf,
-  openStore,
+  openStore as openKitStore,
   removeOp,
   textMessage,
 } from '../../../test/support/store/journal/journal-test-kit.js';
+
+/** A store whose broker dispatches while storing (withdrawAddsOnRemove). */
+const openStore = (fs: FakeFileLayer) => openKitStore(fs, { withdrawAddsOnRemove: true });
 
 describe('journal: adds withdrawn by their remove', () => {
   it('a remove in the same turn as its add writes nothing, and both settle', async () => {
@@ -30,6 +33,18 @@ describe('journal: adds withdrawn by their remove', () => {
     await store.stop();
     const again = await openStore(fs);
     assert.deepEqual(idsOf(again.state), [kept.messageId]);
+    await again.store.stop();
+  });
+
+  it('without withdrawAddsOnRemove a remove in the same turn is written after its add', async () => {
+    const fs = new FakeFileLayer();
+    const { store } = await openKitStore(fs);
+    const m = textMessage('not withdrawable');
+    await Promise.all([store.write([addOp(m)], true), store.write([removeOp(m)], false)]);
+    assert.equal(store.cancelledAdds, 0);
+    await store.stop();
+    const again = await openKitStore(fs);
+    assert.deepEqual(idsOf(again.state), []);
     await again.store.stop();
   });
 
