@@ -54,7 +54,17 @@ export interface PersistenceAdapter {
 
 export type StoreOperation =
   /** A persistent message reached a queue or topic (topics store it once for all durable subscriptions). */
-  | { readonly op: 'add'; readonly destination: Destination; readonly message: Message }
+  | {
+      readonly op: 'add';
+      readonly destination: Destination;
+      readonly message: Message;
+      /**
+       * The broker is dispatching the message while it is stored (concurrentStoreAndDispatchQueues): its
+       * consumer's acknowledgement may come back before the write would end, so a store may hold the write
+       * briefly for a remove to withdraw it (the journal store does).
+       */
+      readonly dispatching?: boolean;
+    }
   /** Consumed: from a queue (`subscription` null), or by one durable subscription. */
   | {
       readonly op: 'remove';

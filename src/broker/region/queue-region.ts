@@ -120,7 +120,10 @@ export class QueueRegion extends AbstractRegion<Queue, QueueSubscription> {
   private async sendWhileStoring(q: Queue, message: Message): Promise<void> {
     const dest = message.destination;
     q.storing(message, false);
-    const written = this.options.store.write([{ op: 'add', destination: dest, message }], message.responseRequired);
+    const written = this.options.store.write(
+      [{ op: 'add', destination: dest, message, dispatching: true }],
+      message.responseRequired,
+    );
     if (q.deliveryAdvisory) this.options.advisories.delivered(dest, message);
     const spilled = q.add(message, true);
     try {

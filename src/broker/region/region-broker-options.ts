@@ -33,8 +33,9 @@ export interface RegionBrokerOptions {
   /** systemUsage memoryUsage limit in bytes for all pending messages (default 1 GiB; 0 = no limit). */
   memoryLimit?: number;
   /**
-   * KahaDB's concurrentStoreAndDispatchQueues (default false, where ActiveMQ's is true: see docs/persistence.md): a
-   * persistent queue message a consumer can take now is dispatched while its store write runs.
+   * KahaDB's concurrentStoreAndDispatchQueues: a persistent queue message a consumer can take now is dispatched
+   * while its store write runs (off unless set; the activemq.xml default is true, as ActiveMQ's: see
+   * docs/persistence.md).
    */
   concurrentStoreAndDispatchQueues?: boolean;
   /** systemUsage sendFailIfNoSpace: reject sends when full instead of blocking (default false). */

@@ -15,6 +15,7 @@ import { QueueChunks } from './queue-chunks.js';
 import { NodeFileLayer, pathIn, segmentName, type FileLayer } from './file-layer.js';
 import type { LockerSettings } from '../locker.js';
 import { SharedFileLocker } from './shared-file-locker.js';
+import { AddHold } from './add-hold.js';
 import { Journal, type CancelAppend, type JournalPosition, type SyncStrategy } from './journal.js';
 import { RECORD_HEADER_SIZE, RecordType, MAX_RECORD_PAYLOAD, crc32 } from './record.js';
 import { recoverJournal, CHECKPOINT_FILE, type DamageReport } from './recovery.js';
@@ -181,10 +182,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
    * consumer was quicker than the disk) withdraws the add and is not written either, as KahaDB cancels the
    * add task of a message acknowledged before its store.
    */
-  private readonly unwrittenAdds = new Map<string, CancelAppend>();
+  private readonly unwrittenAdds = new Map<string, { readonly cancel: CancelAppend; readonly held: boolean }>();
   private readonly withdrawable: boolean;
   /** Adds withdrawn that way (a counter for the store's figures and tests). */
   cancelledAdds = 0;
+  /** How long a dispatched add waits for its withdrawal before it joins a group (see add-hold.ts). */
+  readonly addHold = new AddHold();
   /** The segment of the last checkpoint's position: replay after a crash starts there. */
   private checkpointSegment = 0;
   private readonly spaceWaiters: SpaceWaiter[] = [];
@@ -531,11 +534,12 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
     if (batch.length !== 1 || this.unwrittenAdds.size === 0) return false;
     const op = batch[0]!;
     if (op.op !== 'remove' || op.subscription !== null) return false;
-    const cancel = this.unwrittenAdds.get(op.messageId);
-    if (cancel === undefined) return false;
+    const unwritten = this.unwrittenAdds.get(op.messageId);
+    if (unwritten === undefined) return false;
     this.unwrittenAdds.delete(op.messageId);
-    if (!cancel()) return false;
+    if (!unwritten.cancel()) return false;
     this.cancelledAdds++;
+    if (unwritten.held) this.addHold.hit();
     return true;
   }
 
@@ -545,14 +549,17 @@ export class JournalPersistenceAdapter implements PersistenceAdapter {
       this.withdrawable && only !== null && only.op === 'add' && only.destination.isQueue
         ? only.message.messageId
         : null;
+    const hold = lone !== null && only?.op === 'add' && only.dispatching === true ? this.addHold.next() : 0;
     const done = journal.append(
       enc.record,
       sync,
       (position) => {
         if (lone !== null) this.unwrittenAdds.delete(lone);
+        if (hold > 0) this.addHold.miss();
         this.indexWritten(batch, enc, position);
       },
-      lone === null ? undefined : (cancel) => this.unwrittenAdds.set(lone, cancel),
+      lone === null ? undefined : (cancel) => this.unwrittenAdds.set(lone, { cancel, held: hold > 0 }),
+      hold,
     );
     if (lone !== null) done.catch(() => this.unwrittenAdds.delete(lone));
     return done;

@@ -23,6 +23,8 @@ interface Pending {
   taken?: boolean;
   /** Withdrawn before it was written (see Journal.append's `cancellable`). */
   cancelled?: boolean;
+  /** Clock time until which the writer leaves it queued, so that it can still be withdrawn (see `append`). */
+  heldUntil?: number;
 }
 
 /** Withdraws a queued record before it is written; false once its group has started (it will be written). */
@@ -79,6 +81,8 @@ export class Journal {
   private readonly dirty = new Set<number>();
   private dirDirty = false;
   private periodic: Timer | null = null;
+  /** Wakes the writer when the first held record at the tail of `pending` falls due. */
+  private holdTimer: Timer | null = null;
   private queued = 0;
   /** Lengths of segments as written (what size() reports for them). */
   readonly written = new Map<number, number>();
@@ -117,18 +121,26 @@ export class Journal {
   /**
    * Queues one record; the promise settles when it is written (and, for a sync append under `always`,
    * fsynced). `onWritten` is called with its position as soon as its bytes are in the file.
+   *
+   * `holdMs` (with `cancellable`) keeps a record that is likely to be withdrawn out of the next group for up
+   * to that long: a queue add whose message a consumer already has, whose acknowledgement usually comes back
+   * within a network round trip, far sooner than a write and fsync would end. Records are still written in
+   * call order: a group takes every record up to the last one that is not held, so a held record never lets a
+   * later one pass it (the index relies on adds reaching it in sequence), and a barrier takes them all.
    */
   append(
     data: Buffer,
     sync: boolean,
     onWritten: ((position: JournalPosition) => void) | null = null,
     cancellable?: (cancel: CancelAppend) => void,
+    holdMs = 0,
   ): Promise<void> {
     if (this.failed !== null) return Promise.reject(this.failed);
     this.queued += data.length;
     let entry!: Pending;
     const done = new Promise<void>((resolve, reject) => {
       entry = { data, sync, onWritten, resolve, reject };
+      if (holdMs > 0 && cancellable !== undefined) entry.heldUntil = this.o.clock.now() + holdMs;
       this.pending.push(entry);
     });
     // A record still waiting for its group can be withdrawn: it is then never written, `onWritten` is never
@@ -159,6 +171,8 @@ export class Journal {
   async close(): Promise<void> {
     this.periodic?.cancel();
     this.periodic = null;
+    this.holdTimer?.cancel();
+    this.holdTimer = null;
     if (this.failed === null) await this.forceSync().catch(() => {});
     while (this.writing) await new Promise((r) => setImmediate(r));
     for (const h of this.handles.values()) await this.o.fs.close(h).catch(() => {});
@@ -177,16 +191,49 @@ export class Journal {
 
   private kick(): void {
     if (this.writing || this.pending.length === 0) return;
+    if (this.takeable() === 0) {
+      this.holdUntilDue();
+      return;
+    }
     this.writing = true;
     // Start on the next turn, not now: writers woken by the previous fsync re-submit in the current turn's
     // microtasks, and should join this group rather than wait behind a group of one.
     setImmediate(() => void this.drain());
   }
 
+  /**
+   * How many records from the head of `pending` the next group takes: up to and including the last one that
+   * is not held (or whose hold is over), so held records at the tail stay withdrawable and order is kept.
+   */
+  private takeable(): number {
+    const now = this.o.clock.now();
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const held = this.pending[i]!.heldUntil;
+      if (held === undefined || held <= now) return i + 1;
+    }
+    return 0;
+  }
+
+  /** Only held records wait: wake the writer when the oldest of them falls due. */
+  private holdUntilDue(): void {
+    if (this.holdTimer !== null) return;
+    const first = this.pending[0]?.heldUntil;
+    if (first === undefined) return;
+    this.holdTimer = this.o.clock.setTimeout(
+      () => {
+        this.holdTimer = null;
+        this.kick();
+      },
+      Math.max(1, first - this.o.clock.now()),
+    );
+  }
+
   private async drain(): Promise<void> {
     try {
       while (this.pending.length > 0 && this.failed === null) {
-        const group = this.pending.splice(0, this.pending.length).filter((p) => p.cancelled !== true);
+        const n = this.takeable();
+        if (n === 0) break;
+        const group = this.pending.splice(0, n).filter((p) => p.cancelled !== true);
         for (const p of group) {
           p.taken = true;
           if (p.data !== null) this.queued -= p.data.length;
@@ -197,6 +244,7 @@ export class Journal {
       this.writing = false;
     }
     if (this.failed !== null) this.rejectPending();
+    else if (this.pending.length > 0) this.holdUntilDue();
   }
 
   /**
