@@ -1,14 +1,2 @@
-import { fieldDefault, specOf } from '../protocol/openwire/codec/schema.js';
-import type { Command, DataStructure } from '../protocol/openwire/codec/index.js';
-
-/**
- * A command of `type` with every field at its Java default (as a fresh ActiveMQ object has), then `fields`.
- * The client builds its ConnectionInfo, ConsumerInfo, MessageAck … this way, so a field added to the codec's
- * tables in a later version never goes out undefined.
- */
-export function command<C extends Command | DataStructure>(type: C['type'], fields: Partial<C>): C {
-  const spec = specOf(type);
-  const out: Record<string, unknown> = { type };
-  if (spec !== undefined) for (const f of spec.fields) out[f.name] = fieldDefault(f);
-  return Object.assign(out, fields) as C;
-}
+/** The client builds its commands with the codec's `command()` (Java defaults, then the fields it sets). */
+export { command } from '../protocol/openwire/codec/command.js';

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { command } from '../client/commands.js';
+import { command } from '../protocol/openwire/codec/command.js';
 import type { PeerBrokers } from '../broker/peer-brokers.js';
 import { hostname } from 'node:os';
 import { VIRTUAL_DESTINATION_CONSUMER_ADVISORY_PREFIX } from '../broker/advisory/virtual-destination-advisories.js';

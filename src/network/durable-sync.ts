@@ -1,4 +1,4 @@
-import { command } from '../client/commands.js';
+import { command } from '../protocol/openwire/codec/command.js';
 import type { DestinationRef, NetworkConnectorConfig } from '../config/broker-config.js';
 import { destinationMatches } from '../destination/destination-filter.js';
 import type { Destination } from '../model/destination.js';

@@ -1,6 +1,7 @@
 import type { AdvisoryPayload } from '../../model/advisory.js';
 import type * as ow from './codec/commands.js';
 import { DestinationOperation, T } from './codec/types.js';
+import { command } from './codec/command.js';
 import { brokerIds, parseConnectionId, parseConsumerId, parseProducerId } from './codec/ids.js';
 import { toOpenWireDestination, toOpenWireMessage } from './message-convert.js';
 
@@ -11,47 +12,30 @@ import { toOpenWireDestination, toOpenWireMessage } from './message-convert.js';
  * OpenWire client are parsed from their string form; one that cannot be parsed leaves the structure out.
  */
 export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null {
+  // command() starts every field at its Java default (0, false, null): only what an advisory carries is named.
   try {
     switch (p.kind) {
       case 'destination':
-        return {
-          type: T.DESTINATION_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.DestinationInfo>(T.DESTINATION_INFO, {
           connectionId: p.connectionId === null ? null : parseConnectionId(p.connectionId),
           destination: toOpenWireDestination(p.destination),
           operationType: p.operation === 'add' ? DestinationOperation.ADD : DestinationOperation.REMOVE,
-          timeout: 0,
-          brokerPath: null,
-        } satisfies ow.DestinationInfo;
+        });
       case 'connection':
-        return {
-          type: T.CONNECTION_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.ConnectionInfo>(T.CONNECTION_INFO, {
           connectionId: parseConnectionId(p.info.connectionId),
           clientId: p.info.clientId,
-          // Never the password; the user name as ActiveMQ reports it.
-          password: null,
+          // Never the password (left null); the user name as ActiveMQ reports it.
           userName: p.info.userName,
-          brokerPath: null,
-          brokerMasterConnector: false,
-          manageable: false,
           clientMaster: true,
-          faultTolerant: false,
-          failoverReconnect: false,
           clientIp: p.info.remoteAddress,
-        } satisfies ow.ConnectionInfo;
+        });
       case 'consumer':
-        return {
-          type: T.CONSUMER_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.ConsumerInfo>(T.CONSUMER_INFO, {
           consumerId: parseConsumerId(p.info.consumerId),
           browser: p.info.browser,
           destination: toOpenWireDestination(p.info.destination),
           prefetchSize: p.info.prefetch,
-          maximumPendingMessageLimit: 0,
           dispatchAsync: true,
           selector: p.info.selector,
           clientId: p.clientId ?? null,
@@ -62,50 +46,35 @@ export function advisoryToOpenWire(p: AdvisoryPayload): ow.DataStructure | null 
           priority: p.info.priority,
           // Bridges read these to refuse demand that already crossed them or too many brokers (networkTTL).
           brokerPath: brokerIds(p.info.brokerPath),
-          additionalPredicate: null,
           networkSubscription: p.info.networkSubscription ?? false,
-          optimizedAcknowledge: false,
-          noRangeAcks: false,
           networkConsumerPath:
             p.info.networkConsumerIds === undefined || p.info.networkConsumerIds.length === 0
               ? null
               : p.info.networkConsumerIds.map(parseConsumerId),
-        } satisfies ow.ConsumerInfo;
+        });
       case 'removeSubscription':
-        return {
-          type: T.REMOVE_SUBSCRIPTION_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.RemoveSubscriptionInfo>(T.REMOVE_SUBSCRIPTION_INFO, {
           connectionId: parseConnectionId(p.connectionId),
           subscriptionName: p.subscriptionName,
           clientId: p.clientId,
-        } satisfies ow.RemoveSubscriptionInfo;
+        });
       case 'producer':
-        return {
-          type: T.PRODUCER_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.ProducerInfo>(T.PRODUCER_INFO, {
           producerId: parseProducerId(p.info.producerId),
           destination: p.info.destination === null ? null : toOpenWireDestination(p.info.destination),
-          brokerPath: null,
-          dispatchAsync: false,
           windowSize: p.info.windowSize,
-        } satisfies ow.ProducerInfo;
+        });
       case 'message':
         return toOpenWireMessage(p.message);
       case 'remove':
-        return {
-          type: T.REMOVE_INFO,
-          commandId: 0,
-          responseRequired: false,
+        return command<ow.RemoveInfo>(T.REMOVE_INFO, {
           objectId:
             p.what === 'connection'
               ? parseConnectionId(p.id)
               : p.what === 'consumer'
                 ? parseConsumerId(p.id)
                 : parseProducerId(p.id),
-          lastDeliveredSequenceId: 0,
-        } satisfies ow.RemoveInfo;
+        });
     }
   } catch {
     return null;

@@ -20,3 +20,4 @@ export {
 export * from './ids.js';
 export * from './message-body.js';
 export { specOf, allSpecs, type TypeSpec, type FieldSpec } from './schema.js';
+export { command } from './command.js';
